@@ -1,0 +1,57 @@
+package io.tunestream.gateway;
+
+import com.sun.net.httpserver.HttpServer;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * HTTP servers standing in for the services behind the gateway, answering only their readiness endpoint: the
+ * {@code dataset}, {@code training} and {@code registry} stand-ins are ready, {@code generation} answers 503, which is
+ * what the gateway's readiness must reflect. They are not the services: those have their own tests.
+ */
+public class ServiceStandIns implements QuarkusTestResourceLifecycleManager {
+
+    private final List<HttpServer> servers = new java.util.ArrayList<>();
+
+    @Override
+    public Map<String, String> start() {
+        Map<String, String> config = new HashMap<>();
+        for (String service : List.of("dataset", "generation", "training", "registry")) {
+            int status = service.equals("generation") ? 503 : 200;
+            HttpServer server = readinessServer(status);
+            servers.add(server);
+            config.put("tunestream.gateway.services." + service, "http://127.0.0.1:" + server.getAddress().getPort());
+        }
+        return config;
+    }
+
+    private static HttpServer readinessServer(int status) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/q/health/ready", exchange -> {
+                byte[] body = ("{\"status\":\"" + (status == 200 ? "UP" : "DOWN") + "\",\"checks\":[]}").getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(status, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            });
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        servers.forEach(server -> server.stop(0));
+    }
+}

@@ -1,0 +1,25 @@
+package io.tunestream.generation;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.tunestream.testing.KafkaBrokerResource;
+import io.tunestream.testing.ObjectStoreResource;
+import io.tunestream.testing.ServiceSurfaceContract;
+import java.util.List;
+
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = ObjectStoreResource.class, scope = TestResourceScope.GLOBAL)
+class GenerationServiceSurfaceTest extends ServiceSurfaceContract {
+
+    @Override
+    protected List<String> expectedReadinessChecks() {
+        return List.of("Kafka connection health check", "SmallRye Reactive Messaging - readiness check", "Object store");
+    }
+
+    @Override
+    protected String serviceName() {
+        return "generation-service";
+    }
+}

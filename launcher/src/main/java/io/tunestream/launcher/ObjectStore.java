@@ -1,0 +1,100 @@
+package io.tunestream.launcher;
+
+import io.minio.BucketExistsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.tunestream.infra.S3ProxyServer;
+import java.util.List;
+
+/**
+ * The object store of the local stack: S3Proxy over {@code data/s3}, spoken to exactly as MinIO is. The platform's
+ * bucket is provisioned here, as an operator would provision it on MinIO.
+ */
+final class ObjectStore implements Component {
+
+    static final String NAME = "object-store";
+    static final String BUCKET = "tunestream";
+
+    private final int port;
+    private final String accessKey;
+    private final String secretKey;
+    private String lastHealth = "not started";
+
+    ObjectStore(int port, Credentials credentials) {
+        this.port = port;
+        this.accessKey = "tunestream";
+        this.secretKey = credentials.secret("object-store.secret-key");
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<Integer> ports() {
+        return List.of(port);
+    }
+
+    @Override
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    int port() {
+        return port;
+    }
+
+    String accessKey() {
+        return accessKey;
+    }
+
+    String secretKey() {
+        return secretKey;
+    }
+
+    @Override
+    public String processMarker() {
+        return S3ProxyServer.MAIN_CLASS;
+    }
+
+    @Override
+    public Process start(StackLayout layout) {
+        S3ProxyServer server = new S3ProxyServer(layout.s3ProxyJar(), layout.dataDirectory("s3"), port, accessKey, secretKey);
+        Process process = server.start(false, layout.logFile(NAME));
+        ensureBucket();
+        return process;
+    }
+
+    private void ensureBucket() {
+        MinioClient client = client();
+        try {
+            if (!client.bucketExists(BucketExistsArgs.builder().bucket(BUCKET).build())) {
+                client.makeBucket(MakeBucketArgs.builder().bucket(BUCKET).build());
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create bucket '" + BUCKET + "' on " + url() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean isReady() {
+        try {
+            boolean exists = client().bucketExists(BucketExistsArgs.builder().bucket(BUCKET).build());
+            lastHealth = exists ? "UP (bucket " + BUCKET + ")" : "DOWN (bucket " + BUCKET + " missing)";
+            return exists;
+        } catch (Exception e) {
+            lastHealth = "not answering";
+            return false;
+        }
+    }
+
+    @Override
+    public String health() {
+        return lastHealth;
+    }
+
+    private MinioClient client() {
+        return MinioClient.builder().endpoint(url()).credentials(accessKey, secretKey).build();
+    }
+}

@@ -1,0 +1,87 @@
+package io.tunestream.launcher;
+
+import io.tunestream.infra.ChildProcess;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** One of the five Tunestream services, run from its packaged jar with the local stack's configuration. */
+final class QuarkusService implements Component {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    private final String module;
+    private final int port;
+    private final Map<String, String> environment;
+    private String lastHealth = "not started";
+
+    /**
+     * @param module the Maven module, which is also the service's name ({@code dataset-service}, ...)
+     * @param environment configuration passed as environment variables (Quarkus maps {@code QUARKUS_HTTP_PORT} to
+     *     {@code quarkus.http.port}), so secrets never appear in a command line
+     */
+    QuarkusService(String module, int port, Map<String, String> environment) {
+        this.module = module;
+        this.port = port;
+        this.environment = environment;
+    }
+
+    @Override
+    public String name() {
+        return module;
+    }
+
+    @Override
+    public List<Integer> ports() {
+        return List.of(port);
+    }
+
+    @Override
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    @Override
+    public String processMarker() {
+        return module + "/target/quarkus-app/quarkus-run.jar";
+    }
+
+    @Override
+    public Process start(StackLayout layout) {
+        Path jar = layout.serviceJar(module);
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(module + " is not built (" + jar + " is missing): run ./mvnw -B install -DskipTests");
+        }
+        List<String> command = List.of(ChildProcess.javaExecutable(), "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dai.djl.offline=true", "-jar", jar.toString());
+        return ChildProcess.start(command, layout.repository(), layout.logFile(module), environment);
+    }
+
+    @Override
+    public boolean isReady() {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            lastHealth = response.statusCode() == 200 ? "UP" : "DOWN (HTTP " + response.statusCode() + ")";
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            lastHealth = "not answering";
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public String health() {
+        return lastHealth;
+    }
+}

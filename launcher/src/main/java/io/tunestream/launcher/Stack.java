@@ -1,0 +1,220 @@
+package io.tunestream.launcher;
+
+import io.tunestream.infra.ChildProcess;
+import io.tunestream.infra.Ports;
+import io.tunestream.infra.PostgresAdmin;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The local stack: a Kafka broker, the object store, the machine's PostgreSQL with one database per data-owning
+ * service, and the five services. Processes are tracked by pid files, so {@code down} stops exactly what {@code up}
+ * started.
+ */
+final class Stack {
+
+    static final int KAFKA_PORT = 9092;
+    static final int KAFKA_CONTROLLER_PORT = 9093;
+    static final int OBJECT_STORE_PORT = 9000;
+    /** The services by module name, with their HTTP ports; the data-owning ones have a database named after them. */
+    static final Map<String, Integer> SERVICE_PORTS = orderedMap(
+            "dataset-service", 8081, "generation-service", 8082, "training-service", 8083, "registry-service", 8084, "gateway", 8080);
+    static final List<String> DATABASE_OWNERS = List.of("dataset", "training", "registry");
+    static final Duration SERVICES_READY_TIMEOUT = Duration.ofMinutes(4);
+
+    private final StackLayout layout;
+    private final PostgresAdmin postgres;
+    private final Credentials credentials;
+    private final KafkaBroker kafka;
+    private final ObjectStore objectStore;
+    private final List<QuarkusService> services = new ArrayList<>();
+
+    Stack(StackLayout layout, PostgresAdmin postgres) {
+        this.layout = layout;
+        this.postgres = postgres;
+        this.credentials = Credentials.loadOrCreate(layout.credentialsFile());
+        this.kafka = new KafkaBroker(KAFKA_PORT, KAFKA_CONTROLLER_PORT);
+        this.objectStore = new ObjectStore(OBJECT_STORE_PORT, credentials);
+        SERVICE_PORTS.forEach((module, port) -> services.add(new QuarkusService(module, port, serviceEnvironment(module, port))));
+    }
+
+    /** Every component, in start order. */
+    List<Component> components() {
+        List<Component> all = new ArrayList<>(List.of(kafka, objectStore));
+        all.addAll(services);
+        return all;
+    }
+
+    Optional<Component> component(String name) {
+        return components().stream().filter(component -> component.name().equals(name)).findFirst();
+    }
+
+    /** The live process of a component, if the launcher started it and it still runs. */
+    Optional<ProcessHandle> running(Component component) {
+        Path pidFile = layout.pidFile(component.name());
+        if (!Files.exists(pidFile)) {
+            return Optional.empty();
+        }
+        try {
+            return ChildProcess.findAlive(Long.parseLong(Files.readString(pidFile).trim()), component.processMarker());
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Starts whatever is not running and waits until everything is ready.
+     *
+     * @return false when everything was already running (nothing was started)
+     */
+    boolean up(PrintStream out) {
+        List<Component> toStart = components().stream().filter(component -> running(component).isEmpty()).toList();
+        if (toStart.isEmpty()) {
+            return false;
+        }
+        for (Component component : toStart) {
+            for (int port : component.ports()) {
+                if (!Ports.isFree(port)) {
+                    throw new LauncherException("port " + port + " for " + component.name()
+                            + " is already in use by a process this launcher did not start; stop that process or free the port");
+                }
+            }
+        }
+        out.println("PostgreSQL on " + postgres.host() + ":" + postgres.port() + ": making sure it runs and has the service databases");
+        postgres.ensureRunning();
+        for (String owner : DATABASE_OWNERS) {
+            postgres.createDatabase(databaseName(owner), databaseName(owner), credentials.secret("postgres." + owner + ".password"));
+        }
+        for (Component infrastructure : List.of(kafka, objectStore)) {
+            if (toStart.contains(infrastructure)) {
+                out.println("starting " + infrastructure.name());
+                Process process = start(infrastructure);
+                awaitReady(List.of(infrastructure), Map.of(infrastructure, process), KafkaBroker.readyTimeout());
+            }
+        }
+        Map<Component, Process> started = new LinkedHashMap<>();
+        for (QuarkusService service : services) {
+            if (toStart.contains(service)) {
+                out.println("starting " + service.name());
+                started.put(service, start(service));
+            }
+        }
+        awaitReady(List.copyOf(started.keySet()), started, SERVICES_READY_TIMEOUT);
+        return true;
+    }
+
+    /** Stops every component the launcher started, services first; returns the names of those it stopped. */
+    List<String> down() {
+        List<Component> reversed = new ArrayList<>(components());
+        java.util.Collections.reverse(reversed);
+        List<String> stopped = new ArrayList<>();
+        for (Component component : reversed) {
+            Optional<ProcessHandle> process = running(component);
+            process.ifPresent(ChildProcess::stop);
+            process.ifPresent(handle -> stopped.add(component.name()));
+            deleteQuietly(layout.pidFile(component.name()));
+        }
+        return stopped;
+    }
+
+    private Process start(Component component) {
+        Process process = component.start(layout);
+        try {
+            Files.createDirectories(layout.pidFile(component.name()).getParent());
+            Files.writeString(layout.pidFile(component.name()), String.valueOf(process.pid()));
+        } catch (IOException e) {
+            ChildProcess.stop(process.toHandle());
+            throw new UncheckedIOException("cannot record the pid of " + component.name(), e);
+        }
+        return process;
+    }
+
+    private void awaitReady(List<Component> components, Map<Component, Process> processes, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Component> waiting = new ArrayList<>(components);
+        while (!waiting.isEmpty()) {
+            for (Component component : List.copyOf(waiting)) {
+                Process process = processes.get(component);
+                if (!process.isAlive()) {
+                    throw new LauncherException(component.name() + " exited with code " + process.exitValue()
+                            + " before it was ready; see " + layout.logFile(component.name()) + " (./tunestream logs " + component.name() + ")");
+                }
+                if (component.isReady()) {
+                    waiting.remove(component);
+                }
+            }
+            if (!waiting.isEmpty() && System.nanoTime() > deadline) {
+                throw new LauncherException("not ready after " + timeout.toSeconds() + " s: "
+                        + waiting.stream().map(c -> c.name() + " (" + c.health() + ", log " + layout.logFile(c.name()) + ")").toList());
+            }
+            if (!waiting.isEmpty()) {
+                sleep(Duration.ofMillis(500));
+            }
+        }
+    }
+
+    private Map<String, String> serviceEnvironment(String module, int port) {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        if (module.equals("gateway")) {
+            SERVICE_PORTS.forEach((service, servicePort) -> {
+                if (!service.equals("gateway")) {
+                    environment.put("TUNESTREAM_GATEWAY_SERVICES_" + service.replace("-service", "").toUpperCase(), "http://127.0.0.1:" + servicePort);
+                }
+            });
+            return environment;
+        }
+        environment.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        environment.put("QUARKUS_MINIO_HOST", "127.0.0.1");
+        environment.put("QUARKUS_MINIO_PORT", String.valueOf(objectStore.port()));
+        environment.put("QUARKUS_MINIO_ACCESS_KEY", objectStore.accessKey());
+        environment.put("QUARKUS_MINIO_SECRET_KEY", objectStore.secretKey());
+        environment.put("TUNESTREAM_STORAGE_BUCKET", ObjectStore.BUCKET);
+        String owner = module.replace("-service", "");
+        if (DATABASE_OWNERS.contains(owner)) {
+            environment.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(databaseName(owner)));
+            environment.put("QUARKUS_DATASOURCE_USERNAME", databaseName(owner));
+            environment.put("QUARKUS_DATASOURCE_PASSWORD", credentials.secret("postgres." + owner + ".password"));
+        }
+        return environment;
+    }
+
+    static String databaseName(String owner) {
+        return "tunestream_" + owner;
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + file, e);
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LauncherException("interrupted");
+        }
+    }
+
+    private static Map<String, Integer> orderedMap(Object... entries) {
+        Map<String, Integer> map = new LinkedHashMap<>();
+        for (int i = 0; i < entries.length; i += 2) {
+            map.put((String) entries[i], (Integer) entries[i + 1]);
+        }
+        return java.util.Collections.unmodifiableMap(map);
+    }
+}

@@ -1,0 +1,158 @@
+package io.tunestream.launcher;
+
+import io.tunestream.infra.PostgresAdmin;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ./tunestream}: the local stack on one machine, without Docker. */
+@Command(name = "tunestream", mixinStandardHelpOptions = true, version = "Tunestream 0.1.0",
+        description = "Runs the Tunestream platform on this machine: Kafka, the object store, PostgreSQL databases and the five services.",
+        subcommands = {TunestreamCommand.Up.class, TunestreamCommand.Status.class, TunestreamCommand.Logs.class, TunestreamCommand.Down.class})
+public final class TunestreamCommand {
+
+    /** Set by the {@code tunestream} script: the repository root. */
+    static final String REPOSITORY_PROPERTY = "tunestream.repository";
+
+    public static void main(String[] args) {
+        CommandLine commandLine = new CommandLine(new TunestreamCommand())
+                .setExecutionExceptionHandler((exception, cmd, parseResult) -> {
+                    if (exception instanceof LauncherException || exception instanceof IllegalStateException) {
+                        cmd.getErr().println("tunestream: " + exception.getMessage());
+                        return 1;
+                    }
+                    throw exception;
+                });
+        System.exit(commandLine.execute(args));
+    }
+
+    static Stack stack() {
+        return new Stack(layout(), PostgresAdmin.local());
+    }
+
+    static StackLayout layout() {
+        return StackLayout.fromEnvironment(Path.of(System.getProperty(REPOSITORY_PROPERTY, ".")).toAbsolutePath().normalize());
+    }
+
+    static void printTable(Stack stack, PrintStream out) {
+        String format = "%-20s %-8s %-26s %s%n";
+        out.printf(format, "COMPONENT", "PID", "URL", "HEALTH");
+        for (Component component : stack.components()) {
+            Optional<ProcessHandle> process = stack.running(component);
+            String health = process.isEmpty() ? "stopped" : probe(component);
+            out.printf(format, component.name(), process.map(p -> String.valueOf(p.pid())).orElse("-"), component.url(), health);
+        }
+    }
+
+    /** Probes the component once and says what it saw. */
+    private static String probe(Component component) {
+        component.isReady();
+        return component.health();
+    }
+
+    @Command(name = "up", description = "Starts what is not running (Kafka, object store, databases, services) and waits until all are ready.")
+    static final class Up implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            Stack stack = stack();
+            long started = System.nanoTime();
+            if (!stack.up(System.out)) {
+                System.out.println("Tunestream is already running; nothing was started.");
+                printTable(stack, System.out);
+                return 0;
+            }
+            System.out.printf("Tunestream is up (%.1f s).%n", (System.nanoTime() - started) / 1e9);
+            printTable(stack, System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "status", description = "Prints each component with its pid, URL and health.")
+    static final class Status implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            printTable(stack(), System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "down", description = "Stops the processes that 'up' started, and nothing else; data is kept.")
+    static final class Down implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            List<String> stopped = stack().down();
+            System.out.println(stopped.isEmpty() ? "Tunestream was not running." : "stopped: " + String.join(", ", stopped));
+            return 0;
+        }
+    }
+
+    @Command(name = "logs", description = "Prints the end of a component's log, and follows it with --follow.")
+    static final class Logs implements Callable<Integer> {
+
+        @Parameters(index = "0", description = "kafka, object-store, gateway, dataset-service, generation-service, training-service or registry-service")
+        String component;
+
+        @Option(names = {"-n", "--lines"}, defaultValue = "100", description = "how many lines to print from the end (default: ${DEFAULT-VALUE})")
+        int lines;
+
+        @Option(names = {"-f", "--follow"}, description = "keep printing what the component writes")
+        boolean follow;
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            Stack stack = stack();
+            if (stack.component(component).isEmpty()) {
+                throw new LauncherException("no component named '" + component + "'; expected one of "
+                        + stack.components().stream().map(Component::name).toList());
+            }
+            Path log = layout().logFile(component);
+            if (!Files.exists(log)) {
+                throw new LauncherException(component + " has no log yet (" + log + "): it was never started");
+            }
+            try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+                long position = printTail(file, lines);
+                while (follow) {
+                    if (file.length() > position) {
+                        file.seek(position);
+                        byte[] added = new byte[(int) (file.length() - position)];
+                        file.readFully(added);
+                        System.out.print(new String(added, StandardCharsets.UTF_8));
+                        System.out.flush();
+                        position += added.length;
+                    } else if (file.length() < position) {
+                        position = 0;
+                    }
+                    Thread.sleep(Duration.ofMillis(300).toMillis());
+                }
+            }
+            return 0;
+        }
+
+        private static long printTail(RandomAccessFile file, int lines) throws IOException {
+            Deque<String> tail = new ArrayDeque<>();
+            file.seek(0);
+            String line;
+            while ((line = file.readLine()) != null) {
+                tail.addLast(new String(line.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+                if (tail.size() > lines) {
+                    tail.removeFirst();
+                }
+            }
+            tail.forEach(System.out::println);
+            return file.getFilePointer();
+        }
+    }
+}
