@@ -23,29 +23,26 @@ import java.util.Optional;
  */
 final class Stack {
 
-    static final int KAFKA_PORT = 9092;
-    static final int KAFKA_CONTROLLER_PORT = 9093;
-    static final int OBJECT_STORE_PORT = 9000;
-    /** The services by module name, with their HTTP ports; the data-owning ones have a database named after them. */
-    static final Map<String, Integer> SERVICE_PORTS = orderedMap(
-            "dataset-service", 8081, "generation-service", 8082, "training-service", 8083, "registry-service", 8084, "gateway", 8080);
+    /** The service areas that own a database, named after them. */
     static final List<String> DATABASE_OWNERS = List.of("dataset", "training", "registry");
     static final Duration SERVICES_READY_TIMEOUT = Duration.ofMinutes(4);
 
     private final StackLayout layout;
     private final PostgresAdmin postgres;
+    private final StackSettings settings;
     private final Credentials credentials;
     private final KafkaBroker kafka;
     private final ObjectStore objectStore;
     private final List<QuarkusService> services = new ArrayList<>();
 
-    Stack(StackLayout layout, PostgresAdmin postgres) {
+    Stack(StackLayout layout, PostgresAdmin postgres, StackSettings settings) {
         this.layout = layout;
         this.postgres = postgres;
+        this.settings = settings;
         this.credentials = Credentials.loadOrCreate(layout.credentialsFile());
-        this.kafka = new KafkaBroker(KAFKA_PORT, KAFKA_CONTROLLER_PORT);
-        this.objectStore = new ObjectStore(OBJECT_STORE_PORT, credentials);
-        SERVICE_PORTS.forEach((module, port) -> services.add(new QuarkusService(module, port, serviceEnvironment(module, port))));
+        this.kafka = new KafkaBroker(settings.kafkaPort(), settings.kafkaControllerPort());
+        this.objectStore = new ObjectStore(settings.objectStorePort(), credentials);
+        settings.servicePorts().forEach((module, port) -> services.add(new QuarkusService(module, port, serviceEnvironment(module, port))));
     }
 
     /** Every component, in start order. */
@@ -93,7 +90,7 @@ final class Stack {
         out.println("PostgreSQL on " + postgres.host() + ":" + postgres.port() + ": making sure it runs and has the service databases");
         postgres.ensureRunning();
         for (String owner : DATABASE_OWNERS) {
-            postgres.createDatabase(databaseName(owner), databaseName(owner), credentials.secret("postgres." + owner + ".password"));
+            postgres.createDatabase(settings.databaseName(owner), settings.databaseName(owner), credentials.secret("postgres." + owner + ".password"));
         }
         for (Component infrastructure : List.of(kafka, objectStore)) {
             if (toStart.contains(infrastructure)) {
@@ -167,7 +164,7 @@ final class Stack {
         Map<String, String> environment = new HashMap<>();
         environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         if (module.equals("gateway")) {
-            SERVICE_PORTS.forEach((service, servicePort) -> {
+            settings.servicePorts().forEach((service, servicePort) -> {
                 if (!service.equals("gateway")) {
                     environment.put("TUNESTREAM_GATEWAY_SERVICES_" + service.replace("-service", "").toUpperCase(), "http://127.0.0.1:" + servicePort);
                 }
@@ -182,15 +179,11 @@ final class Stack {
         environment.put("TUNESTREAM_STORAGE_BUCKET", ObjectStore.BUCKET);
         String owner = module.replace("-service", "");
         if (DATABASE_OWNERS.contains(owner)) {
-            environment.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(databaseName(owner)));
-            environment.put("QUARKUS_DATASOURCE_USERNAME", databaseName(owner));
+            environment.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(settings.databaseName(owner)));
+            environment.put("QUARKUS_DATASOURCE_USERNAME", settings.databaseName(owner));
             environment.put("QUARKUS_DATASOURCE_PASSWORD", credentials.secret("postgres." + owner + ".password"));
         }
         return environment;
-    }
-
-    static String databaseName(String owner) {
-        return "tunestream_" + owner;
     }
 
     private static void deleteQuietly(Path file) {
@@ -210,11 +203,4 @@ final class Stack {
         }
     }
 
-    private static Map<String, Integer> orderedMap(Object... entries) {
-        Map<String, Integer> map = new LinkedHashMap<>();
-        for (int i = 0; i < entries.length; i += 2) {
-            map.put((String) entries[i], (Integer) entries[i + 1]);
-        }
-        return java.util.Collections.unmodifiableMap(map);
-    }
 }

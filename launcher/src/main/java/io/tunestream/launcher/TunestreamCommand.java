@@ -40,7 +40,7 @@ public final class TunestreamCommand {
     }
 
     static Stack stack() {
-        return new Stack(layout(), PostgresAdmin.local());
+        return new Stack(layout(), PostgresAdmin.local(), StackSettings.defaults());
     }
 
     static StackLayout layout() {
