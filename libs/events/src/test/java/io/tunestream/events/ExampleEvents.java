@@ -39,7 +39,7 @@ final class ExampleEvents {
     }
 
     static GenerationEvent generation() {
-        return new GenerationEvent("2d9a5e74-ab3f-4c77-9f5a-4b8c3eAd9a03".toLowerCase(), 1, TIME, PROMPT_HASH, "arithmetic",
+        return new GenerationEvent("2d9a5e74-ab3f-4c77-9f5a-4b8c3ead9a03", 1, TIME, PROMPT_HASH, "arithmetic",
                 "arithmetic-dpo", "sample-17", 2, "tiny-llama", 3, sampling(), " 41", FinishReason.STOP, 14, 3, 183, null);
     }
 
@@ -55,7 +55,7 @@ final class ExampleEvents {
         counts.put("train", 950L);
         counts.put("eval", 50L);
         counts.put("dropped.rejected_equals_chosen", 12L);
-        return new DatasetVersionEvent("4f1c7a96-cd5b-4e99-9b7c-6daE5acf1c05".toLowerCase(), 1, TIME, "arithmetic", 4, Recipe.DPO,
+        return new DatasetVersionEvent("4f1c7a96-cd5b-4e99-9b7c-6dae5acf1c05", 1, TIME, "arithmetic", 4, Recipe.DPO,
                 new ObjectRef(prefix + "train.jsonl", SHA_TRAIN, 412_733),
                 new ObjectRef(prefix + "eval.jsonl", SHA_EVAL, 21_902),
                 new ObjectRef(prefix + "manifest.json", SHA_MANIFEST, 1_204),
