@@ -5,12 +5,13 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-@WithTestResource(ServiceStandIns.class)
+@WithTestResource(value = ServiceStandIns.class, initArgs = @ResourceArg(name = "unready", value = "generation"))
 class GatewaySurfaceTest {
 
     @Test

@@ -7,24 +7,31 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * HTTP servers standing in for the services behind the gateway, answering only their readiness endpoint: the
- * {@code dataset}, {@code training} and {@code registry} stand-ins are ready, {@code generation} answers 503, which is
- * what the gateway's readiness must reflect. They are not the services: those have their own tests.
+ * HTTP servers standing in for the services behind the gateway, answering only their readiness endpoint, so that a
+ * test controls which of them is ready: the service named by the init argument {@code unready} (if any) answers 503,
+ * the others 200. They are not the services: those have their own tests.
  */
 public class ServiceStandIns implements QuarkusTestResourceLifecycleManager {
 
-    private final List<HttpServer> servers = new java.util.ArrayList<>();
+    private final List<HttpServer> servers = new ArrayList<>();
+    private String unready = "";
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        unready = initArgs.getOrDefault("unready", "");
+    }
 
     @Override
     public Map<String, String> start() {
         Map<String, String> config = new HashMap<>();
         for (String service : List.of("dataset", "generation", "training", "registry")) {
-            int status = service.equals("generation") ? 503 : 200;
+            int status = service.equals(unready) ? 503 : 200;
             HttpServer server = readinessServer(status);
             servers.add(server);
             config.put("tunestream.gateway.services." + service, "http://127.0.0.1:" + server.getAddress().getPort());

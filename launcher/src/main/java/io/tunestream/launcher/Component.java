@@ -17,12 +17,26 @@ public interface Component {
     /** A string in the process's command line that proves a recorded pid is still this component. */
     String processMarker();
 
-    /** Starts the process and returns at once; {@link #isReady()} tells when it serves. */
+    /** Starts the process and returns at once; {@link #probe()} tells when it serves. */
     Process start(StackLayout layout);
 
-    /** True when the component serves requests. */
-    boolean isReady();
+    /** Asks the component whether it serves requests. */
+    Health probe();
 
-    /** What {@link #isReady()} saw, in a few words, for the status table. */
-    String health();
+    /**
+     * What a probe saw.
+     *
+     * @param ready true when the component serves requests
+     * @param description a few words for the status table, e.g. {@code UP (bucket tunestream)} or {@code not answering}
+     */
+    record Health(boolean ready, String description) {
+
+        static Health up(String description) {
+            return new Health(true, description);
+        }
+
+        static Health down(String description) {
+            return new Health(false, description);
+        }
+    }
 }

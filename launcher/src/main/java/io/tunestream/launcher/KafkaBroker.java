@@ -27,7 +27,6 @@ final class KafkaBroker implements Component {
 
     private final int port;
     private final int controllerPort;
-    private String lastHealth = "not started";
 
     KafkaBroker(int port, int controllerPort) {
         this.port = port;
@@ -86,23 +85,16 @@ final class KafkaBroker implements Component {
     }
 
     @Override
-    public boolean isReady() {
+    public Health probe() {
         try (Admin admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000))) {
             int nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(3000)).nodes().get(4, TimeUnit.SECONDS).size();
-            lastHealth = nodes > 0 ? "UP (" + nodes + " broker)" : "DOWN (no broker in the cluster)";
-            return nodes > 0;
+            return nodes > 0 ? Health.up("UP (" + nodes + " broker)") : Health.down("DOWN (no broker in the cluster)");
         } catch (Exception e) {
-            lastHealth = "not answering";
-            return false;
+            return Health.down("not answering");
         }
-    }
-
-    @Override
-    public String health() {
-        return lastHealth;
     }
 
     private Path writeServerProperties(StackLayout layout, Path logDirectory) {

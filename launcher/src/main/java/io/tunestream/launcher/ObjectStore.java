@@ -18,7 +18,6 @@ final class ObjectStore implements Component {
     private final int port;
     private final String accessKey;
     private final String secretKey;
-    private String lastHealth = "not started";
 
     ObjectStore(int port, Credentials credentials) {
         this.port = port;
@@ -78,20 +77,14 @@ final class ObjectStore implements Component {
     }
 
     @Override
-    public boolean isReady() {
+    public Health probe() {
         try {
-            boolean exists = client().bucketExists(BucketExistsArgs.builder().bucket(BUCKET).build());
-            lastHealth = exists ? "UP (bucket " + BUCKET + ")" : "DOWN (bucket " + BUCKET + " missing)";
-            return exists;
+            return client().bucketExists(BucketExistsArgs.builder().bucket(BUCKET).build())
+                    ? Health.up("UP (bucket " + BUCKET + ")")
+                    : Health.down("DOWN (bucket " + BUCKET + " missing)");
         } catch (Exception e) {
-            lastHealth = "not answering";
-            return false;
+            return Health.down("not answering");
         }
-    }
-
-    @Override
-    public String health() {
-        return lastHealth;
     }
 
     private MinioClient client() {

@@ -20,7 +20,6 @@ final class QuarkusService implements Component {
     private final String module;
     private final int port;
     private final Map<String, String> environment;
-    private String lastHealth = "not started";
 
     /**
      * @param module the Maven module, which is also the service's name ({@code dataset-service}, ...)
@@ -65,23 +64,16 @@ final class QuarkusService implements Component {
     }
 
     @Override
-    public boolean isReady() {
+    public Health probe() {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
-                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            lastHealth = response.statusCode() == 200 ? "UP" : "DOWN (HTTP " + response.statusCode() + ")";
-            return response.statusCode() == 200;
+            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200 ? Health.up("UP") : Health.down("DOWN (HTTP " + response.statusCode() + ")");
         } catch (IOException e) {
-            lastHealth = "not answering";
-            return false;
+            return Health.down("not answering");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return Health.down("interrupted");
         }
-    }
-
-    @Override
-    public String health() {
-        return lastHealth;
     }
 }

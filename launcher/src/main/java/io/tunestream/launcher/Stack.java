@@ -139,6 +139,7 @@ final class Stack {
     private void awaitReady(List<Component> components, Map<Component, Process> processes, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<Component> waiting = new ArrayList<>(components);
+        Map<Component, Component.Health> lastSeen = new HashMap<>();
         while (!waiting.isEmpty()) {
             for (Component component : List.copyOf(waiting)) {
                 Process process = processes.get(component);
@@ -146,13 +147,15 @@ final class Stack {
                     throw new LauncherException(component.name() + " exited with code " + process.exitValue()
                             + " before it was ready; see " + layout.logFile(component.name()) + " (./tunestream logs " + component.name() + ")");
                 }
-                if (component.isReady()) {
+                Component.Health health = component.probe();
+                lastSeen.put(component, health);
+                if (health.ready()) {
                     waiting.remove(component);
                 }
             }
             if (!waiting.isEmpty() && System.nanoTime() > deadline) {
                 throw new LauncherException("not ready after " + timeout.toSeconds() + " s: "
-                        + waiting.stream().map(c -> c.name() + " (" + c.health() + ", log " + layout.logFile(c.name()) + ")").toList());
+                        + waiting.stream().map(c -> c.name() + " (" + lastSeen.get(c).description() + ", log " + layout.logFile(c.name()) + ")").toList());
             }
             if (!waiting.isEmpty()) {
                 sleep(Duration.ofMillis(500));

@@ -52,15 +52,9 @@ public final class TunestreamCommand {
         out.printf(format, "COMPONENT", "PID", "URL", "HEALTH");
         for (Component component : stack.components()) {
             Optional<ProcessHandle> process = stack.running(component);
-            String health = process.isEmpty() ? "stopped" : probe(component);
+            String health = process.isEmpty() ? "stopped" : component.probe().description();
             out.printf(format, component.name(), process.map(p -> String.valueOf(p.pid())).orElse("-"), component.url(), health);
         }
-    }
-
-    /** Probes the component once and says what it saw. */
-    private static String probe(Component component) {
-        component.isReady();
-        return component.health();
     }
 
     @Command(name = "up", description = "Starts what is not running (Kafka, object store, databases, services) and waits until all are ready.")

@@ -63,7 +63,8 @@ class StackTest {
 
         Map<String, Long> pids = new LinkedHashMap<>();
         for (Component component : stack.components()) {
-            assertThat(component.isReady()).as("%s ready (%s)", component.name(), component.health()).isTrue();
+            Component.Health health = component.probe();
+            assertThat(health.ready()).as("%s ready (%s)", component.name(), health.description()).isTrue();
             pids.put(component.name(), stack.running(component).orElseThrow().pid());
         }
         assertThat(httpStatus("http://127.0.0.1:" + settings.servicePorts().get("gateway") + "/q/health/ready")).isEqualTo(200);
