@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -23,6 +24,8 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 final class KafkaBroker implements Component {
 
     static final String NAME = "kafka";
+    /** A first start formats the storage and elects the controller; later starts replay the metadata log. */
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     private static final String MAIN_CLASS = "kafka.Kafka";
 
     private final int port;
@@ -153,10 +156,6 @@ final class KafkaBroker implements Component {
     }
 
     private static List<String> concat(List<String> first, List<String> second) {
-        return java.util.stream.Stream.concat(first.stream(), second.stream()).toList();
-    }
-
-    static Duration readyTimeout() {
-        return Duration.ofSeconds(90);
+        return Stream.concat(first.stream(), second.stream()).toList();
     }
 }

@@ -3,6 +3,7 @@ package io.tunestream.launcher;
 import io.minio.BucketExistsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
+import io.tunestream.infra.ChildProcess;
 import io.tunestream.infra.S3ProxyServer;
 import java.util.List;
 
@@ -61,7 +62,13 @@ final class ObjectStore implements Component {
     public Process start(StackLayout layout) {
         S3ProxyServer server = new S3ProxyServer(layout.s3ProxyJar(), layout.dataDirectory("s3"), port, accessKey, secretKey);
         Process process = server.start(false, layout.logFile(NAME));
-        ensureBucket();
+        try {
+            ensureBucket();
+        } catch (RuntimeException e) {
+            // Its pid is not recorded yet: stop it here, or no 'down' would.
+            ChildProcess.stop(process.toHandle());
+            throw e;
+        }
         return process;
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,7 +97,7 @@ final class Stack {
             if (toStart.contains(infrastructure)) {
                 out.println("starting " + infrastructure.name());
                 Process process = start(infrastructure);
-                awaitReady(List.of(infrastructure), Map.of(infrastructure, process), KafkaBroker.readyTimeout());
+                awaitReady(List.of(infrastructure), Map.of(infrastructure, process), KafkaBroker.READY_TIMEOUT);
             }
         }
         Map<Component, Process> started = new LinkedHashMap<>();
@@ -113,7 +114,7 @@ final class Stack {
     /** Stops every component the launcher started, services first; returns the names of those it stopped. */
     List<String> down() {
         List<Component> reversed = new ArrayList<>(components());
-        java.util.Collections.reverse(reversed);
+        Collections.reverse(reversed);
         List<String> stopped = new ArrayList<>();
         for (Component component : reversed) {
             Optional<ProcessHandle> process = running(component);
