@@ -1,3 +1,3 @@
--- Baseline of the dataset database: the schema's starting point, owned by the dataset-service alone.
--- Each feature adds its tables as the next version (V2__..., V3__...); applied migrations are never edited.
-comment on schema public is 'Tunestream dataset-service';
+-- Baseline of the dataset database, owned by the dataset-service alone: it starts empty, and this first version marks
+-- where Flyway's history begins. Each feature adds its tables as the next version (V2__..., V3__...); applied
+-- migrations are never edited.

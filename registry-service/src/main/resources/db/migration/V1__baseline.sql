@@ -1,3 +1,3 @@
--- Baseline of the registry database: the schema's starting point, owned by the registry-service alone.
--- Each feature adds its tables as the next version (V2__..., V3__...); applied migrations are never edited.
-comment on schema public is 'Tunestream registry-service';
+-- Baseline of the registry database, owned by the registry-service alone: it starts empty, and this first version marks
+-- where Flyway's history begins. Each feature adds its tables as the next version (V2__..., V3__...); applied
+-- migrations are never edited.

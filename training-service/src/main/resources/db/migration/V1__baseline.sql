@@ -1,3 +1,3 @@
--- Baseline of the training database: the schema's starting point, owned by the training-service alone.
--- Each feature adds its tables as the next version (V2__..., V3__...); applied migrations are never edited.
-comment on schema public is 'Tunestream training-service';
+-- Baseline of the training database, owned by the training-service alone: it starts empty, and this first version marks
+-- where Flyway's history begins. Each feature adds its tables as the next version (V2__..., V3__...); applied
+-- migrations are never edited.

@@ -70,7 +70,7 @@ final class KafkaBroker implements Component {
         if (!Files.exists(logDirectory.resolve("meta.properties"))) {
             format(java, properties, layout);
         }
-        return ChildProcess.start(concat(java, List.of(MAIN_CLASS, properties.toString())), layout.home(), layout.logFile(NAME), Map.of());
+        return ChildProcess.startDetached(concat(java, List.of(MAIN_CLASS, properties.toString())), layout.home(), layout.logFile(NAME), Map.of());
     }
 
     /** Formats the storage once, with a new cluster id; later starts reuse it with its data. */

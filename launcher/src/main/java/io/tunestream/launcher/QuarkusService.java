@@ -60,7 +60,7 @@ final class QuarkusService implements Component {
         }
         List<String> command = List.of(ChildProcess.javaExecutable(), "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dai.djl.offline=true", "-jar", jar.toString());
-        return ChildProcess.start(command, layout.repository(), layout.logFile(module), environment);
+        return ChildProcess.startDetached(command, layout.repository(), layout.logFile(module), environment);
     }
 
     @Override

@@ -76,6 +76,12 @@ final class Stack {
      * @return false when everything was already running (nothing was started)
      */
     boolean up(PrintStream out) {
+        try (LauncherLock lock = LauncherLock.acquire(layout)) {
+            return startMissing(out);
+        }
+    }
+
+    private boolean startMissing(PrintStream out) {
         List<Component> toStart = components().stream().filter(component -> running(component).isEmpty()).toList();
         if (toStart.isEmpty()) {
             return false;
@@ -113,6 +119,12 @@ final class Stack {
 
     /** Stops every component the launcher started, services first; returns the names of those it stopped. */
     List<String> down() {
+        try (LauncherLock lock = LauncherLock.acquire(layout)) {
+            return stopAll();
+        }
+    }
+
+    private List<String> stopAll() {
         List<Component> reversed = new ArrayList<>(components());
         Collections.reverse(reversed);
         List<String> stopped = new ArrayList<>();
@@ -120,7 +132,7 @@ final class Stack {
             Optional<ProcessHandle> process = running(component);
             process.ifPresent(ChildProcess::stop);
             process.ifPresent(handle -> stopped.add(component.name()));
-            deleteQuietly(layout.pidFile(component.name()));
+            deletePidFile(layout.pidFile(component.name()));
         }
         return stopped;
     }
@@ -167,6 +179,8 @@ final class Stack {
     private Map<String, String> serviceEnvironment(String module, int port) {
         Map<String, String> environment = new HashMap<>();
         environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        // A local stack serves this machine only; a deployment sets its own host.
+        environment.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         if (module.equals("gateway")) {
             settings.servicePorts().forEach((service, servicePort) -> {
                 if (!service.equals("gateway")) {
@@ -180,7 +194,6 @@ final class Stack {
         environment.put("QUARKUS_MINIO_PORT", String.valueOf(objectStore.port()));
         environment.put("QUARKUS_MINIO_ACCESS_KEY", objectStore.accessKey());
         environment.put("QUARKUS_MINIO_SECRET_KEY", objectStore.secretKey());
-        environment.put("TUNESTREAM_STORAGE_BUCKET", ObjectStore.BUCKET);
         String owner = module.replace("-service", "");
         if (DATABASE_OWNERS.contains(owner)) {
             environment.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(settings.databaseName(owner)));
@@ -190,7 +203,7 @@ final class Stack {
         return environment;
     }
 
-    private static void deleteQuietly(Path file) {
+    private static void deletePidFile(Path file) {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {

@@ -1,7 +1,9 @@
 package io.tunestream.launcher;
 
 import io.tunestream.infra.PostgresAdmin;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -30,11 +32,13 @@ public final class TunestreamCommand {
     public static void main(String[] args) {
         CommandLine commandLine = new CommandLine(new TunestreamCommand())
                 .setExecutionExceptionHandler((exception, cmd, parseResult) -> {
-                    if (exception instanceof LauncherException || exception instanceof IllegalStateException) {
-                        cmd.getErr().println("tunestream: " + exception.getMessage());
-                        return 1;
+                    // Every failure here is about the machine (a port, a missing jar, PostgreSQL, a crashed process):
+                    // its message says what to do, a stack trace would only bury it. TUNESTREAM_DEBUG=true shows it.
+                    cmd.getErr().println("tunestream: " + exception.getMessage());
+                    if ("true".equals(System.getenv("TUNESTREAM_DEBUG"))) {
+                        exception.printStackTrace(cmd.getErr());
                     }
-                    throw exception;
+                    return 1;
                 });
         System.exit(commandLine.execute(args));
     }
@@ -116,37 +120,46 @@ public final class TunestreamCommand {
             if (!Files.exists(log)) {
                 throw new LauncherException(component + " has no log yet (" + log + "): it was never started");
             }
-            try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-                long position = printTail(file, lines);
-                while (follow) {
-                    if (file.length() > position) {
-                        file.seek(position);
-                        byte[] added = new byte[(int) (file.length() - position)];
-                        file.readFully(added);
-                        System.out.print(new String(added, StandardCharsets.UTF_8));
-                        System.out.flush();
-                        position += added.length;
-                    } else if (file.length() < position) {
-                        position = 0;
-                    }
-                    Thread.sleep(Duration.ofMillis(300).toMillis());
-                }
+            long position = printTail(log, lines);
+            while (follow) {
+                position = printAddedSince(log, position);
+                Thread.sleep(Duration.ofMillis(300).toMillis());
             }
             return 0;
         }
 
-        private static long printTail(RandomAccessFile file, int lines) throws IOException {
+        /** Prints the last {@code lines} lines and returns the size of the log it read. */
+        private static long printTail(Path log, int lines) throws IOException {
+            long size = Files.size(log);
             Deque<String> tail = new ArrayDeque<>();
-            file.seek(0);
-            String line;
-            while ((line = file.readLine()) != null) {
-                tail.addLast(new String(line.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
-                if (tail.size() > lines) {
-                    tail.removeFirst();
+            // An InputStreamReader replaces malformed bytes instead of failing on them, as a log may hold anything.
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(log), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    tail.addLast(line);
+                    if (tail.size() > lines) {
+                        tail.removeFirst();
+                    }
                 }
             }
             tail.forEach(System.out::println);
-            return file.getFilePointer();
+            return size;
+        }
+
+        /** Prints what was appended after {@code position}; a log that shrank (rotated) is printed from its start. */
+        private static long printAddedSince(Path log, long position) throws IOException {
+            try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+                long length = file.length();
+                long from = length < position ? 0 : position;
+                if (length > from) {
+                    file.seek(from);
+                    byte[] added = new byte[(int) (length - from)];
+                    file.readFully(added);
+                    System.out.print(new String(added, StandardCharsets.UTF_8));
+                    System.out.flush();
+                }
+                return length;
+            }
         }
     }
 }

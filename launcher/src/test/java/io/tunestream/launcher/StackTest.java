@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tunestream.infra.Ports;
 import io.tunestream.infra.PostgresAdmin;
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -14,12 +19,27 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +72,7 @@ class StackTest {
     }
 
     @Test
-    void shouldBringEveryComponentUpOnceStopExactlyItsProcessesAndReuseItsDataAfterwards() throws Exception {
+    void shouldBringEveryComponentUpOnceStopExactlyItsProcessesAndKeepTopicsOffsetsAndObjectsAcrossARestart() throws Exception {
         for (String module : settings.servicePorts().keySet()) {
             assertThat(REPOSITORY.resolve(module).resolve("target/quarkus-app/quarkus-run.jar"))
                     .as("%s is packaged before the launcher's tests run (reactor order)", module).isRegularFile();
@@ -69,6 +89,11 @@ class StackTest {
         }
         assertThat(httpStatus("http://127.0.0.1:" + settings.servicePorts().get("gateway") + "/q/health/ready")).isEqualTo(200);
         String clusterId = Files.readString(home.resolve("data/kafka/meta.properties"));
+        String topic = "stack-test.probe";
+        String objectName = "probe/" + UUID.randomUUID() + ".txt";
+        produceAndCommit(topic, "kept across restarts");
+        objectStore().putObject(PutObjectArgs.builder().bucket(ObjectStore.BUCKET).object(objectName)
+                .stream(new ByteArrayInputStream("kept".getBytes(StandardCharsets.UTF_8)), 4, -1).build());
 
         assertThat(stack.up(quiet())).as("a second up starts nothing").isFalse();
         for (Component component : stack.components()) {
@@ -82,12 +107,60 @@ class StackTest {
         for (long pid : pids.values()) {
             assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid %d stopped", pid).isFalse();
         }
-        assertThat(Ports.isFree(settings.kafkaPort())).isTrue();
+        for (Component component : stack.components()) {
+            for (int port : component.ports()) {
+                assertThat(Ports.isFree(port)).as("port %d of %s free after down", port, component.name()).isTrue();
+            }
+        }
 
         assertThat(stack.up(quiet())).isTrue();
         assertThat(Files.readString(home.resolve("data/kafka/meta.properties"))).as("the broker kept its storage").isEqualTo(clusterId);
         assertThat(Files.readString(home.resolve("logs/registry-service.log")))
                 .as("the registry database kept its migrated schema").contains("is up to date. No migration necessary");
+        try (InputStream kept = objectStore().getObject(GetObjectArgs.builder().bucket(ObjectStore.BUCKET).object(objectName).build())) {
+            assertThat(new String(kept.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("kept");
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get();
+            assertThat(committed.get(new TopicPartition(topic, 0)).offset()).as("the committed offset survived").isEqualTo(1);
+        }
+    }
+
+    private static final String GROUP = "stack-test";
+
+    private String bootstrapServers() {
+        return "127.0.0.1:" + settings.kafkaPort();
+    }
+
+    private MinioClient objectStore() {
+        Credentials credentials = Credentials.loadOrCreate(home.resolve("credentials.properties"));
+        return MinioClient.builder().endpoint("http://127.0.0.1:" + settings.objectStorePort())
+                .credentials("tunestream", credentials.secret("object-store.secret-key")).build();
+    }
+
+    /** Produces one record to a one-partition topic and commits it for {@link #GROUP}. */
+    private void produceAndCommit(String topic, String value) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        }
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, "key", value)).get();
+        }
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, GROUP,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            ConsumerRecords<String, String> records = ConsumerRecords.empty();
+            while (records.isEmpty() && System.nanoTime() < deadline) {
+                records = consumer.poll(Duration.ofMillis(500));
+            }
+            assertThat(records.count()).isEqualTo(1);
+            consumer.commitSync();
+        }
     }
 
     @Test

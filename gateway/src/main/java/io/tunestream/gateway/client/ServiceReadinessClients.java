@@ -2,6 +2,7 @@ package io.tunestream.gateway.client;
 
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.tunestream.gateway.config.GatewayConfig;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,6 +21,15 @@ public class ServiceReadinessClients {
                 .connectTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .readTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
                 .build(ServiceReadinessClient.class)));
+    }
+
+    @PreDestroy
+    void close() throws Exception {
+        for (ServiceReadinessClient client : clients.values()) {
+            if (client instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
+        }
     }
 
     /** The clients by service name, in name order. */

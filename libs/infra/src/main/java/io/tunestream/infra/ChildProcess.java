@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 public final class ChildProcess {
 
     private static final Duration GRACE = Duration.ofSeconds(15);
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     private ChildProcess() {
     }
@@ -56,6 +57,20 @@ public final class ChildProcess {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command.get(0) + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Starts {@code command} like {@link #start}, in a session of its own ({@code setsid}), so that it outlives its
+     * starter and a Ctrl-C in the starter's terminal does not reach it. The pid stays the command's own: a freshly
+     * spawned child is not a process-group leader, so {@code setsid} runs the command in place instead of forking.
+     */
+    public static Process startDetached(List<String> command, Path workingDirectory, Path logFile, Map<String, String> environment) {
+        List<String> detached = new ArrayList<>();
+        if (Files.isExecutable(SETSID)) {
+            detached.add(SETSID.toString());
+        }
+        detached.addAll(command);
+        return start(detached, workingDirectory, logFile, environment);
     }
 
     /** Stops a process and its descendants: SIGTERM, then SIGKILL for whatever is left after a grace period. */

@@ -1,8 +1,6 @@
 package io.tunestream.infra;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -75,7 +74,7 @@ public final class PostgresAdmin {
                     + "); start it, e.g. 'pg_ctlcluster --skip-systemctl-redirect <version> main start'");
         }
         String version = newestClusterVersion();
-        run(List.of("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"), null);
+        run(List.of("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"), "");
         Waits.until("PostgreSQL " + version + " to accept connections on " + host + ":" + port, START_TIMEOUT, this::isRunning);
     }
 
@@ -86,34 +85,39 @@ public final class PostgresAdmin {
     public void createDatabase(String database, String role, String password) {
         requireIdentifier(database, "database");
         requireIdentifier(role, "role");
+        // Values travel as psql variables and are quoted by format(%I, %L), so no password or name is ever pasted
+        // into SQL text (or echoed by an error message that quotes the failing line).
         String sql = """
-                DO $$ BEGIN
-                  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '%2$s') THEN
-                    CREATE ROLE %2$s LOGIN PASSWORD '%3$s';
-                  ELSE
-                    ALTER ROLE %2$s LOGIN PASSWORD '%3$s';
-                  END IF;
-                END $$;
-                SELECT format('CREATE DATABASE %%I OWNER %%I', '%1$s', '%2$s')
-                  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '%1$s') \\gexec
-                """.formatted(database, role, password.replace("'", "''"));
-        psql(sql);
+                SELECT format(CASE WHEN EXISTS (SELECT FROM pg_roles WHERE rolname = :'role')
+                                   THEN 'ALTER ROLE %I LOGIN PASSWORD %L' ELSE 'CREATE ROLE %I LOGIN PASSWORD %L' END,
+                              :'role', :'password') \\gexec
+                SELECT format('CREATE DATABASE %I OWNER %I', :'database', :'role')
+                  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'database') \\gexec
+                """;
+        psql(sql, Map.of("database", database, "role", role, "password", password));
     }
 
     /** Drops {@code database} (closing its connections) and {@code role}; absent ones are skipped. */
     public void dropDatabase(String database, String role) {
         requireIdentifier(database, "database");
         requireIdentifier(role, "role");
-        psql("DROP DATABASE IF EXISTS " + database + " WITH (FORCE);\nDROP ROLE IF EXISTS " + role + ";\n");
+        psql("""
+                SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', :'database') \\gexec
+                SELECT format('DROP ROLE IF EXISTS %I', :'role') \\gexec
+                """, Map.of("database", database, "role", role));
     }
 
     public boolean databaseExists(String database) {
         requireIdentifier(database, "database");
-        return psql("SELECT count(*) FROM pg_database WHERE datname = '" + database + "';").trim().equals("1");
+        return psql("SELECT count(*) FROM pg_database WHERE datname = :'database';", Map.of("database", database)).trim().equals("1");
     }
 
-    /** Runs SQL as the administrator and returns what psql printed (unaligned, tuples only). */
-    public String psql(String sql) {
+    /**
+     * Runs SQL as the administrator and returns what psql printed (unaligned, tuples only).
+     *
+     * @param variables psql variables, referenced in the SQL as {@code :'name'} (a quoted literal)
+     */
+    public String psql(String sql, Map<String, String> variables) {
         List<String> command = new ArrayList<>();
         String adminUser = System.getenv().getOrDefault("TUNESTREAM_PG_ADMIN_USER", "postgres");
         if (isRoot() && isLocalHost() && Files.isDirectory(DEBIAN_CLUSTERS)) {
@@ -121,8 +125,16 @@ public final class PostgresAdmin {
         } else {
             command.addAll(List.of("psql", "-h", host, "-p", String.valueOf(port), "-U", adminUser));
         }
-        command.addAll(List.of("-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", "postgres"));
-        return run(command, sql);
+        // -w: fail instead of prompting for a password nobody will type.
+        command.addAll(List.of("-X", "-q", "-w", "-At", "-v", "ON_ERROR_STOP=1", "-d", "postgres"));
+        StringBuilder script = new StringBuilder();
+        variables.forEach((name, value) -> {
+            if (value.contains("\n") || value.contains("\r")) {
+                throw new IllegalArgumentException("psql variable '" + name + "' must be a single line");
+            }
+            script.append("\\set ").append(name).append(" '").append(value.replace("\\", "\\\\").replace("'", "\\'")).append("'\n");
+        });
+        return run(command, script.append(sql).toString());
     }
 
     private boolean isLocalHost() {
@@ -130,27 +142,25 @@ public final class PostgresAdmin {
     }
 
     private static String run(List<String> command, String stdin) {
+        Path output = null;
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            output = Files.createTempFile("tunestream-psql-", ".out");
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile());
             String password = System.getenv("TUNESTREAM_PG_ADMIN_PASSWORD");
             if (password != null) {
                 builder.environment().put("PGPASSWORD", password);
             }
             Process process = builder.start();
             try (OutputStream in = process.getOutputStream()) {
-                if (stdin != null) {
-                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
-                }
-            }
-            ByteArrayOutputStream output = new ByteArrayOutputStream();
-            try (InputStream out = process.getInputStream()) {
-                out.transferTo(output);
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
             }
             if (!process.waitFor(PSQL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 throw new IllegalStateException(String.join(" ", command) + " did not finish within " + PSQL_TIMEOUT.toSeconds() + " s");
             }
-            String text = output.toString(StandardCharsets.UTF_8);
+            String text = Files.readString(output);
             if (process.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", command) + " failed with exit code " + process.exitValue() + ": " + text.trim());
             }
@@ -160,6 +170,10 @@ public final class PostgresAdmin {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running " + command.get(0), e);
+        } finally {
+            if (output != null) {
+                output.toFile().delete();
+            }
         }
     }
 

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +59,9 @@ public record S3ProxyServer(Path serverJar, Path dataDirectory, int port, String
             command.addAll(List.of("-cp", serverJar.toString(), MAIN_CLASS));
         }
         command.addAll(List.of("--properties", properties.toString()));
-        Process process = ChildProcess.start(command, dataDirectory, logFile, Map.of());
+        Process process = boundToThisProcess
+                ? ChildProcess.start(command, dataDirectory, logFile, Map.of())
+                : ChildProcess.startDetached(command, dataDirectory, logFile, Map.of());
         try {
             Waits.until("S3Proxy to answer on " + endpoint() + " (log: " + logFile + ")", READY_TIMEOUT, () -> {
                 if (!process.isAlive()) {
@@ -99,6 +102,10 @@ public record S3ProxyServer(Path serverJar, Path dataDirectory, int port, String
             properties.setProperty("jclouds.provider", "filesystem");
             properties.setProperty("jclouds.filesystem.basedir", blobs.toAbsolutePath().toString());
             Path file = dataDirectory.resolve("s3proxy.properties");
+            if (!Files.exists(file)) {
+                // It holds the secret key: owner-only, like the launcher's credentials file.
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
             try (Writer writer = Files.newBufferedWriter(file)) {
                 properties.store(writer, "S3Proxy configuration written by Tunestream");
             }

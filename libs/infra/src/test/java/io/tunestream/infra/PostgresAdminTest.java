@@ -19,7 +19,8 @@ class PostgresAdminTest {
     void shouldCreateADatabaseItsRoleCanUseWithAPasswordAndDropItAgain() throws SQLException {
         admin.ensureRunning();
         String name = "ts_infra_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        String password = UUID.randomUUID().toString();
+        // Quotes, dollar quotes and backslashes must reach PostgreSQL as they are.
+        String password = "it's $$ a \\ " + UUID.randomUUID();
         try {
             admin.createDatabase(name, name, password);
             admin.createDatabase(name, name, password);

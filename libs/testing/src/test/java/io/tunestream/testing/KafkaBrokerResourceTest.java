@@ -100,6 +100,7 @@ class KafkaBrokerResourceTest {
                 new org.apache.kafka.clients.producer.ProducerRecord<>("probe.orders", "k", good)).awaitCompletion();
 
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> deadLetterProbe.processed().contains(good));
+        assertThat(deadLetterProbe.received()).as("the poison record was delivered before the good one").containsSubsequence(poison, good);
         assertThat(deadLetterProbe.processed()).doesNotContain(poison);
         ConsumerTask<String, String> deadLetters = companion.consumeStrings()
                 .withGroupId("dlq-reader-" + UUID.randomUUID())

@@ -21,9 +21,9 @@ public class ObjectStoreHealthCheck implements AsyncHealthCheck {
     static final String NAME = "Object store";
 
     private final MinioClient minio;
-    private final StorageConfig config;
+    private final ObjectStoreSettings config;
 
-    public ObjectStoreHealthCheck(MinioClient minio, StorageConfig config) {
+    public ObjectStoreHealthCheck(MinioClient minio, ObjectStoreSettings config) {
         this.minio = minio;
         this.config = config;
     }
