@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -105,6 +106,28 @@ public final class PostgresAdmin {
                 SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', :'database') \\gexec
                 SELECT format('DROP ROLE IF EXISTS %I', :'role') \\gexec
                 """, Map.of("database", database, "role", role));
+    }
+
+    /** Sets the comment of {@code database}, e.g. to record who created it. */
+    public void commentOnDatabase(String database, String comment) {
+        requireIdentifier(database, "database");
+        psql("SELECT format('COMMENT ON DATABASE %I IS %L', :'database', :'comment') \\gexec",
+                Map.of("database", database, "comment", comment));
+    }
+
+    /** The databases whose names start with {@code prefix}, each with its comment (empty when it has none). */
+    public Map<String, String> databasesStartingWith(String prefix) {
+        requireIdentifier(prefix, "database prefix");
+        Map<String, String> databases = new TreeMap<>();
+        String rows = psql("""
+                SELECT datname, coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database
+                  WHERE starts_with(datname, :'prefix');
+                """, Map.of("prefix", prefix));
+        rows.lines().filter(line -> !line.isBlank()).forEach(line -> {
+            int separator = line.indexOf('|');
+            databases.put(line.substring(0, separator), line.substring(separator + 1));
+        });
+        return databases;
     }
 
     public boolean databaseExists(String database) {

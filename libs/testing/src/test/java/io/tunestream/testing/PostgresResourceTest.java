@@ -8,6 +8,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.tunestream.infra.PostgresAdmin;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -39,6 +40,29 @@ class PostgresResourceTest {
                 assertThat(rows.getBoolean(2)).isTrue();
             }
         }
+    }
+
+    @Test
+    void shouldDropTheDatabaseOfATestRunWhoseJvmDiedAndKeepTheOthers() throws Exception {
+        PostgresAdmin admin = PostgresAdmin.local();
+        String abandoned = PostgresResource.DATABASE_PREFIX + "abandoned_" + UUID.randomUUID().toString().substring(0, 8);
+        Process finished = new ProcessBuilder("true").start();
+        finished.waitFor();
+        admin.createDatabase(abandoned, abandoned, UUID.randomUUID().toString());
+        admin.commentOnDatabase(abandoned, PostgresResource.OWNER_COMMENT + finished.pid());
+        String current;
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("select current_database()")) {
+            rows.next();
+            current = rows.getString(1);
+        }
+
+        PostgresResource another = new PostgresResource();
+        another.start();
+        another.stop();
+
+        assertThat(admin.databaseExists(abandoned)).as("the dead run's database is dropped").isFalse();
+        assertThat(admin.databaseExists(current)).as("this live run's database is kept").isTrue();
     }
 
     @Test
