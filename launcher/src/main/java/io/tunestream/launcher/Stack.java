@@ -3,6 +3,7 @@ package io.tunestream.launcher;
 import io.tunestream.infra.ChildProcess;
 import io.tunestream.infra.Ports;
 import io.tunestream.infra.PostgresAdmin;
+import io.tunestream.infra.Waits;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -150,29 +151,27 @@ final class Stack {
     }
 
     private void awaitReady(List<Component> components, Map<Component, Process> processes, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
         List<Component> waiting = new ArrayList<>(components);
         Map<Component, Component.Health> lastSeen = new HashMap<>();
-        while (!waiting.isEmpty()) {
-            for (Component component : List.copyOf(waiting)) {
-                Process process = processes.get(component);
-                if (!process.isAlive()) {
-                    throw new LauncherException(component.name() + " exited with code " + process.exitValue()
-                            + " before it was ready; see " + layout.logFile(component.name()) + " (./tunestream logs " + component.name() + ")");
+        try {
+            Waits.until("readiness", timeout, () -> {
+                for (Component component : List.copyOf(waiting)) {
+                    Process process = processes.get(component);
+                    if (!process.isAlive()) {
+                        throw new LauncherException(component.name() + " exited with code " + process.exitValue()
+                                + " before it was ready; see " + layout.logFile(component.name()) + " (./tunestream logs " + component.name() + ")");
+                    }
+                    Component.Health health = component.probe();
+                    lastSeen.put(component, health);
+                    if (health.ready()) {
+                        waiting.remove(component);
+                    }
                 }
-                Component.Health health = component.probe();
-                lastSeen.put(component, health);
-                if (health.ready()) {
-                    waiting.remove(component);
-                }
-            }
-            if (!waiting.isEmpty() && System.nanoTime() > deadline) {
-                throw new LauncherException("not ready after " + timeout.toSeconds() + " s: "
-                        + waiting.stream().map(c -> c.name() + " (" + lastSeen.get(c).description() + ", log " + layout.logFile(c.name()) + ")").toList());
-            }
-            if (!waiting.isEmpty()) {
-                sleep(Duration.ofMillis(500));
-            }
+                return waiting.isEmpty();
+            });
+        } catch (IllegalStateException timedOut) {
+            throw new LauncherException("not ready after " + timeout.toSeconds() + " s: "
+                    + waiting.stream().map(c -> c.name() + " (" + lastSeen.get(c).description() + ", log " + layout.logFile(c.name()) + ")").toList());
         }
     }
 
@@ -211,13 +210,5 @@ final class Stack {
         }
     }
 
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LauncherException("interrupted");
-        }
-    }
 
 }

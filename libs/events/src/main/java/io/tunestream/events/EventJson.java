@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The JSON form of events: ISO-8601 times, null fields left out, unknown fields ignored so that a consumer keeps
@@ -40,7 +41,7 @@ public final class EventJson {
     }
 
     public static String toJson(TunestreamEvent event) {
-        return new String(toBytes(event), java.nio.charset.StandardCharsets.UTF_8);
+        return new String(toBytes(event), StandardCharsets.UTF_8);
     }
 
     /**
@@ -57,6 +58,6 @@ public final class EventJson {
     }
 
     public static <T extends TunestreamEvent> T fromJson(String json, Class<T> type) {
-        return fromBytes(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), type);
+        return fromBytes(json.getBytes(StandardCharsets.UTF_8), type);
     }
 }

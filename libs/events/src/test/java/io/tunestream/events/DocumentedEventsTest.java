@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,7 +30,7 @@ class DocumentedEventsTest {
             documented.add(topic.topicName());
         }
         assertThat(documented).containsExactly(
-                java.util.Arrays.stream(Topic.values()).map(Topic::topicName).toArray(String[]::new));
+                Arrays.stream(Topic.values()).map(Topic::topicName).toArray(String[]::new));
     }
 
     @Test

@@ -31,6 +31,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -96,8 +97,8 @@ class KafkaBrokerResourceTest {
         String good = "good-" + UUID.randomUUID();
 
         companion.produceStrings().fromRecords(
-                new org.apache.kafka.clients.producer.ProducerRecord<>("probe.orders", "k", poison),
-                new org.apache.kafka.clients.producer.ProducerRecord<>("probe.orders", "k", good)).awaitCompletion();
+                new ProducerRecord<>("probe.orders", "k", poison),
+                new ProducerRecord<>("probe.orders", "k", good)).awaitCompletion();
 
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> deadLetterProbe.processed().contains(good));
         assertThat(deadLetterProbe.received()).as("the poison record was delivered before the good one").containsSubsequence(poison, good);
