@@ -1,0 +1,14 @@
+package io.tunestream.llm.model;
+
+import ai.djl.ndarray.NDArray;
+
+/** A plain linear projection; PyTorch's {@code linear} takes the (out, in) weight as stored, with no transpose copy. */
+public record DenseLinear(NDArray weight, NDArray bias) implements Linear {
+
+    @Override
+    public NDArray forward(NDArray input) {
+        return bias == null
+                ? ai.djl.nn.core.Linear.linear(input, weight).singletonOrThrow()
+                : ai.djl.nn.core.Linear.linear(input, weight, bias).singletonOrThrow();
+    }
+}
