@@ -9,17 +9,17 @@ import java.util.Map;
 import java.util.Random;
 
 /** Small models with weights large enough that wrong attention or positions change the logits visibly. */
-final class RandomModels {
+public final class RandomModels {
 
     private RandomModels() {
     }
 
-    static LlamaConfig qwenLikeGqa() {
+    public static LlamaConfig qwenLikeGqa() {
         return new LlamaConfig(Architecture.QWEN2, 97, 48, 80, 2, 6, 2, 8, 1e-6, 10000, RopeScaling.NONE, false, 256,
                 true, false, false, null, List.of());
     }
 
-    static Map<String, Tensor> weights(LlamaConfig config, long seed) {
+    public static Map<String, Tensor> weights(LlamaConfig config, long seed) {
         Random random = new Random(seed);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         LlamaModel.expectedShapes(config).forEach((name, shape) -> {
@@ -34,7 +34,7 @@ final class RandomModels {
         return tensors;
     }
 
-    static LlamaModel model(LlamaConfig config, long seed) {
+    public static LlamaModel model(LlamaConfig config, long seed) {
         return LlamaModel.fromTensors(config, weights(config, seed), Engine.getInstance().newBaseManager());
     }
 }

@@ -1,0 +1,13 @@
+package io.tunestream.llm.generation;
+
+/** Why a sample ended, with OpenAI's names. */
+public enum FinishReason {
+    /** An end-of-sequence or stop token, or a stop string. */
+    STOP,
+    /** {@code max_new_tokens} reached, or the model's context is full. */
+    LENGTH;
+
+    public String openAiName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

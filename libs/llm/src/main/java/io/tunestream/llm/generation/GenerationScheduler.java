@@ -1,0 +1,404 @@
+package io.tunestream.llm.generation;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import io.tunestream.llm.model.Inference;
+import io.tunestream.llm.model.KvCache;
+import io.tunestream.llm.model.LlamaModel;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Continuous batching: one thread owns the model's decode loop; requests from any thread wait in a bounded queue
+ * and join the running batch between decode steps (their prompts are prefilled as a left-padded batch and their
+ * caches appended to the running cache); finished sequences leave at once. One model thus serves many concurrent
+ * callers, and a long generation never holds a short one back.
+ */
+public final class GenerationScheduler implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GenerationScheduler.class);
+    private static final SecureRandom SEEDS = new SecureRandom();
+
+    private final LlamaModel model;
+    private final TextDecoder decoder;
+    private final Set<Integer> eosTokenIds;
+    private final SchedulerSettings settings;
+    private final LinkedBlockingQueue<Pending> queue;
+    private final Thread worker;
+    private final AtomicInteger running = new AtomicInteger();
+    private volatile boolean closed;
+
+    /**
+     * @param decoder     turns ids into text for stop strings and streamed text; null for ids only
+     * @param eosTokenIds the model's end-of-sequence ids, stopping every request unless it sets {@code ignoreEos}
+     */
+    public GenerationScheduler(LlamaModel model, TextDecoder decoder, Set<Integer> eosTokenIds,
+            SchedulerSettings settings) {
+        this.model = model;
+        this.decoder = decoder;
+        this.eosTokenIds = Set.copyOf(eosTokenIds);
+        this.settings = settings;
+        this.queue = new LinkedBlockingQueue<>(settings.queueCapacity());
+        this.worker = new Thread(this::loop, "tunestream-generation");
+        this.worker.setDaemon(true);
+        this.worker.start();
+    }
+
+    /**
+     * Queues a request. Throws {@link QueueFullException} when the queue is full, and {@link IllegalArgumentException}
+     * for a request this model cannot serve (too long a prompt, stop strings without a tokenizer).
+     */
+    public CompletableFuture<GenerationResult> submit(GenerationRequest request) {
+        if (closed) {
+            throw new IllegalStateException("the generation scheduler is closed");
+        }
+        int context = model.config().maxPositionEmbeddings();
+        if (request.promptIds().length >= context) {
+            throw new IllegalArgumentException("the prompt has " + request.promptIds().length
+                    + " tokens; the model's context is " + context + " tokens");
+        }
+        if (!request.params().stopStrings().isEmpty() && decoder == null) {
+            throw new IllegalArgumentException("stop strings need a tokenizer; this model has none");
+        }
+        if (request.params().n() > settings.maxBatchSize()) {
+            throw new IllegalArgumentException("n = " + request.params().n() + " exceeds the batch size "
+                    + settings.maxBatchSize());
+        }
+        int vocab = model.config().vocabSize();
+        for (int id : request.promptIds()) {
+            if (id < 0 || id >= vocab) {
+                throw new IllegalArgumentException("token id " + id + " is outside the vocabulary [0, " + vocab + ")");
+            }
+        }
+        Pending pending = new Pending(request, new CompletableFuture<>());
+        if (!queue.offer(pending)) {
+            throw new QueueFullException(settings.queueCapacity());
+        }
+        return pending.future;
+    }
+
+    /** Requests waiting for a place in the batch. */
+    public int queued() {
+        return queue.size();
+    }
+
+    /** Free places in the queue. */
+    public int remainingCapacity() {
+        return queue.remainingCapacity();
+    }
+
+    /** Sequences in the running batch. */
+    public int running() {
+        return running.get();
+    }
+
+    private record Pending(GenerationRequest request, CompletableFuture<GenerationResult> future) {
+    }
+
+    /** A request in flight: its samples finish independently, the future completes when all have. */
+    private static final class Flight {
+        final Pending pending;
+        final Completion[] completions;
+        int unfinished;
+
+        Flight(Pending pending) {
+            this.pending = pending;
+            this.completions = new Completion[pending.request.params().n()];
+            this.unfinished = completions.length;
+        }
+    }
+
+    /** One sample being decoded: a row of the running batch. */
+    private final class Sequence {
+        final Flight flight;
+        final int sampleIndex;
+        final SamplingParams params;
+        final TokenSampler sampler;
+        final List<Integer> generated = new ArrayList<>();
+        final int promptLength;
+        String emittedText = "";
+        int lastToken;
+
+        Sequence(Flight flight, int sampleIndex, long seed) {
+            this.flight = flight;
+            this.sampleIndex = sampleIndex;
+            this.params = flight.pending.request.params();
+            this.promptLength = flight.pending.request.promptIds().length;
+            this.sampler = new TokenSampler(params, flight.pending.request.promptIds(), seed);
+        }
+
+        /** Takes a sampled token; returns the finish reason if the sample is done. */
+        FinishReason accept(int token) {
+            boolean stopToken = params.stopTokenIds().contains(token)
+                    || (!params.ignoreEos() && eosTokenIds.contains(token));
+            if (stopToken) {
+                return FinishReason.STOP;
+            }
+            generated.add(token);
+            sampler.accept(token);
+            lastToken = token;
+            String delta = null;
+            FinishReason reason = null;
+            if (decoder != null) {
+                String text = decoder.decode(ids());
+                int stopAt = firstStop(text);
+                if (stopAt >= 0) {
+                    text = text.substring(0, stopAt);
+                    reason = FinishReason.STOP;
+                }
+                String stable = reason == null ? withoutUnsafeTail(text) : text;
+                delta = stable.length() >= emittedText.length() && stable.startsWith(emittedText)
+                        ? stable.substring(emittedText.length()) : "";
+                if (stable.startsWith(emittedText)) {
+                    emittedText = stable;
+                }
+            }
+            flight.pending.request.listener().onToken(sampleIndex, token, delta);
+            if (reason != null) {
+                return reason;
+            }
+            if (generated.size() >= params.maxNewTokens()
+                    || promptLength + generated.size() >= model.config().maxPositionEmbeddings()) {
+                return FinishReason.LENGTH;
+            }
+            return null;
+        }
+
+        private int firstStop(String text) {
+            int first = -1;
+            for (String stop : params.stopStrings()) {
+                int at = text.indexOf(stop);
+                if (at >= 0 && (first < 0 || at < first)) {
+                    first = at;
+                }
+            }
+            return first;
+        }
+
+        /** Holds back an incomplete UTF-8 character and any tail that could still become a stop string. */
+        private String withoutUnsafeTail(String text) {
+            int end = text.length();
+            while (end > 0 && text.charAt(end - 1) == '\uFFFD') {
+                end--;
+            }
+            for (String stop : params.stopStrings()) {
+                for (int keep = Math.min(stop.length() - 1, end); keep > 0; keep--) {
+                    if (text.startsWith(stop.substring(0, keep), end - keep)) {
+                        end = Math.min(end, end - keep);
+                        break;
+                    }
+                }
+            }
+            return text.substring(0, end);
+        }
+
+        int[] ids() {
+            return generated.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        void finish(FinishReason reason) {
+            String text = null;
+            if (decoder != null) {
+                String full = decoder.decode(ids());
+                int stopAt = firstStop(full);
+                text = stopAt >= 0 ? full.substring(0, stopAt) : full;
+            }
+            flight.completions[sampleIndex] = new Completion(sampleIndex, ids(), text, reason);
+            flight.unfinished--;
+            if (flight.unfinished == 0) {
+                flight.pending.future.complete(new GenerationResult(promptLength, Arrays.asList(flight.completions)));
+            }
+        }
+    }
+
+    private void loop() {
+        Inference.disableGradientsOnThisThread();
+        List<Sequence> batch = new ArrayList<>();
+        KvCache cache = null;
+        while (!closed) {
+            try {
+                List<Pending> admitted = admit(batch.size());
+                if (admitted.isEmpty() && batch.isEmpty()) {
+                    continue;
+                }
+                try (NDScope scope = new NDScope()) {
+                    if (!admitted.isEmpty()) {
+                        cache = prefill(admitted, batch, cache);
+                    }
+                    if (!batch.isEmpty()) {
+                        decodeStep(batch, cache);
+                    }
+                    scope.suppressNotUsedWarning();
+                }
+                running.set(batch.size());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException | Error e) {
+                LOG.error("generation step failed; failing the {} sequences in the batch", batch.size(), e);
+                batch.forEach(sequence -> sequence.flight.pending.future.completeExceptionally(e));
+                batch.clear();
+                if (cache != null) {
+                    cache.close();
+                    cache = null;
+                }
+                running.set(0);
+            }
+        }
+        if (cache != null) {
+            cache.close();
+        }
+        batch.forEach(sequence -> sequence.flight.pending.future.completeExceptionally(
+                new IllegalStateException("the generation scheduler was closed")));
+    }
+
+    /** Takes queued requests that fit in the batch; blocks briefly only when there is nothing to decode. */
+    private List<Pending> admit(int active) throws InterruptedException {
+        List<Pending> admitted = new ArrayList<>();
+        int free = settings.maxBatchSize() - active;
+        if (active == 0) {
+            Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+            if (first == null) {
+                return admitted;
+            }
+            admitted.add(first);
+            free -= first.request.params().n();
+        }
+        Pending next;
+        while ((next = queue.peek()) != null && next.request.params().n() <= free) {
+            queue.poll();
+            if (next.future.isCancelled()) {
+                continue;
+            }
+            admitted.add(next);
+            free -= next.request.params().n();
+        }
+        return admitted;
+    }
+
+    /** Prefills the admitted prompts as one left-padded batch, samples their first tokens, and joins their caches. */
+    private KvCache prefill(List<Pending> admitted, List<Sequence> batch, KvCache cache) {
+        List<Sequence> joining = new ArrayList<>();
+        List<int[]> prompts = new ArrayList<>();
+        for (Pending pending : admitted) {
+            Flight flight = new Flight(pending);
+            Long seed = pending.request.params().seed();
+            long base = seed != null ? seed : SEEDS.nextLong();
+            for (int sample = 0; sample < flight.completions.length; sample++) {
+                // Distinct, reproducible streams per sample: seed, seed + 1, ... (as vLLM does for n > 1).
+                joining.add(new Sequence(flight, sample, base + sample));
+                prompts.add(pending.request.promptIds());
+            }
+        }
+        int rows = prompts.size();
+        int width = prompts.stream().mapToInt(p -> p.length).max().orElseThrow();
+        long[] ids = new long[rows * width];
+        int[] padding = new int[rows];
+        for (int row = 0; row < rows; row++) {
+            int[] prompt = prompts.get(row);
+            padding[row] = width - prompt.length;
+            for (int t = 0; t < prompt.length; t++) {
+                ids[row * width + padding[row] + t] = prompt[t];
+            }
+        }
+        NDManager manager = model.manager();
+        KvCache joiningCache = new KvCache(manager, model.config(), rows);
+        float[] logits;
+        try {
+            NDArray input = manager.create(ids, new Shape(rows, width));
+            logits = model.forward(input, padding, joiningCache, true).toFloatArray();
+        } catch (RuntimeException e) {
+            joiningCache.close();
+            joining.forEach(sequence -> sequence.flight.pending.future.completeExceptionally(e));
+            return cache;
+        }
+        KvCache merged;
+        if (cache == null) {
+            merged = joiningCache;
+        } else {
+            cache.concatRows(joiningCache);
+            merged = cache;
+        }
+        batch.addAll(joining);
+        sampleAndRetire(batch, batch.size() - rows, logits, merged);
+        return merged;
+    }
+
+    private void decodeStep(List<Sequence> batch, KvCache cache) {
+        long[] last = new long[batch.size()];
+        for (int row = 0; row < last.length; row++) {
+            last[row] = batch.get(row).lastToken;
+        }
+        NDArray input = model.manager().create(last, new Shape(last.length, 1));
+        float[] logits = model.forward(input, null, cache, true).toFloatArray();
+        sampleAndRetire(batch, 0, logits, cache);
+    }
+
+    /** Samples a token for rows [firstRow, size) from their logits, then drops finished rows from batch and cache. */
+    private void sampleAndRetire(List<Sequence> batch, int firstRow, float[] logits, KvCache cache) {
+        int vocab = model.config().vocabSize();
+        Set<Integer> finishedRows = new HashSet<>();
+        for (int row = firstRow; row < batch.size(); row++) {
+            Sequence sequence = batch.get(row);
+            int token = sequence.sampler.next(logits, (row - firstRow) * vocab, vocab);
+            FinishReason reason;
+            try {
+                reason = sequence.accept(token);
+            } catch (RuntimeException listenerFailure) {
+                sequence.flight.pending.future.completeExceptionally(listenerFailure);
+                finishedRows.add(row);
+                continue;
+            }
+            if (reason != null) {
+                sequence.finish(reason);
+                finishedRows.add(row);
+            }
+        }
+        if (finishedRows.isEmpty()) {
+            return;
+        }
+        List<Sequence> remaining = new ArrayList<>();
+        List<Integer> keep = new ArrayList<>();
+        for (int row = 0; row < batch.size(); row++) {
+            if (!finishedRows.contains(row)) {
+                remaining.add(batch.get(row));
+                keep.add(row);
+            }
+        }
+        cache.keepRows(keep.stream().mapToInt(Integer::intValue).toArray());
+        batch.clear();
+        batch.addAll(remaining);
+    }
+
+    /** Convenience for callers without concurrency: submits and waits. */
+    public GenerationResult generate(GenerationRequest request) {
+        return submit(request).join();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        worker.interrupt();
+        try {
+            worker.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Pending pending;
+        while ((pending = queue.poll()) != null) {
+            pending.future.completeExceptionally(new IllegalStateException("the generation scheduler was closed"));
+        }
+    }
+}
