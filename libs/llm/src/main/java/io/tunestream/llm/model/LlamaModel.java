@@ -10,6 +10,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import io.tunestream.llm.checkpoint.CheckpointException;
 import io.tunestream.llm.checkpoint.CheckpointFiles;
+import io.tunestream.llm.checkpoint.CheckpointWriter;
+import io.tunestream.llm.checkpoint.DType;
 import io.tunestream.llm.checkpoint.TensorInfo;
 import io.tunestream.llm.checkpoint.Tensor;
 import java.nio.file.Path;
@@ -380,6 +382,17 @@ public final class LlamaModel implements AutoCloseable {
         namedWeights().forEach((name, array) -> tensors.put(name, new Tensor(array.getShape().getShape(),
                 array.toType(DataType.FLOAT32, false).toFloatArray())));
         return tensors;
+    }
+
+    /**
+     * Writes this model as a Hugging Face checkpoint directory.
+     *
+     * @param tokenizerSource directory whose tokenizer files are copied beside the weights, or null
+     */
+    public void save(Path directory, DType storedAs, Path tokenizerSource) {
+        CheckpointWriter.write(directory, toTensors(), storedAs,
+                config.toJson(storedAs == DType.BF16 ? "bfloat16" : "float32"), null, tokenizerSource,
+                CheckpointWriter.DEFAULT_SHARD_BYTES);
     }
 
     public long parameterCount() {
