@@ -51,6 +51,7 @@ public final class JinjaPromptTemplate implements PromptTemplate {
                         .withParseWhitespaceControlStrictly(true)
                         .withUsePyishObjectMapper(true)
                         .withKeepNullableLoopValues(true)
+                        .withUseTrimmingForNotesAndExpressions(true)
                         .build())
                 .build();
         this.jinjava = new Jinjava(config);
