@@ -48,6 +48,7 @@ public final class PromptTemplates {
      *                                  tokenizer has no eos token to end answers with
      */
     public static PromptTemplate forTokenizer(Tokenizer tokenizer, String fallbackName) {
+        // Resolved even when unused, so that a misspelt fallback fails now rather than with the next checkpoint.
         PromptTemplate fallback = named(fallbackName, tokenizer.eosToken().orElse(""));
         if (tokenizer.chatTemplate().isPresent()) {
             return new JinjaPromptTemplate(tokenizer.chatTemplate().get(), tokenizer.bosToken().orElse(""),

@@ -9,6 +9,7 @@ import static io.tunestream.llm.prompt.ChatMessage.system;
 import static io.tunestream.llm.prompt.ChatMessage.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 class BuiltInTemplatesTest {
 
@@ -40,12 +41,12 @@ class BuiltInTemplatesTest {
                         + " request.\n\n### Instruction:\nBe brief.\n\nWhat is 2+2?\n\n### Response:\n");
         assertThat(alpaca.segments(TWO_TURNS)).extracting(PromptSegment::text, PromptSegment::trainable)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(AlpacaTemplate.PREAMBLE
+                        tuple(AlpacaTemplate.PREAMBLE
                                 + "### Instruction:\nBe brief.\n\nWhat is 2+2?\n\n### Response:\n", false),
-                        org.assertj.core.groups.Tuple.tuple("4</s>", true),
-                        org.assertj.core.groups.Tuple.tuple(
+                        tuple("4</s>", true),
+                        tuple(
                                 "\n\n### Instruction:\nAnd 3+3?\n\n### Response:\n", false),
-                        org.assertj.core.groups.Tuple.tuple("6</s>", true));
+                        tuple("6</s>", true));
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -191,7 +192,7 @@ class TokenizerTest {
                     results.add(pool.submit(() -> {
                         for (int i = 0; i < texts.size(); i++) {
                             int[] ids = tokenizer.encode(texts.get(i));
-                            if (!java.util.Arrays.equals(ids, expected.get(i))
+                            if (!Arrays.equals(ids, expected.get(i))
                                     || !tokenizer.decode(ids).equals(texts.get(i))) {
                                 return false;
                             }
