@@ -13,7 +13,6 @@ import picocli.CommandLine.Command;
             TokenizeCommand.class,
             InspectCommand.class,
             ConvertCommand.class,
-            MakeTasksCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })

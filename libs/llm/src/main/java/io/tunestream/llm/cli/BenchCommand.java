@@ -1,0 +1,298 @@
+package io.tunestream.llm.cli;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tunestream.llm.generation.GenerationRequest;
+import io.tunestream.llm.generation.GenerationScheduler;
+import io.tunestream.llm.generation.SamplingParams;
+import io.tunestream.llm.generation.SchedulerSettings;
+import io.tunestream.llm.model.Inference;
+import io.tunestream.llm.model.LlamaConfig;
+import io.tunestream.llm.model.LlamaModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Engine benchmarks, printed as JSON beside the machine's own reference figure (the fp32 matmul peak measured in
+ * the same run): prefill throughput and achieved GFLOP/s, decode tokens/s at several batch sizes with and without the
+ * KV cache, peak RSS; and, with {@code --leak-requests}, resident memory over many generation requests.
+ */
+@Command(name = "bench", description = "Benchmark prefill and decode; or memory over many requests (--leak-requests).")
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--batches", split = ",", defaultValue = "1,8,32", description = "decode batch sizes")
+    List<Integer> batches;
+
+    @Option(names = "--prompt-tokens", defaultValue = "32", description = "prompt length for decode runs")
+    int promptTokens;
+
+    @Option(names = "--new-tokens", defaultValue = "32", description = "tokens generated per sequence in decode runs")
+    int newTokens;
+
+    @Option(names = "--prefill-batch", defaultValue = "4")
+    int prefillBatch;
+
+    @Option(names = "--prefill-tokens", defaultValue = "512")
+    int prefillTokens;
+
+    @Option(names = "--leak-requests", defaultValue = "0",
+            description = "instead: send this many generation requests and report resident memory as they go")
+    int leakRequests;
+
+    /** Two random-weight models; the second has hidden size 512 as the issue asks. Weights do not change speed. */
+    static final List<NamedConfig> MODELS = List.of(
+            new NamedConfig("small-d256", LlamaConfig.small(4096, 256, 4, 4, 4, 704, 2048)),
+            new NamedConfig("medium-d512", LlamaConfig.small(8192, 512, 8, 8, 4, 1408, 2048)));
+
+    record NamedConfig(String name, LlamaConfig config) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Inference.disableGradientsOnThisThread();
+        ObjectNode json = Json.MAPPER.createObjectNode();
+        ObjectNode machine = json.putObject("machine");
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("torch_threads", JniUtils.getNumThreads());
+        if (leakRequests > 0) {
+            json.set("memory", memoryOverRequests());
+            System.out.println(Json.PRETTY.writeValueAsString(json));
+            return 0;
+        }
+        double peak = matmulPeakGflops(1024);
+        machine.put("matmul_fp32_1024_gflops", round(peak));
+        machine.put("matmul_fp32_2048_gflops", round(matmulPeakGflops(2048)));
+        ArrayNode models = json.putArray("models");
+        for (NamedConfig named : MODELS) {
+            models.add(benchmark(named, peak));
+        }
+        machine.put("peak_rss_mb", round(status("VmHWM") / 1024.0));
+        System.out.println(Json.PRETTY.writeValueAsString(json));
+        return 0;
+    }
+
+    private ObjectNode benchmark(NamedConfig named, double peakGflops) {
+        LlamaConfig config = named.config();
+        ObjectNode result = Json.MAPPER.createObjectNode();
+        result.put("name", named.name());
+        try (LlamaModel model = LlamaModel.initialize(config, 1, Engine.getInstance().newBaseManager())) {
+            result.put("parameters", model.parameterCount());
+            result.put("hidden_size", config.hiddenSize());
+            result.put("layers", config.numLayers());
+            result.put("heads", config.numHeads() + "/" + config.numKvHeads());
+            result.put("vocab_size", config.vocabSize());
+
+            double prefillSeconds = prefillSeconds(model);
+            double flops = prefillFlops(config, prefillBatch, prefillTokens);
+            double gflops = flops / prefillSeconds / 1e9;
+            ObjectNode prefill = result.putObject("prefill");
+            prefill.put("batch", prefillBatch);
+            prefill.put("tokens_per_sequence", prefillTokens);
+            prefill.put("tokens_per_s", round(prefillBatch * prefillTokens / prefillSeconds));
+            prefill.put("gflops", round(gflops));
+            prefill.put("fraction_of_matmul_peak", round(gflops / peakGflops));
+
+            ArrayNode decode = result.putArray("decode");
+            double cachedAtLargest = 0;
+            double uncachedAtOne = 0;
+            for (int batch : batches) {
+                double cached = cachedDecodeTokensPerSecond(model, batch);
+                double uncached = uncachedDecodeTokensPerSecond(model, batch);
+                decode.addObject().put("batch", batch).put("kv_cache", true).put("tokens_per_s", round(cached));
+                decode.addObject().put("batch", batch).put("kv_cache", false).put("tokens_per_s", round(uncached));
+                cachedAtLargest = cached;
+                if (batch == 1) {
+                    uncachedAtOne = uncached;
+                }
+            }
+            if (uncachedAtOne > 0) {
+                result.put("decode_largest_batch_cached_over_batch1_uncached", round(cachedAtLargest / uncachedAtOne));
+            }
+        }
+        return result;
+    }
+
+    /** Best of five full forward passes (logits of the last position, as generation computes them). */
+    private double prefillSeconds(LlamaModel model) {
+        long[] ids = randomIds(model.config(), prefillBatch * prefillTokens, 3);
+        double best = Double.MAX_VALUE;
+        for (int run = 0; run < 6; run++) {
+            try (NDScope scope = new NDScope()) {
+                long start = System.nanoTime();
+                NDArray logits = model.forward(model.manager().create(ids, new Shape(prefillBatch, prefillTokens)),
+                        null, null, true);
+                logits.toFloatArray();
+                double seconds = (System.nanoTime() - start) / 1e9;
+                if (run > 0) {
+                    best = Math.min(best, seconds);
+                }
+                scope.suppressNotUsedWarning();
+            }
+        }
+        return best;
+    }
+
+    /** Multiply-adds actually computed: projections, MLP, full (masked) attention matrices, LM head on the last token. */
+    static double prefillFlops(LlamaConfig c, int batch, int tokens) {
+        double d = c.hiddenSize();
+        double q = (double) c.numHeads() * c.headDim();
+        double kv = (double) c.numKvHeads() * c.headDim();
+        double perTokenPerLayer = 2 * (d * q + 2 * d * kv + q * d + 3 * d * c.intermediateSize())
+                + 2 * 2 * q * tokens;
+        return batch * (tokens * c.numLayers() * perTokenPerLayer + 2 * d * c.vocabSize());
+    }
+
+    private double cachedDecodeTokensPerSecond(LlamaModel model, int batch) {
+        try (GenerationScheduler scheduler = new GenerationScheduler(model, null, Set.of(),
+                new SchedulerSettings(batch, batch))) {
+            runBatch(scheduler, model.config(), batch, 4);
+            long start = System.nanoTime();
+            runBatch(scheduler, model.config(), batch, newTokens);
+            return batch * (double) newTokens / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private void runBatch(GenerationScheduler scheduler, LlamaConfig config, int batch, int tokens) {
+        List<CompletableFuture<?>> futures = new ArrayList<>();
+        for (int row = 0; row < batch; row++) {
+            int[] prompt = java.util.Arrays.stream(randomIds(config, promptTokens, row)).mapToInt(id -> (int) id).toArray();
+            futures.add(scheduler.submit(new GenerationRequest(prompt,
+                    SamplingParams.greedy(tokens).withIgnoreEos(true))));
+        }
+        futures.forEach(CompletableFuture::join);
+    }
+
+    /** Greedy decoding that recomputes the whole sequence for every new token: what the cache saves. */
+    private double uncachedDecodeTokensPerSecond(LlamaModel model, int batch) {
+        int steps = Math.max(4, newTokens / 4);
+        int total = promptTokens + steps;
+        long[] ids = new long[batch * total];
+        long[] prompt = randomIds(model.config(), batch * promptTokens, 9);
+        for (int row = 0; row < batch; row++) {
+            System.arraycopy(prompt, row * promptTokens, ids, row * total, promptTokens);
+        }
+        int vocab = model.config().vocabSize();
+        long start = System.nanoTime();
+        for (int step = 0; step < steps; step++) {
+            int length = promptTokens + step;
+            long[] input = new long[batch * length];
+            for (int row = 0; row < batch; row++) {
+                System.arraycopy(ids, row * total, input, row * length, length);
+            }
+            try (NDScope scope = new NDScope()) {
+                float[] logits = model.forward(model.manager().create(input, new Shape(batch, length)), null, null, true)
+                        .toFloatArray();
+                for (int row = 0; row < batch; row++) {
+                    int best = 0;
+                    for (int v = 1; v < vocab; v++) {
+                        if (logits[row * vocab + v] > logits[row * vocab + best]) {
+                            best = v;
+                        }
+                    }
+                    ids[row * total + length] = best;
+                }
+                scope.suppressNotUsedWarning();
+            }
+        }
+        return batch * (double) steps / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** The machine's reference: best fp32 n x n matmul rate over several runs. */
+    static double matmulPeakGflops(int n) {
+        try (NDManager manager = Engine.getInstance().newBaseManager()) {
+            NDArray a = manager.randomNormal(new Shape(n, n), DataType.FLOAT32);
+            NDArray b = manager.randomNormal(new Shape(n, n), DataType.FLOAT32);
+            double best = Double.MAX_VALUE;
+            int repeats = n >= 2048 ? 3 : 10;
+            for (int run = 0; run < repeats + 2; run++) {
+                try (NDManager scope = manager.newSubManager()) {
+                    NDArray aScoped = a.duplicate();
+                    aScoped.attach(scope);
+                    long start = System.nanoTime();
+                    NDArray product = aScoped.matMul(b);
+                    product.get(0).toFloatArray();
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    if (run >= 2) {
+                        best = Math.min(best, seconds);
+                    }
+                }
+            }
+            return 2.0 * n * n * n / best / 1e9;
+        }
+    }
+
+    /** Resident memory while a tiny model serves many short requests: it must level off, not grow per request. */
+    private ObjectNode memoryOverRequests() {
+        LlamaConfig config = LlamaConfig.small(512, 64, 2, 4, 2, 176, 512);
+        ObjectNode memory = Json.MAPPER.createObjectNode();
+        memory.put("requests", leakRequests);
+        ArrayNode samples = memory.putArray("rss_mb");
+        try (LlamaModel model = LlamaModel.initialize(config, 1, Engine.getInstance().newBaseManager());
+                GenerationScheduler scheduler = new GenerationScheduler(model, null, Set.of(),
+                        new SchedulerSettings(32, 4096))) {
+            Random random = new Random(5);
+            int interval = Math.max(1, leakRequests / 10);
+            long start = System.nanoTime();
+            List<CompletableFuture<?>> inFlight = new ArrayList<>();
+            for (int request = 1; request <= leakRequests; request++) {
+                int[] prompt = random.ints(4 + random.nextInt(24), 0, config.vocabSize()).toArray();
+                SamplingParams params = SamplingParams.sampled(1 + random.nextInt(16), 0.9, 0.95, request)
+                        .withIgnoreEos(true);
+                inFlight.add(scheduler.submit(new GenerationRequest(prompt, params)));
+                if (inFlight.size() >= 256) {
+                    inFlight.forEach(CompletableFuture::join);
+                    inFlight.clear();
+                }
+                if (request % interval == 0) {
+                    inFlight.forEach(CompletableFuture::join);
+                    inFlight.clear();
+                    System.gc();
+                    samples.addObject().put("after_requests", request).put("rss_mb", round(status("VmRSS") / 1024.0));
+                }
+            }
+            memory.put("seconds", round((System.nanoTime() - start) / 1e9));
+        }
+        double first = samples.get(0).get("rss_mb").asDouble();
+        double last = samples.get(samples.size() - 1).get("rss_mb").asDouble();
+        memory.put("growth_mb_after_first_sample", round(last - first));
+        return memory;
+    }
+
+    private static long[] randomIds(LlamaConfig config, int count, long seed) {
+        return new Random(seed).longs(count, 0, config.vocabSize()).toArray();
+    }
+
+    /** A field of /proc/self/status in kB (VmRSS, VmHWM); -1 where the file does not exist. */
+    static long status(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+}
