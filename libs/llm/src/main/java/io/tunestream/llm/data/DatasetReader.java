@@ -11,17 +11,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.NullNode;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
 import java.io.Closeable;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -49,7 +48,7 @@ import java.util.stream.StreamSupport;
  *   <li>it is the only content of the file: JSONL with one conversation when every element is a turn object (keys
  *   {@code human}, {@code assistant} and optionally {@code system}), otherwise a JSON array. A one-line array of
  *   single-turn {@code {"human", "assistant"}} records is therefore read as one multi-turn conversation;</li>
- *   <li>it is longer than {@value #LAYOUT_PEEK_LIMIT} characters: a JSON array (no single record is that long).</li>
+ *   <li>it is longer than {@value #LAYOUT_PEEK_LIMIT} bytes: a JSON array (no single record is that long).</li>
  * </ol>
  *
  * <h2>Format</h2>
@@ -60,7 +59,7 @@ import java.util.stream.StreamSupport;
  * <h2>Errors</h2>
  * {@link Iterator#next()} throws a {@link DataFormatException} for a record that cannot be used, naming the file, the
  * line (JSONL) or index (JSON array) and the field; iteration may go on with the next record. Malformed JSON in a
- * JSON array and bytes that are not UTF-8 end the iteration, since nothing after them can be read reliably. I/O errors
+ * JSON array (bytes that are not UTF-8 included) end the iteration, since nothing after it can be read reliably. I/O errors
  * are thrown as {@link UncheckedIOException}. {@link #validate} collects the errors of a whole file instead.
  *
  * <p>A reader is read once and must be closed; it closes the stream it reads.
@@ -75,7 +74,7 @@ public final class DatasetReader implements Iterable<ParsedRecord>, Closeable {
         JSON_ARRAY
     }
 
-    /** The longest first line the layout detection looks at, in characters. */
+    /** The longest first line the layout detection looks at, in bytes. */
     static final int LAYOUT_PEEK_LIMIT = 1 << 20;
 
     private static final int MAX_KEYS_IN_MESSAGE = 8;
@@ -89,7 +88,14 @@ public final class DatasetReader implements Iterable<ParsedRecord>, Closeable {
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final String source;
-    private final BufferedReader reader;
+    private final BufferedInputStream in;
+    /** JSONL lines are split on bytes, so that a line that is not UTF-8 is an error of that line alone. */
+    private byte[] lineBuffer = new byte[8192];
+    private int lineLength;
+    /** Bulk reads for JSONL: a byte at a time through the buffered stream would be several times slower. */
+    private final byte[] chunk = new byte[1 << 16];
+    private int chunkPosition;
+    private int chunkLimit;
     private final Layout layout;
     private DataFormat format;
     private boolean iterated;
@@ -99,9 +105,9 @@ public final class DatasetReader implements Iterable<ParsedRecord>, Closeable {
     private JsonParser arrayParser;
     private long nextIndex;
 
-    private DatasetReader(String source, BufferedReader reader, Layout layout, DataFormat expected) {
+    private DatasetReader(String source, BufferedInputStream in, Layout layout, DataFormat expected) {
         this.source = source;
-        this.reader = reader;
+        this.in = in;
         this.layout = layout;
         this.format = expected;
     }
@@ -132,11 +138,10 @@ public final class DatasetReader implements Iterable<ParsedRecord>, Closeable {
     public static DatasetReader open(InputStream in, String sourceName, DataFormat expected) throws IOException {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(sourceName, "sourceName");
-        // A reporting decoder: bytes that are not UTF-8 become an error instead of silently turning into U+FFFD.
-        BufferedReader reader = new BufferedReader(
-                new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()), 1 << 16);
-        skipByteOrderMark(reader);
-        return new DatasetReader(sourceName, reader, detectLayout(reader), expected);
+        // Jackson decodes the UTF-8 itself and reports bytes that are not UTF-8 as malformed JSON, with their line.
+        BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
+        skipByteOrderMark(buffered);
+        return new DatasetReader(sourceName, buffered, detectLayout(buffered), expected);
     }
 
     /**
@@ -225,59 +230,52 @@ public final class DatasetReader implements Iterable<ParsedRecord>, Closeable {
         if (arrayParser != null) {
             arrayParser.close();
         }
-        reader.close();
+        in.close();
     }
 
-    private static void skipByteOrderMark(BufferedReader reader) throws IOException {
-        reader.mark(1);
-        try {
-            if (reader.read() == '\uFEFF') {
-                return;
-            }
-        } catch (CharacterCodingException e) {
-            // Reported with its line when the records are read.
+    private static void skipByteOrderMark(BufferedInputStream in) throws IOException {
+        in.mark(3);
+        if (in.read() != 0xEF || in.read() != 0xBB || in.read() != 0xBF) {
+            in.reset();
         }
-        reader.reset();
     }
 
-    /** Applies the rule in the class comment, then rewinds the reader to where it was. */
-    private static Layout detectLayout(BufferedReader reader) throws IOException {
-        reader.mark(LAYOUT_PEEK_LIMIT + 1);
+    /** Applies the rule in the class comment, then rewinds the stream to where it was. */
+    private static Layout detectLayout(BufferedInputStream in) throws IOException {
+        in.mark(LAYOUT_PEEK_LIMIT + 1);
         try {
-            int charsRead = 0;
-            int c;
+            int bytesRead = 0;
+            int b;
             do {
-                c = reader.read();
-                charsRead++;
-            } while (c != -1 && isJsonWhitespace(c));
-            if (c != '[') {
+                b = in.read();
+                bytesRead++;
+            } while (b != -1 && isJsonWhitespace(b));
+            if (b != '[') {
                 return Layout.JSONL;
             }
-            StringBuilder firstLine = new StringBuilder("[");
-            while ((c = reader.read()) != -1 && c != '\n' && c != '\r') {
-                if (++charsRead > LAYOUT_PEEK_LIMIT) {
+            ByteArrayOutputStream firstLine = new ByteArrayOutputStream();
+            firstLine.write(b);
+            while ((b = in.read()) != -1 && b != '\n' && b != '\r') {
+                if (++bytesRead > LAYOUT_PEEK_LIMIT) {
                     return Layout.JSON_ARRAY;
                 }
-                firstLine.append((char) c);
+                firstLine.write(b);
             }
             boolean moreContent = false;
-            while (c != -1 && !moreContent) {
-                if (++charsRead > LAYOUT_PEEK_LIMIT) {
+            while (b != -1 && !moreContent) {
+                if (++bytesRead > LAYOUT_PEEK_LIMIT) {
                     return Layout.JSON_ARRAY;
                 }
-                c = reader.read();
-                moreContent = c != -1 && !isJsonWhitespace(c);
+                b = in.read();
+                moreContent = b != -1 && !isJsonWhitespace(b);
             }
-            return layoutOfFirstLine(firstLine.toString(), moreContent);
-        } catch (CharacterCodingException e) {
-            // Line by line reading names the line with the bad bytes.
-            return Layout.JSONL;
+            return layoutOfFirstLine(firstLine.toByteArray(), moreContent);
         } finally {
-            reader.reset();
+            in.reset();
         }
     }
 
-    private static Layout layoutOfFirstLine(String firstLine, boolean moreContent) throws IOException {
+    private static Layout layoutOfFirstLine(byte[] firstLine, boolean moreContent) throws IOException {
         try (JsonParser parser = MAPPER.createParser(firstLine)) {
             parser.nextToken();
             parser.skipChildren();
@@ -313,34 +311,74 @@ public final class DatasetReader implements Iterable<ParsedRecord>, Closeable {
     }
 
     private RawRecord readLine() throws IOException {
-        String line;
-        while (true) {
-            try {
-                line = reader.readLine();
-            } catch (CharacterCodingException e) {
-                return stop(new DataFormatException(source, lineNumber + 1, PositionKind.LINE, null,
-                        "not valid UTF-8 (" + e.getMessage() + "); save the file as UTF-8", null, e));
-            }
-            if (line == null) {
+        do {
+            if (!readLineBytes()) {
                 finished = true;
                 return null;
             }
             lineNumber++;
-            if (!line.isBlank()) {
-                break;
-            }
-        }
+        } while (isBlank(lineBuffer, lineLength));
         try {
-            return new RawRecord(LINE_READER.readTree(line), lineNumber, PositionKind.LINE, null, null);
+            return new RawRecord(LINE_READER.readTree(lineBuffer, 0, lineLength), lineNumber, PositionKind.LINE, null,
+                    null);
         } catch (JsonProcessingException e) {
             return new RawRecord(null, lineNumber, PositionKind.LINE, null, malformed(lineNumber, e));
         }
     }
 
+    /**
+     * Reads the next line into {@link #lineBuffer} without its line break ({@code \n} or {@code \r\n}).
+     *
+     * @return false at the end of the input
+     */
+    private boolean readLineBytes() throws IOException {
+        lineLength = 0;
+        while (true) {
+            if (chunkPosition == chunkLimit) {
+                chunkLimit = in.read(chunk, 0, chunk.length);
+                chunkPosition = 0;
+                if (chunkLimit <= 0) {
+                    chunkLimit = 0;
+                    return lineLength > 0;
+                }
+            }
+            int end = chunkPosition;
+            while (end < chunkLimit && chunk[end] != '\n') {
+                end++;
+            }
+            appendToLine(chunk, chunkPosition, end - chunkPosition);
+            boolean lineComplete = end < chunkLimit;
+            chunkPosition = lineComplete ? end + 1 : end;
+            if (lineComplete) {
+                if (lineLength > 0 && lineBuffer[lineLength - 1] == '\r') {
+                    lineLength--;
+                }
+                return true;
+            }
+        }
+    }
+
+    private void appendToLine(byte[] bytes, int offset, int length) {
+        if (lineLength + length > lineBuffer.length) {
+            lineBuffer = Arrays.copyOf(lineBuffer, Math.max(lineBuffer.length * 2, lineLength + length));
+        }
+        System.arraycopy(bytes, offset, lineBuffer, lineLength, length);
+        lineLength += length;
+    }
+
+    private static boolean isBlank(byte[] bytes, int length) {
+        for (int i = 0; i < length; i++) {
+            if (!isJsonWhitespace(bytes[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private RawRecord readArrayElement() throws IOException {
         try {
             if (arrayParser == null) {
-                arrayParser = MAPPER.createParser(reader);
+                arrayParser = MAPPER.createParser(in);
                 // Layout detection saw the '['.
                 arrayParser.nextToken();
             }
@@ -360,10 +398,6 @@ public final class DatasetReader implements Iterable<ParsedRecord>, Closeable {
                     "line " + line, null);
         } catch (JsonProcessingException e) {
             return stop(malformed(e.getLocation() == null ? 0 : e.getLocation().getLineNr(), e));
-        } catch (CharacterCodingException e) {
-            long line = arrayParser == null ? 1 : arrayParser.currentLocation().getLineNr();
-            return stop(new DataFormatException(source, line, PositionKind.LINE, null,
-                    "not valid UTF-8 (" + e.getMessage() + "); save the file as UTF-8", null, e));
         }
     }
 
@@ -377,7 +411,10 @@ public final class DatasetReader implements Iterable<ParsedRecord>, Closeable {
     private DataFormatException malformed(long line, JsonProcessingException e) {
         String detail = e.getLocation() == null ? null : "column " + e.getLocation().getColumnNr();
         String reason = JACKSON_START_MARKER.matcher(e.getOriginalMessage().lines().findFirst().orElse("")).replaceAll("");
-        return new DataFormatException(source, line, PositionKind.LINE, null, "malformed JSON: " + reason, detail, e);
+        String problem = reason.startsWith("Invalid UTF-8")
+                ? "not valid UTF-8 (" + reason + "); save the file as UTF-8"
+                : "malformed JSON: " + reason;
+        return new DataFormatException(source, line, PositionKind.LINE, null, problem, detail, e);
     }
 
     private ParsedRecord toRecord(RawRecord raw) {
