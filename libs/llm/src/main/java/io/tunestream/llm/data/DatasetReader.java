@@ -6,10 +6,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.JsonEOFException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
@@ -59,8 +57,9 @@ import java.util.stream.StreamSupport;
  * <h2>Errors</h2>
  * {@link Iterator#next()} throws a {@link DataFormatException} for a record that cannot be used, naming the file, the
  * line (JSONL) or index (JSON array) and the field; iteration may go on with the next record. Malformed JSON in a
- * JSON array (bytes that are not UTF-8 included) end the iteration, since nothing after it can be read reliably. I/O errors
- * are thrown as {@link UncheckedIOException}. {@link #validate} collects the errors of a whole file instead.
+ * JSON array, bytes that are not UTF-8 included, ends the iteration, since nothing after it can be read reliably.
+ * Lines end with {@code \n} or {@code \r\n}. I/O errors are thrown as {@link UncheckedIOException}.
+ * {@link #validate} collects the errors of a whole file instead.
  *
  * <p>A reader is read once and must be closed; it closes the stream it reads.
  */
@@ -84,8 +83,6 @@ public final class DatasetReader implements Iterable<ParsedRecord>, Closeable {
             // Jackson's messages would otherwise quote the document, here a whole line of user data.
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .build());
-    private static final ObjectReader LINE_READER = MAPPER.reader()
-            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final String source;
     private final BufferedInputStream in;
@@ -318,9 +315,15 @@ public final class DatasetReader implements Iterable<ParsedRecord>, Closeable {
             }
             lineNumber++;
         } while (isBlank(lineBuffer, lineLength));
-        try {
-            return new RawRecord(LINE_READER.readTree(lineBuffer, 0, lineLength), lineNumber, PositionKind.LINE, null,
-                    null);
+        try (JsonParser parser = MAPPER.createParser(lineBuffer, 0, lineLength)) {
+            parser.nextToken();
+            JsonNode value = parser.readValueAsTree();
+            if (parser.nextToken() != null) {
+                return new RawRecord(null, lineNumber, PositionKind.LINE, null, new DataFormatException(source,
+                        lineNumber, PositionKind.LINE, null, "a second JSON value on the line; JSONL holds one record"
+                                + " per line", "column " + parser.currentTokenLocation().getColumnNr(), null));
+            }
+            return new RawRecord(value, lineNumber, PositionKind.LINE, null, null);
         } catch (JsonProcessingException e) {
             return new RawRecord(null, lineNumber, PositionKind.LINE, null, malformed(lineNumber, e));
         }

@@ -206,7 +206,9 @@ class DatasetReaderTest {
         assertThat(inArray.position()).isEqualTo(3);
         assertThat(inArray.problem()).startsWith("malformed JSON: ");
 
-        assertThat(error("{\"text\": \"a\"} {\"text\": \"b\"}", null).problem()).startsWith("malformed JSON");
+        DataFormatException twoValues = error("{\"text\": \"a\"} {\"text\": \"b\"}", null);
+        assertThat(twoValues.getMessage()).isEqualTo(
+                "train.jsonl line 1 (column 15): a second JSON value on the line; JSONL holds one record per line");
         assertThat(error("[\n{\"text\": \"a\"}\n", null).problem()).contains("end-of-input").doesNotContain("REDACTED");
     }
 
