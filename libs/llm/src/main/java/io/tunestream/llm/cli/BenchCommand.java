@@ -39,11 +39,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batches", split = ",", defaultValue = "1,8,32", description = "decode batch sizes")
     List<Integer> batches;
 
-    @Option(names = "--prompt-tokens", defaultValue = "32", description = "prompt length for decode runs")
+    @Option(names = "--prompt-tokens", defaultValue = "64", description = "prompt length for decode runs")
     int promptTokens;
 
-    @Option(names = "--new-tokens", defaultValue = "32", description = "tokens generated per sequence in decode runs")
+    @Option(names = "--new-tokens", defaultValue = "64", description = "tokens generated per sequence in decode runs")
     int newTokens;
+
+    @Option(names = "--uncached-steps", defaultValue = "16",
+            description = "tokens generated per sequence without the cache (the first ones, where recomputing is cheapest)")
+    int uncachedSteps;
 
     @Option(names = "--prefill-batch", defaultValue = "4")
     int prefillBatch;
@@ -70,6 +74,10 @@ final class BenchCommand implements Callable<Integer> {
         ObjectNode machine = json.putObject("machine");
         machine.put("cores", Runtime.getRuntime().availableProcessors());
         machine.put("torch_threads", JniUtils.getNumThreads());
+        ObjectNode settings = json.putObject("settings");
+        settings.put("prompt_tokens", promptTokens);
+        settings.put("new_tokens_cached", newTokens);
+        settings.put("new_tokens_uncached", Math.min(uncachedSteps, newTokens));
         if (leakRequests > 0) {
             json.set("memory", memoryOverRequests());
             System.out.println(Json.PRETTY.writeValueAsString(json));
@@ -98,7 +106,9 @@ final class BenchCommand implements Callable<Integer> {
             result.put("heads", config.numHeads() + "/" + config.numKvHeads());
             result.put("vocab_size", config.vocabSize());
 
+            result.put("rss_mb_after_load", round(status("VmRSS") / 1024.0));
             double prefillSeconds = prefillSeconds(model);
+            result.put("peak_rss_mb_after_prefill", round(status("VmHWM") / 1024.0));
             double flops = prefillFlops(config, prefillBatch, prefillTokens);
             double gflops = flops / prefillSeconds / 1e9;
             ObjectNode prefill = result.putObject("prefill");
@@ -121,6 +131,7 @@ final class BenchCommand implements Callable<Integer> {
                     uncachedAtOne = uncached;
                 }
             }
+            result.put("peak_rss_mb_after_decode", round(status("VmHWM") / 1024.0));
             if (uncachedAtOne > 0) {
                 result.put("decode_largest_batch_cached_over_batch1_uncached", round(cachedAtLargest / uncachedAtOne));
             }
@@ -158,29 +169,52 @@ final class BenchCommand implements Callable<Integer> {
         return batch * (tokens * c.numLayers() * perTokenPerLayer + 2 * d * c.vocabSize());
     }
 
+    /**
+     * Decode throughput with the KV cache through the continuous-batching scheduler. The clock starts when every
+     * sequence has its first token (the prompts' prefill is measured separately) and stops at the last token.
+     */
     private double cachedDecodeTokensPerSecond(LlamaModel model, int batch) {
         try (GenerationScheduler scheduler = new GenerationScheduler(model, null, Set.of(),
                 new SchedulerSettings(batch, batch))) {
-            runBatch(scheduler, model.config(), batch, 4);
-            long start = System.nanoTime();
-            runBatch(scheduler, model.config(), batch, newTokens);
-            return batch * (double) newTokens / ((System.nanoTime() - start) / 1e9);
+            runBatch(scheduler, model.config(), batch, 4, new java.util.concurrent.atomic.AtomicInteger());
+            java.util.concurrent.atomic.AtomicInteger tokens = new java.util.concurrent.atomic.AtomicInteger();
+            long[] decodeStart = new long[1];
+            runBatch(scheduler, model.config(), batch, newTokens, tokens, () -> decodeStart[0] = System.nanoTime());
+            long end = System.nanoTime();
+            return (tokens.get() - batch) / ((end - decodeStart[0]) / 1e9);
         }
     }
 
-    private void runBatch(GenerationScheduler scheduler, LlamaConfig config, int batch, int tokens) {
+    private void runBatch(GenerationScheduler scheduler, LlamaConfig config, int batch, int tokens,
+            java.util.concurrent.atomic.AtomicInteger generated) {
+        runBatch(scheduler, config, batch, tokens, generated, () -> { });
+    }
+
+    /** @param prefillDone called once, on the scheduler thread, when every sequence has its first token */
+    private void runBatch(GenerationScheduler scheduler, LlamaConfig config, int batch, int tokens,
+            java.util.concurrent.atomic.AtomicInteger generated, Runnable prefillDone) {
+        java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
         List<CompletableFuture<?>> futures = new ArrayList<>();
         for (int row = 0; row < batch; row++) {
             int[] prompt = java.util.Arrays.stream(randomIds(config, promptTokens, row)).mapToInt(id -> (int) id).toArray();
-            futures.add(scheduler.submit(new GenerationRequest(prompt,
-                    SamplingParams.greedy(tokens).withIgnoreEos(true))));
+            boolean[] first = {true};
+            futures.add(scheduler.submit(new GenerationRequest(prompt, SamplingParams.greedy(tokens).withIgnoreEos(true),
+                    (sample, token, delta) -> {
+                        generated.incrementAndGet();
+                        if (first[0]) {
+                            first[0] = false;
+                            if (started.incrementAndGet() == batch) {
+                                prefillDone.run();
+                            }
+                        }
+                    })));
         }
         futures.forEach(CompletableFuture::join);
     }
 
     /** Greedy decoding that recomputes the whole sequence for every new token: what the cache saves. */
     private double uncachedDecodeTokensPerSecond(LlamaModel model, int batch) {
-        int steps = Math.max(4, newTokens / 4);
+        int steps = Math.min(uncachedSteps, newTokens);
         int total = promptTokens + steps;
         long[] ids = new long[batch * total];
         long[] prompt = randomIds(model.config(), batch * promptTokens, 9);

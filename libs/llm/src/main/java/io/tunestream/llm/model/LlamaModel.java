@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -227,7 +228,7 @@ public final class LlamaModel implements AutoCloseable {
 
         NDArray x = embedTokens.get(scope, new NDIndex("{}", inputIds));                                     // (B, T, D)
         for (DecoderLayer layer : layers) {
-            x = layer.forward(x, cosSin.get(0), cosSin.get(1), mask, cache);
+            x = throughLayer(layer, x, cosSin, mask, cache);
         }
         if (cache != null) {
             cache.advance(steps);
@@ -237,6 +238,21 @@ public final class LlamaModel implements AutoCloseable {
         }
         x = rmsNorm(x, finalNorm);
         return ai.djl.nn.core.Linear.linear(x, lmHead).singletonOrThrow();           // (B, T, V)
+    }
+
+    /**
+     * Runs one block and frees its intermediates at once instead of at the end of the caller's scope, which bounds
+     * memory by one layer's activations. Autograd keeps its own references to what backward needs, so this is safe
+     * when training too.
+     */
+    private static NDArray throughLayer(DecoderLayer layer, NDArray x, NDList cosSin, NDArray mask, KvCache cache) {
+        NDArray output;
+        try (NDScope layerScope = new NDScope()) {
+            output = layer.forward(x, cosSin.get(0), cosSin.get(1), mask, cache);
+            NDScope.unregister(output);
+        }
+        NDScope.register(output);
+        return output;
     }
 
     private static long[] positionIds(int[] firstValid, int past, int steps) {
@@ -314,8 +330,8 @@ public final class LlamaModel implements AutoCloseable {
             NDArray q = queries.forward(x).reshape(batch, steps, heads, headDim).transpose(0, 2, 1, 3);  // (B, H, T, hd)
             NDArray k = keys.forward(x).reshape(batch, steps, kvHeads, headDim).transpose(0, 2, 1, 3);   // (B, KV, T, hd)
             NDArray v = values.forward(x).reshape(batch, steps, kvHeads, headDim).transpose(0, 2, 1, 3); // (B, KV, T, hd)
-            q = RotaryEmbedding.apply(q, cos, sin);
-            k = RotaryEmbedding.apply(k, cos, sin);
+            q = rotary.apply(q, cos, sin);
+            k = rotary.apply(k, cos, sin);
             if (cache != null) {
                 NDArray[] cached = cache.update(index, k, v);
                 k = cached[0];                                                          // (B, KV, S, hd)

@@ -16,6 +16,7 @@ final class RotaryEmbedding {
     private final NDManager manager;
     private final int headDim;
     private final double[] inverseFrequencies;
+    private final NDArray rotateHalf; // (headDim, headDim): x @ rotateHalf == [-x2, x1]
     private NDArray cosTable; // (positions, headDim)
     private NDArray sinTable; // (positions, headDim)
     private int tablePositions;
@@ -28,6 +29,7 @@ final class RotaryEmbedding {
             frequencies[i] = 1.0 / Math.pow(config.ropeTheta(), (2.0 * i) / headDim);
         }
         this.inverseFrequencies = config.ropeScaling().scale(frequencies);
+        this.rotateHalf = rotateHalfMatrix(manager, headDim);
         ensurePositions(Math.min(config.maxPositionEmbeddings(), 2048));
     }
 
@@ -76,10 +78,24 @@ final class RotaryEmbedding {
         return new NDList(cos, sin);
     }
 
+    /**
+     * A signed permutation: one matmul instead of split, negate and concatenate, because at decode time the cost of
+     * a rotary step is the number of engine calls, not arithmetic.
+     */
+    private static NDArray rotateHalfMatrix(NDManager manager, int headDim) {
+        int half = headDim / 2;
+        float[] matrix = new float[headDim * headDim];
+        for (int i = 0; i < half; i++) {
+            matrix[(i + half) * headDim + i] = -1f; // output i takes -x[i + half]
+            matrix[i * headDim + i + half] = 1f;    // output i + half takes x[i]
+        }
+        NDArray rotation = manager.create(matrix, new Shape(headDim, headDim));
+        ai.djl.ndarray.NDScope.unregister(rotation);
+        return rotation;
+    }
+
     /** @param x (B, heads, T, headDim) */
-    static NDArray apply(NDArray x, NDArray cos, NDArray sin) {
-        NDList halves = x.split(2, 3);
-        NDArray rotated = halves.get(1).neg().concat(halves.get(0), 3);
-        return x.mul(cos).add(rotated.mul(sin));
+    NDArray apply(NDArray x, NDArray cos, NDArray sin) {
+        return x.mul(cos).add(x.matMul(rotateHalf).mul(sin));
     }
 }

@@ -1,0 +1,135 @@
+package io.tunestream.llm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI's output contracts, run in-process on the reference checkpoints (which have no tokenizer files). */
+class LlmCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path temporary;
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    static Run run(String stdin, String... args) {
+        PrintStream originalOut = System.out;
+        PrintStream originalErr = System.err;
+        InputStream originalIn = System.in;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+            var commandLine = LlmCommand.commandLine();
+            commandLine.setErr(new java.io.PrintWriter(System.err, true));
+            int exitCode = commandLine.execute(args);
+            return new Run(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(originalOut);
+            System.setErr(originalErr);
+            System.setIn(originalIn);
+        }
+    }
+
+    static Path fixture(String name) {
+        try {
+            return Paths.get(LlmCommandTest.class.getResource("/reference/" + name + "/config.json").toURI()).getParent();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode referenceCase(String fixture, int index) throws Exception {
+        return JSON.readTree(fixture(fixture).resolve("expected.json").toFile()).get("cases").get(index);
+    }
+
+    @Test
+    void logitsPrintsOneRowOfVocabularySizeFloatsPerPosition() throws Exception {
+        JsonNode expected = referenceCase("qwen2-gqa-sharded-f32", 1);
+        String ids = expected.get("ids").toString().replaceAll("[\\[\\]]", "").replace(",", " ");
+        Run run = run("", "logits", "--model", fixture("qwen2-gqa-sharded-f32").toString(), "--ids", ids);
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out().lines().count()).as("exactly one JSON object").isEqualTo(1);
+        JsonNode logits = JSON.readTree(run.out()).get("logits");
+        assertThat(logits.size()).isEqualTo(expected.get("ids").size());
+        for (int t = 0; t < logits.size(); t++) {
+            assertThat(logits.get(t).size()).isEqualTo(120);
+            for (int v = 0; v < 120; v++) {
+                assertThat(logits.get(t).get(v).asDouble())
+                        .isCloseTo(expected.get("logits").get(t).get(v).asDouble(), org.assertj.core.data.Offset.offset(1e-4));
+            }
+        }
+    }
+
+    @Test
+    void generatePrintsPromptIdsFollowedByTheGreedyContinuation() throws Exception {
+        JsonNode expected = referenceCase("llama-mha-untied-headdim-bf16", 1);
+        Run run = run("", "generate", "--model", fixture("llama-mha-untied-headdim-bf16").toString(),
+                "--ids", "1 5 9 13 2 7", "--max-new-tokens", "8", "--temperature", "0");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode output = JSON.readTree(run.out());
+        StringBuilder want = new StringBuilder("[1,5,9,13,2,7");
+        expected.get("greedy").forEach(id -> want.append(',').append(id.asInt()));
+        assertThat(output.get("ids").toString()).isEqualTo(want.append(']').toString());
+        assertThat(output.get("finish_reason").asText()).isEqualTo("length");
+    }
+
+    @Test
+    void inspectReportsArchitectureParametersAndDtype() throws Exception {
+        Run run = run("", "inspect", "--model", fixture("llama-mha-untied-headdim-bf16").toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode info = JSON.readTree(run.out());
+        assertThat(info.get("architecture").asText()).isEqualTo("LlamaForCausalLM");
+        assertThat(info.get("dtype").asText()).isEqualTo("BF16");
+        assertThat(info.get("head_dim").asInt()).isEqualTo(16);
+        // embed 96x32 + lm_head 96x32 + 3 layers x (q,k,v,o 4x(64x32) + mlp 3x(64x32) + 2 norms 32) + norm 32
+        long expectedParameters = 2 * 96 * 32 + 3 * (4 * 64 * 32 + 3 * 64 * 32 + 2 * 32) + 32;
+        assertThat(info.get("parameters").asLong()).isEqualTo(expectedParameters);
+        assertThat(info.get("tokenizer").get("present").asBoolean()).isFalse();
+    }
+
+    @Test
+    void convertToBf16AndBackKeepsTheModelRunnable() throws Exception {
+        Path bf16 = temporary.resolve("bf16");
+        Run toBf16 = run("", "convert", "--model", fixture("llama-gqa-tied-f32").toString(), "--output", bf16.toString(),
+                "--dtype", "bf16");
+        assertThat(toBf16.exitCode()).as(toBf16.err()).isZero();
+        assertThat(JSON.readTree(run("", "inspect", "--model", bf16.toString()).out()).get("dtype").asText())
+                .isEqualTo("BF16");
+        assertThat(JSON.readTree(bf16.resolve("config.json").toFile()).get("torch_dtype").asText()).isEqualTo("bfloat16");
+        JsonNode expected = referenceCase("llama-gqa-tied-f32-as-bf16", 1);
+        Run logits = run("", "logits", "--model", bf16.toString(), "--ids", "1 5 9 13 2 7");
+        JsonNode rows = JSON.readTree(logits.out()).get("logits");
+        for (int v = 0; v < 101; v++) {
+            assertThat(rows.get(5).get(v).asDouble()).isCloseTo(expected.get("logits").get(5).get(v).asDouble(),
+                    org.assertj.core.data.Offset.offset(1e-4));
+        }
+    }
+
+    @Test
+    void errorsAreReportedOnStderrWithANonZeroExit() {
+        Run run = run("", "logits", "--model", fixture("llama-gqa-tied-f32").toString(), "--ids", "1 x 3");
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.err()).contains("\"x\" (position 2) is not an integer token id");
+        Run outside = run("", "logits", "--model", fixture("llama-gqa-tied-f32").toString(), "--ids", "1 500");
+        assertThat(outside.err()).contains("token id 500 is outside the vocabulary [0, 101)");
+        Run noTokenizer = run("", "generate", "--model", fixture("llama-gqa-tied-f32").toString(), "--prompt", "hi");
+        assertThat(noTokenizer.err()).contains("needs tokenizer.json");
+    }
+}
