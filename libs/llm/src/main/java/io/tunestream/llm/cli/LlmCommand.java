@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
             TokenizeCommand.class,
             InspectCommand.class,
             ConvertCommand.class,
+            MakeTasksCommand.class,
+            InitCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -132,4 +132,37 @@ class LlmCommandTest {
         Run noTokenizer = run("", "generate", "--model", fixture("llama-gqa-tied-f32").toString(), "--prompt", "hi");
         assertThat(noTokenizer.err()).contains("needs tokenizer.json");
     }
+
+    @Test
+    void initMakesAModelWithATokenizerThatTokenizesGeneratesAndChats() throws Exception {
+        Path tasks = temporary.resolve("tasks");
+        Run makeTasks = run("", "make-tasks", "--output", tasks.toString(), "--train-per-family", "40",
+                "--eval-per-family", "5", "--seed", "3");
+        assertThat(makeTasks.exitCode()).as(makeTasks.err()).isZero();
+        Path model = temporary.resolve("scratch");
+        Run init = run("", "init", "--output", model.toString(), "--corpus", tasks.resolve("pretrain.jsonl").toString(),
+                "--vocab-size", "300", "--hidden-size", "32", "--layers", "1", "--heads", "2", "--kv-heads", "1",
+                "--intermediate-size", "64", "--max-positions", "128");
+        assertThat(init.exitCode()).as(init.err()).isZero();
+
+        JsonNode info = JSON.readTree(run("", "inspect", "--model", model.toString()).out());
+        assertThat(info.get("tokenizer").get("vocab_size").asInt()).isEqualTo(info.get("vocab_size").asInt());
+        assertThat(info.get("tokenizer").get("chat_template").asBoolean()).isTrue();
+
+        JsonNode tokens = JSON.readTree(run("", "tokenize", "--model", model.toString(), "--text", "What is 2 + 2?").out());
+        String ids = tokens.get("ids").toString().replaceAll("[\\[\\]]", "").replace(",", " ");
+        JsonNode decoded = JSON.readTree(run("", "tokenize", "--model", model.toString(), "--decode", ids).out());
+        assertThat(decoded.get("text").asText()).isEqualTo("What is 2 + 2?");
+
+        JsonNode generated = JSON.readTree(run("", "generate", "--model", model.toString(), "--prompt", "What is",
+                "--chat", "--max-new-tokens", "5", "--seed", "7", "--temperature", "1.0").out());
+        assertThat(generated.get("text").isTextual()).isTrue();
+        assertThat(generated.get("completion_tokens").asInt()).isBetween(0, 5);
+
+        Run chat = run("What is 1 + 1?\n/reset\nReverse the word: cat\n/exit\nnever read\n", "chat", "--model",
+                model.toString(), "--max-new-tokens", "4", "--seed", "1");
+        assertThat(chat.exitCode()).as(chat.err()).isZero();
+        assertThat(chat.out()).contains("(history cleared)");
+        assertThat(chat.out().split(">>> ", -1)).as("a prompt per input line up to /exit").hasSize(5);
+    }
 }
