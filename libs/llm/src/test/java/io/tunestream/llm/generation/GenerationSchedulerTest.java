@@ -171,4 +171,54 @@ class GenerationSchedulerTest {
         assertThatThrownBy(() -> SamplingParams.sampled(4, -1, 1, 1)).hasMessageContaining("temperature");
         assertThatThrownBy(() -> SamplingParams.greedy(4).withN(0)).hasMessageContaining("n must be");
     }
+
+    @Test
+    void callersOnManyThreadsEachGetTheirOwnResult() throws Exception {
+        int threads = 6;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<int[]>> answers = new ArrayList<>();
+            for (int caller = 0; caller < threads * 3; caller++) {
+                int[] prompt = {caller + 1, 2 * caller + 3, 50};
+                answers.add(pool.submit(() -> scheduler.generate(new GenerationRequest(prompt, SamplingParams.greedy(5)))
+                        .first().tokenIds()));
+            }
+            for (int caller = 0; caller < threads * 3; caller++) {
+                assertThat(answers.get(caller).get()).as("caller %d", caller)
+                        .containsExactly(naiveGreedy(new int[] {caller + 1, 2 * caller + 3, 50}, 5));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aFullQueueRefusesNewRequestsUntilThereIsRoom() throws Exception {
+        try (GenerationScheduler small = new GenerationScheduler(model, null, Set.of(), new SchedulerSettings(1, 1))) {
+            java.util.concurrent.CountDownLatch firstTokenSeen = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            CompletableFuture<GenerationResult> running = small.submit(new GenerationRequest(new int[] {1, 2},
+                    SamplingParams.greedy(3), (sample, token, delta) -> {
+                        firstTokenSeen.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }));
+            firstTokenSeen.await();
+            // The batch (size 1) is busy and its thread is held: one request fits in the queue, the next does not.
+            CompletableFuture<GenerationResult> queued = small.submit(new GenerationRequest(new int[] {3},
+                    SamplingParams.greedy(2)));
+            assertThat(small.queued()).isEqualTo(1);
+            assertThat(small.remainingCapacity()).isZero();
+            assertThatThrownBy(() -> small.submit(new GenerationRequest(new int[] {4}, SamplingParams.greedy(2))))
+                    .isInstanceOf(QueueFullException.class).hasMessageContaining("queue is full");
+            release.countDown();
+            assertThat(running.join().first().tokenIds()).hasSize(3);
+            assertThat(queued.join().first().tokenIds()).hasSize(2);
+            assertThat(small.submit(new GenerationRequest(new int[] {4}, SamplingParams.greedy(2))).join()
+                    .first().tokenIds()).hasSize(2);
+        }
+    }
 }
