@@ -66,8 +66,10 @@ public final class CheckpointFiles implements AutoCloseable {
         try {
             for (Map.Entry<String, String> entry : fileOfTensor.entrySet()) {
                 String shardName = entry.getValue();
-                Path shardPath = directory.resolve(shardName).normalize();
-                if (!shardPath.startsWith(directory.normalize()) || !Files.isRegularFile(shardPath)) {
+                // Lexical check (no symlink resolution: Hugging Face cache snapshots link into ../../blobs).
+                Path base = directory.toAbsolutePath().normalize();
+                Path shardPath = base.resolve(shardName).normalize();
+                if (!shardPath.startsWith(base) || !Files.isRegularFile(shardPath)) {
                     throw new CheckpointException(index + ": tensor \"" + entry.getKey() + "\" is mapped to \""
                             + shardName + "\", which is not a file in " + directory);
                 }

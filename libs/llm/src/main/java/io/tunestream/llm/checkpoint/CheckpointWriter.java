@@ -22,7 +22,8 @@ public final class CheckpointWriter {
 
     /** The tokenizer files Hugging Face's AutoTokenizer reads, copied when present. */
     public static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
-            "special_tokens_map.json", "tokenizer.model", "vocab.json", "merges.txt", "added_tokens.json");
+            "special_tokens_map.json", "tokenizer.model", "vocab.json", "merges.txt", "added_tokens.json",
+            "chat_template.jinja");
     public static final String GENERATION_CONFIG = "generation_config.json";
     /** The shard size Hugging Face uses by default. */
     public static final long DEFAULT_SHARD_BYTES = 5L * 1000 * 1000 * 1000;
@@ -43,10 +44,10 @@ public final class CheckpointWriter {
             Files.createDirectories(directory);
             ObjectNode configJson = config.deepCopy();
             configJson.put("torch_dtype", storedAs == DType.BF16 ? "bfloat16" : "float32");
-            JSON.writeValue(directory.resolve("config.json").toFile(), configJson);
+            // Weights first, config.json last: a directory with a config is a complete checkpoint.
+            writeWeights(directory, tensors, storedAs, maxShardBytes);
             JSON.writeValue(directory.resolve(GENERATION_CONFIG).toFile(),
                     generationConfig != null ? generationConfig : generationConfigFrom(configJson));
-            writeWeights(directory, tensors, storedAs, maxShardBytes);
             if (tokenizerSource != null && !tokenizerSource.toAbsolutePath().normalize()
                     .equals(directory.toAbsolutePath().normalize())) {
                 for (String name : TOKENIZER_FILES) {
@@ -56,6 +57,7 @@ public final class CheckpointWriter {
                     }
                 }
             }
+            JSON.writeValue(directory.resolve("config.json").toFile(), configJson);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the checkpoint " + directory, e);
         }
@@ -93,6 +95,12 @@ public final class CheckpointWriter {
         }
         shards.add(current);
         Files.deleteIfExists(directory.resolve(CheckpointFiles.INDEX_FILE));
+        try (var existing = Files.list(directory)) {
+            for (Path stale : existing.filter(p -> p.getFileName().toString().matches("model-\\d{5}-of-\\d{5}\\.safetensors"))
+                    .toList()) {
+                Files.delete(stale);
+            }
+        }
         if (shards.size() == 1) {
             SafeTensorsWriter.write(directory.resolve(CheckpointFiles.SINGLE_FILE), shards.get(0), storedAs);
             return;

@@ -154,7 +154,7 @@ public final class SafeTensorsFile implements AutoCloseable {
         }
         float[] values = new float[(int) count];
         // Read in slices so a multi-gigabyte tensor never needs a second full-size buffer.
-        int elementsPerChunk = (1 << 24) / info.dtype().byteSize();
+        int elementsPerChunk = (int) Math.min(count, (1 << 24) / info.dtype().byteSize());
         ByteBuffer chunk = ByteBuffer.allocateDirect(elementsPerChunk * info.dtype().byteSize())
                 .order(ByteOrder.LITTLE_ENDIAN);
         int done = 0;

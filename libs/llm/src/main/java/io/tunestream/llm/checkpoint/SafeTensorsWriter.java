@@ -60,6 +60,11 @@ public final class SafeTensorsWriter {
                 writeData(out, tensor.data(), storedAs);
             }
         } catch (IOException e) {
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException ignored) {
+                // The write error below is the one to report.
+            }
             throw new UncheckedIOException("cannot write " + file, e);
         }
         try {

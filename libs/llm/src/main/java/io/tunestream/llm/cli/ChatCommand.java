@@ -1,8 +1,10 @@
 package io.tunestream.llm.cli;
 
+import io.tunestream.llm.generation.FinishReason;
 import io.tunestream.llm.generation.GenerationRequest;
 import io.tunestream.llm.generation.GenerationResult;
 import io.tunestream.llm.generation.GenerationScheduler;
+import io.tunestream.llm.generation.TokenListener;
 import io.tunestream.llm.prompt.ChatMessage;
 import io.tunestream.llm.prompt.PromptTemplate;
 import io.tunestream.llm.prompt.PromptTemplates;
@@ -71,9 +73,18 @@ final class ChatCommand implements Callable<Integer> {
                 conversation.add(ChatMessage.user(line));
                 int[] promptIds = tokenizer.encode(prompts.render(conversation, true), false);
                 GenerationResult result = scheduler.generate(new GenerationRequest(promptIds, sampling.toParams(1),
-                        (sample, token, delta) -> {
-                            out.print(delta);
-                            out.flush();
+                        new TokenListener() {
+                            @Override
+                            public void onToken(int sample, int token, String delta) {
+                                out.print(delta);
+                                out.flush();
+                            }
+
+                            @Override
+                            public void onFinish(int sample, String remainder, FinishReason reason) {
+                                out.print(remainder);
+                                out.flush();
+                            }
                         }));
                 out.println();
                 history.add(ChatMessage.user(line));

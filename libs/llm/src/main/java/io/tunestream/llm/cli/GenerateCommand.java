@@ -3,6 +3,7 @@ package io.tunestream.llm.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tunestream.llm.generation.Completion;
+import io.tunestream.llm.generation.FinishReason;
 import io.tunestream.llm.generation.GenerationRequest;
 import io.tunestream.llm.generation.GenerationResult;
 import io.tunestream.llm.generation.GenerationScheduler;
@@ -66,10 +67,22 @@ final class GenerateCommand implements Callable<Integer> {
             TokenListener listener = TokenListener.NONE;
             if (stream) {
                 loaded.requireTokenizer("--stream");
-                listener = (sample, token, delta) -> {
-                    if (sample == 0 && delta != null) {
-                        System.out.print(delta);
-                        System.out.flush();
+                listener = new TokenListener() {
+                    @Override
+                    public void onToken(int sample, int token, String delta) {
+                        print(sample, delta);
+                    }
+
+                    @Override
+                    public void onFinish(int sample, String remainder, FinishReason reason) {
+                        print(sample, remainder);
+                    }
+
+                    private void print(int sample, String text) {
+                        if (sample == 0 && text != null) {
+                            System.out.print(text);
+                            System.out.flush();
+                        }
                     }
                 };
             }
@@ -112,6 +125,10 @@ final class GenerateCommand implements Callable<Integer> {
         Completion first = result.first();
         for (int id : first.tokenIds()) {
             ids.add(id);
+        }
+        // As Hugging Face's generate returns them: the end-of-sequence token that stopped generation is included.
+        if (first.stopTokenId() != null) {
+            ids.add(first.stopTokenId());
         }
         if (first.text() != null) {
             json.put("text", first.text());

@@ -27,7 +27,8 @@ public final class LlmCommand {
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new LlmCommand());
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
-            line.getErr().println("llm " + line.getCommandName() + ": " + exception.getMessage());
+            String message = exception.getMessage() != null ? exception.getMessage() : exception.toString();
+            line.getErr().println("llm " + line.getCommandName() + ": " + message);
             return 1;
         });
         return commandLine;

@@ -49,7 +49,12 @@ final class LogitsCommand implements Callable<Integer> {
                 if (v > 0) {
                     json.append(", ");
                 }
-                json.append(logits[t * vocab + v]);
+                float value = logits[t * vocab + v];
+                if (!Float.isFinite(value)) {
+                    throw new IllegalStateException("the logit of token " + v + " at position " + t + " is " + value
+                            + "; the model's weights or activations are not finite");
+                }
+                json.append(value);
             }
             json.append(']');
         }

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +87,10 @@ public final class GenerationScheduler implements AutoCloseable {
         if (!queue.offer(pending)) {
             throw new QueueFullException(settings.queueCapacity());
         }
+        if (closed && queue.remove(pending)) {
+            // close() ran between the check above and the offer: nobody would ever serve this request.
+            throw new IllegalStateException("the generation scheduler is closed");
+        }
         return pending.future;
     }
 
@@ -130,13 +135,14 @@ public final class GenerationScheduler implements AutoCloseable {
         final int promptLength;
         String emittedText = "";
         int lastToken;
+        Integer stopTokenId;
 
-        Sequence(Flight flight, int sampleIndex, long seed) {
+        Sequence(Flight flight, int sampleIndex, SplittableRandom random) {
             this.flight = flight;
             this.sampleIndex = sampleIndex;
             this.params = flight.pending.request.params();
             this.promptLength = flight.pending.request.promptIds().length;
-            this.sampler = new TokenSampler(params, flight.pending.request.promptIds(), seed);
+            this.sampler = new TokenSampler(params, flight.pending.request.promptIds(), random);
         }
 
         /** Takes a sampled token; returns the finish reason if the sample is done. */
@@ -144,6 +150,7 @@ public final class GenerationScheduler implements AutoCloseable {
             boolean stopToken = params.stopTokenIds().contains(token)
                     || (!params.ignoreEos() && eosTokenIds.contains(token));
             if (stopToken) {
+                stopTokenId = token;
                 return FinishReason.STOP;
             }
             generated.add(token);
@@ -215,7 +222,13 @@ public final class GenerationScheduler implements AutoCloseable {
                 int stopAt = firstStop(full);
                 text = stopAt >= 0 ? full.substring(0, stopAt) : full;
             }
-            flight.completions[sampleIndex] = new Completion(sampleIndex, ids(), text, reason);
+            String remainder = null;
+            if (text != null) {
+                remainder = text.startsWith(emittedText) ? text.substring(emittedText.length()) : "";
+                emittedText = text;
+            }
+            flight.pending.request.listener().onFinish(sampleIndex, remainder, reason);
+            flight.completions[sampleIndex] = new Completion(sampleIndex, ids(), text, reason, stopTokenId);
             flight.unfinished--;
             if (flight.unfinished == 0) {
                 flight.pending.future.complete(new GenerationResult(promptLength, Arrays.asList(flight.completions)));
@@ -224,7 +237,17 @@ public final class GenerationScheduler implements AutoCloseable {
     }
 
     private void loop() {
-        Inference.disableGradientsOnThisThread();
+        try {
+            Inference.disableGradientsOnThisThread();
+        } catch (RuntimeException | Error e) {
+            LOG.error("the generation thread cannot start", e);
+            closed = true;
+            Pending pending;
+            while ((pending = queue.poll()) != null) {
+                pending.future.completeExceptionally(e);
+            }
+            return;
+        }
         List<Sequence> batch = new ArrayList<>();
         KvCache cache = null;
         while (!closed) {
@@ -270,7 +293,7 @@ public final class GenerationScheduler implements AutoCloseable {
         int free = settings.maxBatchSize() - active;
         if (active == 0) {
             Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-            if (first == null) {
+            if (first == null || first.future.isCancelled()) {
                 return admitted;
             }
             admitted.add(first);
@@ -295,10 +318,10 @@ public final class GenerationScheduler implements AutoCloseable {
         for (Pending pending : admitted) {
             Flight flight = new Flight(pending);
             Long seed = pending.request.params().seed();
-            long base = seed != null ? seed : SEEDS.nextLong();
+            SplittableRandom root = new SplittableRandom(seed != null ? seed : SEEDS.nextLong());
             for (int sample = 0; sample < flight.completions.length; sample++) {
-                // Distinct, reproducible streams per sample: seed, seed + 1, ... (as vLLM does for n > 1).
-                joining.add(new Sequence(flight, sample, base + sample));
+                // Independent, reproducible streams per sample, split from the request's seed.
+                joining.add(new Sequence(flight, sample, root.split()));
                 prompts.add(pending.request.promptIds());
             }
         }
@@ -319,7 +342,9 @@ public final class GenerationScheduler implements AutoCloseable {
         try {
             NDArray input = manager.create(ids, new Shape(rows, width));
             logits = model.forward(input, padding, joiningCache, true).toFloatArray();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Only the newcomers' cache was touched: the running batch goes on.
+            LOG.error("prefill of {} new sequences failed", rows, e);
             joiningCache.close();
             joining.forEach(sequence -> sequence.flight.pending.future.completeExceptionally(e));
             return cache;
@@ -328,7 +353,14 @@ public final class GenerationScheduler implements AutoCloseable {
         if (cache == null) {
             merged = joiningCache;
         } else {
-            cache.concatRows(joiningCache);
+            try {
+                cache.concatRows(joiningCache);
+            } catch (RuntimeException | Error e) {
+                // The running cache may be half rebuilt: the loop fails the running batch; fail the newcomers here.
+                joiningCache.close();
+                joining.forEach(sequence -> sequence.flight.pending.future.completeExceptionally(e));
+                throw e;
+            }
             merged = cache;
         }
         batch.addAll(joining);
@@ -352,17 +384,24 @@ public final class GenerationScheduler implements AutoCloseable {
         Set<Integer> finishedRows = new HashSet<>();
         for (int row = firstRow; row < batch.size(); row++) {
             Sequence sequence = batch.get(row);
+            if (sequence.flight.pending.future.isDone()) {
+                // Cancelled by the caller, or failed by another sample's listener: stop spending steps on it.
+                finishedRows.add(row);
+                continue;
+            }
             int token = sequence.sampler.next(logits, (row - firstRow) * vocab, vocab);
             FinishReason reason;
             try {
                 reason = sequence.accept(token);
+                if (reason != null) {
+                    sequence.finish(reason);
+                }
             } catch (RuntimeException listenerFailure) {
                 sequence.flight.pending.future.completeExceptionally(listenerFailure);
                 finishedRows.add(row);
                 continue;
             }
             if (reason != null) {
-                sequence.finish(reason);
                 finishedRows.add(row);
             }
         }
@@ -387,13 +426,23 @@ public final class GenerationScheduler implements AutoCloseable {
         return submit(request).join();
     }
 
+    /**
+     * Stops the decode thread and fails every request not yet finished. Waits for the thread to stop, since the model
+     * may be closed right after: a listener that blocks is interrupted and must return.
+     */
     @Override
     public void close() {
         closed = true;
         worker.interrupt();
-        try {
-            worker.join(TimeUnit.SECONDS.toMillis(30));
-        } catch (InterruptedException e) {
+        boolean interrupted = false;
+        while (worker.isAlive()) {
+            try {
+                worker.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
         Pending pending;

@@ -15,5 +15,13 @@ public interface TokenListener {
      */
     void onToken(int sampleIndex, int tokenId, String textDelta);
 
+    /**
+     * The sample ended. The deltas received so far followed by {@code textRemainder} are exactly the completion's
+     * text (the remainder is what was held back: a partial stop string that never completed, an incomplete
+     * character); null when the generator has no tokenizer.
+     */
+    default void onFinish(int sampleIndex, String textRemainder, FinishReason reason) {
+    }
+
     TokenListener NONE = (sampleIndex, tokenId, textDelta) -> { };
 }

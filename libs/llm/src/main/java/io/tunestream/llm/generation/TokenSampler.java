@@ -18,12 +18,12 @@ final class TokenSampler {
     private final Map<Integer, Integer> outputCounts = new HashMap<>();
     private final SplittableRandom random;
 
-    TokenSampler(SamplingParams params, int[] promptIds, long seed) {
+    TokenSampler(SamplingParams params, int[] promptIds, SplittableRandom random) {
         this.params = params;
         for (int id : promptIds) {
             seen.set(id);
         }
-        this.random = new SplittableRandom(seed);
+        this.random = random;
     }
 
     /** Records a generated token (for the penalties). */
@@ -78,7 +78,10 @@ final class TokenSampler {
         }
     }
 
-    /** Token ids sorted by descending score, cut to top-k when set; all ids unsorted when nothing is cut. */
+    /**
+     * Token ids sorted by descending score, cut to top-k when set (keeping every token tied with the k-th, as Hugging
+     * Face does); all ids unsorted when nothing is cut.
+     */
     private int[] candidates(float[] scores) {
         if (params.topK() == 0 && params.topP() == 1) {
             int[] all = new int[scores.length];
@@ -91,6 +94,9 @@ final class TokenSampler {
         }
         Arrays.sort(order, (a, b) -> scores[a] != scores[b] ? Float.compare(scores[b], scores[a]) : Integer.compare(a, b));
         int keep = params.topK() > 0 ? Math.min(params.topK(), order.length) : order.length;
+        while (keep < order.length && scores[order[keep]] == scores[order[keep - 1]]) {
+            keep++;
+        }
         int[] ids = new int[keep];
         for (int i = 0; i < keep; i++) {
             ids[i] = order[i];

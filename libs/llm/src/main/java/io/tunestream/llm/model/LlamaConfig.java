@@ -111,7 +111,7 @@ public record LlamaConfig(
                     + " Qwen2ForCausalLM)");
         }
         Architecture architecture = Architecture.of(architectures.get(0).asText(), where);
-        String activation = json.path("hidden_act").asText("silu");
+        String activation = json.hasNonNull("hidden_act") ? json.get("hidden_act").asText() : "silu";
         if (!activation.equals("silu")) {
             throw new CheckpointException(where + ": hidden_act \"" + activation + "\" is not supported (supported: silu)");
         }
@@ -122,7 +122,7 @@ public record LlamaConfig(
         int heads = requiredInt(json, "num_attention_heads", where);
         JsonNode headDimNode = json.get("head_dim");
         int headDim = headDimNode == null || headDimNode.isNull() ? hidden / heads : headDimNode.asInt();
-        if (headDimNode == null && hidden % heads != 0) {
+        if ((headDimNode == null || headDimNode.isNull()) && hidden % heads != 0) {
             throw new CheckpointException(where + ": hidden_size " + hidden + " is not divisible by"
                     + " num_attention_heads " + heads + " and no head_dim is given");
         }
@@ -139,18 +139,27 @@ public record LlamaConfig(
                             ? json.get("num_key_value_heads").asInt() : heads,
                     headDim,
                     json.path("rms_norm_eps").asDouble(1e-6),
-                    json.path("rope_theta").asDouble(10000),
-                    RopeScaling.fromJson(json.get("rope_scaling"), where),
+                    ropeTheta(json),
+                    RopeScaling.fromJson(json.hasNonNull("rope_scaling") ? json.get("rope_scaling")
+                            : json.get("rope_parameters"), where),
                     json.path("tie_word_embeddings").asBoolean(false),
-                    json.path("max_position_embeddings").asInt(2048),
+                    json.path("max_position_embeddings").asInt(architecture == Architecture.QWEN2 ? 32768 : 2048),
                     qkvBias,
                     outputBias,
-                    json.path("mlp_bias").asBoolean(false),
+                    architecture == Architecture.LLAMA && json.path("mlp_bias").asBoolean(false),
                     json.hasNonNull("bos_token_id") ? json.get("bos_token_id").asInt() : null,
                     ids(json.get("eos_token_id")));
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(where + ": " + e.getMessage(), e);
         }
+    }
+
+    /** {@code rope_theta}, or inside {@code rope_parameters} as newer transformers releases write it. */
+    private static double ropeTheta(JsonNode json) {
+        if (json.hasNonNull("rope_theta")) {
+            return json.get("rope_theta").asDouble();
+        }
+        return json.path("rope_parameters").path("rope_theta").asDouble(10000);
     }
 
     private static int requiredInt(JsonNode json, String key, String where) {

@@ -63,6 +63,9 @@ public final class LlamaModel implements AutoCloseable {
         this.rotary = new RotaryEmbedding(manager, config);
         this.normEps = manager.create((float) config.rmsNormEps());
         this.attentionScale = manager.create((float) (1.0 / Math.sqrt(config.headDim())));
+        // The model outlives any NDScope its loader may have open.
+        weights.values().forEach(NDScope::unregister);
+        NDScope.unregister(normEps, attentionScale);
     }
 
     /** Loads a Hugging Face model directory ({@code config.json} + safetensors) into a new manager of the engine. */

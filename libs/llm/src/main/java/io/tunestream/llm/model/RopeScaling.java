@@ -20,6 +20,10 @@ public record RopeScaling(String type, double factor, double lowFreqFactor, doub
         if (factor <= 0) {
             throw new IllegalArgumentException("rope_scaling factor must be positive, got " + factor);
         }
+        if (type.equals("llama3") && !(lowFreqFactor < highFreqFactor && originalMaxPositionEmbeddings > 0)) {
+            throw new IllegalArgumentException("rope_scaling llama3 needs low_freq_factor < high_freq_factor and a"
+                    + " positive original_max_position_embeddings");
+        }
     }
 
     static RopeScaling fromJson(JsonNode node, String where) {

@@ -12,13 +12,17 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI's output contracts, run in-process on the reference checkpoints (which have no tokenizer files). */
 class LlmCommandTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Refuses anything after the first JSON value, so "exactly one object" is checked. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     @TempDir
     Path temporary;
@@ -91,6 +95,29 @@ class LlmCommandTest {
     }
 
     @Test
+    void generateIncludesTheStopTokenThatEndedItAsHuggingFaceDoes() throws Exception {
+        JsonNode expected = referenceCase("qwen2-gqa-sharded-f32", 2);
+        String prompt = expected.get("ids").toString().replaceAll("[\\[\\]]", "").replace(",", " ");
+        int stop = expected.get("greedy").get(3).asInt();
+        Run run = run("", "generate", "--model", fixture("qwen2-gqa-sharded-f32").toString(), "--ids", prompt,
+                "--max-new-tokens", "8", "--temperature", "0", "--stop-id", String.valueOf(stop));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode output = JSON.readTree(run.out());
+        List<Integer> want = new ArrayList<>();
+        expected.get("ids").forEach(id -> want.add(id.asInt()));
+        for (JsonNode id : expected.get("greedy")) {
+            want.add(id.asInt());
+            if (id.asInt() == stop) {
+                break;
+            }
+        }
+        List<Integer> got = new ArrayList<>();
+        output.get("ids").forEach(id -> got.add(id.asInt()));
+        assertThat(got).containsExactlyElementsOf(want);
+        assertThat(output.get("finish_reason").asText()).isEqualTo("stop");
+    }
+
+    @Test
     void inspectReportsArchitectureParametersAndDtype() throws Exception {
         Run run = run("", "inspect", "--model", fixture("llama-mha-untied-headdim-bf16").toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -128,8 +155,11 @@ class LlmCommandTest {
         assertThat(run.exitCode()).isNotZero();
         assertThat(run.err()).contains("\"x\" (position 2) is not an integer token id");
         Run outside = run("", "logits", "--model", fixture("llama-gqa-tied-f32").toString(), "--ids", "1 500");
+        assertThat(outside.exitCode()).isNotZero();
         assertThat(outside.err()).contains("token id 500 is outside the vocabulary [0, 101)");
+        assertThat(outside.out()).isEmpty();
         Run noTokenizer = run("", "generate", "--model", fixture("llama-gqa-tied-f32").toString(), "--prompt", "hi");
+        assertThat(noTokenizer.exitCode()).isNotZero();
         assertThat(noTokenizer.err()).contains("needs tokenizer.json");
     }
 

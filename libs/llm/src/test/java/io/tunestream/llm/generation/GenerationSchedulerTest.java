@@ -221,4 +221,76 @@ class GenerationSchedulerTest {
                     .first().tokenIds()).hasSize(2);
         }
     }
+
+    /** Deltas and the final remainder, as a streaming client (SSE, the CLI) receives them. */
+    private static final class Stream implements TokenListener {
+        final StringBuilder text = new StringBuilder();
+        final List<FinishReason> finishes = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onToken(int sampleIndex, int tokenId, String textDelta) {
+            text.append(textDelta);
+        }
+
+        @Override
+        public void onFinish(int sampleIndex, String textRemainder, FinishReason reason) {
+            text.append(textRemainder);
+            finishes.add(reason);
+        }
+    }
+
+    @Test
+    void textHeldBackForAPossibleStopStringIsReleasedWhenTheSampleEnds() {
+        int[] prompt = {5, 17, 3, 60};
+        int[] greedy = naiveGreedy(prompt, 6);
+        String letters = LETTERS.decode(greedy);
+        // The last letter could begin the stop string, so streaming holds it back; the sample then ends by length.
+        Stream byLength = new Stream();
+        GenerationResult lengthResult = scheduler.generate(new GenerationRequest(prompt,
+                SamplingParams.greedy(6).withStops(Set.of(), List.of(letters.charAt(5) + "#")), byLength));
+        assertThat(lengthResult.first().finishReason()).isEqualTo(FinishReason.LENGTH);
+        assertThat(lengthResult.first().text()).isEqualTo(letters);
+        assertThat(byLength.text.toString()).isEqualTo(letters);
+        assertThat(byLength.finishes).containsExactly(FinishReason.LENGTH);
+
+        // The same, ended by a stop token: the held-back letter still reaches the stream, the stop token does not.
+        int stopAt = 3;
+        int firstOccurrence = Arrays.stream(greedy).boxed().toList().indexOf(greedy[stopAt]);
+        String expected = letters.substring(0, firstOccurrence);
+        Stream byToken = new Stream();
+        SamplingParams params = SamplingParams.greedy(6).withStops(Set.of(greedy[stopAt]),
+                expected.isEmpty() ? List.of() : List.of(expected.charAt(expected.length() - 1) + "#"));
+        GenerationResult tokenResult = scheduler.generate(new GenerationRequest(prompt, params, byToken));
+        assertThat(tokenResult.first().finishReason()).isEqualTo(FinishReason.STOP);
+        assertThat(tokenResult.first().stopTokenId()).isEqualTo(greedy[stopAt]);
+        assertThat(tokenResult.first().text()).isEqualTo(expected);
+        assertThat(byToken.text.toString()).isEqualTo(expected);
+    }
+
+    @Test
+    void aCancelledRequestLeavesTheBatchAtTheNextStep() {
+        java.util.concurrent.atomic.AtomicReference<CompletableFuture<GenerationResult>> self =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger tokensAfterCancel = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch submitted = new java.util.concurrent.CountDownLatch(1);
+        CompletableFuture<GenerationResult> cancelled = scheduler.submit(new GenerationRequest(new int[] {9, 9},
+                SamplingParams.greedy(200).withIgnoreEos(true), (sample, token, delta) -> {
+                    try {
+                        submitted.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    if (self.get().isCancelled()) {
+                        tokensAfterCancel.incrementAndGet();
+                    } else {
+                        self.get().cancel(false);
+                    }
+                }));
+        self.set(cancelled);
+        submitted.countDown();
+        // A later request completes only after the scheduler has taken further steps.
+        scheduler.generate(new GenerationRequest(new int[] {1, 2, 3}, SamplingParams.greedy(5)));
+        assertThat(cancelled).isCancelled();
+        assertThat(tokensAfterCancel.get()).isZero();
+    }
 }
