@@ -31,6 +31,8 @@ public final class GenerationScheduler implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GenerationScheduler.class);
     private static final SecureRandom SEEDS = new SecureRandom();
+    /** Prompt tokens decoded before the output to give its first token the right surroundings. */
+    private static final int CONTEXT_TOKENS = 4;
 
     private final LlamaModel model;
     private final TextDecoder decoder;
@@ -136,6 +138,9 @@ public final class GenerationScheduler implements AutoCloseable {
         String emittedText = "";
         int lastToken;
         Integer stopTokenId;
+        /** The prompt's last tokens, decoded with the output so that a first word keeps its leading space. */
+        final int[] context;
+        String contextText;
 
         Sequence(Flight flight, int sampleIndex, SplittableRandom random) {
             this.flight = flight;
@@ -143,6 +148,23 @@ public final class GenerationScheduler implements AutoCloseable {
             this.params = flight.pending.request.params();
             this.promptLength = flight.pending.request.promptIds().length;
             this.sampler = new TokenSampler(params, flight.pending.request.promptIds(), random);
+            int[] prompt = flight.pending.request.promptIds();
+            this.context = Arrays.copyOfRange(prompt, Math.max(0, prompt.length - CONTEXT_TOKENS), prompt.length);
+        }
+
+        /**
+         * The generated text. Decoding the output alone loses what depends on the tokens before it (SentencePiece
+         * drops the leading space of a first word), so it is decoded after a few prompt tokens, which are cut off.
+         */
+        String decodeOutput() {
+            if (contextText == null) {
+                contextText = decoder.decode(context);
+            }
+            int[] ids = ids();
+            int[] withContext = Arrays.copyOf(context, context.length + ids.length);
+            System.arraycopy(ids, 0, withContext, context.length, ids.length);
+            String text = decoder.decode(withContext);
+            return text.startsWith(contextText) ? text.substring(contextText.length()) : decoder.decode(ids);
         }
 
         /** Takes a sampled token; returns the finish reason if the sample is done. */
@@ -159,7 +181,7 @@ public final class GenerationScheduler implements AutoCloseable {
             String delta = null;
             FinishReason reason = null;
             if (decoder != null) {
-                String text = decoder.decode(ids());
+                String text = decodeOutput();
                 int stopAt = firstStop(text);
                 if (stopAt >= 0) {
                     text = text.substring(0, stopAt);
@@ -218,7 +240,7 @@ public final class GenerationScheduler implements AutoCloseable {
         void finish(FinishReason reason) {
             String text = null;
             if (decoder != null) {
-                String full = decoder.decode(ids());
+                String full = decodeOutput();
                 int stopAt = firstStop(full);
                 text = stopAt >= 0 ? full.substring(0, stopAt) : full;
             }
