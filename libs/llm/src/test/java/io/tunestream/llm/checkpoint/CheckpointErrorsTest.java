@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tunestream.llm.ReferenceFixtures;
 import io.tunestream.llm.model.LlamaModel;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -25,8 +24,8 @@ class CheckpointErrorsTest {
     @TempDir
     Path temporary;
 
-    private Path copyOfFixture(String name) throws IOException, URISyntaxException {
-        Path source = Paths.get(getClass().getResource("/reference/" + name + "/config.json").toURI()).getParent();
+    private Path copyOfFixture(String name) throws IOException {
+        Path source = ReferenceFixtures.directory(name);
         Path target = temporary.resolve(name);
         Files.createDirectories(target);
         try (var files = Files.list(source)) {

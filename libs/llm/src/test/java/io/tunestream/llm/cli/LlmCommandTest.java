@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tunestream.llm.ReferenceFixtures;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -52,11 +51,7 @@ class LlmCommandTest {
     }
 
     static Path fixture(String name) {
-        try {
-            return Paths.get(LlmCommandTest.class.getResource("/reference/" + name + "/config.json").toURI()).getParent();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return ReferenceFixtures.directory(name);
     }
 
     private static JsonNode referenceCase(String fixture, int index) throws Exception {

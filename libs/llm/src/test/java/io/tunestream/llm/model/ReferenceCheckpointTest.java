@@ -6,15 +6,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tunestream.llm.ReferenceFixtures;
 import io.tunestream.llm.checkpoint.DType;
 import io.tunestream.llm.generation.GenerationRequest;
 import io.tunestream.llm.generation.GenerationScheduler;
 import io.tunestream.llm.generation.SamplingParams;
 import io.tunestream.llm.generation.SchedulerSettings;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,12 +41,7 @@ class ReferenceCheckpointTest {
     }
 
     static Path fixture(String name) {
-        try {
-            return Paths.get(ReferenceCheckpointTest.class.getResource("/reference/" + name + "/config.json").toURI())
-                    .getParent();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return ReferenceFixtures.directory(name);
     }
 
     private static JsonNode expected(String name) throws IOException {
