@@ -3,7 +3,8 @@
 
 This is an independent, numpy-only (float64) re-implementation of the forward pass of
 Hugging Face transformers' ``LlamaForCausalLM`` and ``Qwen2ForCausalLM`` (eager attention,
-no rope scaling, no sliding window). It shares no code with the Java engine.
+no sliding window; RoPE scaling: none, "linear" and "llama3"; Llama ``attention_bias`` /
+``mlp_bias``). It shares no code with the Java engine.
 
 Usage (from the repository root):
 
@@ -14,8 +15,10 @@ safetensors file(s) and ``expected.json``; plus ``reference/README.md``. The scr
 deterministic: running it again rewrites byte-identical files.
 
 Before writing anything it runs self-checks (safetensors round trip through a separate
-reader, RoPE relative-position invariance and pairwise-rotation form, GQA against a
-per-head loop, causality of the logits) and aborts if one fails.
+reader, RoPE relative-position invariance and pairwise-rotation form, the rope-scaling
+inverse frequencies against a scalar re-derivation, GQA against a per-head loop, causality
+of the logits, sensitivity of the rope-scaling / bias fixtures to what they test) and
+aborts if one fails.
 """
 
 import json
@@ -24,6 +27,7 @@ import os
 import shutil
 import struct
 import sys
+import textwrap
 
 import numpy as np
 
@@ -56,7 +60,29 @@ FIXTURES = [
     dict(name="qwen2-mqa-tied-f16", arch="qwen2", vocab=80, hidden=32, heads=4, kv_heads=1,
          head_dim=None, intermediate=48, layers=2, eps=1e-6, theta=1000000.0, tied=True,
          dtype="F16", layout="single-shuffled-header", base_seed=4004),
+    # Llama with every optional bias (attention_bias: q/k/v/o_proj; mlp_bias: gate/up/down_proj)
+    # and llama3 rope scaling. original_max_position_embeddings is 64, not 16: the highest
+    # frequency is always 1 (wavelength 2*pi), so the unscaled band (wavelength below
+    # original/high_freq_factor) needs original > 4 * 2*pi; with head_dim 16 and theta 5e5 the
+    # wavelengths are 6.3 (unscaled, < 16), 32.4 (smoothed, 16..64) and 167.. (scaled, > 64).
+    dict(name="llama-biases-llama3rope-f32", arch="llama", vocab=100, hidden=64, heads=4,
+         kv_heads=2, head_dim=None, intermediate=96, layers=2, eps=1e-5, theta=500000.0,
+         tied=False, dtype="F32", layout="single", base_seed=5005,
+         attention_bias=True, mlp_bias=True,
+         rope_scaling={"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0,
+                       "high_freq_factor": 4.0, "original_max_position_embeddings": 64}),
+    dict(name="llama-linear-rope-f32", arch="llama", vocab=90, hidden=48, heads=6, kv_heads=3,
+         head_dim=None, intermediate=80, layers=2, eps=1e-6, theta=10000.0, tied=True,
+         dtype="F32", layout="single", base_seed=6006,
+         rope_scaling={"rope_type": "linear", "factor": 4.0}),
 ]
+# Scale of the drawn biases (q/k/v as Qwen2; Llama's optional o_proj and mlp biases larger, so
+# that dropping them moves the logits clearly).
+QKV_BIAS_SCALE = 0.1
+OUT_BIAS_SCALE = 0.3
+# Sensitivity self-checks: dropping rope scaling / the o_proj or mlp biases must move the
+# logits of the longest prompt by more than this (far above the 1e-4 test tolerance).
+MIN_SENSITIVITY = 0.1
 # Fixture 5 = fixture 1's weights stored as BF16 (seed chosen jointly with fixture 1).
 BF16_TWIN = dict(name="llama-gqa-tied-f32-as-bf16", twin_of="llama-gqa-tied-f32", dtype="BF16")
 
@@ -197,15 +223,23 @@ def make_weights(cfg, seed):
         w[p + "self_attn.q_proj.weight"] = lin(nq * hd, H)
         w[p + "self_attn.k_proj.weight"] = lin(nkv * hd, H)
         w[p + "self_attn.v_proj.weight"] = lin(nkv * hd, H)
-        if cfg["arch"] == "qwen2":
-            w[p + "self_attn.q_proj.bias"] = 0.1 * rng.standard_normal(nq * hd)
-            w[p + "self_attn.k_proj.bias"] = 0.1 * rng.standard_normal(nkv * hd)
-            w[p + "self_attn.v_proj.bias"] = 0.1 * rng.standard_normal(nkv * hd)
+        if cfg["arch"] == "qwen2" or cfg.get("attention_bias"):
+            w[p + "self_attn.q_proj.bias"] = QKV_BIAS_SCALE * rng.standard_normal(nq * hd)
+            w[p + "self_attn.k_proj.bias"] = QKV_BIAS_SCALE * rng.standard_normal(nkv * hd)
+            w[p + "self_attn.v_proj.bias"] = QKV_BIAS_SCALE * rng.standard_normal(nkv * hd)
         w[p + "self_attn.o_proj.weight"] = lin(H, nq * hd, scale=RESIDUAL_SCALE)
+        if cfg.get("attention_bias"):
+            assert cfg["arch"] == "llama"  # HF Llama: attention_bias also gives o_proj a bias
+            w[p + "self_attn.o_proj.bias"] = OUT_BIAS_SCALE * rng.standard_normal(H)
         w[p + "post_attention_layernorm.weight"] = norm(H)
         w[p + "mlp.gate_proj.weight"] = lin(I, H)
         w[p + "mlp.up_proj.weight"] = lin(I, H)
         w[p + "mlp.down_proj.weight"] = lin(H, I, scale=RESIDUAL_SCALE)
+        if cfg.get("mlp_bias"):
+            assert cfg["arch"] == "llama"
+            w[p + "mlp.gate_proj.bias"] = OUT_BIAS_SCALE * rng.standard_normal(I)
+            w[p + "mlp.up_proj.bias"] = OUT_BIAS_SCALE * rng.standard_normal(I)
+            w[p + "mlp.down_proj.bias"] = OUT_BIAS_SCALE * rng.standard_normal(H)
     w["model.norm.weight"] = norm(H)
     if not cfg["tied"]:
         w["lm_head.weight"] = lin(V, H, scale=2.0)
@@ -225,9 +259,35 @@ def rms_norm(x, weight, eps):
     return weight * (x / np.sqrt(var + x.dtype.type(eps)))
 
 
-def rope_cos_sin(T, hd, theta, dt=np.float64):
-    # dt=float32 mimics HF, which builds inv_freq, freqs and cos/sin in float32
+def rope_inv_freq(hd, theta, rope_scaling=None, dt=np.float64):
+    """HF modeling_rope_utils: _compute_default_rope_parameters, then the scaling of
+    _compute_linear_scaling_rope_parameters / _compute_llama3_parameters. The attention
+    factor (cos/sin multiplier) is 1 for all three."""
     inv_freq = (dt(1.0) / (dt(theta) ** (np.arange(0, hd, 2).astype(dt) / dt(hd)))).astype(dt)
+    rtype = None if rope_scaling is None else rope_scaling.get("rope_type", rope_scaling.get("type"))
+    if rtype in (None, "default"):
+        return inv_freq
+    factor = dt(rope_scaling["factor"])
+    if rtype == "linear":
+        return (inv_freq / factor).astype(dt)
+    if rtype == "llama3":
+        low = dt(rope_scaling["low_freq_factor"])
+        high = dt(rope_scaling["high_freq_factor"])
+        old_ctx = dt(rope_scaling["original_max_position_embeddings"])
+        low_freq_wavelen = old_ctx / low
+        high_freq_wavelen = old_ctx / high
+        wavelen = dt(2 * math.pi) / inv_freq
+        inv_freq_llama = np.where(wavelen > low_freq_wavelen, inv_freq / factor, inv_freq)
+        smooth = (old_ctx / wavelen - low) / (high - low)
+        smoothed = (dt(1) - smooth) * inv_freq_llama / factor + smooth * inv_freq_llama
+        is_medium = ~(wavelen < high_freq_wavelen) & ~(wavelen > low_freq_wavelen)
+        return np.where(is_medium, smoothed, inv_freq_llama).astype(dt)
+    raise ValueError(f"unsupported rope_type {rtype}")
+
+
+def rope_cos_sin(T, hd, theta, dt=np.float64, rope_scaling=None):
+    # dt=float32 mimics HF, which builds inv_freq, freqs and cos/sin in float32
+    inv_freq = rope_inv_freq(hd, theta, rope_scaling, dt)
     pos = np.arange(T).astype(dt)
     freqs = np.outer(pos, inv_freq).astype(dt)           # [T, hd/2]
     emb = np.concatenate([freqs, freqs], axis=-1)        # [T, hd]
@@ -284,6 +344,13 @@ def attention_loop(q, k, v):
     return out
 
 
+def linear(x, w, prefix):
+    """nn.Linear: x @ W^T (+ b when the checkpoint has ``<prefix>.bias``)."""
+    y = x @ w[prefix + ".weight"].T
+    b = w.get(prefix + ".bias")
+    return y if b is None else y + b
+
+
 def forward(cfg, w, ids, attn=attention_gqa, dt=np.float64):
     """Returns logits [T, vocab] (float64). w holds float64 arrays of the stored values.
     dt=np.float32 runs the same computation in float32 (only used to estimate how far an
@@ -295,7 +362,7 @@ def forward(cfg, w, ids, attn=attention_gqa, dt=np.float64):
     nq, nkv = cfg["heads"], cfg["kv_heads"]
     hd = head_dim_of(cfg)
     eps = cfg["eps"]
-    cos, sin = rope_cos_sin(T, hd, cfg["theta"], dt)
+    cos, sin = rope_cos_sin(T, hd, cfg["theta"], dt, cfg.get("rope_scaling"))
     x = w["model.embed_tokens.weight"][ids]  # [T, H]
     for i in range(cfg["layers"]):
         p = f"model.layers.{i}."
@@ -312,11 +379,11 @@ def forward(cfg, w, ids, attn=attention_gqa, dt=np.float64):
         q = apply_rope(q, cos, sin)
         k = apply_rope(k, cos, sin)
         a = attn(q, k, v).transpose(1, 0, 2).reshape(T, nq * hd)
-        h = x + a @ w[p + "self_attn.o_proj.weight"].T
+        h = x + linear(a, w, p + "self_attn.o_proj")
         n2 = rms_norm(h, w[p + "post_attention_layernorm.weight"], eps)
-        g = n2 @ w[p + "mlp.gate_proj.weight"].T
-        u = n2 @ w[p + "mlp.up_proj.weight"].T
-        x = h + (silu(g) * u) @ w[p + "mlp.down_proj.weight"].T
+        g = linear(n2, w, p + "mlp.gate_proj")
+        u = linear(n2, w, p + "mlp.up_proj")
+        x = h + linear(silu(g) * u, w, p + "mlp.down_proj")
     x = rms_norm(x, w["model.norm.weight"], eps)
     head = w["model.embed_tokens.weight"] if cfg["tied"] else w["lm_head.weight"]
     return (x @ head.T).astype(np.float64)
@@ -369,7 +436,7 @@ def hf_config(cfg, dtype):
         "num_hidden_layers": cfg["layers"],
         "num_key_value_heads": cfg["kv_heads"],
         "rms_norm_eps": cfg["eps"],
-        "rope_scaling": None,
+        "rope_scaling": cfg.get("rope_scaling"),
         "rope_theta": cfg["theta"],
         "tie_word_embeddings": cfg["tied"],
         "torch_dtype": TORCH_DTYPE[dtype],
@@ -382,7 +449,8 @@ def hf_config(cfg, dtype):
     }
     if cfg["arch"] == "llama":
         c.update({"architectures": ["LlamaForCausalLM"], "model_type": "llama",
-                  "attention_bias": False, "mlp_bias": False, "pretraining_tp": 1})
+                  "attention_bias": bool(cfg.get("attention_bias", False)),
+                  "mlp_bias": bool(cfg.get("mlp_bias", False)), "pretraining_tp": 1})
         if cfg.get("head_dim") is not None:
             c["head_dim"] = cfg["head_dim"]
     else:
@@ -402,9 +470,10 @@ def natural_order(cfg, w):
         p = f"model.layers.{i}."
         for n in ["input_layernorm.weight", "self_attn.q_proj.weight", "self_attn.q_proj.bias",
                   "self_attn.k_proj.weight", "self_attn.k_proj.bias", "self_attn.v_proj.weight",
-                  "self_attn.v_proj.bias", "self_attn.o_proj.weight",
-                  "post_attention_layernorm.weight", "mlp.gate_proj.weight",
-                  "mlp.up_proj.weight", "mlp.down_proj.weight"]:
+                  "self_attn.v_proj.bias", "self_attn.o_proj.weight", "self_attn.o_proj.bias",
+                  "post_attention_layernorm.weight", "mlp.gate_proj.weight", "mlp.gate_proj.bias",
+                  "mlp.up_proj.weight", "mlp.up_proj.bias", "mlp.down_proj.weight",
+                  "mlp.down_proj.bias"]:
             if p + n in w:
                 names.append(p + n)
     names.append("model.norm.weight")
@@ -514,6 +583,119 @@ def check_rope():
         assert np.allclose(rot(q, 0), q, atol=0, rtol=0)
 
 
+def llama3_inv_freq_scalar(hd, theta, rs):
+    """Per-frequency form of the llama3 scaling (as in Meta's reference ``apply_scaling``),
+    written independently of the vectorised HF form in rope_inv_freq. Returns the scaled
+    frequencies and the band of each ("unscaled", "smoothed", "scaled")."""
+    factor, low, high = rs["factor"], rs["low_freq_factor"], rs["high_freq_factor"]
+    old = rs["original_max_position_embeddings"]
+    out, bands = [], []
+    for i in range(hd // 2):
+        freq = 1.0 / theta ** (2.0 * i / hd)
+        wavelen = 2 * math.pi / freq
+        if wavelen < old / high:
+            out.append(freq)
+            bands.append("unscaled")
+        elif wavelen > old / low:
+            out.append(freq / factor)
+            bands.append("scaled")
+        else:
+            smooth = (old / wavelen - low) / (high - low)
+            out.append((1 - smooth) * freq / factor + smooth * freq)
+            bands.append("smoothed")
+    return np.array(out), bands
+
+
+def check_rope_scaling():
+    """rope_inv_freq against scalar re-derivations; RoPE with scaled frequencies is still a
+    pairwise rotation by pos * inv_freq[i] (relative-position invariant); every llama3
+    fixture has all three bands."""
+    rng = np.random.default_rng(13)
+    for cfg in FIXTURES:
+        rs = cfg.get("rope_scaling")
+        if rs is None:
+            continue
+        hd, theta = head_dim_of(cfg), cfg["theta"]
+        got = rope_inv_freq(hd, theta, rs)
+        if rs["rope_type"] == "linear":
+            exp = np.array([1.0 / theta ** (2.0 * i / hd) / rs["factor"] for i in range(hd // 2)])
+        else:
+            exp, bands = llama3_inv_freq_scalar(hd, theta, rs)
+            assert set(bands) == {"unscaled", "smoothed", "scaled"}, (cfg["name"], bands)
+            plain = rope_inv_freq(hd, theta)
+            for f, f0, b in zip(got, plain, bands):  # band semantics, stated directly
+                if b == "unscaled":
+                    assert f == f0
+                elif b == "scaled":
+                    assert abs(f - f0 / rs["factor"]) <= 1e-15 * f0
+                else:
+                    assert f0 / rs["factor"] < f < f0
+        assert np.max(np.abs(got - exp) / exp) < 1e-13, (cfg["name"], got, exp)
+        # the float32 (HF-like) tables agree to float32 precision
+        got32 = rope_inv_freq(hd, theta, rs, np.float32)
+        assert got32.dtype == np.float32
+        assert np.max(np.abs(got32 - exp) / exp) < 1e-6, (cfg["name"], got32, exp)
+        cos, sin = rope_cos_sin(64, hd, theta, rope_scaling=rs)
+        q = rng.standard_normal(hd)
+        k = rng.standard_normal(hd)
+
+        def rot(x, p):
+            return apply_rope(x[None, None], cos[p:p + 1], sin[p:p + 1])[0, 0]
+
+        half = hd // 2
+        for p in [0, 1, 5, 17, 40]:
+            r = rot(q, p)
+            for i in range(half):
+                c, s_ = math.cos(p * exp[i]), math.sin(p * exp[i])
+                assert abs(r[i] - (q[i] * c - q[i + half] * s_)) < 1e-12
+                assert abs(r[i + half] - (q[i + half] * c + q[i] * s_)) < 1e-12
+        for m, n in [(3, 1), (10, 2), (1, 20)]:
+            assert abs(np.dot(rot(q, m), rot(k, n)) - np.dot(rot(q, m + 23), rot(k, n + 23))) < 1e-12
+
+
+def check_sensitivity(cfg, w, cases):
+    """The fixture must fail an engine that ignores what it tests: logits of the longest
+    prompt must move by more than MIN_SENSITIVITY when rope scaling is dropped, or when the
+    o_proj / mlp biases are zeroed. Returns {what: max |logit diff|}."""
+    long_case = max(cases, key=lambda c: len(c["ids"]))
+    ids, ref = long_case["ids"], np.array(long_case["logits"])
+    out = {}
+
+    def diff(cfg2, w2):
+        return float(np.max(np.abs(forward(cfg2, w2, ids) - ref)))
+
+    rs = cfg.get("rope_scaling")
+    if rs is not None:
+        out["no rope scaling"] = diff(dict(cfg, rope_scaling=None), w)
+        assert out["no rope scaling"] > MIN_SENSITIVITY, (cfg["name"], out)
+        if rs["rope_type"] == "llama3":
+            # also: a llama3 engine that scales every frequency (plain linear) or skips smoothing
+            out["llama3 as linear"] = diff(
+                dict(cfg, rope_scaling={"rope_type": "linear", "factor": rs["factor"]}), w)
+            assert out["llama3 as linear"] > MIN_SENSITIVITY, (cfg["name"], out)
+    suffixes = {"o_proj bias": ["self_attn.o_proj.bias"],
+                "mlp biases": ["mlp.gate_proj.bias", "mlp.up_proj.bias", "mlp.down_proj.bias"],
+                "gate_proj bias": ["mlp.gate_proj.bias"], "up_proj bias": ["mlp.up_proj.bias"],
+                "down_proj bias": ["mlp.down_proj.bias"],
+                "q/k/v biases": ["self_attn.q_proj.bias", "self_attn.k_proj.bias",
+                                 "self_attn.v_proj.bias"]}
+    for what, sfx in suffixes.items():
+        keys = [k for k in w if any(k.endswith(x) for x in sfx)]
+        if not keys:
+            continue
+        w2 = {k: (np.zeros_like(v) if k in keys else v) for k, v in w.items()}
+        out[f"{what} zeroed"] = diff(cfg, w2)
+    must = []
+    if cfg.get("attention_bias"):
+        must += ["o_proj bias zeroed"]
+    if cfg.get("mlp_bias"):
+        must += ["mlp biases zeroed", "gate_proj bias zeroed", "up_proj bias zeroed",
+                 "down_proj bias zeroed"]
+    for what in must:
+        assert out[what] > MIN_SENSITIVITY, (cfg["name"], what, out)
+    return out
+
+
 def check_gqa():
     rng = np.random.default_rng(11)
     for nq, nkv, T, hd in [(6, 2, 7, 8), (4, 4, 5, 16), (8, 2, 9, 8), (4, 1, 6, 8)]:
@@ -566,8 +748,9 @@ def check_storage_rounding():
 def main():
     check_storage_rounding()
     check_rope()
+    check_rope_scaling()
     check_gqa()
-    print("self-checks: bf16 rounding, rope, gqa ok")
+    print("self-checks: bf16 rounding, rope, rope scaling, gqa ok")
 
     if os.path.isdir(OUT_DIR):
         shutil.rmtree(OUT_DIR)
@@ -575,6 +758,7 @@ def main():
 
     summary = []
     f32_diffs = {}
+    sensitivities = {}
     for cfg in FIXTURES:
         is_twin_base = cfg["name"] == BF16_TWIN["twin_of"]
         seed = cfg["base_seed"]
@@ -594,6 +778,7 @@ def main():
             print(f"  {cfg['name']}: seed {seed} rejected (near-tie, eos or too few distinct ids in greedy)")
             seed += 1
         f32_diffs[cfg["name"]] = check_model(cfg, stored, cases)
+        sensitivities[cfg["name"]] = check_sensitivity(cfg, stored, cases)
         files = write_fixture(cfg["name"], cfg, cfg["dtype"], cfg["layout"], stored, cases, seed)
         summary.append((cfg["name"], cfg, cfg["dtype"], seed, cases, files))
         if is_twin_base:
@@ -635,7 +820,7 @@ def main():
                     for a, b in zip(f32, b16))
     twin_same_greedy = all(a["greedy"] == b["greedy"] for a, b in zip(f32, b16))
 
-    write_readme(summary, twin_diff, twin_same_greedy, max(f32_diffs.values()))
+    write_readme(summary, twin_diff, twin_same_greedy, max(f32_diffs.values()), sensitivities)
     for name, cfg, dtype, seed, cases, files in summary:
         spread = max(float(np.ptp(np.array(c["logits"]), axis=-1).max()) for c in cases)
         print(f"{name}: seed {seed}, dtype {dtype}, files {files}, "
@@ -643,9 +828,33 @@ def main():
               f"greedy {[c['greedy'] for c in cases]}, "
               f"float32-recompute max |diff| {f32_diffs[name]:.2g}")
     print(f"bf16 twin: max |logit diff| vs f32 = {twin_diff:.4g}, same greedy: {twin_same_greedy}")
+    for name, sens in sensitivities.items():
+        if sens:
+            print(f"{name}: sensitivity (max |logit diff|, longest prompt): "
+                  + ", ".join(f"{k} {v:.3g}" for k, v in sens.items()))
 
 
-def write_readme(summary, twin_diff, twin_same_greedy, f32_diff):
+def rope_scaling_str(rs):
+    if rs is None:
+        return "-"
+    if rs["rope_type"] == "linear":
+        return f"linear x{rs['factor']:g}"
+    return (f"llama3 x{rs['factor']:g} (low {rs['low_freq_factor']:g}, high "
+            f"{rs['high_freq_factor']:g}, orig {rs['original_max_position_embeddings']})")
+
+
+def biases_str(cfg):
+    if cfg["arch"] == "qwen2":
+        return "q/k/v"
+    b = []
+    if cfg.get("attention_bias"):
+        b.append("q/k/v/o")
+    if cfg.get("mlp_bias"):
+        b.append("gate/up/down")
+    return ", ".join(b) or "-"
+
+
+def write_readme(summary, twin_diff, twin_same_greedy, f32_diff, sensitivities):
     lines = []
     lines.append("# Reference checkpoints for the Llama / Qwen2 forward pass\n")
     lines.append("Tiny random-weight checkpoints in Hugging Face layout (`config.json` + safetensors,")
@@ -660,28 +869,50 @@ def write_readme(summary, twin_diff, twin_same_greedy, f32_diff):
     lines.append("`out = h + down_proj(silu(gate_proj(n)) * up_proj(n))` with `n = rmsnorm(h)` ->")
     lines.append("final `norm` -> `lm_head` (the embedding matrix when `tie_word_embeddings`). RoPE in")
     lines.append("the rotate-half convention, grouped-query attention with `repeat_kv` semantics,")
-    lines.append("scale `1/sqrt(head_dim)`, causal mask, positions `0..T-1`, no rope scaling.\n")
+    lines.append("scale `1/sqrt(head_dim)`, causal mask, positions `0..T-1`. Every `nn.Linear` adds its")
+    lines.append("bias when the checkpoint has one. RoPE scaling as in `modeling_rope_utils.py`: none,")
+    lines.append("`linear` (`inv_freq / factor`) and `llama3` (`_compute_llama3_parameters`: wavelengths")
+    lines.append("above `original / low_freq_factor` scaled by `1/factor`, below `original / high_freq_factor`")
+    lines.append("unscaled, smoothed in between); the attention factor is 1 for all of them.\n")
     lines.append("The reference is independent of the Java code: it was written from the Hugging Face")
     lines.append("conventions, not from (or against) the Java implementation. It was not run against")
     lines.append("transformers itself (torch is not available where it was written); the script")
     lines.append("self-checks its safetensors writer with a separate reader, RoPE (relative-position")
-    lines.append("invariance and the explicit pairwise-rotation form), GQA against a per-head loop and")
-    lines.append("causality of the logits, and aborts on any failure.\n")
+    lines.append("invariance and the explicit pairwise-rotation form), the rope-scaling frequencies")
+    lines.append("against a per-frequency re-derivation, GQA against a per-head loop, causality of the")
+    lines.append("logits and the sensitivity of the new fixtures (below), and aborts on any failure.\n")
     lines.append("Regenerate (deterministic, byte-identical output):\n")
     lines.append("    python3 libs/llm/src/test/python/make_reference_checkpoints.py\n")
     lines.append("## Fixtures\n")
-    lines.append("| fixture | arch | vocab | hidden | heads / kv | head_dim | inter. | layers | eps | rope_theta | tied | dtype | files | seed |")
-    lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    lines.append("| fixture | arch | vocab | hidden | heads / kv | head_dim | inter. | layers | eps | rope_theta | rope_scaling | biases | tied | dtype | files | seed |")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for name, cfg, dtype, seed, cases, files in summary:
         hd = head_dim_of(cfg)
         hd_s = f"{hd} (explicit)" if cfg.get("head_dim") is not None else f"{hd}"
         lines.append(f"| `{name}` | {cfg['arch']} | {cfg['vocab']} | {cfg['hidden']} | "
                      f"{cfg['heads']} / {cfg['kv_heads']} | {hd_s} | {cfg['intermediate']} | "
-                     f"{cfg['layers']} | {cfg['eps']:g} | {cfg['theta']:g} | {cfg['tied']} | {dtype} | "
+                     f"{cfg['layers']} | {cfg['eps']:g} | {cfg['theta']:g} | "
+                     f"{rope_scaling_str(cfg.get('rope_scaling'))} | {biases_str(cfg)} | {cfg['tied']} | {dtype} | "
                      f"{', '.join('`' + f + '`' for f in files)} | {seed} |")
     lines.append("")
     lines.append("Notes:\n")
-    lines.append("- Qwen2 fixtures have non-zero `q_proj`/`k_proj`/`v_proj` biases; Llama has no biases.")
+    lines.append("- Qwen2 fixtures have non-zero `q_proj`/`k_proj`/`v_proj` biases. Llama fixtures have no")
+    lines.append("  biases except `llama-biases-llama3rope-f32`, whose config sets `attention_bias` (HF Llama:")
+    lines.append("  biases on `q_proj`, `k_proj`, `v_proj` and `o_proj`) and `mlp_bias` (`gate_proj`, `up_proj`,")
+    lines.append("  `down_proj`).")
+    lines.append("- `llama-biases-llama3rope-f32` uses `original_max_position_embeddings` 64 (not a smaller")
+    lines.append("  value) so that all three llama3 bands occur: the first frequency is always 1 (wavelength")
+    lines.append("  2*pi), so an unscaled band needs `original / high_freq_factor` > 2*pi. With head_dim 16 and")
+    lines.append("  rope_theta 500000 the wavelengths are 6.3 (unscaled), 32.4 (smoothed) and 167 and up")
+    lines.append("  (scaled); the script asserts this.")
+    for name, sens in sensitivities.items():
+        if name in ("llama-biases-llama3rope-f32", "llama-linear-rope-f32"):
+            text = (f"`{name}`: max |logit change| on the 17-token prompt when an engine gets it "
+                    "wrong: " + ", ".join(f"{k} {v:.3g}" for k, v in sens.items()) +
+                    f" (the script asserts > {MIN_SENSITIVITY:g} for rope scaling dropped" +
+                    (" and for the o_proj bias, the mlp biases and each mlp bias alone zeroed"
+                     if name == "llama-biases-llama3rope-f32" else "") + ").")
+            lines.extend(textwrap.wrap(text, 90, initial_indent="- ", subsequent_indent="  "))
     lines.append("- Tied fixtures have no `lm_head.weight` tensor.")
     lines.append("- Tensor order in the files is not sorted: single files hold the tensors in model order")
     lines.append("  (embed, layer 0, ..., norm, lm_head); `qwen2-gqa-sharded-f32` holds them shuffled within")
