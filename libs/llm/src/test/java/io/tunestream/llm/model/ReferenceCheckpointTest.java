@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Logits and greedy continuations against checkpoints Tunestream did not write, with values from an independent
  * NumPy implementation of Hugging Face's Llama and Qwen2 (src/test/python/make_reference_checkpoints.py): tied and
- * untied heads, GQA, MQA and MHA, an explicit head_dim, Qwen2 biases, F32, F16 and BF16 files, a sharded checkpoint.
+ * untied heads, GQA, MQA and MHA, an explicit head_dim, Qwen2 biases, Llama attention and MLP biases, llama3 and linear
+ * rope scaling, F32, F16 and BF16 files, a sharded checkpoint.
  */
 class ReferenceCheckpointTest {
 
@@ -68,7 +69,7 @@ class ReferenceCheckpointTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"llama-gqa-tied-f32", "llama-mha-untied-headdim-bf16", "qwen2-gqa-sharded-f32",
-        "qwen2-mqa-tied-f16", "llama-gqa-tied-f32-as-bf16"})
+        "qwen2-mqa-tied-f16", "llama-gqa-tied-f32-as-bf16", "llama-biases-llama3rope-f32", "llama-linear-rope-f32"})
     void logitsMatchTheIndependentReference(String fixture) throws IOException {
         try (LlamaModel model = LlamaModel.load(fixture(fixture))) {
             for (JsonNode testCase : expected(fixture).get("cases")) {
@@ -80,7 +81,7 @@ class ReferenceCheckpointTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"llama-gqa-tied-f32", "llama-mha-untied-headdim-bf16", "qwen2-gqa-sharded-f32",
-        "qwen2-mqa-tied-f16"})
+        "qwen2-mqa-tied-f16", "llama-biases-llama3rope-f32", "llama-linear-rope-f32"})
     void greedyContinuationsMatchTheReference(String fixture) throws IOException {
         try (LlamaModel model = LlamaModel.load(fixture(fixture));
                 GenerationScheduler scheduler = new GenerationScheduler(model, null,
@@ -98,7 +99,7 @@ class ReferenceCheckpointTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"qwen2-gqa-sharded-f32", "llama-mha-untied-headdim-bf16"})
+    @ValueSource(strings = {"qwen2-gqa-sharded-f32", "llama-mha-untied-headdim-bf16", "llama-biases-llama3rope-f32"})
     void aCheckpointWrittenInF32ReloadsToTheSameLogits(String fixture) throws IOException {
         Path copy = temporary.resolve("copy");
         try (LlamaModel original = LlamaModel.load(fixture(fixture))) {
