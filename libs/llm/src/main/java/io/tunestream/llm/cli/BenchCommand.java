@@ -46,7 +46,8 @@ final class BenchCommand implements Callable<Integer> {
     int newTokens;
 
     @Option(names = "--uncached-steps", defaultValue = "16",
-            description = "tokens generated per sequence without the cache (the first ones, where recomputing is cheapest)")
+            description = "at batch > 1, tokens generated per sequence without the cache (the first ones, where"
+                    + " recomputing is cheapest, so an upper bound); batch 1 generates all --new-tokens")
     int uncachedSteps;
 
     @Option(names = "--prefill-batch", defaultValue = "4")
@@ -77,7 +78,8 @@ final class BenchCommand implements Callable<Integer> {
         ObjectNode settings = json.putObject("settings");
         settings.put("prompt_tokens", promptTokens);
         settings.put("new_tokens_cached", newTokens);
-        settings.put("new_tokens_uncached", Math.min(uncachedSteps, newTokens));
+        settings.put("new_tokens_uncached_batch1", newTokens);
+        settings.put("new_tokens_uncached_larger_batches", Math.min(uncachedSteps, newTokens));
         if (leakRequests > 0) {
             json.set("memory", memoryOverRequests());
             System.out.println(Json.PRETTY.writeValueAsString(json));
@@ -214,7 +216,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Greedy decoding that recomputes the whole sequence for every new token: what the cache saves. */
     private double uncachedDecodeTokensPerSecond(LlamaModel model, int batch) {
-        int steps = Math.min(uncachedSteps, newTokens);
+        int steps = batch == 1 ? newTokens : Math.min(uncachedSteps, newTokens);
         int total = promptTokens + steps;
         long[] ids = new long[batch * total];
         long[] prompt = randomIds(model.config(), batch * promptTokens, 9);
