@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 
 /**
  * A Llama-family decoder-only transformer ({@code LlamaForCausalLM}, {@code Qwen2ForCausalLM}) with Hugging Face
@@ -317,6 +318,33 @@ public final class LlamaModel implements AutoCloseable {
             this.index = index;
         }
 
+        Linear linear(String projection) {
+            return switch (projection) {
+                case "self_attn.q_proj" -> queries;
+                case "self_attn.k_proj" -> keys;
+                case "self_attn.v_proj" -> values;
+                case "self_attn.o_proj" -> output;
+                case "mlp.gate_proj" -> gate;
+                case "mlp.up_proj" -> up;
+                case "mlp.down_proj" -> down;
+                default -> throw new IllegalArgumentException("no projection \"" + projection + "\" (one of"
+                        + " self_attn.{q,k,v,o}_proj, mlp.{gate,up,down}_proj)");
+            };
+        }
+
+        void setLinear(String projection, Linear replacement) {
+            linear(projection);
+            switch (projection) {
+                case "self_attn.q_proj" -> queries = replacement;
+                case "self_attn.k_proj" -> keys = replacement;
+                case "self_attn.v_proj" -> values = replacement;
+                case "self_attn.o_proj" -> output = replacement;
+                case "mlp.gate_proj" -> gate = replacement;
+                case "mlp.up_proj" -> up = replacement;
+                default -> down = replacement;
+            }
+        }
+
         NDArray forward(NDArray x, NDArray cos, NDArray sin, NDArray mask, KvCache cache) {
             NDArray h = x.add(attention(rmsNorm(x, inputNorm), cos, sin, mask, cache));
             NDArray n = rmsNorm(h, postAttentionNorm);
@@ -416,6 +444,46 @@ public final class LlamaModel implements AutoCloseable {
 
     public long parameterCount() {
         return namedWeights().values().stream().mapToLong(array -> array.getShape().size()).sum();
+    }
+
+    /**
+     * The projection with a Hugging Face module name such as {@code model.layers.0.self_attn.q_proj}.
+     */
+    public Linear linear(String name) {
+        return layerOf(name).linear(projectionOf(name));
+    }
+
+    /**
+     * Replaces a projection with what {@code wrap} makes of it: how LoRA adapters and quantized bases are put in
+     * place, by composition, without touching the other weights.
+     */
+    public void replaceLinear(String name, UnaryOperator<Linear> wrap) {
+        DecoderLayer layer = layerOf(name);
+        String projection = projectionOf(name);
+        layer.setLinear(projection, wrap.apply(layer.linear(projection)));
+    }
+
+    private DecoderLayer layerOf(String name) {
+        String prefix = "model.layers.";
+        int dot = name.indexOf('.', prefix.length());
+        if (!name.startsWith(prefix) || dot < 0) {
+            throw new IllegalArgumentException("\"" + name + "\" is not a projection name such as"
+                    + " model.layers.0.self_attn.q_proj");
+        }
+        int index;
+        try {
+            index = Integer.parseInt(name.substring(prefix.length(), dot));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("\"" + name + "\" has no layer number", e);
+        }
+        if (index < 0 || index >= layers.size()) {
+            throw new IllegalArgumentException("\"" + name + "\": the model has layers 0 to " + (layers.size() - 1));
+        }
+        return layers.get(index);
+    }
+
+    private static String projectionOf(String name) {
+        return name.substring(name.indexOf('.', "model.layers.".length()) + 1);
     }
 
     /** Names of the projections that adapters can wrap, e.g. {@code model.layers.0.self_attn.q_proj}. */
