@@ -1,0 +1,111 @@
+package io.tunestream.llm.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import io.tunestream.llm.model.LlamaConfig;
+import io.tunestream.llm.model.LlamaModel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TrainerTest {
+
+    private static LlamaModel tinyModel() {
+        return LlamaModel.initialize(LlamaConfig.small(32, 32, 2, 4, 2, 64, 64), 3,
+                Engine.getInstance().newBaseManager());
+    }
+
+    /** Sequences that follow a rule (each token is the previous + 3, modulo 30), so they can be learned. */
+    private static List<TrainingExample> countingSequences() {
+        List<TrainingExample> examples = new ArrayList<>();
+        for (int start = 0; start < 12; start++) {
+            int[] ids = new int[10];
+            for (int t = 0; t < ids.length; t++) {
+                ids[t] = (start + 3 * t) % 30 + 1;
+            }
+            examples.add(TrainingExample.allTokens(ids));
+        }
+        return examples;
+    }
+
+    private static TrainingSettings settings(int steps, double rate) {
+        return new TrainingSettings(steps, 4, 1, rate, 2, LearningRateSchedule.Kind.CONSTANT, 1, 1.0, 0.0, 7);
+    }
+
+    @Test
+    void fullFineTuningLearnsARuleAndTheLossFalls() {
+        try (LlamaModel model = tinyModel()) {
+            List<StepMetrics> history = new Trainer<>(model, new ArrayList<>(model.namedWeights().values()),
+                    new CausalLmObjective(0), settings(60, 1e-2)).fit(countingSequences(), metrics -> { });
+            double first = history.get(0).loss();
+            double last = history.get(history.size() - 1).loss();
+            assertThat(first).isCloseTo(Math.log(32), within(0.3));
+            assertThat(last).isLessThan(first * 0.3);
+            assertThat(history.get(5).tokensPerSecond()).isPositive();
+        }
+    }
+
+    @Test
+    void onlyTrainableArraysChange() {
+        try (LlamaModel model = tinyModel()) {
+            Map<String, float[]> before = snapshot(model);
+            String trained = "model.layers.0.self_attn.q_proj.weight";
+            new Trainer<>(model, List.of(model.namedWeights().get(trained)), new CausalLmObjective(0), settings(3, 1e-2))
+                    .fit(countingSequences(), metrics -> { });
+            Map<String, float[]> after = snapshot(model);
+            before.forEach((name, values) -> {
+                if (name.equals(trained)) {
+                    assertThat(after.get(name)).as(name).isNotEqualTo(values);
+                } else {
+                    assertThat(after.get(name)).as(name).isEqualTo(values);
+                }
+            });
+        }
+    }
+
+    @Test
+    void aSeedMakesARunReproducible() {
+        List<Double> first = losses();
+        List<Double> second = losses();
+        assertThat(second).containsExactlyElementsOf(first);
+    }
+
+    private List<Double> losses() {
+        try (LlamaModel model = tinyModel()) {
+            return new Trainer<>(model, new ArrayList<>(model.namedWeights().values()), new CausalLmObjective(0),
+                    settings(5, 1e-2).withBatch(2, 2)).fit(countingSequences(), metrics -> { })
+                    .stream().map(StepMetrics::loss).toList();
+        }
+    }
+
+    @Test
+    void dpoStartsAtLn2AndLearnsToPreferTheChosenAnswers() {
+        List<PreferenceExample> pairs = new ArrayList<>();
+        for (int prompt = 1; prompt <= 8; prompt++) {
+            int[] chosen = {prompt, prompt + 1, prompt + 2, prompt + 3};
+            int[] rejected = {prompt, prompt + 10, prompt + 10, prompt + 10};
+            boolean[] answer = {false, true, true, true};
+            pairs.add(new PreferenceExample(new TrainingExample(chosen, answer), new TrainingExample(rejected, answer)));
+        }
+        try (LlamaModel model = tinyModel()) {
+            List<StepMetrics> history = new Trainer<>(model, new ArrayList<>(model.namedWeights().values()),
+                    new DpoObjective(0, DpoSettings.defaults()), settings(25, 5e-3)).fit(pairs, metrics -> { });
+            assertThat(history.get(0).loss()).isCloseTo(Math.log(2), within(1e-4));
+            StepMetrics last = history.get(history.size() - 1);
+            assertThat(last.metrics().get("rewards/margins")).isPositive();
+            assertThat(last.metrics().get("rewards/accuracies")).isEqualTo(1.0);
+            assertThat(last.loss()).isLessThan(Math.log(2) - 0.2);
+        }
+    }
+
+    private static Map<String, float[]> snapshot(LlamaModel model) {
+        Map<String, float[]> values = new LinkedHashMap<>();
+        model.namedWeights().forEach((name, array) -> values.put(name, array.toFloatArray()));
+        return values;
+    }
+}
