@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import io.tunestream.llm.model.Inference;
 import io.tunestream.llm.model.LlamaModel;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -26,40 +27,69 @@ import java.util.function.Consumer;
 public final class Trainer<E> {
 
     private final LlamaModel model;
-    private final List<NDArray> trainable;
+    private final Map<String, NDArray> trainable;
     private final TrainingObjective<E> objective;
     private final TrainingSettings settings;
 
-    public Trainer(LlamaModel model, List<NDArray> trainable, TrainingObjective<E> objective, TrainingSettings settings) {
+    /** @param trainable the arrays that learn, by name (the names key checkpoints); everything else stays frozen */
+    public Trainer(LlamaModel model, Map<String, NDArray> trainable, TrainingObjective<E> objective,
+            TrainingSettings settings) {
         if (trainable.isEmpty()) {
             throw new IllegalArgumentException("nothing to train: no trainable arrays");
         }
         this.model = model;
-        this.trainable = List.copyOf(trainable);
+        this.trainable = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(trainable));
         this.objective = objective;
         this.settings = settings;
     }
 
     /** Trains for {@code maxSteps} optimizer steps and returns each step's metrics. */
     public List<StepMetrics> fit(List<E> examples, Consumer<StepMetrics> listener) {
+        return fit(examples, listener, null, null);
+    }
+
+    /**
+     * Trains, writing {@code metrics.jsonl} and {@code run.json} into {@code output} and a resumable checkpoint into
+     * {@code output/checkpoints/step-N/} every {@code checkpointEvery} steps; with {@code resumeFrom}, continues a run
+     * from one of those checkpoints on the same data, following the uninterrupted run's loss curve.
+     *
+     * @param output     run directory, or null for none
+     * @param resumeFrom a {@code checkpoints/step-N} directory, or null to start fresh
+     */
+    public List<StepMetrics> fit(List<E> examples, Consumer<StepMetrics> listener, RunOutput output, Path resumeFrom) {
         if (examples.isEmpty()) {
             throw new IllegalArgumentException("no training examples");
         }
         Inference.disableGradientsOnThisThread();
         objective.prepare(model, examples);
-        trainable.forEach(array -> array.setRequiresGradient(true));
+        trainable.values().forEach(array -> array.setRequiresGradient(true));
         LearningRateSchedule schedule = settings.learningRateSchedule();
         List<StepMetrics> history = new ArrayList<>();
         Random order = new Random(settings.seed());
         List<E> epoch = new ArrayList<>();
         long started = System.nanoTime();
         long tokens = 0;
-        try (AdamW optimizer = new AdamW(trainable, model.manager(), 0.9, 0.999, 1e-8, settings.weightDecay())) {
-            for (long step = 0; step < settings.maxSteps(); step++) {
+        long[] drawn = {0};
+        List<NDArray> arrays = new ArrayList<>(trainable.values());
+        try (AdamW optimizer = new AdamW(arrays, model.manager(), 0.9, 0.999, 1e-8, settings.weightDecay())) {
+            long firstStep = 0;
+            if (resumeFrom != null) {
+                TrainingCheckpoint.State state = TrainingCheckpoint.restore(resumeFrom, trainable, optimizer);
+                if (state.seed() != settings.seed()) {
+                    throw new IllegalArgumentException(resumeFrom + " was written by a run with seed " + state.seed()
+                            + ", this run's seed is " + settings.seed());
+                }
+                // Replaying the seeded order puts the data position exactly where the checkpoint left it.
+                for (long i = 0; i < state.examplesDrawn(); i++) {
+                    draw(examples, epoch, order, drawn);
+                }
+                firstStep = state.step();
+            }
+            for (long step = firstStep; step < settings.maxSteps(); step++) {
                 double lossSum = 0;
                 Map<String, Double> metricSums = new LinkedHashMap<>();
                 for (int micro = 0; micro < settings.gradientAccumulation(); micro++) {
-                    List<E> batch = nextBatch(examples, epoch, order);
+                    List<E> batch = nextBatch(examples, epoch, order, drawn);
                     tokens += objective.tokens(batch);
                     TrainingObjective.StepLoss stepLoss = backward(batch);
                     lossSum += stepLoss.metrics().getOrDefault("loss", 0.0);
@@ -68,7 +98,7 @@ public final class Trainer<E> {
                 double rate = schedule.rate(step);
                 double norm;
                 try (NDScope scope = new NDScope()) {
-                    List<NDArray> gradients = trainable.stream().map(NDArray::getGradient).toList();
+                    List<NDArray> gradients = arrays.stream().map(NDArray::getGradient).toList();
                     norm = GradientClipping.clipGlobalNorm(gradients, settings.maxGradNorm());
                     optimizer.step(gradients, rate);
                     gradients.forEach(gradient -> gradient.subi(gradient));
@@ -81,10 +111,17 @@ public final class Trainer<E> {
                         lossSum / settings.gradientAccumulation(), rate, norm, tokens / seconds,
                         seconds / (step + 1) * (settings.maxSteps() - step - 1), metrics);
                 history.add(stepMetrics);
+                if (output != null) {
+                    output.appendMetrics(stepMetrics);
+                    if (output.checkpointEvery() > 0 && (step + 1) % output.checkpointEvery() == 0) {
+                        TrainingCheckpoint.write(output.checkpoints(), trainable, optimizer,
+                                new TrainingCheckpoint.State(step + 1, drawn[0], settings.seed()), output.run());
+                    }
+                }
                 listener.accept(stepMetrics);
             }
         } finally {
-            trainable.forEach(array -> array.setRequiresGradient(false));
+            trainable.values().forEach(array -> array.setRequiresGradient(false));
         }
         return history;
     }
@@ -104,15 +141,20 @@ public final class Trainer<E> {
     }
 
     /** The next micro-batch of a shuffled pass over the data; a new shuffle each epoch. */
-    private List<E> nextBatch(List<E> examples, List<E> epoch, Random order) {
+    private List<E> nextBatch(List<E> examples, List<E> epoch, Random order, long[] drawn) {
         List<E> batch = new ArrayList<>();
         while (batch.size() < settings.batchSize()) {
-            if (epoch.isEmpty()) {
-                epoch.addAll(examples);
-                Collections.shuffle(epoch, order);
-            }
-            batch.add(epoch.remove(epoch.size() - 1));
+            batch.add(draw(examples, epoch, order, drawn));
         }
         return batch;
+    }
+
+    private static <E> E draw(List<E> examples, List<E> epoch, Random order, long[] drawn) {
+        if (epoch.isEmpty()) {
+            epoch.addAll(examples);
+            Collections.shuffle(epoch, order);
+        }
+        drawn[0]++;
+        return epoch.remove(epoch.size() - 1);
     }
 }

@@ -40,7 +40,7 @@ class TrainerTest {
     @Test
     void fullFineTuningLearnsARuleAndTheLossFalls() {
         try (LlamaModel model = tinyModel()) {
-            List<StepMetrics> history = new Trainer<>(model, new ArrayList<>(model.namedWeights().values()),
+            List<StepMetrics> history = new Trainer<>(model, model.namedWeights(),
                     new CausalLmObjective(0), settings(60, 1e-2)).fit(countingSequences(), metrics -> { });
             double first = history.get(0).loss();
             double last = history.get(history.size() - 1).loss();
@@ -55,7 +55,7 @@ class TrainerTest {
         try (LlamaModel model = tinyModel()) {
             Map<String, float[]> before = snapshot(model);
             String trained = "model.layers.0.self_attn.q_proj.weight";
-            new Trainer<>(model, List.of(model.namedWeights().get(trained)), new CausalLmObjective(0), settings(3, 1e-2))
+            new Trainer<>(model, Map.of(trained, model.namedWeights().get(trained)), new CausalLmObjective(0), settings(3, 1e-2))
                     .fit(countingSequences(), metrics -> { });
             Map<String, float[]> after = snapshot(model);
             before.forEach((name, values) -> {
@@ -77,7 +77,7 @@ class TrainerTest {
 
     private List<Double> losses() {
         try (LlamaModel model = tinyModel()) {
-            return new Trainer<>(model, new ArrayList<>(model.namedWeights().values()), new CausalLmObjective(0),
+            return new Trainer<>(model, model.namedWeights(), new CausalLmObjective(0),
                     settings(5, 1e-2).withBatch(2, 2)).fit(countingSequences(), metrics -> { })
                     .stream().map(StepMetrics::loss).toList();
         }
@@ -93,7 +93,7 @@ class TrainerTest {
             pairs.add(new PreferenceExample(new TrainingExample(chosen, answer), new TrainingExample(rejected, answer)));
         }
         try (LlamaModel model = tinyModel()) {
-            List<StepMetrics> history = new Trainer<>(model, new ArrayList<>(model.namedWeights().values()),
+            List<StepMetrics> history = new Trainer<>(model, model.namedWeights(),
                     new DpoObjective(0, DpoSettings.defaults()), settings(25, 5e-3)).fit(pairs, metrics -> { });
             assertThat(history.get(0).loss()).isCloseTo(Math.log(2), within(1e-4));
             StepMetrics last = history.get(history.size() - 1);
@@ -107,5 +107,33 @@ class TrainerTest {
         Map<String, float[]> values = new LinkedHashMap<>();
         model.namedWeights().forEach((name, array) -> values.put(name, array.toFloatArray()));
         return values;
+    }
+
+    @Test
+    void aResumedRunFollowsTheUninterruptedRunsLossCurve(@org.junit.jupiter.api.io.TempDir java.nio.file.Path directory) {
+        TrainingSettings six = settings(6, 1e-2).withBatch(3, 1);
+        com.fasterxml.jackson.databind.node.ObjectNode run = new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode().put("objective", "causal-lm");
+        List<Double> uninterrupted;
+        try (LlamaModel model = tinyModel()) {
+            uninterrupted = new Trainer<>(model, model.namedWeights(), new CausalLmObjective(0), six)
+                    .fit(countingSequences(), metrics -> { }, new RunOutput(directory.resolve("a"), run, 3), null)
+                    .stream().map(StepMetrics::loss).toList();
+        }
+        java.nio.file.Path checkpoint = TrainingCheckpoint.directory(directory.resolve("a").resolve("checkpoints"), 3);
+        assertThat(checkpoint.resolve("trainable.safetensors")).exists();
+        assertThat(checkpoint.resolve("run.json")).exists();
+        assertThat(directory.resolve("a").resolve("metrics.jsonl")).content().hasLineCount(6);
+        // A model with other initial weights: everything that matters must come from the checkpoint.
+        try (LlamaModel other = LlamaModel.initialize(LlamaConfig.small(32, 32, 2, 4, 2, 64, 64), 99,
+                Engine.getInstance().newBaseManager())) {
+            List<Double> resumed = new Trainer<>(other, other.namedWeights(), new CausalLmObjective(0), six)
+                    .fit(countingSequences(), metrics -> { }, null, checkpoint)
+                    .stream().map(StepMetrics::loss).toList();
+            assertThat(resumed).hasSize(3);
+            for (int i = 0; i < 3; i++) {
+                assertThat(resumed.get(i)).isCloseTo(uninterrupted.get(3 + i), within(1e-5));
+            }
+        }
     }
 }
