@@ -11,7 +11,9 @@ Usage (from the repository root):
     python3 libs/llm/src/test/python/make_reference_checkpoints.py
 
 Output: ``libs/llm/src/test/resources/reference/<fixture>/`` with ``config.json``, the
-safetensors file(s) and ``expected.json``; plus ``reference/README.md``. The script is
+safetensors file(s) and ``expected.json``; ``reference/llama-gqa-tied-f32-lora/``, a PEFT LoRA
+adapter for the first fixture (``adapter_config.json``, ``adapter_model.safetensors`` and the
+``expected.json`` of base + adapter); plus ``reference/README.md``. The script is
 deterministic: running it again rewrites byte-identical files.
 
 Before writing anything it runs self-checks (safetensors round trip through a separate
@@ -85,6 +87,17 @@ OUT_BIAS_SCALE = 0.3
 MIN_SENSITIVITY = 0.1
 # Fixture 5 = fixture 1's weights stored as BF16 (seed chosen jointly with fixture 1).
 BF16_TWIN = dict(name="llama-gqa-tied-f32-as-bf16", twin_of="llama-gqa-tied-f32", dtype="BF16")
+# A PEFT LoRA adapter for fixture 1, laid out as peft's save_pretrained writes it; its expected
+# logits are those of the base with every targeted weight replaced by W + (alpha / r) * B @ A.
+LORA = dict(name="llama-gqa-tied-f32-lora", base="llama-gqa-tied-f32", r=4, alpha=8,
+            targets=["q_proj", "v_proj", "down_proj"], seed=9001)
+# B is drawn N(0, LORA_B_SCALE^2) (PEFT initialises it to zero, which would make a useless test);
+# A as PEFT initialises it, kaiming-uniform with a = sqrt(5): U(-1/sqrt(in), 1/sqrt(in)).
+LORA_B_SCALE = 0.1
+LORA_MODULE_PATHS = {"q_proj": "self_attn.q_proj", "k_proj": "self_attn.k_proj",
+                     "v_proj": "self_attn.v_proj", "o_proj": "self_attn.o_proj",
+                     "gate_proj": "mlp.gate_proj", "up_proj": "mlp.up_proj",
+                     "down_proj": "mlp.down_proj"}
 
 PROMPTS = [
     [3],
@@ -551,6 +564,122 @@ def read_fixture_weights(d):
 
 
 # --------------------------------------------------------------------------------------
+# PEFT LoRA adapter
+# --------------------------------------------------------------------------------------
+
+def make_lora(cfg, base_w, seed):
+    """{module name: (A [r, in], B [out, r])} as float64 arrays of the F32-stored values."""
+    rng = np.random.default_rng(seed)
+    r = LORA["r"]
+    out = {}
+    for i in range(cfg["layers"]):
+        for target in LORA["targets"]:
+            module = f"model.layers.{i}.{LORA_MODULE_PATHS[target]}"
+            fan_out, fan_in = base_w[module + ".weight"].shape
+            bound = 1.0 / math.sqrt(fan_in)
+            a = rng.uniform(-bound, bound, (r, fan_in))
+            b = LORA_B_SCALE * rng.standard_normal((fan_out, r))
+            out[module] = (round_to_storage(a, "F32")[1], round_to_storage(b, "F32")[1])
+    return out
+
+
+def lora_merged(base_w, lora):
+    """HF + PEFT semantics (merge_and_unload): W' = W + (lora_alpha / r) * B @ A, in float64."""
+    scale = LORA["alpha"] / LORA["r"]
+    w = dict(base_w)
+    for module, (a, b) in lora.items():
+        w[module + ".weight"] = base_w[module + ".weight"] + scale * (b @ a)
+    return w
+
+
+def check_lora_algebra(base_w, lora):
+    """PEFT's unmerged forward, base(x) + scale * lora_B(lora_A(x)), equals the merged weight's."""
+    rng = np.random.default_rng(17)
+    merged = lora_merged(base_w, lora)
+    scale = LORA["alpha"] / LORA["r"]
+    for module, (a, b) in lora.items():
+        x = rng.standard_normal((5, a.shape[1]))
+        unmerged = x @ base_w[module + ".weight"].T + scale * ((x @ a.T) @ b.T)
+        assert np.max(np.abs(unmerged - x @ merged[module + ".weight"].T)) < 1e-12, module
+
+
+def peft_adapter_config():
+    # The fields of peft's LoraConfig that a causal-LM LoRA adapter writes, as save_pretrained
+    # writes them: json.dumps(..., indent=2, sort_keys=True), no trailing newline.
+    c = {
+        "alpha_pattern": {},
+        "base_model_name_or_path": LORA["base"],
+        "bias": "none",
+        "fan_in_fan_out": False,
+        "inference_mode": True,
+        "init_lora_weights": True,
+        "layers_pattern": None,
+        "layers_to_transform": None,
+        "lora_alpha": LORA["alpha"],
+        "lora_dropout": 0.0,
+        "modules_to_save": None,
+        "peft_type": "LORA",
+        "r": LORA["r"],
+        "rank_pattern": {},
+        "revision": None,
+        "target_modules": LORA["targets"],
+        "task_type": "CAUSAL_LM",
+        "use_dora": False,
+        "use_rslora": False,
+    }
+    return json.dumps(c, indent=2, sort_keys=True)
+
+
+def peft_key(module, half):
+    # save_pretrained strips the adapter name (".default") from the state dict keys
+    return f"base_model.model.{module}.lora_{half}.weight"
+
+
+def write_lora_fixture(cfg, base_seed):
+    """Writes reference/<LORA name>/ and returns (seed, cases, max |logit change| vs the base)."""
+    base_w = stored_values(make_weights(cfg, base_seed), cfg["dtype"])
+    base_cases = compute_cases(cfg, base_w)
+    seed = LORA["seed"]
+    while True:
+        lora = make_lora(cfg, base_w, seed)
+        cases = compute_cases(cfg, lora_merged(base_w, lora))
+        if cases_ok(cfg, cases):
+            break
+        print(f"  {LORA['name']}: seed {seed} rejected (near-tie, eos or too few distinct ids in greedy)")
+        seed += 1
+    check_lora_algebra(base_w, lora)
+    check_model(cfg, lora_merged(base_w, lora), cases)
+    change = max(float(np.max(np.abs(np.array(c["logits"]) - np.array(b["logits"]))))
+                 for c, b in zip(cases, base_cases))
+    assert change > MIN_SENSITIVITY, change
+    d = os.path.join(OUT_DIR, LORA["name"])
+    os.makedirs(d)
+    with open(os.path.join(d, "adapter_config.json"), "w") as f:
+        f.write(peft_adapter_config())
+    tensors = []
+    for module, (a, b) in lora.items():
+        tensors += [(peft_key(module, "A"), a), (peft_key(module, "B"), b)]
+    write_safetensors(os.path.join(d, "adapter_model.safetensors"), sorted(tensors, key=lambda t: t[0]), "F32")
+    with open(os.path.join(d, "expected.json"), "w") as f:
+        json.dump({"fixture": LORA["name"], "cases": cases}, f)
+        f.write("\n")
+    # read back through the independent reader and recompute
+    _, read = read_safetensors(os.path.join(d, "adapter_model.safetensors"))
+    assert set(read) == {peft_key(m, h) for m in lora for h in "AB"}
+    lora_read = {m: (read[peft_key(m, "A")], read[peft_key(m, "B")]) for m in lora}
+    for m, (a, b) in lora_read.items():
+        assert a.shape == (LORA["r"], base_w[m + ".weight"].shape[1])
+        assert b.shape == (base_w[m + ".weight"].shape[0], LORA["r"])
+        assert np.array_equal(a, lora[m][0]) and np.array_equal(b, lora[m][1])
+        assert np.all(a != 0) and np.all(b != 0)
+    with open(os.path.join(d, "adapter_config.json")) as f:
+        assert json.load(f)["target_modules"] == LORA["targets"]
+    for c in cases:
+        assert np.array_equal(forward(cfg, lora_merged(base_w, lora_read), c["ids"]), np.array(c["logits"]))
+    return seed, cases, change
+
+
+# --------------------------------------------------------------------------------------
 # Self-checks
 # --------------------------------------------------------------------------------------
 
@@ -820,7 +949,13 @@ def main():
                     for a, b in zip(f32, b16))
     twin_same_greedy = all(a["greedy"] == b["greedy"] for a, b in zip(f32, b16))
 
-    write_readme(summary, twin_diff, twin_same_greedy, max(f32_diffs.values()), sensitivities)
+    base = by[LORA["base"]]
+    lora_seed, lora_cases, lora_change = write_lora_fixture(base[1], base[3])
+    print(f"self-checks: lora adapter read-back, unmerged == merged ok; {LORA['name']}: seed {lora_seed}, "
+          f"max |logit change| vs base {lora_change:.3g}, greedy {[c['greedy'] for c in lora_cases]}")
+
+    write_readme(summary, twin_diff, twin_same_greedy, max(f32_diffs.values()), sensitivities,
+                 (lora_seed, lora_change))
     for name, cfg, dtype, seed, cases, files in summary:
         spread = max(float(np.ptp(np.array(c["logits"]), axis=-1).max()) for c in cases)
         print(f"{name}: seed {seed}, dtype {dtype}, files {files}, "
@@ -854,7 +989,7 @@ def biases_str(cfg):
     return ", ".join(b) or "-"
 
 
-def write_readme(summary, twin_diff, twin_same_greedy, f32_diff, sensitivities):
+def write_readme(summary, twin_diff, twin_same_greedy, f32_diff, sensitivities, lora_info):
     lines = []
     lines.append("# Reference checkpoints for the Llama / Qwen2 forward pass\n")
     lines.append("Tiny random-weight checkpoints in Hugging Face layout (`config.json` + safetensors,")
@@ -926,6 +1061,23 @@ def write_readme(summary, twin_diff, twin_same_greedy, f32_diff, sensitivities):
     lines.append(f"- `bos_token_id` = {BOS_ID}, `eos_token_id` = {EOS_ID}; seeds were chosen so that no greedy")
     lines.append(f"  continuation contains the eos id (so stopping on eos or not gives the same 8 ids) and")
     lines.append(f"  every greedy step's top-1/top-2 logit gap is at least {MIN_GAP:g}.\n")
+    lora_seed, lora_change = lora_info
+    lines.append("## PEFT LoRA adapter\n")
+    lines.append(f"`{LORA['name']}/` is a LoRA adapter for `{LORA['base']}` in the layout of PEFT's")
+    lines.append("`save_pretrained` for a causal LM (written by hand: peft is not available here either):")
+    lines.append("`adapter_config.json` as `json.dumps(config, indent=2, sort_keys=True)` with no trailing")
+    lines.append(f"newline (`peft_type` LORA, `task_type` CAUSAL_LM, `r` {LORA['r']}, `lora_alpha` {LORA['alpha']},")
+    lines.append(f"`target_modules` {json.dumps(LORA['targets'])}, `base_model_name_or_path` \"{LORA['base']}\",")
+    lines.append("`lora_dropout` 0.0, no DoRA / rsLoRA / patterns) and `adapter_model.safetensors` (F32,")
+    lines.append("keys sorted) holding `base_model.model.model.layers.{i}.<self_attn|mlp>.<proj>.lora_A.weight`")
+    lines.append("`[r, in]` and `...lora_B.weight` `[out, r]` for both layers and every target. A is drawn as")
+    lines.append(f"PEFT initialises it (U(-1/sqrt(in), 1/sqrt(in))), B from N(0, {LORA_B_SCALE:g}^2) instead of zeros")
+    lines.append(f"(seed {lora_seed}). Its `expected.json` (schema below) holds the logits and greedy continuations")
+    lines.append("of the base with each targeted weight replaced by `W + (lora_alpha / r) * B @ A` in float64")
+    lines.append("(PEFT's `merge_and_unload`; the script checks this equals the unmerged")
+    lines.append("`base(x) + scale * lora_B(lora_A(x))`). The adapter moves the logits by up to")
+    lines.append(f"{lora_change:.3g} against the base fixture (the script asserts > {MIN_SENSITIVITY:g}). The")
+    lines.append("directory has no `config.json`: it is an adapter, not a model.\n")
     lines.append("## expected.json\n")
     lines.append("```")
     lines.append('{"fixture": "<directory name>",')
