@@ -15,6 +15,10 @@ import picocli.CommandLine.Command;
             ConvertCommand.class,
             MakeTasksCommand.class,
             InitCommand.class,
+            PretrainCommand.class,
+            SftCommand.class,
+            DpoCommand.class,
+            MergeLoraCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -1,0 +1,32 @@
+package io.tunestream.llm.cli;
+
+import io.tunestream.llm.lora.LoraConfig;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** LoRA flags (sft, dpo); {@code --full} trains every weight instead. */
+final class LoraOptions {
+
+    @Option(names = "--full", description = "full fine-tuning instead of LoRA")
+    boolean full;
+
+    @Option(names = "--lora-r", defaultValue = "8")
+    int rank;
+
+    @Option(names = "--lora-alpha", defaultValue = "16")
+    double alpha;
+
+    @Option(names = "--lora-dropout", defaultValue = "0.05")
+    double dropout;
+
+    @Option(names = "--lora-targets", split = ",", description = "projections to adapt (default all: q,k,v,o,gate,up,down)")
+    List<String> targets;
+
+    @Option(names = "--rslora", description = "scale by alpha / sqrt(r) (rank-stabilised LoRA)")
+    boolean rsLora;
+
+    LoraConfig config(String baseModel) {
+        return new LoraConfig(rank, alpha, dropout, targets == null || targets.isEmpty() ? LoraConfig.ALL_PROJECTIONS
+                : targets, rsLora, baseModel);
+    }
+}

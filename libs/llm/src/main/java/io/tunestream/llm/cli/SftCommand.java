@@ -1,0 +1,64 @@
+package io.tunestream.llm.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tunestream.llm.data.DatasetReader;
+import io.tunestream.llm.data.ParsedRecord;
+import io.tunestream.llm.model.Inference;
+import io.tunestream.llm.model.LlamaModel;
+import io.tunestream.llm.prompt.PromptTemplate;
+import io.tunestream.llm.prompt.PromptTemplates;
+import io.tunestream.llm.tokenizer.Tokenizer;
+import io.tunestream.llm.training.CausalLmObjective;
+import io.tunestream.llm.training.StepMetrics;
+import io.tunestream.llm.training.TrainingData;
+import io.tunestream.llm.training.TrainingExample;
+import io.tunestream.llm.training.TrainingSettings;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Supervised fine-tuning on instruction or conversation records, loss on the assistant's tokens only. */
+@Command(name = "sft", description = "Supervised fine-tuning (LoRA by default, --full for every weight).")
+final class SftCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, description = "Hugging Face model directory with tokenizer files")
+    Path model;
+
+    @Option(names = "--template", defaultValue = PromptTemplates.CHATML,
+            description = "built-in template when the model has none: chatml, alpaca, instruct")
+    String template;
+
+    @Mixin
+    TrainingOptions options;
+
+    @Mixin
+    LoraOptions lora;
+
+    @Override
+    public Integer call() throws Exception {
+        Inference.disableGradientsOnThisThread();
+        try (LlamaModel llama = LlamaModel.load(model); Tokenizer tokenizer = Tokenizer.load(model)) {
+            PromptTemplate prompts = PromptTemplates.forTokenizer(tokenizer, template);
+            TrainingData data = new TrainingData(tokenizer, prompts);
+            List<TrainingExample> examples = new ArrayList<>();
+            try (DatasetReader reader = DatasetReader.open(options.data, null)) {
+                for (ParsedRecord parsed : reader) {
+                    examples.add(data.sft(parsed.record(), options.maxLength));
+                }
+            }
+            TrainingSettings settings = options.settings(lora.full ? 5e-5 : 2e-4);
+            ObjectNode run = Json.MAPPER.createObjectNode().put("command", "sft").put("model", model.toString())
+                    .put("data", options.data.toString()).put("examples", examples.size());
+            run.set("settings", Json.MAPPER.valueToTree(settings));
+            StepMetrics last = TrainingRun.train(llama, lora.full ? null : lora.config(model.toString()),
+                    new CausalLmObjective(tokenizer.padTokenId().orElse(0)), examples, options, settings, run, model);
+            System.out.println(Json.MAPPER.writeValueAsString(Json.MAPPER.createObjectNode()
+                    .put("out", options.out.toAbsolutePath().toString()).put("final_loss", last.loss())));
+        }
+        return 0;
+    }
+}

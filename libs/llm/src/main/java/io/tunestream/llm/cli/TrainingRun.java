@@ -1,0 +1,61 @@
+package io.tunestream.llm.cli;
+
+import ai.djl.ndarray.NDArray;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tunestream.llm.checkpoint.DType;
+import io.tunestream.llm.lora.LoraConfig;
+import io.tunestream.llm.lora.LoraLinear;
+import io.tunestream.llm.lora.LoraModel;
+import io.tunestream.llm.lora.PeftAdapter;
+import io.tunestream.llm.model.LlamaModel;
+import io.tunestream.llm.training.RunOutput;
+import io.tunestream.llm.training.StepMetrics;
+import io.tunestream.llm.training.Trainer;
+import io.tunestream.llm.training.TrainingObjective;
+import io.tunestream.llm.training.TrainingSettings;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The phases every training command shares: set up what trains, fit, write the result. */
+final class TrainingRun {
+
+    private TrainingRun() {
+    }
+
+    /**
+     * Trains {@code model} (LoRA adapters unless {@code lora} is null) and writes {@code OUT/adapter/} or
+     * {@code OUT/model/} beside {@code metrics.jsonl}, {@code run.json} and {@code checkpoints/}.
+     *
+     * @param tokenizerSource directory whose tokenizer files go with a full model
+     * @return the last step's metrics
+     */
+    static <E> StepMetrics train(LlamaModel model, LoraConfig lora, TrainingObjective<E> objective, List<E> examples,
+            TrainingOptions options, TrainingSettings settings, ObjectNode run, Path tokenizerSource) {
+        Map<String, NDArray> trainable = new LinkedHashMap<>();
+        Map<String, LoraLinear> adapters = null;
+        if (lora != null) {
+            adapters = LoraModel.apply(model, lora, settings.seed());
+            adapters.forEach((name, layer) -> {
+                trainable.put(name + ".lora_A.weight", layer.loraA());
+                trainable.put(name + ".lora_B.weight", layer.loraB());
+            });
+            LoraModel.setTraining(adapters, true);
+        } else {
+            trainable.putAll(model.namedWeights());
+        }
+        run.put("trainable_parameters", trainable.values().stream().mapToLong(NDArray::size).sum());
+        run.put("method", lora != null ? "lora" : "full");
+        List<StepMetrics> history = new Trainer<>(model, trainable, objective, settings).fit(examples,
+                metrics -> TrainingOptions.progress(System.err, metrics),
+                new RunOutput(options.out, run, options.checkpointEvery), options.resume);
+        if (adapters != null) {
+            LoraModel.setTraining(adapters, false);
+            PeftAdapter.from(adapters, lora).write(options.out.resolve("adapter"));
+        } else {
+            model.save(options.out.resolve("model"), DType.F32, tokenizerSource);
+        }
+        return history.isEmpty() ? null : history.get(history.size() - 1);
+    }
+}
