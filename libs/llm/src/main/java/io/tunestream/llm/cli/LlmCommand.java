@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             SftCommand.class,
             DpoCommand.class,
             MergeLoraCommand.class,
+            EvaluateCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })
