@@ -190,4 +190,56 @@ class LlmCommandTest {
         assertThat(chat.out()).contains("(history cleared)");
         assertThat(chat.out().split(">>> ", -1)).as("a prompt per input line up to /exit").hasSize(5);
     }
+
+    @Test
+    void trainingCommandsWriteTheirRunDirectories() throws Exception {
+        Path tasks = temporary.resolve("tasks");
+        assertThat(run("", "make-tasks", "--output", tasks.toString(), "--train-per-family", "30",
+                "--eval-per-family", "2", "--difficulty", "1").exitCode()).isZero();
+        Path pretrained = temporary.resolve("pt");
+        Run pretrain = run("", "pretrain", "--preset", "tiny", "--vocab-size", "300", "--data",
+                tasks.resolve("pretrain.jsonl").toString(), "--out", pretrained.toString(), "--max-steps", "3",
+                "--batch-size", "2", "--block-size", "32", "--checkpoint-every", "3");
+        assertThat(pretrain.exitCode()).as(pretrain.err()).isZero();
+        Path model = pretrained.resolve("model");
+        assertThat(model.resolve("model.safetensors")).exists();
+        assertThat(model.resolve("tokenizer.json")).exists();
+        assertThat(pretrained.resolve("metrics.jsonl")).content().hasLineCount(3);
+        assertThat(pretrained.resolve("run.json")).exists();
+        assertThat(pretrained.resolve("checkpoints").resolve("step-3").resolve("trainable.safetensors")).exists();
+        assertThat(pretrain.err()).contains("3/3 loss");
+
+        Path sft = temporary.resolve("sft");
+        Run lora = run("", "sft", "--model", model.toString(), "--data", tasks.resolve("sft.jsonl").toString(),
+                "--out", sft.toString(), "--max-steps", "2", "--batch-size", "2", "--lora-r", "4", "--lora-alpha", "8",
+                "--max-length", "48");
+        assertThat(lora.exitCode()).as(lora.err()).isZero();
+        JsonNode adapterConfig = JSON.readTree(sft.resolve("adapter").resolve("adapter_config.json").toFile());
+        assertThat(adapterConfig.get("r").asInt()).isEqualTo(4);
+        assertThat(adapterConfig.get("peft_type").asText()).isEqualTo("LORA");
+        assertThat(sft.resolve("adapter").resolve("adapter_model.safetensors")).exists();
+
+        Path merged = temporary.resolve("merged");
+        Run merge = run("", "merge-lora", "--base", model.toString(), "--adapter", sft.resolve("adapter").toString(),
+                "--out", merged.toString());
+        assertThat(merge.exitCode()).as(merge.err()).isZero();
+        assertThat(JSON.readTree(run("", "inspect", "--model", merged.toString()).out()).get("parameters").asLong())
+                .isEqualTo(JSON.readTree(run("", "inspect", "--model", model.toString()).out()).get("parameters").asLong());
+
+        java.nio.file.Files.writeString(temporary.resolve("pairs.jsonl"),
+                "{\"prompt\": \"What is 1 + 1?\", \"chosen\": \"2\", \"rejected\": \"3\"}\n"
+                        + "{\"prompt\": \"Reverse the word: cat\", \"chosen\": \"tac\", \"rejected\": \"cat\"}\n");
+        Run dpo = run("", "dpo", "--model", merged.toString(), "--data", temporary.resolve("pairs.jsonl").toString(),
+                "--out", temporary.resolve("dpo").toString(), "--max-steps", "2", "--batch-size", "2", "--full");
+        assertThat(dpo.exitCode()).as(dpo.err()).isZero();
+        JsonNode firstStep = JSON.readTree(java.nio.file.Files.readAllLines(
+                temporary.resolve("dpo").resolve("metrics.jsonl")).get(0));
+        assertThat(firstStep.get("loss").asDouble()).isCloseTo(Math.log(2), org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(temporary.resolve("dpo").resolve("model").resolve("config.json")).exists();
+
+        Run evaluate = run("", "evaluate", "--model", merged.toString(), "--data", tasks.resolve("eval.jsonl").toString(),
+                "--max-new-tokens", "4");
+        assertThat(evaluate.exitCode()).as(evaluate.err()).isZero();
+        assertThat(JSON.readTree(evaluate.out()).get("total").asInt()).isEqualTo(10);
+    }
 }
