@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
             MergeLoraCommand.class,
             EvaluateCommand.class,
             BenchCommand.class,
+            BenchTrainingCommand.class,
+            BenchQualityCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class LlmCommand {

@@ -1,0 +1,153 @@
+package io.tunestream.llm.cli;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tunestream.llm.lora.LoraConfig;
+import io.tunestream.llm.lora.LoraLinear;
+import io.tunestream.llm.lora.LoraModel;
+import io.tunestream.llm.model.Inference;
+import io.tunestream.llm.model.LlamaConfig;
+import io.tunestream.llm.model.LlamaModel;
+import io.tunestream.llm.model.ModelPresets;
+import io.tunestream.llm.quantization.Quantization;
+import io.tunestream.llm.quantization.QuantizationType;
+import io.tunestream.llm.training.CausalLmObjective;
+import io.tunestream.llm.training.LearningRateSchedule;
+import io.tunestream.llm.training.StepMetrics;
+import io.tunestream.llm.training.Trainer;
+import io.tunestream.llm.training.TrainingExample;
+import io.tunestream.llm.training.TrainingSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Training benchmarks on the {@code small} preset with random data: tokens/s and model FLOP/s (6 x parameters x
+ * tokens plus attention) beside the fp32 matmul peak measured in the same run, for full and LoRA training; and the
+ * peak RSS of full, LoRA, int8-base LoRA and NF4-base LoRA training, each measured in its own JVM (a process's peak
+ * cannot be reset).
+ */
+@Command(name = "bench-train", description = "Benchmark training: tokens/s, MFU, and peak RSS per method.")
+final class BenchTrainingCommand implements Callable<Integer> {
+
+    static final List<String> METHODS = List.of("full", "lora", "lora-int8", "lora-nf4");
+
+    @Option(names = "--method", description = "run one method in this JVM: full, lora, lora-int8, lora-nf4")
+    String method;
+
+    @Option(names = "--batch-size", defaultValue = "8")
+    int batchSize;
+
+    @Option(names = "--sequence-length", defaultValue = "256")
+    int sequenceLength;
+
+    @Option(names = "--steps", defaultValue = "6", description = "timed steps (after 2 warmup steps)")
+    int steps;
+
+    @Override
+    public Integer call() throws Exception {
+        if (method != null) {
+            System.out.println(Json.MAPPER.writeValueAsString(runMethod(method)));
+            return 0;
+        }
+        ObjectNode json = Json.MAPPER.createObjectNode();
+        double peak = BenchCommand.matmulPeakGflops(1024);
+        json.putObject("machine").put("cores", Runtime.getRuntime().availableProcessors())
+                .put("matmul_fp32_1024_gflops", Math.round(peak * 10) / 10.0);
+        json.putObject("settings").put("preset", "small").put("vocab_size", 4096).put("batch_size", batchSize)
+                .put("sequence_length", sequenceLength).put("tokens_per_step", batchSize * sequenceLength);
+        ArrayNode methods = json.putArray("methods");
+        for (String name : METHODS) {
+            ObjectNode result = (ObjectNode) child(name);
+            if (result.has("model_gflops")) {
+                result.put("mfu", Math.round(result.get("model_gflops").asDouble() / peak * 1000) / 1000.0);
+            }
+            methods.add(result);
+        }
+        double fullRss = methods.get(0).get("peak_rss_mb").asDouble();
+        for (JsonNode result : methods) {
+            ((ObjectNode) result).put("peak_rss_vs_full", Math.round(result.get("peak_rss_mb").asDouble() / fullRss * 1000)
+                    / 1000.0);
+        }
+        System.out.println(Json.PRETTY.writeValueAsString(json));
+        return 0;
+    }
+
+    private JsonNode child(String name) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
+                "-cp", System.getProperty("java.class.path"), LlmCommand.class.getName(), "bench-train",
+                "--method", name, "--batch-size", String.valueOf(batchSize), "--sequence-length",
+                String.valueOf(sequenceLength), "--steps", String.valueOf(steps)));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("bench-train --method " + name + " failed");
+        }
+        return Json.MAPPER.readTree(output);
+    }
+
+    private ObjectNode runMethod(String name) {
+        if (!METHODS.contains(name)) {
+            throw new IllegalArgumentException("--method \"" + name + "\" is not one of " + METHODS);
+        }
+        Inference.disableGradientsOnThisThread();
+        LlamaConfig config = ModelPresets.small(4096);
+        ObjectNode result = Json.MAPPER.createObjectNode().put("method", name);
+        try (LlamaModel model = LlamaModel.initialize(config, 1, Engine.getInstance().newBaseManager())) {
+            long parameters = model.parameterCount();
+            Map<String, NDArray> trainable = new LinkedHashMap<>();
+            if (name.equals("full")) {
+                trainable.putAll(model.namedWeights());
+            } else {
+                if (name.startsWith("lora-")) {
+                    Quantization.quantizeBase(model, QuantizationType.valueOf(
+                            name.substring("lora-".length()).toUpperCase(Locale.ROOT)));
+                }
+                Map<String, LoraLinear> adapters = LoraModel.apply(model, LoraConfig.defaults(), 1);
+                adapters.forEach((module, layer) -> {
+                    trainable.put(module + ".lora_A.weight", layer.loraA());
+                    trainable.put(module + ".lora_B.weight", layer.loraB());
+                });
+            }
+            Random random = new Random(3);
+            List<TrainingExample> examples = new ArrayList<>();
+            for (int i = 0; i < batchSize * 4; i++) {
+                examples.add(TrainingExample.allTokens(random.ints(sequenceLength, 0, config.vocabSize()).toArray()));
+            }
+            TrainingSettings settings = new TrainingSettings(steps + 2, batchSize, 1, 1e-4, 0,
+                    LearningRateSchedule.Kind.CONSTANT, 1, 1.0, 0, 1);
+            long[] timedStart = {0};
+            List<StepMetrics> history = new Trainer<>(model, trainable, new CausalLmObjective(0), settings)
+                    .fit(examples, metrics -> {
+                        if (metrics.step() == 2) {
+                            timedStart[0] = System.nanoTime();
+                        }
+                    });
+            double seconds = (System.nanoTime() - timedStart[0]) / 1e9;
+            double tokens = (double) steps * batchSize * sequenceLength;
+            // Forward + backward: 6 FLOPs per parameter and token, plus attention's 12 x layers x T x d per token.
+            double flops = tokens * (6.0 * parameters
+                    + 12.0 * config.numLayers() * sequenceLength * config.numHeads() * config.headDim());
+            result.put("parameters", parameters);
+            result.put("trainable_parameters", trainable.values().stream().mapToLong(NDArray::size).sum());
+            result.put("tokens_per_s", Math.round(tokens / seconds * 10) / 10.0);
+            result.put("model_gflops", Math.round(flops / seconds / 1e8) / 10.0);
+            result.put("final_loss", history.get(history.size() - 1).loss());
+        }
+        result.put("peak_rss_mb", Math.round(BenchCommand.status("VmHWM") / 102.4) / 10.0);
+        return result;
+    }
+}
