@@ -1,5 +1,6 @@
 package io.tunestream.llm.cli;
 
+import io.tunestream.llm.training.EvaluationSettings;
 import io.tunestream.llm.training.LearningRateSchedule;
 import io.tunestream.llm.training.StepMetrics;
 import io.tunestream.llm.training.TrainingSettings;
@@ -51,6 +52,26 @@ final class TrainingOptions {
 
     @Option(names = "--resume", description = "a checkpoints/step-N directory of an earlier run to continue")
     Path resume;
+
+    @Option(names = "--eval-every", defaultValue = "0",
+            description = "evaluate on a held-out split every N steps; the best checkpoint is the result (0: off)")
+    int evalEvery;
+
+    @Option(names = "--eval-fraction", defaultValue = "0.05", description = "share of the data held out for --eval-every")
+    double evalFraction;
+
+    @Option(names = "--eval-metric", defaultValue = "loss", description = "metric that picks the best checkpoint")
+    String evalMetric;
+
+    @Option(names = "--eval-higher-is-better", description = "the metric improves upwards (e.g. rewards/accuracies)")
+    boolean evalHigherIsBetter;
+
+    @Option(names = "--patience", defaultValue = "3", description = "evaluations without improvement before stopping; 0 never")
+    int patience;
+
+    EvaluationSettings evaluation() {
+        return evalEvery > 0 ? new EvaluationSettings(evalEvery, evalMetric, evalHigherIsBetter, patience, true) : null;
+    }
 
     TrainingSettings settings(double defaultLearningRate) {
         int warmup = warmupSteps != null ? warmupSteps : Math.min(10, maxSteps / 10);

@@ -13,7 +13,11 @@ import io.tunestream.llm.training.StepMetrics;
 import io.tunestream.llm.training.Trainer;
 import io.tunestream.llm.training.TrainingObjective;
 import io.tunestream.llm.training.TrainingSettings;
+import io.tunestream.llm.training.EvaluationSettings;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Random;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,17 +45,37 @@ final class TrainingRun {
                 trainable.put(name + ".lora_A.weight", layer.loraA());
                 trainable.put(name + ".lora_B.weight", layer.loraB());
             });
-            LoraModel.setTraining(adapters, true);
         } else {
             trainable.putAll(model.namedWeights());
         }
         run.put("trainable_parameters", trainable.values().stream().mapToLong(NDArray::size).sum());
         run.put("method", lora != null ? "lora" : "full");
-        List<StepMetrics> history = new Trainer<>(model, trainable, objective, settings).fit(examples,
-                metrics -> TrainingOptions.progress(System.err, metrics),
+        Trainer<E> trainer = new Trainer<>(model, trainable, objective, settings);
+        Map<String, LoraLinear> dropoutLayers = adapters;
+        if (dropoutLayers != null) {
+            trainer.onTrainingModeChange(training -> LoraModel.setTraining(dropoutLayers, training));
+        }
+        List<E> training = examples;
+        EvaluationSettings evaluation = options.evaluation();
+        if (evaluation != null) {
+            // A seeded shuffle decides the held-out split, so a resumed run holds out the same examples.
+            List<E> shuffled = new ArrayList<>(examples);
+            Collections.shuffle(shuffled, new Random(settings.seed()));
+            int held = Math.max(1, (int) Math.round(shuffled.size() * options.evalFraction));
+            if (held >= shuffled.size()) {
+                throw new IllegalArgumentException("--eval-fraction " + options.evalFraction + " leaves no training data");
+            }
+            trainer.evaluateOn(shuffled.subList(0, held), evaluation);
+            training = shuffled.subList(held, shuffled.size());
+            run.put("eval_examples", held);
+        }
+        List<StepMetrics> history = trainer.fit(training, metrics -> TrainingOptions.progress(System.err, metrics),
                 new RunOutput(options.out, run, options.checkpointEvery), options.resume);
+        if (evaluation != null) {
+            System.err.printf("best step %d: eval/%s %.5f%s%n", trainer.bestStep(), evaluation.metric(),
+                    trainer.bestValue(), trainer.stoppedEarly() ? " (stopped early)" : "");
+        }
         if (adapters != null) {
-            LoraModel.setTraining(adapters, false);
             PeftAdapter.from(adapters, lora).write(options.out.resolve("adapter"));
         } else {
             model.save(options.out.resolve("model"), DType.F32, tokenizerSource);

@@ -26,6 +26,7 @@ public final class DpoObjective implements TrainingObjective<PreferenceExample> 
         this.dpo = new DpoLoss(settings);
     }
 
+    /** Computes the reference's log-probabilities of these examples (training and evaluation pairs alike). */
     @Override
     public void prepare(LlamaModel model, List<PreferenceExample> examples) {
         int chunk = 8;

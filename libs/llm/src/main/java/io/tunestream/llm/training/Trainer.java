@@ -30,6 +30,12 @@ public final class Trainer<E> {
     private final Map<String, NDArray> trainable;
     private final TrainingObjective<E> objective;
     private final TrainingSettings settings;
+    private List<E> evalExamples = List.of();
+    private EvaluationSettings evaluation;
+    private Consumer<Boolean> trainingMode = training -> { };
+    private long bestStep;
+    private double bestValue = Double.NaN;
+    private boolean stoppedEarly;
 
     /** @param trainable the arrays that learn, by name (the names key checkpoints); everything else stays frozen */
     public Trainer(LlamaModel model, Map<String, NDArray> trainable, TrainingObjective<E> objective,
@@ -41,6 +47,39 @@ public final class Trainer<E> {
         this.trainable = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(trainable));
         this.objective = objective;
         this.settings = settings;
+    }
+
+    /** Evaluates on {@code examples} during training, for early stopping and best-checkpoint selection. */
+    public Trainer<E> evaluateOn(List<E> examples, EvaluationSettings settings) {
+        if (examples.isEmpty()) {
+            throw new IllegalArgumentException("evaluation needs at least one example");
+        }
+        this.evalExamples = List.copyOf(examples);
+        this.evaluation = settings;
+        return this;
+    }
+
+    /**
+     * Called with false before work that must be deterministic (the reference pass, evaluation) and with true before
+     * training steps: how adapter dropout is switched off and on.
+     */
+    public Trainer<E> onTrainingModeChange(Consumer<Boolean> hook) {
+        this.trainingMode = hook;
+        return this;
+    }
+
+    /** The step of the best evaluation (0 when there was none). */
+    public long bestStep() {
+        return bestStep;
+    }
+
+    /** The best value of the evaluation metric, or NaN. */
+    public double bestValue() {
+        return bestValue;
+    }
+
+    public boolean stoppedEarly() {
+        return stoppedEarly;
     }
 
     /** Trains for {@code maxSteps} optimizer steps and returns each step's metrics. */
@@ -61,7 +100,13 @@ public final class Trainer<E> {
             throw new IllegalArgumentException("no training examples");
         }
         Inference.disableGradientsOnThisThread();
-        objective.prepare(model, examples);
+        trainingMode.accept(false);
+        List<E> prepared = new ArrayList<>(examples);
+        prepared.addAll(evalExamples);
+        objective.prepare(model, prepared);
+        trainingMode.accept(true);
+        Map<String, float[]> best = null;
+        int evaluationsWithoutImprovement = 0;
         trainable.values().forEach(array -> array.setRequiresGradient(true));
         LearningRateSchedule schedule = settings.learningRateSchedule();
         List<StepMetrics> history = new ArrayList<>();
@@ -107,6 +152,30 @@ public final class Trainer<E> {
                 double seconds = (System.nanoTime() - started) / 1e9;
                 Map<String, Double> metrics = new LinkedHashMap<>();
                 metricSums.forEach((name, sum) -> metrics.put(name, sum / settings.gradientAccumulation()));
+                boolean lastStep = step + 1 == settings.maxSteps();
+                if (evaluation != null && ((step + 1) % evaluation.every() == 0 || lastStep)) {
+                    trainingMode.accept(false);
+                    Map<String, Double> evaluated = objective.evaluate(model, evalExamples, settings.batchSize());
+                    trainingMode.accept(true);
+                    evaluated.forEach((name, value) -> metrics.put("eval/" + name, value));
+                    Double value = evaluated.get(evaluation.metric());
+                    if (value == null) {
+                        throw new IllegalArgumentException("the objective reports no evaluation metric \""
+                                + evaluation.metric() + "\" (it reports " + evaluated.keySet() + ")");
+                    }
+                    boolean improved = Double.isNaN(bestValue)
+                            || (evaluation.higherIsBetter() ? value > bestValue : value < bestValue);
+                    if (improved) {
+                        bestValue = value;
+                        bestStep = step + 1;
+                        evaluationsWithoutImprovement = 0;
+                        if (evaluation.restoreBest()) {
+                            best = snapshot();
+                        }
+                    } else {
+                        evaluationsWithoutImprovement++;
+                    }
+                }
                 StepMetrics stepMetrics = new StepMetrics(step + 1, settings.maxSteps(),
                         lossSum / settings.gradientAccumulation(), rate, norm, tokens / seconds,
                         seconds / (step + 1) * (settings.maxSteps() - step - 1), metrics);
@@ -119,11 +188,27 @@ public final class Trainer<E> {
                     }
                 }
                 listener.accept(stepMetrics);
+                if (evaluation != null && evaluation.patience() > 0
+                        && evaluationsWithoutImprovement >= evaluation.patience()) {
+                    stoppedEarly = true;
+                    break;
+                }
+            }
+            if (best != null && !history.isEmpty() && bestStep != history.get(history.size() - 1).step()) {
+                // The best checkpoint, not the last, is the result.
+                best.forEach((name, values) -> trainable.get(name).set(values));
             }
         } finally {
+            trainingMode.accept(false);
             trainable.values().forEach(array -> array.setRequiresGradient(false));
         }
         return history;
+    }
+
+    private Map<String, float[]> snapshot() {
+        Map<String, float[]> values = new LinkedHashMap<>();
+        trainable.forEach((name, array) -> values.put(name, array.toFloatArray()));
+        return values;
     }
 
     private TrainingObjective.StepLoss backward(List<E> batch) {

@@ -24,6 +24,25 @@ public interface TrainingObjective<E> {
     /** Tokens the batch trains on (for tokens/s). */
     int tokens(List<E> batch);
 
+    /**
+     * Metrics on held-out examples, without gradients: the mean of each micro-batch metric over batches of
+     * {@code batchSize}, weighted by batch size.
+     */
+    default Map<String, Double> evaluate(LlamaModel model, List<E> examples, int batchSize) {
+        Map<String, Double> sums = new java.util.LinkedHashMap<>();
+        for (int start = 0; start < examples.size(); start += batchSize) {
+            List<E> batch = examples.subList(start, Math.min(examples.size(), start + batchSize));
+            try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+                loss(model, batch, model.manager()).metrics()
+                        .forEach((name, value) -> sums.merge(name, value * batch.size(), Double::sum));
+                scope.suppressNotUsedWarning();
+            }
+        }
+        Map<String, Double> means = new java.util.LinkedHashMap<>();
+        sums.forEach((name, sum) -> means.put(name, sum / examples.size()));
+        return means;
+    }
+
     record StepLoss(NDArray loss, Map<String, Double> metrics) {
     }
 }

@@ -136,4 +136,49 @@ class TrainerTest {
             }
         }
     }
+
+    /** Causal-LM training whose evaluations return a scripted series, to pin early stopping and best selection. */
+    private static final class ScriptedEvaluation implements TrainingObjective<TrainingExample> {
+        private final CausalLmObjective training = new CausalLmObjective(0);
+        private final java.util.Iterator<Double> values;
+
+        ScriptedEvaluation(Double... values) {
+            this.values = List.of(values).iterator();
+        }
+
+        @Override
+        public StepLoss loss(LlamaModel model, List<TrainingExample> batch, ai.djl.ndarray.NDManager manager) {
+            return training.loss(model, batch, manager);
+        }
+
+        @Override
+        public int tokens(List<TrainingExample> batch) {
+            return training.tokens(batch);
+        }
+
+        @Override
+        public Map<String, Double> evaluate(LlamaModel model, List<TrainingExample> examples, int batchSize) {
+            return Map.of("loss", values.next());
+        }
+    }
+
+    @Test
+    void earlyStoppingKeepsTheBestCheckpointNotTheLast() {
+        try (LlamaModel model = tinyModel()) {
+            String watched = "model.norm.weight";
+            Map<Long, float[]> weightsAfterStep = new java.util.HashMap<>();
+            Trainer<TrainingExample> trainer = new Trainer<>(model, model.namedWeights(),
+                    new ScriptedEvaluation(5.0, 3.0, 4.0, 6.0, 7.0, 8.0), settings(10, 1e-2))
+                    .evaluateOn(countingSequences().subList(0, 2), new EvaluationSettings(1, "loss", false, 2, true));
+            List<StepMetrics> history = trainer.fit(countingSequences(),
+                    metrics -> weightsAfterStep.put(metrics.step(), model.namedWeights().get(watched).toFloatArray()));
+            assertThat(history).hasSize(4);
+            assertThat(trainer.stoppedEarly()).isTrue();
+            assertThat(trainer.bestStep()).isEqualTo(2);
+            assertThat(trainer.bestValue()).isEqualTo(3.0);
+            assertThat(history.get(1).metrics()).containsEntry("eval/loss", 3.0);
+            assertThat(weightsAfterStep.get(4L)).isNotEqualTo(weightsAfterStep.get(2L));
+            assertThat(model.namedWeights().get(watched).toFloatArray()).containsExactly(weightsAfterStep.get(2L));
+        }
+    }
 }
