@@ -45,10 +45,24 @@ final class SftCommand implements Callable<Integer> {
             PromptTemplate prompts = PromptTemplates.forTokenizer(tokenizer, template);
             TrainingData data = new TrainingData(tokenizer, prompts);
             List<TrainingExample> examples = new ArrayList<>();
+            int nothingToLearn = 0;
             try (DatasetReader reader = DatasetReader.open(options.data, null)) {
                 for (ParsedRecord parsed : reader) {
-                    examples.add(data.sft(parsed.record(), options.maxLength));
+                    TrainingExample example = data.sft(parsed.record(), options.maxLength);
+                    if (example.learnedTokens() == 0) {
+                        nothingToLearn++;
+                    } else {
+                        examples.add(example);
+                    }
                 }
+            }
+            if (nothingToLearn > 0) {
+                System.err.println(nothingToLearn + " records have no assistant tokens within --max-length "
+                        + options.maxLength + " and are skipped");
+            }
+            if (examples.isEmpty()) {
+                throw new IllegalArgumentException(options.data + ": no record has an answer within --max-length "
+                        + options.maxLength);
             }
             TrainingSettings settings = options.settings(lora.full ? 5e-5 : 2e-4);
             ObjectNode run = Json.MAPPER.createObjectNode().put("command", "sft").put("model", model.toString())

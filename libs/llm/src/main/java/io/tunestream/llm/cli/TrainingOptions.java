@@ -47,7 +47,8 @@ final class TrainingOptions {
     @Option(names = "--max-length", defaultValue = "512", description = "tokens per example")
     int maxLength;
 
-    @Option(names = "--checkpoint-every", defaultValue = "0", description = "write a resumable checkpoint every N steps")
+    @Option(names = "--checkpoint-every", defaultValue = "100",
+            description = "write a resumable checkpoint every N steps (default 100; 0: none)")
     int checkpointEvery;
 
     @Option(names = "--resume", description = "a checkpoints/step-N directory of an earlier run to continue")

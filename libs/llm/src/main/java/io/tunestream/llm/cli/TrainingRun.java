@@ -80,6 +80,10 @@ final class TrainingRun {
         } else {
             model.save(options.out.resolve("model"), DType.F32, tokenizerSource);
         }
-        return history.isEmpty() ? null : history.get(history.size() - 1);
+        if (history.isEmpty()) {
+            throw new IllegalArgumentException("nothing to train: the run already has --max-steps "
+                    + settings.maxSteps() + " steps");
+        }
+        return history.get(history.size() - 1);
     }
 }

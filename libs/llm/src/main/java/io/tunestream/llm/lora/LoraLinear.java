@@ -39,7 +39,15 @@ public final class LoraLinear implements Linear {
             throw new IllegalArgumentException("the projection already has a LoRA adapter");
         }
         this.base = base;
-        long[] weightShape = base.weight().getShape().getShape();
+        long[] weightShape;
+        NDManager manager;
+        // A quantized base hands out a dequantized copy: read its shape and manager in a scope that frees it.
+        try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+            NDArray weight = base.weight();
+            weightShape = weight.getShape().getShape();
+            manager = weight.getManager();
+            scope.suppressNotUsedWarning();
+        }
         long out = weightShape[0];
         long in = weightShape[1];
         int r = config.r();
@@ -48,7 +56,6 @@ public final class LoraLinear implements Linear {
         for (int i = 0; i < a.length; i++) {
             a[i] = (float) ((random.nextDouble() * 2 - 1) * bound);
         }
-        NDManager manager = base.weight().getManager();
         this.loraA = manager.create(a, new Shape(r, in));
         this.loraB = manager.zeros(new Shape(out, r));
         this.scale = config.scale();

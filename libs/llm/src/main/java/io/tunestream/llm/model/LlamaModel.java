@@ -442,8 +442,10 @@ public final class LlamaModel implements AutoCloseable {
                 CheckpointWriter.DEFAULT_SHARD_BYTES);
     }
 
+    /** Parameters of the base model, from the config (a quantized projection counts as its weight's shape). */
     public long parameterCount() {
-        return namedWeights().values().stream().mapToLong(array -> array.getShape().size()).sum();
+        return expectedShapes(config).values().stream()
+                .mapToLong(shape -> Arrays.stream(shape).reduce(1, Math::multiplyExact)).sum();
     }
 
     /**
@@ -488,7 +490,8 @@ public final class LlamaModel implements AutoCloseable {
 
     /** Names of the projections that adapters can wrap, e.g. {@code model.layers.0.self_attn.q_proj}. */
     public List<String> linearNames() {
-        return new ArrayList<>(new TreeSet<>(namedWeights().keySet().stream()
+        // From the config, not the weights: a quantized projection would dequantize a copy just to be named.
+        return new ArrayList<>(new TreeSet<>(expectedShapes(config).keySet().stream()
                 .filter(name -> name.startsWith("model.layers.") && name.endsWith("_proj.weight"))
                 .map(name -> name.substring(0, name.length() - ".weight".length())).toList()));
     }

@@ -20,10 +20,13 @@ public final class DpoObjective implements TrainingObjective<PreferenceExample> 
     private final int padId;
     private final DpoLoss dpo;
     private final Map<PreferenceExample, float[]> referenceLogProbs = new IdentityHashMap<>();
+    /** IPO works on log-probabilities averaged over the answer's tokens, as TRL computes it. */
+    private final boolean averagePerToken;
 
     public DpoObjective(int padId, DpoSettings settings) {
         this.padId = padId;
         this.dpo = new DpoLoss(settings);
+        this.averagePerToken = settings.lossType() == DpoLossType.IPO;
     }
 
     /** Computes the reference's log-probabilities of these examples (training and evaluation pairs alike). */
@@ -64,18 +67,34 @@ public final class DpoObjective implements TrainingObjective<PreferenceExample> 
         float[] refChosen = new float[n];
         float[] refRejected = new float[n];
         float[] chosenTokens = new float[n];
+        float[] rejectedTokens = new float[n];
         for (int i = 0; i < n; i++) {
             float[] reference = referenceLogProbs.get(batch.get(i));
             if (reference == null) {
                 throw new IllegalStateException("prepare() did not see this example: the reference is unknown");
             }
+            chosenTokens[i] = Math.max(1, batch.get(i).chosen().learnedTokens());
+            rejectedTokens[i] = Math.max(1, batch.get(i).rejected().learnedTokens());
             refChosen[i] = reference[0];
             refRejected[i] = reference[1];
-            chosenTokens[i] = Math.max(1, batch.get(i).chosen().learnedTokens());
+            if (averagePerToken) {
+                refChosen[i] /= chosenTokens[i];
+                refRejected[i] /= rejectedTokens[i];
+            }
+        }
+        if (averagePerToken) {
+            policyChosen = policyChosen.div(manager.create(chosenTokens));
+            policyRejected = policyRejected.div(manager.create(rejectedTokens));
         }
         DpoLoss.Result result = dpo.compute(policyChosen, policyRejected, manager.create(refChosen),
-                manager.create(refRejected), manager.create(chosenTokens));
+                manager.create(refRejected), manager.create(averagePerToken ? ones(n) : chosenTokens));
         return new StepLoss(result.loss(), result.metrics());
+    }
+
+    private static float[] ones(int n) {
+        float[] ones = new float[n];
+        java.util.Arrays.fill(ones, 1f);
+        return ones;
     }
 
     @Override

@@ -33,7 +33,9 @@ public final class Losses {
      */
     public static NDArray maskedCrossEntropy(NDArray logits, NDArray ids, NDArray lossMask) {
         NDArray tokenLogProbs = nextTokenLogProbs(logits, ids);
-        return tokenLogProbs.mul(lossMask).sum().neg().div(lossMask.sum());
+        // At least one in the denominator: a batch with nothing to learn has loss 0, not 0/0.
+        NDArray count = lossMask.sum().maximum(lossMask.getManager().create(1f));
+        return tokenLogProbs.mul(lossMask).sum().neg().div(count);
     }
 
     /**

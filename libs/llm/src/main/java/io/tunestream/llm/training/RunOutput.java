@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A run's directory: {@code run.json} (the full configuration, also copied beside every checkpoint),
@@ -21,7 +23,7 @@ public record RunOutput(Path directory, ObjectNode run, int checkpointEvery) {
 
     public RunOutput {
         try {
-            Files.createDirectories(directory);
+            Files.createDirectories(directory.resolve("checkpoints"));
             JSON.copy().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValue(directory.resolve(TrainingCheckpoint.RUN).toFile(), run);
         } catch (IOException e) {
@@ -31,6 +33,25 @@ public record RunOutput(Path directory, ObjectNode run, int checkpointEvery) {
 
     public Path checkpoints() {
         return directory.resolve("checkpoints");
+    }
+
+    /** A resumed run rewrites history from its checkpoint on: lines of later steps are dropped. */
+    void truncateMetricsAfter(long step) {
+        Path file = directory.resolve(METRICS);
+        if (!Files.exists(file)) {
+            return;
+        }
+        try {
+            List<String> kept = new ArrayList<>();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!line.isBlank() && JSON.readTree(line).path("step").asLong() <= step) {
+                    kept.add(line);
+                }
+            }
+            Files.write(file, kept, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rewrite " + file, e);
+        }
     }
 
     void appendMetrics(StepMetrics metrics) {

@@ -129,10 +129,15 @@ public final class Trainer<E> {
                     draw(examples, epoch, order, drawn);
                 }
                 firstStep = state.step();
+                if (output != null) {
+                    output.truncateMetricsAfter(firstStep);
+                }
             }
             for (long step = firstStep; step < settings.maxSteps(); step++) {
                 double lossSum = 0;
                 Map<String, Double> metricSums = new LinkedHashMap<>();
+                // Dropout masks depend on (seed, step) only, so a resumed run draws the same ones.
+                Engine.getInstance().setRandomSeed((int) (settings.seed() * 1_000_003L + step));
                 for (int micro = 0; micro < settings.gradientAccumulation(); micro++) {
                     List<E> batch = nextBatch(examples, epoch, order, drawn);
                     tokens += objective.tokens(batch);
@@ -145,6 +150,11 @@ public final class Trainer<E> {
                 try (NDScope scope = new NDScope()) {
                     List<NDArray> gradients = arrays.stream().map(NDArray::getGradient).toList();
                     norm = GradientClipping.clipGlobalNorm(gradients, settings.maxGradNorm());
+                    if (!Double.isFinite(norm)) {
+                        throw new IllegalStateException("step " + (step + 1) + ": the gradient norm is " + norm
+                                + " (loss " + lossSum / settings.gradientAccumulation() + "); lower the learning rate"
+                                + " or check the data; the weights were not updated");
+                    }
                     optimizer.step(gradients, rate);
                     gradients.forEach(gradient -> gradient.subi(gradient));
                     scope.suppressNotUsedWarning();

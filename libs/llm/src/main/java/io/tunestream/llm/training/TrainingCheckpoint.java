@@ -69,7 +69,14 @@ public final class TrainingCheckpoint {
             stateJson.put("seed", state.seed());
             JSON.writeValue(temporary.resolve(STATE).toFile(), stateJson);
             JSON.writeValue(temporary.resolve(RUN).toFile(), run);
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            if (Files.exists(target)) {
+                try (var old = Files.walk(target)) {
+                    for (Path path : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(path);
+                    }
+                }
+            }
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the training checkpoint " + target, e);
         }
