@@ -64,10 +64,10 @@ final class BenchQualityCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42")
     long seed;
 
-    @Option(names = "--pretrain-steps", defaultValue = "400")
+    @Option(names = "--pretrain-steps", defaultValue = "800")
     int pretrainSteps;
 
-    @Option(names = "--sft-steps", defaultValue = "300")
+    @Option(names = "--sft-steps", defaultValue = "800")
     int sftSteps;
 
     @Option(names = "--dpo-steps", defaultValue = "60")
