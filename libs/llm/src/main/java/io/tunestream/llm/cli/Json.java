@@ -2,6 +2,8 @@ package io.tunestream.llm.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.tunestream.llm.checkpoint.DType;
+import java.util.Locale;
 
 /** The CLI's JSON output: one object per command on stdout. */
 final class Json {
@@ -10,6 +12,15 @@ final class Json {
     static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Json() {
+    }
+
+    /** A {@code --dtype} that checkpoints can be written in: f32 or bf16. */
+    static DType writableDType(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "f32", "float32" -> DType.F32;
+            case "bf16", "bfloat16" -> DType.BF16;
+            default -> throw new IllegalArgumentException("--dtype \"" + text + "\" is not supported (f32, bf16)");
+        };
     }
 
     /** Token ids as given on the command line: integers separated by spaces or commas. */

@@ -3,7 +3,6 @@ package io.tunestream.llm.cli;
 import io.tunestream.llm.checkpoint.DType;
 import io.tunestream.llm.lora.LoraMerge;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,11 +25,7 @@ final class MergeLoraCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DType storedAs = switch (dtype.toLowerCase(Locale.ROOT)) {
-            case "f32", "float32" -> DType.F32;
-            case "bf16", "bfloat16" -> DType.BF16;
-            default -> throw new IllegalArgumentException("--dtype \"" + dtype + "\" is not supported (f32, bf16)");
-        };
+        DType storedAs = Json.writableDType(dtype);
         LoraMerge.mergeToCheckpoint(base, adapter, out, storedAs);
         System.out.println(Json.MAPPER.writeValueAsString(Json.MAPPER.createObjectNode()
                 .put("out", out.toAbsolutePath().toString()).put("dtype", storedAs.name())));
