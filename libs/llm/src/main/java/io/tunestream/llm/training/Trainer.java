@@ -244,12 +244,42 @@ public final class Trainer<E> {
         return batch;
     }
 
-    private static <E> E draw(List<E> examples, List<E> epoch, Random order, long[] drawn) {
+    private E draw(List<E> examples, List<E> epoch, Random order, long[] drawn) {
         if (epoch.isEmpty()) {
-            epoch.addAll(examples);
-            Collections.shuffle(epoch, order);
+            epoch.addAll(bucketedEpoch(examples, order));
         }
         drawn[0]++;
         return epoch.remove(epoch.size() - 1);
+    }
+
+    /** Examples per window sorted by length: large enough to find neighbours, small enough to stay shuffled. */
+    static final int BUCKET_BATCHES = 32;
+
+    /**
+     * One pass over the data in a seeded order, with batches bucketed by length: shuffle, sort windows of
+     * {@value #BUCKET_BATCHES} batches by length so that each batch holds similar lengths (less padding), then shuffle
+     * the batches. The result is consumed from the end.
+     */
+    List<E> bucketedEpoch(List<E> examples, Random order) {
+        List<E> shuffled = new ArrayList<>(examples);
+        Collections.shuffle(shuffled, order);
+        int batch = settings.batchSize();
+        int window = batch * BUCKET_BATCHES;
+        List<List<E>> batches = new ArrayList<>();
+        for (int start = 0; start < shuffled.size(); start += window) {
+            List<E> part = new ArrayList<>(shuffled.subList(start, Math.min(shuffled.size(), start + window)));
+            part.sort(java.util.Comparator.comparingInt(example -> objective.tokens(List.of(example))));
+            for (int from = 0; from < part.size(); from += batch) {
+                batches.add(part.subList(from, Math.min(part.size(), from + batch)));
+            }
+        }
+        Collections.shuffle(batches, order);
+        List<E> epoch = new ArrayList<>(shuffled.size());
+        for (int i = batches.size() - 1; i >= 0; i--) {
+            List<E> reversed = new ArrayList<>(batches.get(i));
+            Collections.reverse(reversed);
+            epoch.addAll(reversed);
+        }
+        return epoch;
     }
 }

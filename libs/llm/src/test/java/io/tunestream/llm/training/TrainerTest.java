@@ -181,4 +181,29 @@ class TrainerTest {
             assertThat(model.namedWeights().get(watched).toFloatArray()).containsExactly(weightsAfterStep.get(2L));
         }
     }
+
+    @Test
+    void batchesAreBucketedByLengthAndEveryExampleComesOncePerEpoch() {
+        List<TrainingExample> examples = new ArrayList<>();
+        java.util.Random lengths = new java.util.Random(5);
+        for (int i = 0; i < 400; i++) {
+            examples.add(TrainingExample.allTokens(new int[2 + lengths.nextInt(60)]));
+        }
+        try (LlamaModel model = tinyModel()) {
+            Trainer<TrainingExample> trainer = new Trainer<>(model, model.namedWeights(), new CausalLmObjective(0),
+                    settings(1, 1e-3).withBatch(8, 1));
+            List<TrainingExample> epoch = trainer.bucketedEpoch(examples, new java.util.Random(1));
+            assertThat(epoch).hasSize(400).containsExactlyInAnyOrderElementsOf(examples);
+            // Consumed from the end, eight at a time: each batch spans few lengths; a random batch spans most of 2-61.
+            double spread = 0;
+            for (int end = epoch.size(); end > 0; end -= 8) {
+                List<TrainingExample> batch = epoch.subList(Math.max(0, end - 8), end);
+                int longest = batch.stream().mapToInt(e -> e.ids().length).max().orElseThrow();
+                int shortest = batch.stream().mapToInt(e -> e.ids().length).min().orElseThrow();
+                spread += longest - shortest;
+            }
+            assertThat(spread / 50).isLessThan(6);
+            assertThat(trainer.bucketedEpoch(examples, new java.util.Random(1))).containsExactlyElementsOf(epoch);
+        }
+    }
 }
