@@ -72,7 +72,7 @@ final class DpoCommand implements Callable<Integer> {
                     .put("data", options.data.toString()).put("pairs", pairs.size());
             run.set("settings", Json.MAPPER.valueToTree(settings));
             run.set("dpo", Json.MAPPER.valueToTree(dpo));
-            StepMetrics last = TrainingRun.train(llama, lora.full ? null : lora.config(model.toString()),
+            StepMetrics last = TrainingRun.train(llama, lora.full ? null : lora.config(model.toString()), lora.quantization(),
                     new DpoObjective(tokenizer.padTokenId().orElse(0), dpo), pairs, options, settings, run, model);
             ObjectNode result = Json.MAPPER.createObjectNode().put("out", options.out.toAbsolutePath().toString())
                     .put("final_loss", last.loss());

@@ -1,7 +1,9 @@
 package io.tunestream.llm.cli;
 
 import io.tunestream.llm.lora.LoraConfig;
+import io.tunestream.llm.quantization.QuantizationType;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /** LoRA flags (sft, dpo); {@code --full} trains every weight instead. */
@@ -24,6 +26,23 @@ final class LoraOptions {
 
     @Option(names = "--rslora", description = "scale by alpha / sqrt(r) (rank-stabilised LoRA)")
     boolean rsLora;
+
+    @Option(names = "--quantize", defaultValue = "none",
+            description = "store the frozen base quantized (QLoRA style): none, int8 or nf4")
+    String quantize;
+
+    QuantizationType quantization() {
+        QuantizationType type;
+        try {
+            type = QuantizationType.valueOf(quantize.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--quantize \"" + quantize + "\" is not one of none, int8, nf4", e);
+        }
+        if (full && type != QuantizationType.NONE) {
+            throw new IllegalArgumentException("--quantize freezes a quantized base for LoRA; it cannot be used with --full");
+        }
+        return type;
+    }
 
     LoraConfig config(String baseModel) {
         return new LoraConfig(rank, alpha, dropout, targets == null || targets.isEmpty() ? LoraConfig.ALL_PROJECTIONS

@@ -68,7 +68,7 @@ final class SftCommand implements Callable<Integer> {
             ObjectNode run = Json.MAPPER.createObjectNode().put("command", "sft").put("model", model.toString())
                     .put("data", options.data.toString()).put("examples", examples.size());
             run.set("settings", Json.MAPPER.valueToTree(settings));
-            StepMetrics last = TrainingRun.train(llama, lora.full ? null : lora.config(model.toString()),
+            StepMetrics last = TrainingRun.train(llama, lora.full ? null : lora.config(model.toString()), lora.quantization(),
                     new CausalLmObjective(tokenizer.padTokenId().orElse(0)), examples, options, settings, run, model);
             System.out.println(Json.MAPPER.writeValueAsString(Json.MAPPER.createObjectNode()
                     .put("out", options.out.toAbsolutePath().toString()).put("final_loss", last.loss())));

@@ -8,6 +8,8 @@ import io.tunestream.llm.lora.LoraLinear;
 import io.tunestream.llm.lora.LoraModel;
 import io.tunestream.llm.lora.PeftAdapter;
 import io.tunestream.llm.model.LlamaModel;
+import io.tunestream.llm.quantization.Quantization;
+import io.tunestream.llm.quantization.QuantizationType;
 import io.tunestream.llm.training.RunOutput;
 import io.tunestream.llm.training.StepMetrics;
 import io.tunestream.llm.training.Trainer;
@@ -20,6 +22,7 @@ import java.util.Collections;
 import java.util.Random;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** The phases every training command shares: set up what trains, fit, write the result. */
@@ -37,9 +40,20 @@ final class TrainingRun {
      */
     static <E> StepMetrics train(LlamaModel model, LoraConfig lora, TrainingObjective<E> objective, List<E> examples,
             TrainingOptions options, TrainingSettings settings, ObjectNode run, Path tokenizerSource) {
+        return train(model, lora, QuantizationType.NONE, objective, examples, options, settings, run, tokenizerSource);
+    }
+
+    /** @param quantization how the frozen base is stored under LoRA (NONE keeps F32) */
+    static <E> StepMetrics train(LlamaModel model, LoraConfig lora, QuantizationType quantization,
+            TrainingObjective<E> objective, List<E> examples, TrainingOptions options, TrainingSettings settings,
+            ObjectNode run, Path tokenizerSource) {
         Map<String, NDArray> trainable = new LinkedHashMap<>();
         Map<String, LoraLinear> adapters = null;
+        run.put("base_quantization", quantization.name().toLowerCase(Locale.ROOT));
         if (lora != null) {
+            if (quantization != QuantizationType.NONE) {
+                Quantization.quantizeBase(model, quantization);
+            }
             adapters = LoraModel.apply(model, lora, settings.seed());
             adapters.forEach((name, layer) -> {
                 trainable.put(name + ".lora_A.weight", layer.loraA());

@@ -212,12 +212,13 @@ class LlmCommandTest {
         Path sft = temporary.resolve("sft");
         Run lora = run("", "sft", "--model", model.toString(), "--data", tasks.resolve("sft.jsonl").toString(),
                 "--out", sft.toString(), "--max-steps", "2", "--batch-size", "2", "--lora-r", "4", "--lora-alpha", "8",
-                "--max-length", "48");
+                "--max-length", "48", "--quantize", "int8");
         assertThat(lora.exitCode()).as(lora.err()).isZero();
         JsonNode adapterConfig = JSON.readTree(sft.resolve("adapter").resolve("adapter_config.json").toFile());
         assertThat(adapterConfig.get("r").asInt()).isEqualTo(4);
         assertThat(adapterConfig.get("peft_type").asText()).isEqualTo("LORA");
         assertThat(sft.resolve("adapter").resolve("adapter_model.safetensors")).exists();
+        assertThat(JSON.readTree(sft.resolve("run.json").toFile()).get("base_quantization").asText()).isEqualTo("int8");
 
         Path merged = temporary.resolve("merged");
         Run merge = run("", "merge-lora", "--base", model.toString(), "--adapter", sft.resolve("adapter").toString(),
