@@ -129,6 +129,10 @@ public final class Trainer<E> {
                     draw(examples, epoch, order, drawn);
                 }
                 firstStep = state.step();
+                bestStep = state.bestStep();
+                bestValue = state.bestValue();
+                evaluationsWithoutImprovement = state.evaluationsWithoutImprovement();
+                best = state.best();
                 if (output != null) {
                     output.truncateMetricsAfter(firstStep);
                 }
@@ -194,7 +198,8 @@ public final class Trainer<E> {
                     output.appendMetrics(stepMetrics);
                     if (output.checkpointEvery() > 0 && (step + 1) % output.checkpointEvery() == 0) {
                         TrainingCheckpoint.write(output.checkpoints(), trainable, optimizer,
-                                new TrainingCheckpoint.State(step + 1, drawn[0], settings.seed()), output.run());
+                                new TrainingCheckpoint.State(step + 1, drawn[0], settings.seed(), bestStep, bestValue,
+                                        evaluationsWithoutImprovement, best), output.run());
                     }
                 }
                 listener.accept(stepMetrics);

@@ -32,8 +32,18 @@ public final class TrainingCheckpoint {
     public static final String RUN = "run.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** What a checkpoint restores. */
-    public record State(long step, long examplesDrawn, long seed) {
+    static final String BEST = "best.safetensors";
+
+    /**
+     * What a checkpoint restores.
+     *
+     * @param bestStep                  step of the best evaluation so far, 0 when none
+     * @param bestValue                 its metric value, NaN when none
+     * @param evaluationsWithoutImprovement the early-stopping counter
+     * @param best                      the trainable weights at the best step when the run keeps them, or null
+     */
+    public record State(long step, long examplesDrawn, long seed, long bestStep, double bestValue,
+            int evaluationsWithoutImprovement, Map<String, float[]> best) {
     }
 
     private TrainingCheckpoint() {
@@ -67,6 +77,17 @@ public final class TrainingCheckpoint {
             stateJson.put("optimizer_steps", optimizer.stepCount());
             stateJson.put("examples_drawn", state.examplesDrawn());
             stateJson.put("seed", state.seed());
+            stateJson.put("best_step", state.bestStep());
+            if (!Double.isNaN(state.bestValue())) {
+                stateJson.put("best_value", state.bestValue());
+            }
+            stateJson.put("evaluations_without_improvement", state.evaluationsWithoutImprovement());
+            if (state.best() != null) {
+                Map<String, Tensor> best = new LinkedHashMap<>();
+                state.best().forEach((name, values) -> best.put(name,
+                        new Tensor(trainable.get(name).getShape().getShape(), values)));
+                SafeTensorsWriter.write(temporary.resolve(BEST), best, DType.F32);
+            }
             JSON.writeValue(temporary.resolve(STATE).toFile(), stateJson);
             JSON.writeValue(temporary.resolve(RUN).toFile(), run);
             if (Files.exists(target)) {
@@ -104,8 +125,19 @@ public final class TrainingCheckpoint {
             }
             var state = JSON.readTree(directory.resolve(STATE).toFile());
             optimizer.restore(state.get("optimizer_steps").asLong(), first, second);
+            Map<String, float[]> best = null;
+            if (Files.exists(directory.resolve(BEST))) {
+                best = new LinkedHashMap<>();
+                try (SafeTensorsFile bestFile = SafeTensorsFile.open(directory.resolve(BEST))) {
+                    for (String name : trainable.keySet()) {
+                        best.put(name, bestFile.readFloats(name));
+                    }
+                }
+            }
             return new State(state.get("step").asLong(), state.get("examples_drawn").asLong(),
-                    state.get("seed").asLong());
+                    state.get("seed").asLong(), state.path("best_step").asLong(0),
+                    state.has("best_value") ? state.get("best_value").asDouble() : Double.NaN,
+                    state.path("evaluations_without_improvement").asInt(0), best);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the training checkpoint " + directory, e);
         }

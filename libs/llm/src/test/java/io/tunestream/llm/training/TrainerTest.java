@@ -206,4 +206,35 @@ class TrainerTest {
             assertThat(trainer.bucketedEpoch(examples, new java.util.Random(1))).containsExactlyElementsOf(epoch);
         }
     }
+
+    @Test
+    void aResumedRunKeepsItsEarlyStoppingStateAndBestWeights(@org.junit.jupiter.api.io.TempDir java.nio.file.Path directory) {
+        String watched = "model.norm.weight";
+        EvaluationSettings evaluation = new EvaluationSettings(1, "loss", false, 2, true);
+        com.fasterxml.jackson.databind.node.ObjectNode run = new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode();
+        float[] uninterruptedResult;
+        try (LlamaModel model = tinyModel()) {
+            Trainer<TrainingExample> trainer = new Trainer<>(model, model.namedWeights(),
+                    new ScriptedEvaluation(5.0, 3.0, 4.0, 6.0), settings(10, 1e-2))
+                    .evaluateOn(countingSequences().subList(0, 2), evaluation);
+            trainer.fit(countingSequences(), metrics -> { }, new RunOutput(directory, run, 3), null);
+            assertThat(trainer.stoppedEarly()).isTrue();
+            uninterruptedResult = model.namedWeights().get(watched).toFloatArray();
+        }
+        java.nio.file.Path checkpoint = TrainingCheckpoint.directory(directory.resolve("checkpoints"), 3);
+        assertThat(checkpoint.resolve("best.safetensors")).exists();
+        try (LlamaModel other = tinyModel()) {
+            // The evaluations after step 3 are the same as the uninterrupted run's: 6.0 at step 4.
+            Trainer<TrainingExample> resumed = new Trainer<>(other, other.namedWeights(),
+                    new ScriptedEvaluation(6.0), settings(10, 1e-2))
+                    .evaluateOn(countingSequences().subList(0, 2), evaluation);
+            List<StepMetrics> history = resumed.fit(countingSequences(), metrics -> { }, null, checkpoint);
+            assertThat(history).hasSize(1);
+            assertThat(resumed.stoppedEarly()).isTrue();
+            assertThat(resumed.bestStep()).isEqualTo(2);
+            assertThat(resumed.bestValue()).isEqualTo(3.0);
+            assertThat(other.namedWeights().get(watched).toFloatArray()).containsExactly(uninterruptedResult);
+        }
+    }
 }
