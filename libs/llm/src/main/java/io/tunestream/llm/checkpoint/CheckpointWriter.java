@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.ArrayList;
 
 /**
  * Writes a Hugging Face model directory: {@code config.json}, {@code generation_config.json}, the weights as one
@@ -78,7 +79,7 @@ public final class CheckpointWriter {
     private static void writeWeights(Path directory, Map<String, Tensor> tensors, DType storedAs, long maxShardBytes)
             throws IOException {
         TreeMap<String, Tensor> sorted = new TreeMap<>(tensors);
-        List<Map<String, Tensor>> shards = new java.util.ArrayList<>();
+        List<Map<String, Tensor>> shards = new ArrayList<>();
         Map<String, Tensor> current = new LinkedHashMap<>();
         long currentBytes = 0;
         long totalBytes = 0;

@@ -27,6 +27,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Arrays;
 
 /**
  * Engine benchmarks, printed as JSON beside the machine's own reference figure (the fp32 matmul peak measured in
@@ -178,8 +180,8 @@ final class BenchCommand implements Callable<Integer> {
     private double cachedDecodeTokensPerSecond(LlamaModel model, int batch) {
         try (GenerationScheduler scheduler = new GenerationScheduler(model, null, Set.of(),
                 new SchedulerSettings(batch, batch))) {
-            runBatch(scheduler, model.config(), batch, 4, new java.util.concurrent.atomic.AtomicInteger());
-            java.util.concurrent.atomic.AtomicInteger tokens = new java.util.concurrent.atomic.AtomicInteger();
+            runBatch(scheduler, model.config(), batch, 4, new AtomicInteger());
+            AtomicInteger tokens = new AtomicInteger();
             long[] decodeStart = new long[1];
             runBatch(scheduler, model.config(), batch, newTokens, tokens, () -> decodeStart[0] = System.nanoTime());
             long end = System.nanoTime();
@@ -188,17 +190,17 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void runBatch(GenerationScheduler scheduler, LlamaConfig config, int batch, int tokens,
-            java.util.concurrent.atomic.AtomicInteger generated) {
+            AtomicInteger generated) {
         runBatch(scheduler, config, batch, tokens, generated, () -> { });
     }
 
     /** @param prefillDone called once, on the scheduler thread, when every sequence has its first token */
     private void runBatch(GenerationScheduler scheduler, LlamaConfig config, int batch, int tokens,
-            java.util.concurrent.atomic.AtomicInteger generated, Runnable prefillDone) {
-        java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+            AtomicInteger generated, Runnable prefillDone) {
+        AtomicInteger started = new AtomicInteger();
         List<CompletableFuture<?>> futures = new ArrayList<>();
         for (int row = 0; row < batch; row++) {
-            int[] prompt = java.util.Arrays.stream(randomIds(config, promptTokens, row)).mapToInt(id -> (int) id).toArray();
+            int[] prompt = Arrays.stream(randomIds(config, promptTokens, row)).mapToInt(id -> (int) id).toArray();
             boolean[] first = {true};
             futures.add(scheduler.submit(new GenerationRequest(prompt, SamplingParams.greedy(tokens).withIgnoreEos(true),
                     (sample, token, delta) -> {

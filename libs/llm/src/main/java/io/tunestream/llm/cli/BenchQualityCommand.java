@@ -38,6 +38,7 @@ import io.tunestream.llm.training.StepMetrics;
 import io.tunestream.llm.training.Trainer;
 import io.tunestream.llm.training.TrainingData;
 import io.tunestream.llm.training.TrainingExample;
+import io.tunestream.llm.training.TrainingObjective;
 import io.tunestream.llm.training.TrainingSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
@@ -149,18 +151,22 @@ final class BenchQualityCommand implements Callable<Integer> {
                 0.1, 1.0, 0.0, 42);
     }
 
-    private static <E> List<StepMetrics> train(LlamaModel model, io.tunestream.llm.training.TrainingObjective<E> objective,
+    private static <E> List<StepMetrics> train(LlamaModel model, TrainingObjective<E> objective,
             List<E> examples, TrainingSettings settings, String stage) {
         System.err.println(stage + ": " + examples.size() + " examples");
         return new Trainer<>(model, model.namedWeights(), objective, settings).fit(examples,
                 metrics -> TrainingOptions.progress(System.err, metrics));
     }
 
+    /** Greedy answers stop at the tokenizer's end-of-sequence ids, as the platform's generation does. */
+    private static GenerationScheduler scheduler(LlamaModel model, Tokenizer tokenizer) {
+        return new GenerationScheduler(model, ids -> tokenizer.decode(ids, true),
+                Set.copyOf(Arrays.stream(tokenizer.eosTokenIds()).boxed().toList()), new SchedulerSettings(32, 4096));
+    }
+
     private static EvalReport evaluate(LlamaModel model, Tokenizer tokenizer, PromptTemplate template,
             List<EvalItem> items) {
-        try (GenerationScheduler scheduler = new GenerationScheduler(model, ids -> tokenizer.decode(ids, true),
-                java.util.Set.copyOf(Arrays.stream(tokenizer.eosTokenIds()).boxed().toList()),
-                new SchedulerSettings(32, 4096))) {
+        try (GenerationScheduler scheduler = scheduler(model, tokenizer)) {
             EvalReport report = ExactMatchEvaluator.greedy(scheduler, tokenizer, template, 16).evaluate(items);
             System.err.println(report.toTable());
             return report;
@@ -171,9 +177,7 @@ final class BenchQualityCommand implements Callable<Integer> {
     private static List<PreferenceRecord> onPolicyPairs(LlamaModel model, Tokenizer tokenizer, PromptTemplate template,
             List<InstructionRecord> records) {
         List<PreferenceRecord> pairs = new ArrayList<>();
-        try (GenerationScheduler scheduler = new GenerationScheduler(model, ids -> tokenizer.decode(ids, true),
-                java.util.Set.copyOf(Arrays.stream(tokenizer.eosTokenIds()).boxed().toList()),
-                new SchedulerSettings(32, 4096))) {
+        try (GenerationScheduler scheduler = scheduler(model, tokenizer)) {
             List<CompletableFuture<GenerationResult>> answers = new ArrayList<>();
             for (InstructionRecord record : records) {
                 int[] prompt = tokenizer.encode(template.render(List.of(ChatMessage.user(record.instruction())), true),

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import java.util.Comparator;
 
 /** Creates a new model directory: a BPE tokenizer trained on a corpus and a freshly initialised small Llama. */
 @Command(name = "init", description = "Create a model from scratch: train a BPE tokenizer, initialise a small Llama.")
@@ -58,7 +59,7 @@ final class InitCommand implements Callable<Integer> {
                 ScratchModel.create(output, tasks.resolve(SyntheticCorpus.PRETRAIN_FILE), spec);
             } finally {
                 try (var files = Files.walk(tasks)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                    files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
                 }
             }
         }

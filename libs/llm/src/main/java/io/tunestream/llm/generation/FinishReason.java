@@ -1,5 +1,7 @@
 package io.tunestream.llm.generation;
 
+import java.util.Locale;
+
 /** Why a sample ended, with OpenAI's names. */
 public enum FinishReason {
     /** An end-of-sequence or stop token, or a stop string. */
@@ -8,6 +10,6 @@ public enum FinishReason {
     LENGTH;
 
     public String openAiName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.Dropout;
 import io.tunestream.llm.checkpoint.Tensor;
+import io.tunestream.llm.model.DenseLinear;
 import io.tunestream.llm.model.Linear;
 import java.util.Arrays;
 import java.util.Random;
@@ -42,7 +43,7 @@ public final class LoraLinear implements Linear {
         long[] weightShape;
         NDManager manager;
         // A quantized base hands out a dequantized copy: read its shape and manager in a scope that frees it.
-        try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+        try (NDScope scope = new NDScope()) {
             NDArray weight = base.weight();
             weightShape = weight.getShape().getShape();
             manager = weight.getManager();
@@ -74,8 +75,8 @@ public final class LoraLinear implements Linear {
         NDArray adapterInput = training && dropout > 0
                 ? Dropout.dropout(input, dropout, true).singletonOrThrow()
                 : input;
-        NDArray low = ai.djl.nn.core.Linear.linear(adapterInput, loraA).singletonOrThrow();     // (..., r)
-        NDArray update = ai.djl.nn.core.Linear.linear(low, loraB).singletonOrThrow();           // (..., out)
+        NDArray low = DenseLinear.project(adapterInput, loraA, null);     // (..., r)
+        NDArray update = DenseLinear.project(low, loraB, null);           // (..., out)
         return output.add(update.mul(scaleArray));
     }
 

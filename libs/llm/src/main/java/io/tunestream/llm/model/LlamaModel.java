@@ -241,7 +241,7 @@ public final class LlamaModel implements AutoCloseable {
             x = x.get(":, -1:, :");                                                     // (B, 1, D)
         }
         x = rmsNorm(x, finalNorm);
-        return ai.djl.nn.core.Linear.linear(x, lmHead).singletonOrThrow();           // (B, T, V)
+        return DenseLinear.project(x, lmHead, null);                                  // (B, T, V)
     }
 
     /**

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.NDScope;
 
 /**
  * Rotary position embeddings in Hugging Face's rotate-half convention: dimension i of the first half pairs with
@@ -56,7 +57,7 @@ final class RotaryEmbedding {
         NDArray newCos = manager.create(cos, new Shape(size, headDim));
         NDArray newSin = manager.create(sin, new Shape(size, headDim));
         // Tables are long-lived: keep them out of any NDScope the caller has open.
-        ai.djl.ndarray.NDScope.unregister(newCos, newSin);
+        NDScope.unregister(newCos, newSin);
         if (cosTable != null) {
             cosTable.close();
             sinTable.close();
@@ -90,7 +91,7 @@ final class RotaryEmbedding {
             matrix[i * headDim + i + half] = 1f;    // output i + half takes x[i]
         }
         NDArray rotation = manager.create(matrix, new Shape(headDim, headDim));
-        ai.djl.ndarray.NDScope.unregister(rotation);
+        NDScope.unregister(rotation);
         return rotation;
     }
 

@@ -1,5 +1,6 @@
 package io.tunestream.llm.quantization;
 
+import io.tunestream.llm.model.DenseLinear;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -68,9 +69,7 @@ public final class Int8Linear implements QuantizedLinear {
     public NDArray forward(NDArray input) {
         NDArray weight = dequantize();
         try {
-            return bias == null
-                    ? ai.djl.nn.core.Linear.linear(input, weight).singletonOrThrow()
-                    : ai.djl.nn.core.Linear.linear(input, weight, bias).singletonOrThrow();
+            return DenseLinear.project(input, weight, bias);
         } finally {
             weight.close();
         }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Arrays;
 
 /**
  * DPO against a frozen reference: the policy's starting point. The reference's summed log-probabilities are computed
@@ -93,7 +94,7 @@ public final class DpoObjective implements TrainingObjective<PreferenceExample> 
 
     private static float[] ones(int n) {
         float[] ones = new float[n];
-        java.util.Arrays.fill(ones, 1f);
+        Arrays.fill(ones, 1f);
         return ones;
     }
 

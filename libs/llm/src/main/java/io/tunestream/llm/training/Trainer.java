@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.Comparator;
 
 /**
  * One training loop for every objective: micro-batches, gradient accumulation, global-norm clipping, AdamW with a
@@ -44,7 +45,7 @@ public final class Trainer<E> {
             throw new IllegalArgumentException("nothing to train: no trainable arrays");
         }
         this.model = model;
-        this.trainable = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(trainable));
+        this.trainable = Collections.unmodifiableMap(new LinkedHashMap<>(trainable));
         this.objective = objective;
         this.settings = settings;
     }
@@ -273,7 +274,7 @@ public final class Trainer<E> {
         List<List<E>> batches = new ArrayList<>();
         for (int start = 0; start < shuffled.size(); start += window) {
             List<E> part = new ArrayList<>(shuffled.subList(start, Math.min(shuffled.size(), start + window)));
-            part.sort(java.util.Comparator.comparingInt(example -> objective.tokens(List.of(example))));
+            part.sort(Comparator.comparingInt(example -> objective.tokens(List.of(example))));
             for (int from = 0; from < part.size(); from += batch) {
                 batches.add(part.subList(from, Math.min(part.size(), from + batch)));
             }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Comparator;
 
 /**
  * Everything needed to resume a run where it stopped: the trainable weights, AdamW's moments, the step, and the
@@ -92,7 +93,7 @@ public final class TrainingCheckpoint {
             JSON.writeValue(temporary.resolve(RUN).toFile(), run);
             if (Files.exists(target)) {
                 try (var old = Files.walk(target)) {
-                    for (Path path : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    for (Path path : old.sorted(Comparator.reverseOrder()).toList()) {
                         Files.delete(path);
                     }
                 }

@@ -1,5 +1,7 @@
 package io.tunestream.llm.training;
 
+import java.util.Arrays;
+
 /**
  * One tokenized sequence and which of its tokens are learned: for continued pretraining every token after the first,
  * for SFT only the assistant's tokens (from {@code PromptTemplate.segments()}).
@@ -19,7 +21,7 @@ public record TrainingExample(int[] ids, boolean[] learn) {
     /** Continued pretraining: every token is learned. */
     public static TrainingExample allTokens(int[] ids) {
         boolean[] learn = new boolean[ids.length];
-        java.util.Arrays.fill(learn, true);
+        Arrays.fill(learn, true);
         return new TrainingExample(ids, learn);
     }
 

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import io.tunestream.llm.model.LlamaModel;
 import java.util.List;
 import java.util.Map;
+import java.util.LinkedHashMap;
+import ai.djl.ndarray.NDScope;
 
 /**
  * What one training loop optimises: continued pretraining and SFT ({@link CausalLmObjective}) and DPO
@@ -29,16 +31,16 @@ public interface TrainingObjective<E> {
      * {@code batchSize}, weighted by batch size.
      */
     default Map<String, Double> evaluate(LlamaModel model, List<E> examples, int batchSize) {
-        Map<String, Double> sums = new java.util.LinkedHashMap<>();
+        Map<String, Double> sums = new LinkedHashMap<>();
         for (int start = 0; start < examples.size(); start += batchSize) {
             List<E> batch = examples.subList(start, Math.min(examples.size(), start + batchSize));
-            try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+            try (NDScope scope = new NDScope()) {
                 loss(model, batch, model.manager()).metrics()
                         .forEach((name, value) -> sums.merge(name, value * batch.size(), Double::sum));
                 scope.suppressNotUsedWarning();
             }
         }
-        Map<String, Double> means = new java.util.LinkedHashMap<>();
+        Map<String, Double> means = new LinkedHashMap<>();
         sums.forEach((name, sum) -> means.put(name, sum / examples.size()));
         return means;
     }
