@@ -1,5 +1,6 @@
 package io.tunestream.llm.cli;
 
+import ai.djl.engine.Engine;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tunestream.llm.data.DatasetReader;
 import io.tunestream.llm.data.ParsedRecord;
@@ -7,6 +8,8 @@ import io.tunestream.llm.model.Inference;
 import io.tunestream.llm.model.LlamaModel;
 import io.tunestream.llm.prompt.PromptTemplate;
 import io.tunestream.llm.prompt.PromptTemplates;
+import io.tunestream.llm.quantization.QuantizationType;
+import io.tunestream.llm.tokenizer.AddedTokens;
 import io.tunestream.llm.tokenizer.Tokenizer;
 import io.tunestream.llm.training.CausalLmObjective;
 import io.tunestream.llm.training.StepMetrics;
@@ -32,6 +35,15 @@ final class SftCommand implements Callable<Integer> {
             description = "built-in template when the model has none: chatml, alpaca, instruct")
     String template;
 
+    @Option(names = "--add-tokens", split = ",", paramLabel = "TOKEN",
+            description = "tokens to add to the vocabulary (comma-separated); their embedding and LM-head rows train"
+                    + " (with LoRA, beside the adapters: the extended base is written to OUT/base/)")
+    List<String> addTokens = List.of();
+
+    @Option(names = "--special-tokens", description = "add the --add-tokens as special tokens (matched on the raw"
+            + " text, skipped when decoding with special tokens skipped)")
+    boolean specialTokens;
+
     @Mixin
     TrainingOptions options;
 
@@ -41,7 +53,28 @@ final class SftCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Inference.disableGradientsOnThisThread();
-        try (LlamaModel llama = LlamaModel.load(model); Tokenizer tokenizer = Tokenizer.load(model)) {
+        if (!addTokens.isEmpty() && lora.quantization() != QuantizationType.NONE) {
+            throw new IllegalArgumentException("--add-tokens with --quantize is not supported: the extended base written"
+                    + " to OUT/base/ must hold the original weights, not their quantized copy");
+        }
+        Path tokenizerSource = model;
+        int firstNewTokenRow = 0;
+        LlamaModel loaded = LlamaModel.load(model);
+        if (!addTokens.isEmpty()) {
+            tokenizerSource = options.out.resolve("tokenizer");
+            AddedTokens.Extension extension = AddedTokens.add(model, tokenizerSource, addTokens, specialTokens);
+            System.err.println("added " + extension.added().size() + " tokens " + extension.added()
+                    + (extension.added().size() < addTokens.size() ? " (the others were already known)" : ""));
+            if (!extension.added().isEmpty()) {
+                firstNewTokenRow = extension.firstNewId();
+                int vocabSize = Math.max(loaded.config().vocabSize(), extension.sizeAfter());
+                try (LlamaModel original = loaded) {
+                    loaded = original.withVocabularySize(vocabSize, Engine.getInstance().newBaseManager());
+                }
+            }
+        }
+        String baseName = firstNewTokenRow > 0 ? options.out.resolve("base").toAbsolutePath().toString() : model.toString();
+        try (LlamaModel llama = loaded; Tokenizer tokenizer = Tokenizer.load(tokenizerSource)) {
             PromptTemplate prompts = PromptTemplates.forTokenizer(tokenizer, template);
             TrainingData data = new TrainingData(tokenizer, prompts);
             List<TrainingExample> examples = new ArrayList<>();
@@ -67,9 +100,12 @@ final class SftCommand implements Callable<Integer> {
             TrainingSettings settings = options.settings(lora.full ? 5e-5 : 2e-4);
             ObjectNode run = Json.MAPPER.createObjectNode().put("command", "sft").put("model", model.toString())
                     .put("data", options.data.toString()).put("examples", examples.size());
+            run.set("added_tokens", Json.MAPPER.valueToTree(addTokens));
+            run.put("special_tokens", specialTokens);
             run.set("settings", Json.MAPPER.valueToTree(settings));
-            StepMetrics last = TrainingRun.train(llama, lora.full ? null : lora.config(model.toString()), lora.quantization(),
-                    new CausalLmObjective(tokenizer.padTokenId().orElse(0)), examples, options, settings, run, model);
+            StepMetrics last = TrainingRun.train(llama, lora.full ? null : lora.config(baseName), lora.quantization(),
+                    new CausalLmObjective(tokenizer.padTokenId().orElse(0)), examples, options, settings, run,
+                    tokenizerSource, firstNewTokenRow);
             System.out.println(Json.MAPPER.writeValueAsString(Json.MAPPER.createObjectNode()
                     .put("out", options.out.toAbsolutePath().toString()).put("final_loss", last.loss())));
         }

@@ -47,6 +47,17 @@ final class TrainingRun {
     static <E> StepMetrics train(LlamaModel model, LoraConfig lora, QuantizationType quantization,
             TrainingObjective<E> objective, List<E> examples, TrainingOptions options, TrainingSettings settings,
             ObjectNode run, Path tokenizerSource) {
+        return train(model, lora, quantization, objective, examples, options, settings, run, tokenizerSource, 0);
+    }
+
+    /**
+     * @param firstNewTokenRow when positive, the first row of tokens added to the vocabulary: under LoRA those
+     *     embedding (and LM-head) rows train beside the adapters and the extended base, with its trained rows, is
+     *     written to {@code OUT/base/} (the adapter's base); full fine-tuning trains them with everything else
+     */
+    static <E> StepMetrics train(LlamaModel model, LoraConfig lora, QuantizationType quantization,
+            TrainingObjective<E> objective, List<E> examples, TrainingOptions options, TrainingSettings settings,
+            ObjectNode run, Path tokenizerSource, int firstNewTokenRow) {
         Map<String, NDArray> trainable = new LinkedHashMap<>();
         Map<String, LoraLinear> adapters = null;
         run.put("base_quantization", quantization.name().toLowerCase(Locale.ROOT));
@@ -59,6 +70,9 @@ final class TrainingRun {
                 trainable.put(name + ".lora_A.weight", layer.loraA());
                 trainable.put(name + ".lora_B.weight", layer.loraB());
             });
+            if (firstNewTokenRow > 0) {
+                trainable.putAll(model.trainTokenRowsFrom(firstNewTokenRow));
+            }
         } else {
             trainable.putAll(model.namedWeights());
         }
@@ -90,6 +104,9 @@ final class TrainingRun {
                     trainer.bestValue(), trainer.stoppedEarly() ? " (stopped early)" : "");
         }
         if (adapters != null) {
+            if (firstNewTokenRow > 0) {
+                model.save(options.out.resolve("base"), DType.F32, tokenizerSource);
+            }
             PeftAdapter.from(adapters, lora).write(options.out.resolve("adapter"));
         } else {
             model.save(options.out.resolve("model"), DType.F32, tokenizerSource);

@@ -85,6 +85,13 @@ public record LlamaConfig(
                 false, null, List.of());
     }
 
+    /** This configuration with a vocabulary of {@code size} tokens (after tokens were added to the tokenizer). */
+    public LlamaConfig withVocabSize(int size) {
+        return new LlamaConfig(architecture, size, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads,
+                headDim, rmsNormEps, ropeTheta, ropeScaling, tieWordEmbeddings, maxPositionEmbeddings, attentionBias,
+                outputProjectionBias, mlpBias, bosTokenId, eosTokenIds);
+    }
+
     public LlamaConfig withSpecialTokens(Integer bosTokenId, List<Integer> eosTokenIds) {
         return new LlamaConfig(architecture, vocabSize, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads,
                 headDim, rmsNormEps, ropeTheta, ropeScaling, tieWordEmbeddings, maxPositionEmbeddings, attentionBias,

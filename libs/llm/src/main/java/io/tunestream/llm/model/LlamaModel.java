@@ -43,6 +43,7 @@ public final class LlamaModel implements AutoCloseable {
     private final LlamaConfig config;
     private final NDManager manager;
     private final NDArray embedTokens;       // (V, D)
+    private TokenRows trainedTokenRows;      // rows of new tokens that train apart from the frozen rest, or null
     private final List<DecoderLayer> layers;
     private final NDArray finalNorm;         // (D)
     private NDArray lmHead;                  // (V, D); the embedding matrix itself when tied
@@ -230,7 +231,8 @@ public final class LlamaModel implements AutoCloseable {
         NDArray mask = scope.create(additiveMask(firstValid, past, steps), new Shape(batch, 1, steps, past + steps));
         NDList cosSin = rotary.cosSin(positionIds, past + steps);
 
-        NDArray x = embedTokens.get(scope, new NDIndex("{}", inputIds));                                     // (B, T, D)
+        NDArray embedding = trainedTokenRows == null ? embedTokens : trainedTokenRows.embedding(scope);     // (V, D)
+        NDArray x = embedding.get(scope, new NDIndex("{}", inputIds));                                      // (B, T, D)
         for (DecoderLayer layer : layers) {
             x = throughLayer(layer, x, cosSin, mask, cache);
         }
@@ -241,7 +243,9 @@ public final class LlamaModel implements AutoCloseable {
             x = x.get(":, -1:, :");                                                     // (B, 1, D)
         }
         x = rmsNorm(x, finalNorm);
-        return DenseLinear.project(x, lmHead, null);                                  // (B, T, V)
+        NDArray head = trainedTokenRows == null ? lmHead
+                : config.tieWordEmbeddings() ? embedding : trainedTokenRows.head(scope);
+        return DenseLinear.project(x, head, null);                                    // (B, T, V)
     }
 
     /**
@@ -393,8 +397,130 @@ public final class LlamaModel implements AutoCloseable {
         return x.mul(Activation.sigmoid(x));
     }
 
-    /** Every weight by its Hugging Face name (the LM head only when untied). */
+    /**
+     * A copy of this model with a vocabulary of {@code vocabSize} tokens: the new rows of the embedding (and of an untied
+     * LM head) start at the mean of the existing rows, so a new token begins as an average token instead of noise that
+     * the head would score arbitrarily (the {@code mean_resizing} of transformers' {@code resize_token_embeddings}).
+     */
+    public LlamaModel withVocabularySize(int vocabSize, NDManager newManager) {
+        int oldSize = config.vocabSize();
+        if (vocabSize < oldSize) {
+            newManager.close();
+            throw new IllegalArgumentException("the vocabulary can only grow: the model has " + oldSize
+                    + " tokens, asked for " + vocabSize);
+        }
+        Map<String, Tensor> tensors = toTensors();
+        tensors.computeIfPresent("model.embed_tokens.weight", (name, rows) -> withMeanRows(rows, vocabSize));
+        tensors.computeIfPresent("lm_head.weight", (name, rows) -> withMeanRows(rows, vocabSize));
+        return fromTensors(config.withVocabSize(vocabSize), tensors, newManager);
+    }
+
+    private static Tensor withMeanRows(Tensor rows, int vocabSize) {
+        int oldSize = (int) rows.shape()[0];
+        int width = (int) rows.shape()[1];
+        float[] data = Arrays.copyOf(rows.data(), vocabSize * width);
+        double[] mean = new double[width];
+        for (int row = 0; row < oldSize; row++) {
+            for (int column = 0; column < width; column++) {
+                mean[column] += data[row * width + column];
+            }
+        }
+        for (int row = oldSize; row < vocabSize; row++) {
+            for (int column = 0; column < width; column++) {
+                data[row * width + column] = (float) (mean[column] / oldSize);
+            }
+        }
+        return new Tensor(new long[] {vocabSize, width}, data);
+    }
+
+    /**
+     * Makes the embedding rows (and untied LM-head rows) of tokens {@code firstRow} and up trainable on their own,
+     * leaving the rows before frozen: how new tokens learn under LoRA, whose base is otherwise frozen. The forward pass
+     * then joins the frozen and the trained rows, so gradients reach only the trained ones.
+     *
+     * @return the arrays to train, named {@code model.embed_tokens.weight.new_rows} and (untied)
+     *     {@code lm_head.weight.new_rows}
+     */
+    public Map<String, NDArray> trainTokenRowsFrom(int firstRow) {
+        if (trainedTokenRows != null) {
+            throw new IllegalStateException("token rows from " + trainedTokenRows.firstRow + " already train");
+        }
+        if (firstRow <= 0 || firstRow >= config.vocabSize()) {
+            throw new IllegalArgumentException("the first trained token row must be in 1.." + (config.vocabSize() - 1)
+                    + ", got " + firstRow);
+        }
+        trainedTokenRows = new TokenRows(firstRow, embedTokens, config.tieWordEmbeddings() ? null : lmHead);
+        Map<String, NDArray> trainable = new LinkedHashMap<>();
+        trainable.put("model.embed_tokens.weight.new_rows", trainedTokenRows.trainedEmbedding);
+        if (trainedTokenRows.trainedHead != null) {
+            trainable.put("lm_head.weight.new_rows", trainedTokenRows.trainedHead);
+        }
+        return trainable;
+    }
+
+    /** Rows of the embedding (and untied head) split into a frozen prefix and trained new rows. */
+    private final class TokenRows {
+        final int firstRow;
+        final NDArray frozenEmbedding;  // (first, D)
+        final NDArray trainedEmbedding; // (V - first, D)
+        final NDArray frozenHead;       // (first, D), untied heads only
+        final NDArray trainedHead;      // (V - first, D), untied heads only
+
+        TokenRows(int firstRow, NDArray embedding, NDArray untiedHead) {
+            this.firstRow = firstRow;
+            NDIndex frozen = new NDIndex(":" + firstRow);
+            NDIndex trained = new NDIndex(firstRow + ":");
+            frozenEmbedding = copyOf(embedding, frozen);
+            trainedEmbedding = copyOf(embedding, trained);
+            frozenHead = untiedHead == null ? null : copyOf(untiedHead, frozen);
+            trainedHead = untiedHead == null ? null : copyOf(untiedHead, trained);
+            NDScope.unregister(frozenEmbedding, trainedEmbedding);
+            if (untiedHead != null) {
+                NDScope.unregister(frozenHead, trainedHead);
+            }
+        }
+
+        /** Rows as a tensor of their own: a slice would be a view into the full matrix, not a leaf to train. */
+        private static NDArray copyOf(NDArray matrix, NDIndex rows) {
+            try (NDArray view = matrix.get(rows)) {
+                return view.duplicate();
+            }
+        }
+
+        /** The whole embedding, joined for this forward pass and owned by its scope. */
+        NDArray embedding(NDManager scope) {
+            return join(frozenEmbedding, trainedEmbedding, scope);
+        }
+
+        NDArray head(NDManager scope) {
+            return join(frozenHead, trainedHead, scope);
+        }
+
+        private static NDArray join(NDArray frozen, NDArray trained, NDManager scope) {
+            NDArray joined = frozen.concat(trained, 0);
+            // The result belongs to the first operand's manager (the model's): move it to the caller's scope.
+            joined.attach(scope);
+            return joined;
+        }
+
+        /** Copies the trained rows back into the full matrices, which are what gets saved and merged. */
+        void writeBack() {
+            NDIndex trained = new NDIndex(firstRow + ":");
+            embedTokens.set(trained, trainedEmbedding);
+            if (trainedHead != null) {
+                lmHead.set(trained, trainedHead);
+            }
+        }
+    }
+
+    /**
+     * Every weight by its Hugging Face name (the LM head only when untied). Token rows that train on their own are
+     * written into the full matrices first.
+     */
     public Map<String, NDArray> namedWeights() {
+        if (trainedTokenRows != null) {
+            trainedTokenRows.writeBack();
+        }
         Map<String, NDArray> named = new LinkedHashMap<>();
         named.put("model.embed_tokens.weight", embedTokens);
         for (DecoderLayer layer : layers) {

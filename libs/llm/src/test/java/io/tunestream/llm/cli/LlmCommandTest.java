@@ -238,6 +238,28 @@ class LlmCommandTest {
         assertThat(firstStep.get("loss").asDouble()).isCloseTo(Math.log(2), org.assertj.core.data.Offset.offset(1e-4));
         assertThat(temporary.resolve("dpo").resolve("model").resolve("config.json")).exists();
 
+        // New tokens: the extended base (with its trained rows) is the adapter's base, and merges with it.
+        Path extended = temporary.resolve("sft-tokens");
+        Run withTokens = run("", "sft", "--model", model.toString(), "--data", tasks.resolve("sft.jsonl").toString(),
+                "--out", extended.toString(), "--max-steps", "2", "--batch-size", "2", "--lora-r", "4",
+                "--max-length", "48", "--add-tokens", "<calc>,</calc>");
+        assertThat(withTokens.exitCode()).as(withTokens.err()).isZero();
+        int vocabulary = JSON.readTree(model.resolve("config.json").toFile()).get("vocab_size").asInt();
+        assertThat(JSON.readTree(extended.resolve("base").resolve("config.json").toFile()).get("vocab_size").asInt())
+                .isEqualTo(vocabulary + 2);
+        assertThat(JSON.readTree(extended.resolve("adapter").resolve("adapter_config.json").toFile())
+                .get("base_model_name_or_path").asText()).isEqualTo(extended.resolve("base").toAbsolutePath().toString());
+        Run tokenize = run("", "tokenize", "--model", extended.resolve("base").toString(), "--text", "<calc>");
+        assertThat(JSON.readTree(tokenize.out()).get("ids").get(0).asInt()).isEqualTo(vocabulary);
+        Run mergeExtended = run("", "merge-lora", "--base", extended.resolve("base").toString(), "--adapter",
+                extended.resolve("adapter").toString(), "--out", temporary.resolve("merged-tokens").toString());
+        assertThat(mergeExtended.exitCode()).as(mergeExtended.err()).isZero();
+        Run refused = run("", "sft", "--model", model.toString(), "--data", tasks.resolve("sft.jsonl").toString(),
+                "--out", temporary.resolve("refused").toString(), "--max-steps", "1", "--add-tokens", "<x>",
+                "--quantize", "nf4");
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.err()).contains("--add-tokens with --quantize");
+
         Run evaluate = run("", "evaluate", "--model", merged.toString(), "--data", tasks.resolve("eval.jsonl").toString(),
                 "--max-new-tokens", "4");
         assertThat(evaluate.exitCode()).as(evaluate.err()).isZero();
