@@ -1,5 +1,7 @@
 package io.tunestream.generation;
 
+import static org.awaitility.Awaitility.await;
+
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.tunestream.events.ArtifactRef;
@@ -7,6 +9,7 @@ import io.tunestream.events.Lineage;
 import io.tunestream.events.ModelVersionAction;
 import io.tunestream.events.ModelVersionEvent;
 import io.tunestream.events.ObjectRef;
+import io.tunestream.generation.service.ProductionModel;
 import io.tunestream.llm.bootstrap.ScratchModel;
 import io.tunestream.llm.bootstrap.ScratchModelSpec;
 import io.tunestream.llm.tasks.CorpusSpec;
@@ -18,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -97,6 +101,15 @@ public final class ModelFixture {
         return new ModelVersionEvent(UUID.randomUUID().toString(), ModelVersionEvent.SCHEMA_VERSION, Instant.now(),
                 ModelVersionAction.PROMOTED, MODEL, version, ModelVersionEvent.PRODUCTION, previousVersion, null, artifact,
                 Map.of(), new Lineage(null, null, null, null, null, null, null));
+    }
+
+    /** Uploads and promotes a new version, and waits until the service has loaded it; returns its number. */
+    public static int promoteAndAwaitLoaded(KafkaTestClient kafka, MinioClient minio, ProductionModel production) {
+        int previous = production.loadedVersion();
+        int version = nextVersion();
+        kafka.publish(promoted(version, previous == 0 ? null : previous, upload(minio, version)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> production.loadedVersion() == version);
+        return version;
     }
 
     public static String sha256(byte[] content) {

@@ -60,7 +60,7 @@ public interface GenerationConfig {
 
         /**
          * Requests waiting for a place in the batch. When it is full the prompt consumer stops taking records (the
-         * Kafka channel pauses) and HTTP requests get 429 in OpenAI's error shape.
+         * Kafka channel pauses) and HTTP requests get 503 ({@code engine_overloaded}) in OpenAI's error shape.
          */
         @WithDefault("64")
         int queueCapacity();

@@ -64,11 +64,8 @@ class PromptFlowTest {
         kafka.close();
     }
 
-    private int promoteAndAwaitLoaded(Integer previous) {
-        int version = ModelFixture.nextVersion();
-        kafka.publish(ModelFixture.promoted(version, previous, ModelFixture.upload(minio, version)));
-        await().atMost(TIMEOUT).until(() -> production.loadedVersion() == version);
-        return version;
+    private int promoteAndAwaitLoaded() {
+        return ModelFixture.promoteAndAwaitLoaded(kafka, minio, production);
     }
 
     private List<GenerationEvent> awaitGenerations(List<PromptEvent> prompts) {
@@ -79,7 +76,7 @@ class PromptFlowTest {
 
     @Test
     void shouldPublishOneGenerationPerPromptNamingTheVersionWithItsTokenCounts() {
-        int version = promoteAndAwaitLoaded(null);
+        int version = promoteAndAwaitLoaded();
         List<PromptEvent> prompts = IntStream.range(0, 12)
                 .mapToObj(i -> Prompts.prompt(version, "Instruct: add " + i + " and " + (i * 7) + "\nOutput:"))
                 .toList();
@@ -113,7 +110,7 @@ class PromptFlowTest {
 
     @Test
     void shouldDeadLetterAPoisonRecordAndAnswerThePromptsAroundIt() {
-        int version = promoteAndAwaitLoaded(null);
+        int version = promoteAndAwaitLoaded();
         PromptEvent before = Prompts.prompt(version, "Instruct: before the poison\nOutput:");
         PromptEvent after = Prompts.prompt(version, "Instruct: after the poison\nOutput:");
         String poisonKey = "poison-" + before.promptHash().substring(0, 12);
@@ -138,12 +135,12 @@ class PromptFlowTest {
 
     @Test
     void shouldHotSwapToAPromotedVersionAndRefusePromptsForTheVersionItReplaced() {
-        int first = promoteAndAwaitLoaded(null);
+        int first = promoteAndAwaitLoaded();
         PromptEvent onFirst = Prompts.prompt(first, "Instruct: on the first version\nOutput:");
         kafka.publish(onFirst);
         assertThat(awaitGenerations(List.of(onFirst)).get(0).modelVersion()).isEqualTo(first);
 
-        int second = promoteAndAwaitLoaded(first);
+        int second = promoteAndAwaitLoaded();
         PromptEvent onSecond = Prompts.prompt(second, "Instruct: on the second version\nOutput:");
         PromptEvent stale = Prompts.prompt(first, "Instruct: still asking the first version\nOutput:");
         kafka.publish(onSecond);
@@ -160,7 +157,7 @@ class PromptFlowTest {
 
     @Test
     void shouldRefuseAVersionWhoseFileFailsItsChecksumAndKeepServingTheCurrentOne() {
-        int good = promoteAndAwaitLoaded(null);
+        int good = promoteAndAwaitLoaded();
         int corrupted = ModelFixture.nextVersion();
         ArtifactRef artifact = ModelFixture.withWrongChecksum(ModelFixture.upload(minio, corrupted));
         kafka.publish(ModelFixture.promoted(corrupted, good, artifact));

@@ -1,0 +1,41 @@
+package io.tunestream.generation.rest;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/** The body of {@code POST /v1/chat/completions}; message contents are strings. */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ChatCompletionRequest(
+        String model,
+        List<Message> messages,
+        @JsonProperty("max_tokens") Integer maxTokens,
+        @JsonProperty("max_completion_tokens") Integer maxCompletionTokens,
+        Double temperature,
+        @JsonProperty("top_p") Double topP,
+        @JsonProperty("top_k") Integer topK,
+        Integer n,
+        JsonNode stop,
+        @JsonProperty("frequency_penalty") Double frequencyPenalty,
+        @JsonProperty("presence_penalty") Double presencePenalty,
+        @JsonProperty("repetition_penalty") Double repetitionPenalty,
+        Long seed,
+        Boolean stream) {
+
+    /** One message of the conversation. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Message(String role, String content) {
+    }
+
+    SamplingRequest sampling() {
+        // max_completion_tokens is OpenAI's newer name for max_tokens.
+        Integer limit = maxCompletionTokens != null ? maxCompletionTokens : maxTokens;
+        return new SamplingRequest(limit, temperature, topP, topK, n, stop, frequencyPenalty, presencePenalty,
+                repetitionPenalty, seed);
+    }
+
+    boolean streamed() {
+        return Boolean.TRUE.equals(stream);
+    }
+}
