@@ -12,11 +12,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -32,8 +37,10 @@ public final class KafkaTestClient implements AutoCloseable {
     private final KafkaProducer<String, TunestreamEvent> events;
     private final KafkaProducer<String, byte[]> raw;
     private final KafkaCompanion companion;
+    private final String bootstrapServers;
 
     public KafkaTestClient(String bootstrapServers) {
+        this.bootstrapServers = bootstrapServers;
         Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         events = new KafkaProducer<>(config, new StringSerializer(), new EventSerializer());
         raw = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
@@ -41,12 +48,21 @@ public final class KafkaTestClient implements AutoCloseable {
     }
 
     /** Publishes on the event's topic under the default prefix and waits for the broker's acknowledgement. */
-    public void publish(TunestreamEvent event) {
+    public RecordMetadata publish(TunestreamEvent event) {
         try {
-            events.send(CloudEventsKafka.record("tunestream", event, TEST_SOURCE)).get();
+            return events.send(CloudEventsKafka.record("tunestream", event, TEST_SOURCE)).get();
         } catch (Exception e) {
             throw new IllegalStateException("cannot publish " + event, e);
         }
+    }
+
+    /** Publishes without waiting for each acknowledgement (for volume); {@link #flush()} waits for all. */
+    public void publishAsync(TunestreamEvent event) {
+        events.send(CloudEventsKafka.record("tunestream", event, TEST_SOURCE));
+    }
+
+    public void flush() {
+        events.flush();
     }
 
     /** Publishes bytes that are not an event. */
@@ -73,6 +89,17 @@ public final class KafkaTestClient implements AutoCloseable {
                 .map(ConsumerRecord::value)
                 .map(value -> EventJson.fromBytes(value, GenerationEvent.class))
                 .toList();
+    }
+
+    /** The offset the consumer group has committed on a partition, -1 when none. */
+    public long committedOffset(String group, TopicPartition partition) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            OffsetAndMetadata committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                    .get(partition);
+            return committed == null ? -1 : committed.offset();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the offsets of group " + group, e);
+        }
     }
 
     @Override

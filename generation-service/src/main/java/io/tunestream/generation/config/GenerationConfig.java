@@ -95,8 +95,9 @@ public interface GenerationConfig {
     interface Prompts {
 
         /**
-         * How long the consumer waits before trying again when the scheduler's queue is full. The records stay
-         * unacknowledged meanwhile, so the connector stops polling once its own bounded buffer is full.
+         * When the scheduler's queue is full, the consumer tries again as soon as one of its generations ends, and at
+         * the latest after this long (HTTP requests share the queue). The records stay unacknowledged meanwhile, so
+         * the connector stops polling once its own bounded buffer is full.
          */
         @WithDefault("20ms")
         Duration queueFullRetry();

@@ -1,5 +1,7 @@
 package io.tunestream.generation.service;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tunestream.events.FinishReason;
 import io.tunestream.events.GenerationEvent;
 import io.tunestream.events.PromptEvent;
@@ -17,6 +19,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,11 +38,23 @@ public class PromptGenerationService {
     private final SamplingDefaults sampling;
     private final Duration queueFullRetry;
     private final Clock clock = Clock.systemUTC();
+    private final AtomicInteger waitingForModel = new AtomicInteger();
+    /** Completed, and replaced, whenever one of this service's generations ends: a full queue has room again. */
+    private final AtomicReference<CompletableFuture<Void>> generationEnded = new AtomicReference<>(new CompletableFuture<>());
 
-    public PromptGenerationService(ProductionModel production, SamplingDefaults sampling, GenerationConfig config) {
+    public PromptGenerationService(ProductionModel production, SamplingDefaults sampling, GenerationConfig config,
+            MeterRegistry metrics) {
         this.production = production;
         this.sampling = sampling;
         this.queueFullRetry = config.prompts().queueFullRetry();
+        Gauge.builder("tunestream.generation.prompts.waiting", waitingForModel, AtomicInteger::get)
+                .description("Prompts held because the model version they name is not loaded yet")
+                .register(metrics);
+    }
+
+    /** Prompts held now because the version they name is still loading or not yet announced. */
+    public int waitingForModel() {
+        return waitingForModel.get();
     }
 
     /**
@@ -70,30 +87,52 @@ public class PromptGenerationService {
                 return CompletableFuture.completedFuture(error(prompt, refuse.reason()));
             }
             if (decision instanceof VersionDecision.Wait) {
-                awaitChange(changed);
+                waitingForModel.incrementAndGet();
+                try {
+                    awaitChange(changed);
+                } finally {
+                    waitingForModel.decrementAndGet();
+                }
                 continue;
             }
             ServedModel model = production.acquire(prompt.modelVersion()).orElse(null);
             if (model == null) {
                 continue; // swapped out between the decision and the hold: decide again
             }
+            CompletableFuture<Void> roomSignal = generationEnded.get();
             try {
                 GenerationRequest request = new GenerationRequest(model.encode(prompt.prompt(), true), params);
                 long started = System.nanoTime();
                 CompletableFuture<GenerationResult> result = model.scheduler().submit(request);
                 return result.handle((generated, failure) -> {
                     model.release();
+                    generationEnded.getAndSet(new CompletableFuture<>()).complete(null);
                     long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
                     return failure == null ? answer(prompt, model.version(), generated, latency)
                             : error(prompt, "generation failed: " + rootMessage(failure));
                 });
             } catch (QueueFullException e) {
                 model.release();
-                Thread.sleep(queueFullRetry.toMillis());
+                awaitRoom(roomSignal);
             } catch (RuntimeException e) {
                 model.release();
                 return CompletableFuture.completedFuture(error(prompt, rootMessage(e)));
             }
+        }
+    }
+
+    /**
+     * Waits until one of this service's generations ends (the scheduler admits a queued request whenever a running
+     * one ends), or at most {@code queue-full-retry}, since HTTP requests share the queue and their ends are not
+     * signalled here.
+     */
+    private void awaitRoom(CompletableFuture<Void> roomSignal) throws InterruptedException {
+        try {
+            roomSignal.get(queueFullRetry.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.tracef("the scheduler's queue is still full after %s", queueFullRetry);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the generation-ended signal failed", e);
         }
     }
 

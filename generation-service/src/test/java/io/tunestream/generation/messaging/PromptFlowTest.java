@@ -16,6 +16,7 @@ import io.tunestream.generation.KafkaTestClient;
 import io.tunestream.generation.ModelFixture;
 import io.tunestream.generation.Prompts;
 import io.tunestream.generation.service.ProductionModel;
+import io.tunestream.generation.service.PromptGenerationService;
 import io.tunestream.llm.tokenizer.Tokenizer;
 import io.tunestream.testing.KafkaBrokerResource;
 import io.tunestream.testing.ObjectStoreResource;
@@ -27,6 +28,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,6 +42,7 @@ import org.junit.jupiter.api.Test;
 class PromptFlowTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final String CONSUMER_GROUP = "generation-service";
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
@@ -48,6 +52,9 @@ class PromptFlowTest {
 
     @Inject
     ProductionModel production;
+
+    @Inject
+    PromptGenerationService promptGeneration;
 
     private KafkaTestClient kafka;
     private ConsumerTask<String, byte[]> generations;
@@ -189,5 +196,20 @@ class PromptFlowTest {
         GenerationEvent answer = awaitGenerations(List.of(early)).get(0);
         assertThat(answer.finishReason()).isNotEqualTo(FinishReason.ERROR);
         assertThat(answer.modelVersion()).isEqualTo(future);
+    }
+
+    @Test
+    void shouldCommitAPromptsOffsetOnlyAfterItsGenerationWasPublished() {
+        int future = ModelFixture.nextVersion();
+        PromptEvent waiting = Prompts.prompt(future, "Instruct: wait for my version\nOutput:");
+        RecordMetadata published = kafka.publish(waiting);
+        TopicPartition partition = new TopicPartition(published.topic(), published.partition());
+        // The service has taken the prompt and holds it, since its version is unknown: nothing past it is committed.
+        await().atMost(TIMEOUT).until(() -> promptGeneration.waitingForModel() == 1);
+        assertThat(kafka.committedOffset(CONSUMER_GROUP, partition)).isLessThanOrEqualTo(published.offset());
+
+        kafka.publish(ModelFixture.promoted(future, null, ModelFixture.upload(minio, future)));
+        assertThat(awaitGenerations(List.of(waiting)).get(0).modelVersion()).isEqualTo(future);
+        await().atMost(TIMEOUT).until(() -> kafka.committedOffset(CONSUMER_GROUP, partition) > published.offset());
     }
 }
