@@ -1,6 +1,7 @@
 package io.tunestream.generation.service;
 
 import io.tunestream.events.ArtifactRef;
+import io.tunestream.events.ModelVersionAction;
 import io.tunestream.events.ModelVersionEvent;
 import io.tunestream.generation.config.GenerationConfig;
 import io.tunestream.generation.storage.ModelFileCache;
@@ -47,10 +48,10 @@ public class ProductionModel {
     private ServedModel current;
     private int productionVersion;
     private ArtifactRef productionArtifact;
-    private int highestSeen;
     private boolean loadScheduled;
     private final Set<Integer> formerProduction = new HashSet<>();
     private final Map<Integer, String> failedVersions = new HashMap<>();
+    private final Map<Integer, String> rejectedVersions = new HashMap<>();
     /** Completed, and replaced, on every change of what is known or loaded: waiting prompts decide again. */
     private CompletableFuture<Void> changed = new CompletableFuture<>();
 
@@ -71,12 +72,15 @@ public class ProductionModel {
         if (!modelName.equals(event.model())) {
             return;
         }
-        highestSeen = Math.max(highestSeen, event.version());
+        if (event.action() == ModelVersionAction.REJECTED) {
+            rejectedVersions.put(event.version(), event.reason());
+        }
         if (event.changesProduction() && event.version() != productionVersion) {
             if (productionVersion != 0) {
                 formerProduction.add(productionVersion);
             }
             formerProduction.remove(event.version());
+            rejectedVersions.remove(event.version());
             // A re-announced version gets another chance: its files may have been fixed.
             failedVersions.remove(event.version());
             productionVersion = event.version();
@@ -90,7 +94,7 @@ public class ProductionModel {
     /** What to do with a prompt naming {@code requestedVersion}; {@link #whenChanged()} tells when to ask again. */
     public synchronized VersionDecision decide(int requestedVersion) {
         return VersionDecision.decide(modelName, requestedVersion, current == null ? 0 : current.version(),
-                productionVersion, formerProduction, failedVersions, highestSeen);
+                productionVersion, formerProduction, failedVersions, rejectedVersions);
     }
 
     /** Completes at the next change of what is known or loaded. */

@@ -10,51 +10,62 @@ import org.junit.jupiter.api.Test;
 class VersionDecisionTest {
 
     private static VersionDecision decide(int requested, int loaded, int production, Set<Integer> former,
-            Map<Integer, String> failed, int highestSeen) {
-        return VersionDecision.decide("qa", requested, loaded, production, former, failed, highestSeen);
+            Map<Integer, String> failed, Map<Integer, String> rejected) {
+        return VersionDecision.decide("qa", requested, loaded, production, former, failed, rejected);
+    }
+
+    private static String refusal(VersionDecision decision) {
+        assertThat(decision).isInstanceOf(VersionDecision.Refuse.class);
+        return ((VersionDecision.Refuse) decision).reason();
     }
 
     @Test
     void shouldServeTheLoadedVersionEvenWhileANewerOneLoads() {
-        assertThat(decide(3, 3, 3, Set.of(), Map.of(), 3)).isInstanceOf(VersionDecision.Serve.class);
-        assertThat(decide(3, 3, 4, Set.of(3), Map.of(), 4)).isInstanceOf(VersionDecision.Serve.class);
+        assertThat(decide(3, 3, 3, Set.of(), Map.of(), Map.of())).isInstanceOf(VersionDecision.Serve.class);
+        assertThat(decide(3, 3, 4, Set.of(3), Map.of(), Map.of())).isInstanceOf(VersionDecision.Serve.class);
     }
 
     @Test
     void shouldWaitBeforeAnyModelIsKnown() {
-        assertThat(decide(1, 0, 0, Set.of(), Map.of(), 0)).isInstanceOf(VersionDecision.Wait.class);
+        assertThat(decide(1, 0, 0, Set.of(), Map.of(), Map.of())).isInstanceOf(VersionDecision.Wait.class);
     }
 
     @Test
     void shouldWaitForTheProductionVersionWhileItLoads() {
-        assertThat(decide(4, 3, 4, Set.of(3), Map.of(), 4)).isInstanceOf(VersionDecision.Wait.class);
+        assertThat(decide(4, 3, 4, Set.of(3), Map.of(), Map.of())).isInstanceOf(VersionDecision.Wait.class);
     }
 
     @Test
-    void shouldWaitForAVersionNewerThanAnySeen() {
-        assertThat(decide(5, 3, 3, Set.of(), Map.of(), 3)).isInstanceOf(VersionDecision.Wait.class);
+    void shouldWaitForAVersionAboveProductionWhosePromotionHasNotArrivedYet() {
+        assertThat(decide(5, 3, 3, Set.of(), Map.of(), Map.of())).isInstanceOf(VersionDecision.Wait.class);
     }
 
     @Test
     void shouldRefuseAVersionThatLostProductionNamingTheCurrentOne() {
-        VersionDecision decision = decide(2, 3, 3, Set.of(1, 2), Map.of(), 3);
-        assertThat(decision).isInstanceOf(VersionDecision.Refuse.class);
-        assertThat(((VersionDecision.Refuse) decision).reason())
+        assertThat(refusal(decide(2, 3, 3, Set.of(1, 2), Map.of(), Map.of())))
                 .contains("version 2 of model qa is no longer in production").contains("production is version 3");
     }
 
     @Test
-    void shouldRefuseAVersionThatNeverHeldProduction() {
-        VersionDecision decision = decide(2, 3, 3, Set.of(1), Map.of(), 3);
-        assertThat(((VersionDecision.Refuse) decision).reason()).contains("has never been in production");
-        VersionDecision beforeAnyPromotion = decide(1, 0, 0, Set.of(), Map.of(), 1);
-        assertThat(((VersionDecision.Refuse) beforeAnyPromotion).reason()).contains("no version is in production");
+    void shouldRefuseAVersionRolledBackFrom() {
+        assertThat(refusal(decide(5, 3, 3, Set.of(5), Map.of(), Map.of())))
+                .contains("version 5 of model qa is no longer in production").contains("production is version 3");
+    }
+
+    @Test
+    void shouldRefuseAVersionBelowProductionThatNeverHeldIt() {
+        assertThat(refusal(decide(2, 3, 3, Set.of(1), Map.of(), Map.of()))).contains("has never been in production");
+    }
+
+    @Test
+    void shouldRefuseAVersionTheRegistryRejectedWithItsReason() {
+        assertThat(refusal(decide(4, 3, 3, Set.of(), Map.of(), Map.of(4, "accuracy 0.41 < 0.60"))))
+                .contains("version 4 of model qa was rejected by the registry").contains("accuracy 0.41 < 0.60");
     }
 
     @Test
     void shouldRefuseAVersionThatFailedToLoadWithTheReason() {
-        VersionDecision decision = decide(4, 3, 4, Set.of(3), Map.of(4, "config.json: sha256 mismatch"), 4);
-        assertThat(((VersionDecision.Refuse) decision).reason())
+        assertThat(refusal(decide(4, 3, 4, Set.of(3), Map.of(4, "config.json: sha256 mismatch"), Map.of())))
                 .contains("version 4 of model qa could not be loaded").contains("sha256 mismatch");
     }
 }
