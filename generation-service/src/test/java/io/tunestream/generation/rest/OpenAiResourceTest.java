@@ -20,9 +20,15 @@ import io.tunestream.llm.tokenizer.Tokenizer;
 import io.tunestream.testing.KafkaBrokerResource;
 import io.tunestream.testing.ObjectStoreResource;
 import jakarta.inject.Inject;
+import io.restassured.RestAssured;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -168,5 +174,31 @@ class OpenAiResourceTest {
                 .when().post("/v1/completions")
                 .then().statusCode(400).contentType(ContentType.JSON)
                 .body("error.type", equalTo("invalid_request_error"));
+    }
+
+    @Test
+    void shouldDeliverTheFirstChunkWhileTheGenerationIsStillRunning() throws Exception {
+        String body = """
+                {"model": "tiny-llama", "stream": true, "temperature": 0, "max_tokens": 200, "prompt": "Instruct: count\\nOutput:"}
+                """;
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + "/v1/completions"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        HttpResponse<Stream<String>> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofLines());
+        List<Long> arrivalMillis = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
+        long start = System.nanoTime();
+        response.body().filter(line -> !line.isEmpty()).forEach(line -> {
+            arrivalMillis.add((System.nanoTime() - start) / 1_000_000);
+            lines.add(line);
+        });
+
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("data: [DONE]");
+        assertThat(lines.size()).as("one chunk per token, then the finish chunk and [DONE]").isGreaterThan(50);
+        // A buffered response arrives in one piece once every token is generated; a stream arrives as they are decoded.
+        long spread = arrivalMillis.get(arrivalMillis.size() - 1) - arrivalMillis.get(0);
+        assertThat(spread).as("milliseconds between the first and the last chunk, arrivals %s", arrivalMillis)
+                .isGreaterThan(20);
     }
 }
