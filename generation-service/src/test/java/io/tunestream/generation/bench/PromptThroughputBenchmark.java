@@ -53,8 +53,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * and optionally {@code -Dtunestream.bench.max-tokens=32} (default 32). The model is the tests' scratch model
  * ({@link ModelFixture}); to measure another checkpoint, point {@code ModelFixture.checkpoint()} at it. Prompts are the
  * synthetic tasks rendered with the ChatML template; decoding is greedy, so all three paths generate the same
- * tokens. The scheduler's batch size and queue follow {@code tunestream.generation.scheduler.*}. Each figure is
- * printed as one {@code BENCH key=value} line.
+ * tokens. The raw scheduler is warmed up on a few prompts first. The batch size follows
+ * {@code tunestream.generation.scheduler.max-batch-size}. Each figure is printed as one {@code BENCH key=value} line.
  */
 @QuarkusTest
 @WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
@@ -88,6 +88,13 @@ class PromptThroughputBenchmark {
             try (LlamaModel model = LlamaModel.load(ModelFixture.checkpoint());
                  GenerationScheduler scheduler = new GenerationScheduler(model, t -> tokenizer.decode(t, true), eos,
                          new SchedulerSettings(batch, count))) {
+                // Warm-up (JIT, allocator) so that the first measured path is not the only cold one.
+                List<CompletableFuture<GenerationResult>> warmUp = new ArrayList<>();
+                for (int i = 0; i < Math.min(count, 2 * batch); i++) {
+                    warmUp.add(scheduler.submit(new GenerationRequest(ids[i], greedy)));
+                }
+                warmUp.forEach(CompletableFuture::join);
+
                 long started = System.nanoTime();
                 List<CompletableFuture<GenerationResult>> results = new ArrayList<>();
                 for (int[] prompt : ids) {
