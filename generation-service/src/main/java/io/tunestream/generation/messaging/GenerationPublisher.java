@@ -6,7 +6,9 @@ import io.tunestream.events.kafka.CloudEventsKafka;
 import io.tunestream.generation.config.GenerationConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -19,6 +21,7 @@ public class GenerationPublisher {
 
     private final Emitter<ProducerRecord<String, TunestreamEvent>> emitter;
     private final String topicPrefix;
+    private final AtomicReference<String> lastFailure = new AtomicReference<>();
 
     public GenerationPublisher(@Channel(Channels.GENERATIONS) Emitter<ProducerRecord<String, TunestreamEvent>> emitter,
             GenerationConfig config) {
@@ -26,8 +29,21 @@ public class GenerationPublisher {
         this.topicPrefix = config.topicPrefix();
     }
 
-    /** Completes when the broker has acknowledged the record, fails when it could not be written. */
+    /**
+     * Completes when the broker has acknowledged the record, fails when it could not be written (after the
+     * producer's own retries); a failure is remembered for {@link #lastFailure()}.
+     */
     public CompletionStage<Void> publish(GenerationEvent event) {
-        return emitter.send(CloudEventsKafka.record(topicPrefix, event, SOURCE));
+        return emitter.send(CloudEventsKafka.record(topicPrefix, event, SOURCE))
+                .whenComplete((published, failure) -> {
+                    if (failure != null) {
+                        lastFailure.set("generation of prompt " + event.promptHash() + ": " + failure.getMessage());
+                    }
+                });
+    }
+
+    /** The last publication that failed, if any since start. */
+    public Optional<String> lastFailure() {
+        return Optional.ofNullable(lastFailure.get());
     }
 }
