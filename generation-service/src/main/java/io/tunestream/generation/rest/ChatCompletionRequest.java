@@ -3,9 +3,10 @@ package io.tunestream.generation.rest;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tunestream.generation.service.InferenceException;
 import java.util.List;
 
-/** The body of {@code POST /v1/chat/completions}; message contents are strings. */
+/** The body of {@code POST /v1/chat/completions}: string message contents; {@code logprobs} and {@code tools} are refused. */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ChatCompletionRequest(
         String model,
@@ -21,7 +22,19 @@ public record ChatCompletionRequest(
         @JsonProperty("presence_penalty") Double presencePenalty,
         @JsonProperty("repetition_penalty") Double repetitionPenalty,
         Long seed,
-        Boolean stream) {
+        Boolean stream,
+        Boolean logprobs,
+        JsonNode tools) {
+
+    /** @throws InferenceException (400) for a parameter that would change the answer and that this server lacks */
+    void requireSupported() {
+        if (Boolean.TRUE.equals(logprobs)) {
+            throw InferenceException.invalid("logprobs", "logprobs is not supported");
+        }
+        if (tools != null && !tools.isNull() && !tools.isEmpty()) {
+            throw InferenceException.invalid("tools", "tools are not supported");
+        }
+    }
 
     /** One message of the conversation. */
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -91,6 +91,7 @@ public class OpenAiResource {
     @Blocking
     public CompletionStage<Response> completions(CompletionRequest request) {
         requireBody(request);
+        request.requireSupported();
         String prompt = promptText(request.prompt());
         SamplingParams params = request.sampling().toEngine(defaults, maxBatchSize);
         String id = "cmpl-" + UUID.randomUUID();
@@ -127,6 +128,7 @@ public class OpenAiResource {
     @Blocking
     public CompletionStage<Response> chatCompletions(ChatCompletionRequest request) {
         requireBody(request);
+        request.requireSupported();
         List<ChatMessage> messages = messages(request.messages());
         SamplingParams params = request.sampling().toEngine(defaults, maxBatchSize);
         String id = "chatcmpl-" + UUID.randomUUID();

@@ -170,6 +170,10 @@ class OpenAiResourceTest {
                 .when().post("/v1/chat/completions")
                 .then().statusCode(400).body("error.param", equalTo("messages[0].role"));
         given().contentType(ContentType.JSON)
+                .body("{\"model\": \"tiny-llama\", \"prompt\": \"2 + 2\", \"logprobs\": 3}")
+                .when().post("/v1/completions")
+                .then().statusCode(400).body("error.param", equalTo("logprobs"));
+        given().contentType(ContentType.JSON)
                 .body("{\"model\": \"tiny-llama\", \"prompt\": ")
                 .when().post("/v1/completions")
                 .then().statusCode(400).contentType(ContentType.JSON)
