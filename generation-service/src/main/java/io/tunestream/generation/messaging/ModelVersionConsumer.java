@@ -1,0 +1,46 @@
+package io.tunestream.generation.messaging;
+
+import io.tunestream.events.ModelVersionEvent;
+import io.tunestream.events.kafka.EventDeserializer;
+import io.tunestream.generation.service.ProductionModel;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Every model-versions event, to every replica: the channel's group id is unique per process and it starts from the
+ * earliest offset, so a replica (re)started at any time replays the registry's history and ends at the current
+ * production version.
+ *
+ * <p>A record that is not a valid event is logged and skipped rather than dead-lettered: every replica reads every
+ * record from the beginning at every start, so dead-lettering here would write one copy per replica per restart.
+ * The dataset-service reads this topic in one consumer group and dead-letters such a record once.
+ */
+@ApplicationScoped
+public class ModelVersionConsumer {
+
+    private static final Logger LOG = Logger.getLogger(ModelVersionConsumer.class);
+
+    private final ProductionModel production;
+    private final EventDeserializer deserializer = new EventDeserializer();
+
+    public ModelVersionConsumer(ProductionModel production) {
+        this.production = production;
+    }
+
+    @Incoming(Channels.MODEL_VERSIONS)
+    public void consume(ConsumerRecord<String, byte[]> record) {
+        ModelVersionEvent event;
+        try {
+            event = (ModelVersionEvent) deserializer.deserialize(record.topic(), record.value());
+        } catch (SerializationException | ClassCastException e) {
+            LOG.warnf("skipping %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), e.getMessage());
+            return;
+        }
+        if (event != null) {
+            production.onModelVersion(event);
+        }
+    }
+}

@@ -1,0 +1,283 @@
+package io.tunestream.generation.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.common.annotation.Blocking;
+import io.tunestream.generation.config.GenerationConfig;
+import io.tunestream.generation.rest.OpenAiBodies.ChatChoice;
+import io.tunestream.generation.rest.OpenAiBodies.ChatChunkChoice;
+import io.tunestream.generation.rest.OpenAiBodies.ChatCompletion;
+import io.tunestream.generation.rest.OpenAiBodies.ChatCompletionChunk;
+import io.tunestream.generation.rest.OpenAiBodies.Completion;
+import io.tunestream.generation.rest.OpenAiBodies.CompletionChoice;
+import io.tunestream.generation.rest.OpenAiBodies.Delta;
+import io.tunestream.generation.rest.OpenAiBodies.Message;
+import io.tunestream.generation.rest.OpenAiBodies.ModelCard;
+import io.tunestream.generation.rest.OpenAiBodies.ModelList;
+import io.tunestream.generation.rest.OpenAiBodies.Usage;
+import io.tunestream.generation.service.InferenceException;
+import io.tunestream.generation.service.InferenceService;
+import io.tunestream.generation.service.SamplingDefaults;
+import io.tunestream.llm.generation.FinishReason;
+import io.tunestream.llm.generation.GenerationResult;
+import io.tunestream.llm.generation.SamplingParams;
+import io.tunestream.llm.generation.TokenListener;
+import io.tunestream.llm.prompt.ChatMessage;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+/**
+ * OpenAI-compatible inference on the production model: {@code /v1/models}, {@code /v1/completions} and
+ * {@code /v1/chat/completions}, streamed as server-sent events with {@code "stream": true}. Requests share the
+ * continuous-batching scheduler with the prompts from Kafka.
+ */
+@Path("/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class OpenAiResource {
+
+    private static final String OWNER = "tunestream";
+
+    private final InferenceService inference;
+    private final SamplingDefaults defaults;
+    private final ObjectMapper json;
+    private final int maxBatchSize;
+
+    public OpenAiResource(InferenceService inference, SamplingDefaults defaults, ObjectMapper json, GenerationConfig config) {
+        this.inference = inference;
+        this.defaults = defaults;
+        this.json = json;
+        this.maxBatchSize = config.scheduler().maxBatchSize();
+    }
+
+    @GET
+    @Path("/models")
+    public ModelList models() {
+        int version = inference.loadedVersion();
+        List<ModelCard> cards = version == 0 ? List.of() : List.of(card(version));
+        return new ModelList("list", cards);
+    }
+
+    @GET
+    @Path("/models/{model}")
+    public ModelCard model(@PathParam("model") String model) {
+        int version = inference.loadedVersion();
+        if (!inference.modelName().equals(model) || version == 0) {
+            throw InferenceException.unknownModel(model, inference.modelName());
+        }
+        return card(version);
+    }
+
+    private ModelCard card(int version) {
+        return new ModelCard(inference.modelName(), "model", Instant.now().getEpochSecond(), OWNER, version);
+    }
+
+    @POST
+    @Path("/completions")
+    @Blocking
+    public CompletionStage<Response> completions(CompletionRequest request) {
+        requireBody(request);
+        request.requireSupported();
+        String prompt = promptText(request.prompt());
+        SamplingParams params = request.sampling().toEngine(defaults, maxBatchSize);
+        String id = "cmpl-" + UUID.randomUUID();
+        long created = Instant.now().getEpochSecond();
+        if (request.streamed()) {
+            return stream(listener -> inference.complete(request.model(), prompt, params, listener),
+                    (started, events) -> new TokenListener() {
+                        @Override
+                        public void onToken(int sampleIndex, int tokenId, String textDelta) {
+                            if (textDelta != null && !textDelta.isEmpty()) {
+                                events.send(completionChunk(id, created, started, sampleIndex, textDelta, null));
+                            }
+                        }
+
+                        @Override
+                        public void onFinish(int sampleIndex, String textRemainder, FinishReason reason) {
+                            events.send(completionChunk(id, created, started, sampleIndex,
+                                    textRemainder == null ? "" : textRemainder, reason.openAiName()));
+                        }
+                    });
+        }
+        InferenceService.Started started = inference.complete(request.model(), prompt, params, TokenListener.NONE);
+        return started.result().thenApply(result -> {
+            List<CompletionChoice> choices = result.completions().stream()
+                    .map(c -> new CompletionChoice(c.text(), c.index(), null, c.finishReason().openAiName()))
+                    .toList();
+            return Response.ok(new Completion(id, "text_completion", created, started.model(), fingerprint(started),
+                    choices, Usage.of(result.promptTokens(), result.completionTokens()))).build();
+        });
+    }
+
+    @POST
+    @Path("/chat/completions")
+    @Blocking
+    public CompletionStage<Response> chatCompletions(ChatCompletionRequest request) {
+        requireBody(request);
+        request.requireSupported();
+        List<ChatMessage> messages = messages(request.messages());
+        SamplingParams params = request.sampling().toEngine(defaults, maxBatchSize);
+        String id = "chatcmpl-" + UUID.randomUUID();
+        long created = Instant.now().getEpochSecond();
+        if (request.streamed()) {
+            return stream(listener -> inference.chat(request.model(), messages, params, listener),
+                    (started, events) -> {
+                        for (int sample = 0; sample < params.n(); sample++) {
+                            events.send(chatChunk(id, created, started, sample, new Delta("assistant", ""), null));
+                        }
+                        return new TokenListener() {
+                            @Override
+                            public void onToken(int sampleIndex, int tokenId, String textDelta) {
+                                if (textDelta != null && !textDelta.isEmpty()) {
+                                    events.send(chatChunk(id, created, started, sampleIndex, new Delta(null, textDelta), null));
+                                }
+                            }
+
+                            @Override
+                            public void onFinish(int sampleIndex, String textRemainder, FinishReason reason) {
+                                if (textRemainder != null && !textRemainder.isEmpty()) {
+                                    events.send(chatChunk(id, created, started, sampleIndex, new Delta(null, textRemainder), null));
+                                }
+                                events.send(chatChunk(id, created, started, sampleIndex, new Delta(null, null),
+                                        reason.openAiName()));
+                            }
+                        };
+                    });
+        }
+        InferenceService.Started started = inference.chat(request.model(), messages, params, TokenListener.NONE);
+        return started.result().thenApply(result -> {
+            List<ChatChoice> choices = result.completions().stream()
+                    .map(c -> new ChatChoice(c.index(), new Message(ChatMessage.ASSISTANT, c.text()), c.finishReason().openAiName()))
+                    .toList();
+            return Response.ok(new ChatCompletion(id, "chat.completion", created, started.model(), fingerprint(started),
+                    choices, Usage.of(result.promptTokens(), result.completionTokens()))).build();
+        });
+    }
+
+    /** Builds the listener once the version that answers is known, since every chunk names it. */
+    private interface ListenerFactory {
+        TokenListener create(InferenceService.Started started, ServerSentEvents events);
+    }
+
+    /**
+     * Starts a streamed generation. Errors found before the first token (unknown model, bad parameters, full queue)
+     * are thrown here and become ordinary JSON error responses; once streaming, the generation's chunks follow.
+     */
+    private CompletionStage<Response> stream(Function<TokenListener, InferenceService.Started> start,
+            ListenerFactory listeners) {
+        DeferredListener deferred = new DeferredListener();
+        InferenceService.Started started = start.apply(deferred);
+        ServerSentEvents events = new ServerSentEvents(json, () -> started.result().cancel(false));
+        deferred.delegateTo(listeners.create(started, events));
+        started.result().whenComplete((result, failure) -> {
+            if (failure != null && !started.result().isCancelled()) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                events.send(OpenAiBodies.ErrorBody.of("generation failed: " + cause.getMessage(), "server_error", null,
+                        "generation_failed"));
+            }
+            events.end();
+        });
+        return CompletableFuture.completedFuture(
+                Response.ok(events, MediaType.SERVER_SENT_EVENTS).header("Cache-Control", "no-cache").build());
+    }
+
+    /**
+     * The listener handed to the scheduler before the started generation (and so the version in every chunk) is
+     * known; tokens cannot arrive before {@link #delegateTo} runs except on a very fast scheduler, so they wait in
+     * the order they came.
+     */
+    private static final class DeferredListener implements TokenListener {
+
+        private final List<Runnable> early = new ArrayList<>();
+        private TokenListener target;
+
+        synchronized void delegateTo(TokenListener listener) {
+            target = listener;
+            early.forEach(Runnable::run);
+            early.clear();
+        }
+
+        @Override
+        public synchronized void onToken(int sampleIndex, int tokenId, String textDelta) {
+            if (target == null) {
+                early.add(() -> target.onToken(sampleIndex, tokenId, textDelta));
+            } else {
+                target.onToken(sampleIndex, tokenId, textDelta);
+            }
+        }
+
+        @Override
+        public synchronized void onFinish(int sampleIndex, String textRemainder, FinishReason reason) {
+            if (target == null) {
+                early.add(() -> target.onFinish(sampleIndex, textRemainder, reason));
+            } else {
+                target.onFinish(sampleIndex, textRemainder, reason);
+            }
+        }
+    }
+
+    private static Completion completionChunk(String id, long created, InferenceService.Started started, int index,
+            String text, String finishReason) {
+        return new Completion(id, "text_completion", created, started.model(), fingerprint(started),
+                List.of(new CompletionChoice(text, index, null, finishReason)), null);
+    }
+
+    private static ChatCompletionChunk chatChunk(String id, long created, InferenceService.Started started, int index,
+            Delta delta, String finishReason) {
+        return new ChatCompletionChunk(id, "chat.completion.chunk", created, started.model(), fingerprint(started),
+                List.of(new ChatChunkChoice(index, delta, finishReason)));
+    }
+
+    private static String fingerprint(InferenceService.Started started) {
+        return started.model() + ":v" + started.version();
+    }
+
+    private static void requireBody(Object request) {
+        if (request == null) {
+            throw InferenceException.invalid(null, "the request needs a JSON body");
+        }
+    }
+
+    private static String promptText(JsonNode prompt) {
+        if (prompt != null && prompt.isTextual()) {
+            return prompt.asText();
+        }
+        if (prompt != null && prompt.isArray() && prompt.size() == 1 && prompt.get(0).isTextual()) {
+            return prompt.get(0).asText();
+        }
+        throw InferenceException.invalid("prompt", "prompt must be a string (or an array holding one string)");
+    }
+
+    private static List<ChatMessage> messages(List<ChatCompletionRequest.Message> messages) {
+        if (messages == null || messages.isEmpty()) {
+            throw InferenceException.invalid("messages", "messages must hold at least one message");
+        }
+        List<ChatMessage> converted = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            ChatCompletionRequest.Message message = messages.get(i);
+            if (message == null || message.content() == null) {
+                throw InferenceException.invalid("messages[" + i + "].content", "every message needs a string content");
+            }
+            try {
+                converted.add(new ChatMessage(message.role(), message.content()));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw InferenceException.invalid("messages[" + i + "].role", "messages[" + i + "].role: " + e.getMessage());
+            }
+        }
+        return converted;
+    }
+}

@@ -1,0 +1,170 @@
+package io.tunestream.generation.service;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tunestream.events.FinishReason;
+import io.tunestream.events.GenerationEvent;
+import io.tunestream.events.PromptEvent;
+import io.tunestream.generation.config.GenerationConfig;
+import io.tunestream.llm.generation.Completion;
+import io.tunestream.llm.generation.GenerationRequest;
+import io.tunestream.llm.generation.GenerationResult;
+import io.tunestream.llm.generation.QueueFullException;
+import io.tunestream.llm.generation.SamplingParams;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
+
+/**
+ * Answers prompt events with the production model: one {@link GenerationEvent} per prompt, naming the version that
+ * produced it. A prompt that cannot be answered gets an event with {@code finishReason=error} and the reason, never
+ * silence.
+ */
+@ApplicationScoped
+public class PromptGenerationService {
+
+    private static final Logger LOG = Logger.getLogger(PromptGenerationService.class);
+
+    private final ProductionModel production;
+    private final SamplingDefaults sampling;
+    private final Duration queueFullRetry;
+    private final Clock clock = Clock.systemUTC();
+    private final AtomicInteger waitingForModel = new AtomicInteger();
+    /** Completed, and replaced, whenever one of this service's generations ends: a full queue has room again. */
+    private final AtomicReference<CompletableFuture<Void>> generationEnded = new AtomicReference<>(new CompletableFuture<>());
+
+    public PromptGenerationService(ProductionModel production, SamplingDefaults sampling, GenerationConfig config,
+            MeterRegistry metrics) {
+        this.production = production;
+        this.sampling = sampling;
+        this.queueFullRetry = config.prompts().queueFullRetry();
+        Gauge.builder("tunestream.generation.prompts.waiting", waitingForModel, AtomicInteger::get)
+                .description("Prompts held because the model version they name is not loaded yet")
+                .register(metrics);
+    }
+
+    /** Prompts held now because the version they name is still loading or not yet announced. */
+    public int waitingForModel() {
+        return waitingForModel.get();
+    }
+
+    /**
+     * Puts the prompt into the scheduler and returns its generation to come. Blocks the calling thread while the
+     * prompt waits for its model version or for room in the scheduler's queue: that wait is the backpressure that
+     * stops the caller from taking more prompts. The returned future never completes exceptionally; failures become
+     * error events.
+     *
+     * @throws InterruptedException when the calling thread is interrupted while waiting (shutdown)
+     */
+    public CompletableFuture<GenerationEvent> submit(PromptEvent prompt) throws InterruptedException {
+        if (!production.modelName().equals(prompt.model())) {
+            return CompletableFuture.completedFuture(error(prompt, "this generation-service serves model '"
+                    + production.modelName() + "', not '" + prompt.model() + "'"));
+        }
+        SamplingParams params;
+        try {
+            params = sampling.toEngine(prompt.sampling());
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(error(prompt, "invalid sampling parameters: " + e.getMessage()));
+        }
+        if (params.n() != 1) {
+            return CompletableFuture.completedFuture(error(prompt, "sampling.n is " + params.n()
+                    + ", but a generation event carries one answer per prompt; send n = 1"));
+        }
+        while (true) {
+            CompletableFuture<Void> changed = production.whenChanged();
+            VersionDecision decision = production.decide(prompt.modelVersion());
+            if (decision instanceof VersionDecision.Refuse refuse) {
+                return CompletableFuture.completedFuture(error(prompt, refuse.reason()));
+            }
+            if (decision instanceof VersionDecision.Wait) {
+                waitingForModel.incrementAndGet();
+                try {
+                    awaitChange(changed);
+                } finally {
+                    waitingForModel.decrementAndGet();
+                }
+                continue;
+            }
+            ServedModel model = production.acquire(prompt.modelVersion()).orElse(null);
+            if (model == null) {
+                continue; // swapped out between the decision and the hold: decide again
+            }
+            CompletableFuture<Void> roomSignal = generationEnded.get();
+            try {
+                GenerationRequest request = new GenerationRequest(model.encode(prompt.prompt(), true), params);
+                long started = System.nanoTime();
+                CompletableFuture<GenerationResult> result = model.scheduler().submit(request);
+                return result.handle((generated, failure) -> {
+                    model.release();
+                    generationEnded.getAndSet(new CompletableFuture<>()).complete(null);
+                    long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                    return failure == null ? answer(prompt, model.version(), generated, latency)
+                            : error(prompt, "generation failed: " + rootMessage(failure));
+                });
+            } catch (QueueFullException e) {
+                model.release();
+                awaitRoom(roomSignal);
+            } catch (RuntimeException e) {
+                model.release();
+                return CompletableFuture.completedFuture(error(prompt, rootMessage(e)));
+            }
+        }
+    }
+
+    /**
+     * Waits until one of this service's generations ends (the scheduler admits a queued request whenever a running
+     * one ends), or at most {@code queue-full-retry}, since HTTP requests share the queue and their ends are not
+     * signalled here.
+     */
+    private void awaitRoom(CompletableFuture<Void> roomSignal) throws InterruptedException {
+        try {
+            roomSignal.get(queueFullRetry.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.tracef("the scheduler's queue is still full after %s", queueFullRetry);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the generation-ended signal failed", e);
+        }
+    }
+
+    private static void awaitChange(CompletableFuture<Void> changed) throws InterruptedException {
+        try {
+            changed.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the model state signal failed", e);
+        }
+    }
+
+    private GenerationEvent answer(PromptEvent prompt, int version, GenerationResult result, long latencyMillis) {
+        Completion completion = result.first();
+        FinishReason reason = switch (completion.finishReason()) {
+            case STOP -> FinishReason.STOP;
+            case LENGTH -> FinishReason.LENGTH;
+        };
+        return new GenerationEvent(UUID.randomUUID().toString(), GenerationEvent.SCHEMA_VERSION, clock.instant(),
+                prompt.promptHash(), prompt.dataset(), prompt.pipeline(), prompt.sampleId(), prompt.round(), prompt.model(),
+                version, prompt.sampling(), completion.text(), reason, result.promptTokens(), completion.tokenIds().length,
+                latencyMillis, null);
+    }
+
+    private GenerationEvent error(PromptEvent prompt, String reason) {
+        LOG.warnf("prompt %s for %s version %d: %s", prompt.promptHash(), prompt.model(), prompt.modelVersion(), reason);
+        return new GenerationEvent(UUID.randomUUID().toString(), GenerationEvent.SCHEMA_VERSION, clock.instant(),
+                prompt.promptHash(), prompt.dataset(), prompt.pipeline(), prompt.sampleId(), prompt.round(), prompt.model(),
+                prompt.modelVersion(), prompt.sampling(), "", FinishReason.ERROR, 0, 0, 0, reason);
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,25 @@
+package io.tunestream.generation;
+
+import io.tunestream.events.PromptEvent;
+import io.tunestream.events.SamplingParameters;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
+
+/** Prompt events as the dataset-service sends them, each with a prompt hash of its own. */
+public final class Prompts {
+
+    private Prompts() {
+    }
+
+    public static PromptEvent prompt(int version, String text, SamplingParameters sampling) {
+        // The hash covers a random nonce too, so that tests sharing the broker never see each other's generations.
+        String hash = ModelFixture.sha256((text + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        return new PromptEvent(UUID.randomUUID().toString(), PromptEvent.SCHEMA_VERSION, Instant.now(), hash, "arithmetic",
+                "arithmetic-dpo", "sample-" + hash.substring(0, 8), 1, ModelFixture.MODEL, version, text, sampling);
+    }
+
+    public static PromptEvent prompt(int version, String text) {
+        return prompt(version, text, SamplingParameters.greedy(8));
+    }
+}
