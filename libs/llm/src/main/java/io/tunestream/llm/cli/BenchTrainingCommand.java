@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tunestream.llm.checkpoint.DType;
 import io.tunestream.llm.lora.LoraConfig;
 import io.tunestream.llm.lora.LoraLinear;
 import io.tunestream.llm.lora.LoraModel;
@@ -22,7 +23,10 @@ import io.tunestream.llm.training.TrainingExample;
 import io.tunestream.llm.training.TrainingSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +38,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Training benchmarks on the {@code small} preset with random data: tokens/s and model FLOP/s (6 x parameters x
+ * Training benchmarks on a preset ({@code small} by default) with random data: tokens/s and model FLOP/s (6 x parameters x
  * tokens plus attention) beside the fp32 matmul peak measured in the same run, for full and LoRA training; and the
  * peak RSS of full, LoRA, int8-base LoRA and NF4-base LoRA training, each measured in its own JVM (a process's peak
  * cannot be reset).
@@ -43,9 +47,18 @@ import picocli.CommandLine.Option;
 final class BenchTrainingCommand implements Callable<Integer> {
 
     static final List<String> METHODS = List.of("full", "lora", "lora-int8", "lora-nf4");
+    private static final int VOCABULARY = 4096;
+    private static final String CHILD_MAX_HEAP = "1g";
 
     @Option(names = "--method", description = "run one method in this JVM: full, lora, lora-int8, lora-nf4")
     String method;
+
+    @Option(names = "--preset", defaultValue = ModelPresets.SMALL,
+            description = "model shape (vocabulary 4096): tiny, small, medium (258M parameters, for memory figures)")
+    String preset;
+
+    @Option(names = "--model", description = "(internal) the checkpoint a --method run loads")
+    Path modelDirectory;
 
     @Option(names = "--batch-size", defaultValue = "8")
     int batchSize;
@@ -66,11 +79,19 @@ final class BenchTrainingCommand implements Callable<Integer> {
         double peak = BenchCommand.matmulPeakGflops(1024);
         json.putObject("machine").put("cores", Runtime.getRuntime().availableProcessors())
                 .put("matmul_fp32_1024_gflops", Math.round(peak * 10) / 10.0);
-        json.putObject("settings").put("preset", "small").put("vocab_size", 4096).put("batch_size", batchSize)
-                .put("sequence_length", sequenceLength).put("tokens_per_step", batchSize * sequenceLength);
+        json.putObject("settings").put("preset", preset).put("vocab_size", VOCABULARY).put("batch_size", batchSize)
+                .put("sequence_length", sequenceLength).put("tokens_per_step", batchSize * sequenceLength)
+                .put("child_max_heap", CHILD_MAX_HEAP);
+        // Every method loads the same checkpoint from disk, as a user's run would: a quantized base is quantized
+        // projection by projection after loading, so its peak includes the F32 weights once, as PEFT's does.
+        Path checkpoint = Files.createTempDirectory("tunestream-bench-train");
+        try (LlamaModel initial = LlamaModel.initialize(ModelPresets.named(preset, VOCABULARY), 1,
+                Engine.getInstance().newBaseManager())) {
+            initial.save(checkpoint, DType.F32, null);
+        }
         ArrayNode methods = json.putArray("methods");
         for (String name : METHODS) {
-            ObjectNode result = (ObjectNode) child(name);
+            ObjectNode result = (ObjectNode) child(name, checkpoint);
             if (result.has("model_gflops")) {
                 result.put("mfu", Math.round(result.get("model_gflops").asDouble() / peak * 1000) / 1000.0);
             }
@@ -82,16 +103,27 @@ final class BenchTrainingCommand implements Callable<Integer> {
                     / 1000.0);
         }
         System.out.println(Json.PRETTY.writeValueAsString(json));
+        try (Stream<Path> files = Files.walk(checkpoint)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
         return 0;
     }
 
-    private JsonNode child(String name) throws IOException, InterruptedException {
+    private JsonNode child(String name, Path checkpoint) throws IOException, InterruptedException {
+        // A bounded heap keeps the Java side (tensors read one at a time while loading) from growing unchecked and
+        // counting in the peak RSS; the weights themselves live outside the heap.
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.offline=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
+                "-Xmx" + CHILD_MAX_HEAP, "-Dai.djl.offline=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
                 "-cp", System.getProperty("java.class.path"), LlmCommand.class.getName(), "bench-train",
-                "--method", name, "--batch-size", String.valueOf(batchSize), "--sequence-length",
+                "--method", name, "--model", checkpoint.toString(), "--batch-size", String.valueOf(batchSize), "--sequence-length",
                 String.valueOf(sequenceLength), "--steps", String.valueOf(steps)));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        // glibc raises its mmap threshold after large frees, after which freed tensors stay in the heap instead of
+        // going back to the system; a fixed threshold keeps the RSS honest for every method alike.
+        builder.environment().putIfAbsent("MALLOC_MMAP_THRESHOLD_", "1048576");
+        Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (process.waitFor() != 0) {
             throw new IllegalStateException("bench-train --method " + name + " failed");
@@ -103,11 +135,15 @@ final class BenchTrainingCommand implements Callable<Integer> {
         if (!METHODS.contains(name)) {
             throw new IllegalArgumentException("--method \"" + name + "\" is not one of " + METHODS);
         }
+        if (modelDirectory == null) {
+            throw new IllegalArgumentException("--method needs --model, the checkpoint to load");
+        }
         Inference.disableGradientsOnThisThread();
-        LlamaConfig config = ModelPresets.small(4096);
         ObjectNode result = Json.MAPPER.createObjectNode().put("method", name);
-        try (LlamaModel model = LlamaModel.initialize(config, 1, Engine.getInstance().newBaseManager())) {
+        try (LlamaModel model = LlamaModel.load(modelDirectory)) {
+            LlamaConfig config = model.config();
             long parameters = model.parameterCount();
+            result.put("rss_after_load_mb", megabytes(BenchCommand.status("VmRSS")));
             Map<String, NDArray> trainable = new LinkedHashMap<>();
             if (name.equals("full")) {
                 trainable.putAll(model.namedWeights());
@@ -122,6 +158,8 @@ final class BenchTrainingCommand implements Callable<Integer> {
                     trainable.put(module + ".lora_B.weight", layer.loraB());
                 });
             }
+            result.put("rss_after_setup_mb", megabytes(BenchCommand.status("VmRSS")));
+            result.put("peak_rss_after_setup_mb", megabytes(BenchCommand.status("VmHWM")));
             Random random = new Random(3);
             List<TrainingExample> examples = new ArrayList<>();
             for (int i = 0; i < batchSize * 4; i++) {
@@ -147,7 +185,11 @@ final class BenchTrainingCommand implements Callable<Integer> {
             result.put("model_gflops", Math.round(flops / seconds / 1e8) / 10.0);
             result.put("final_loss", history.get(history.size() - 1).loss());
         }
-        result.put("peak_rss_mb", Math.round(BenchCommand.status("VmHWM") / 102.4) / 10.0);
+        result.put("peak_rss_mb", megabytes(BenchCommand.status("VmHWM")));
         return result;
+    }
+
+    private static double megabytes(long kilobytes) {
+        return Math.round(kilobytes / 102.4) / 10.0;
     }
 }

@@ -2,10 +2,8 @@ package io.tunestream.llm.quantization;
 
 import io.tunestream.llm.model.DenseLinear;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 
 /**
  * A projection stored as signed 8-bit integers with absmax scaling per output channel (LLM.int8's vector-wise
@@ -39,29 +37,21 @@ public final class Int8Linear implements QuantizedLinear {
      */
     public static Int8Linear quantize(NDArray weight, NDArray bias) {
         QuantizationChecks.requireF32Matrix(weight, "int8");
-        int out = (int) weight.getShape().get(0);
-        int in = (int) weight.getShape().get(1);
-        float[] w = weight.toFloatArray();
-        byte[] q = new byte[w.length];
-        float[] rowScales = new float[out];
-        for (int o = 0; o < out; o++) {
-            float absmax = 0;
-            for (int i = o * in; i < (o + 1) * in; i++) {
-                absmax = Math.max(absmax, Math.abs(w[i]));
-            }
-            float scale = absmax / MAX_CODE;
-            rowScales[o] = scale;
-            for (int i = o * in; i < (o + 1) * in; i++) {
-                // An all-zero row has scale 0; its codes stay 0 and dequantize to 0.
-                int code = scale == 0 ? 0 : Math.round(w[i] / scale);
-                q[i] = (byte) Math.max(-MAX_CODE, Math.min(MAX_CODE, code));
-            }
+        // Computed by the engine, not in Java: copying a weight out (toFloatArray) goes through a direct buffer that
+        // lives until the next garbage collection, so quantizing a large model that way holds a second copy of it.
+        NDArray codes;
+        NDArray scales;
+        try (NDScope intermediates = new NDScope()) {
+            NDArray absmax = weight.abs().max(new int[] {1}, true);                     // (out, 1)
+            NDArray rowScales = absmax.div(MAX_CODE);
+            // An all-zero row has scale 0: divide it by 1 instead, so its codes stay 0 and dequantize to 0.
+            NDArray divisor = rowScales.add(rowScales.eq(0).toType(DataType.FLOAT32, false));
+            codes = weight.div(divisor).round().clip(-MAX_CODE, MAX_CODE).toType(DataType.INT8, false);
+            scales = rowScales;
+            // The projection lives as long as its model, not as long as a scope the caller may have open.
+            NDScope.unregister(codes, scales);
+            intermediates.suppressNotUsedWarning();
         }
-        NDManager manager = weight.getManager();
-        NDArray codes = manager.create(q, new Shape(out, in));
-        NDArray scales = manager.create(rowScales, new Shape(out, 1));
-        // The projection lives as long as its model, not as long as a scope the caller may have open.
-        NDScope.unregister(codes, scales);
         return new Int8Linear(codes, scales, bias);
     }
 

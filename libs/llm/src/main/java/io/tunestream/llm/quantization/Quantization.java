@@ -57,6 +57,10 @@ public final class Quantization {
             model.replaceLinear(name, replaced -> quantized);
             dense.weight().close();
         }
+        // A weight made from Java data lives in a direct buffer, which the JVM frees only after a collection that
+        // finds it unreachable; without one the F32 copies of every projection stay resident after being closed
+        // and the quantized base saves nothing until some later, unrelated collection.
+        System.gc();
     }
 
     /**

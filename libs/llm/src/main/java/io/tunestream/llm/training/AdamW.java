@@ -85,8 +85,10 @@ public final class AdamW implements AutoCloseable {
         double correction1 = 1 - Math.pow(beta1, step);
         double correction2 = 1 - Math.pow(beta2, step);
         double stepSize = learningRate / correction1;
-        try (NDScope scope = new NDScope()) {
-            for (int i = 0; i < parameters.size(); i++) {
+        for (int i = 0; i < parameters.size(); i++) {
+            // One scope per parameter: its temporaries (several arrays of its size) are freed before the next
+            // parameter's, so the update's overhead is one parameter's, not the whole model's.
+            try (NDScope scope = new NDScope()) {
                 NDArray parameter = parameters.get(i);
                 NDArray gradient = gradients.get(i);
                 NDArray m = firstMoments.get(i);
@@ -98,8 +100,8 @@ public final class AdamW implements AutoCloseable {
                 }
                 NDArray denominator = v.div(correction2).sqrt().addi(epsilon);
                 parameter.subi(m.div(denominator).muli(stepSize));
+                scope.suppressNotUsedWarning();
             }
-            scope.suppressNotUsedWarning();
         }
     }
 
