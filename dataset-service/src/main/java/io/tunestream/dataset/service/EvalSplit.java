@@ -7,7 +7,7 @@ package io.tunestream.dataset.service;
  */
 public final class EvalSplit {
 
-    private static final double SCALE = 0x1p-60;
+    private static final double SPAN = 0x1p60;
 
     private EvalSplit() {
     }
@@ -16,7 +16,8 @@ public final class EvalSplit {
         if (evalFraction < 0 || evalFraction >= 1) {
             throw new IllegalArgumentException("eval fraction must be in [0, 1), got " + evalFraction);
         }
-        long bits = Long.parseUnsignedLong(contentHash.substring(0, 15), 16);
-        return bits * SCALE < evalFraction;
+        long bits = Long.parseLong(contentHash.substring(0, 15), 16);
+        // Compared as integers: a 60-bit value does not fit a double's mantissa.
+        return bits < (long) (evalFraction * SPAN);
     }
 }
