@@ -226,6 +226,13 @@ class DpoPipelineTest {
         assertThat(kafka.events("tunestream.prompts", PromptEvent.class,
                 prompt -> prompt.pipeline().equals(pipeline) && prompt.round() == 1)).as("round 1 not sent again")
                 .hasSize(samples);
+
+        // No generation answered round 2: asking for a resend sends every round-2 prompt once more, and only those.
+        await().atMost(WAIT).untilAsserted(() -> given().get("/pipelines/" + pipeline).then()
+                .body("promptsPublished", equalTo(2 * samples)));
+        given().post("/pipelines/" + pipeline + "/prompts/resend").then().statusCode(200).body("resent", equalTo(samples));
+        assertThat(kafka.events("tunestream.prompts", PromptEvent.class,
+                prompt -> prompt.pipeline().equals(pipeline) && prompt.round() == 2)).hasSize(2 * samples);
     }
 
     private void createPipeline(String name, String dataset, String model, Integer roundCap) {

@@ -19,6 +19,11 @@ public class PromptRepository implements PanacheRepository<Prompt> {
         return count("pipelineId", pipelineId);
     }
 
+    /** Prompts the broker acknowledged (or that needed no sending: their generation was already here). */
+    public long countPublished(long pipelineId) {
+        return count("pipelineId = ?1 and publishedAt is not null", pipelineId);
+    }
+
     /**
      * Prompts of the pipeline for the model version that the broker has not acknowledged yet, oldest first (those of
      * an earlier version are left: that version no longer answers).

@@ -52,7 +52,7 @@ public class PipelineResource {
 
     public record PipelineResponse(String name, String dataset, String model, String recipe, SamplingParameters sampling,
             Integer sealEveryNew, String sealWindow, Integer roundCap, int round, Integer modelVersion,
-            Instant roundStartedAt, Instant lastSealedAt, long prompts, Map<String, Long> outcomes) {
+            Instant roundStartedAt, Instant lastSealedAt, long prompts, long promptsPublished, Map<String, Long> outcomes) {
 
         static PipelineResponse of(PipelineService.PipelineView view) {
             Pipeline pipeline = view.pipeline();
@@ -61,7 +61,7 @@ public class PipelineResource {
                     pipeline.sealEvery,
                     pipeline.sealWindowSeconds == null ? null : Duration.ofSeconds(pipeline.sealWindowSeconds).toString(),
                     pipeline.roundCap, pipeline.currentRound, pipeline.currentModelVersion, pipeline.roundStartedAt,
-                    pipeline.lastSealedAt, view.prompts(), view.outcomes());
+                    pipeline.lastSealedAt, view.prompts(), view.promptsPublished(), view.outcomes());
         }
     }
 

@@ -48,8 +48,12 @@ public class PipelineService {
             Integer sealEvery, Duration sealWindow, Integer roundCap) {
     }
 
-    /** A pipeline with its dataset's name and its outcome counts ({@code pairs}, {@code dropped.<reason>}). */
-    public record PipelineView(Pipeline pipeline, String dataset, long prompts, Map<String, Long> outcomes) {
+    /**
+     * A pipeline with its dataset's name, its prompts (all rounds; published ones) and its outcome counts
+     * ({@code pairs}, {@code dropped.<reason>}).
+     */
+    public record PipelineView(Pipeline pipeline, String dataset, long prompts, long promptsPublished,
+            Map<String, Long> outcomes) {
     }
 
     /**
@@ -121,7 +125,7 @@ public class PipelineService {
 
     private PipelineView view(Pipeline pipeline) {
         return new PipelineView(pipeline, datasets.findById(pipeline.datasetId).name,
-                prompts.countByPipeline(pipeline.id), pairs.outcomeCounts(pipeline.id));
+                prompts.countByPipeline(pipeline.id), prompts.countPublished(pipeline.id), pairs.outcomeCounts(pipeline.id));
     }
 
     private static void requireFits(Recipe recipe, DatasetKind kind) {
