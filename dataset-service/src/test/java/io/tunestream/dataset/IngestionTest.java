@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.hasSize;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.Result;
@@ -87,7 +88,7 @@ class IngestionTest {
         List<String> keys = objectKeys("datasets/" + dataset + "/uploads/");
         assertThat(keys).hasSize(1);
         assertThat(keys.get(0)).endsWith(".jsonl");
-        try (var in = minio.getObject(io.minio.GetObjectArgs.builder().bucket("tunestream").object(keys.get(0)).build())) {
+        try (var in = minio.getObject(GetObjectArgs.builder().bucket("tunestream").object(keys.get(0)).build())) {
             assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).as("the raw upload, byte for byte").isEqualTo(body);
         }
     }

@@ -10,10 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -44,7 +46,7 @@ final class KafkaTopics implements AutoCloseable {
 
     /** Publishes events as CloudEvents in binary mode, as the platform's producers do, and waits for the acks. */
     void publish(List<? extends TunestreamEvent> events, String source) {
-        List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+        List<Future<?>> sent = new ArrayList<>();
         for (TunestreamEvent event : events) {
             ProducerRecord<String, byte[]> record = new ProducerRecord<>(event.topic().topicName(), null,
                     event.partitionKey(), EventJson.toBytes(event), CloudEventsKafka.headers(event, URI.create(source)));
@@ -95,9 +97,9 @@ final class KafkaTopics implements AutoCloseable {
         try (Admin admin = Admin.create(properties)) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get();
-            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = committed.keySet().stream()
+            Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream()
                     .filter(partition -> partition.topic().equals(topic))
-                    .collect(Collectors.toMap(partition -> partition, partition -> org.apache.kafka.clients.admin.OffsetSpec.latest()));
+                    .collect(Collectors.toMap(partition -> partition, partition -> OffsetSpec.latest()));
             if (latest.isEmpty()) {
                 return false;
             }
@@ -108,7 +110,7 @@ final class KafkaTopics implements AutoCloseable {
         }
     }
 
-    private static void join(java.util.concurrent.Future<?> future) {
+    private static void join(Future<?> future) {
         try {
             future.get();
         } catch (Exception e) {

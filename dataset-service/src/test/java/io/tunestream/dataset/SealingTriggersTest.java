@@ -19,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -96,14 +98,14 @@ class SealingTriggersTest {
     }
 
     private static List<String> lines(int count, String instruction) {
-        return java.util.stream.IntStream.range(0, count)
+        return IntStream.range(0, count)
                 .mapToObj(i -> "{\"instruction\": \"" + instruction + " " + i + "\", \"output\": \"" + i + "\"}")
                 .toList();
     }
 
     /** Both files of a version, read through the service's download endpoint. */
     private static List<JsonNode> versionRecords(String dataset, int version) {
-        return java.util.stream.Stream.of("train.jsonl", "eval.jsonl")
+        return Stream.of("train.jsonl", "eval.jsonl")
                 .flatMap(file -> new String(given().get("/datasets/" + dataset + "/versions/" + version + "/files/" + file)
                         .then().statusCode(200).extract().asByteArray(), StandardCharsets.UTF_8).lines())
                 .map(IngestionTest::readJson)

@@ -120,8 +120,4 @@ public class PairRepository implements PanacheRepository<PreferencePair> {
                 .forEach(row -> counts.put(row[0] == null ? "pairs" : "dropped." + row[0], (Long) row[1]));
         return counts;
     }
-
-    public long countBySampleAndVersion(long pipelineId, long sampleId, int modelVersion) {
-        return count("pipelineId = ?1 and sampleId = ?2 and modelVersion = ?3", pipelineId, sampleId, modelVersion);
-    }
 }

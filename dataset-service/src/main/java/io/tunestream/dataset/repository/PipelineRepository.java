@@ -27,12 +27,4 @@ public class PipelineRepository implements PanacheRepository<Pipeline> {
     public List<Pipeline> byModelAndRecipe(String model, Recipe recipe) {
         return list("model = ?1 and recipe = ?2", model, recipe);
     }
-
-    public List<Pipeline> byRecipe(Recipe recipe) {
-        return list("recipe", recipe);
-    }
-
-    public List<Pipeline> withSealWindow() {
-        return list("sealWindowSeconds is not null");
-    }
 }

@@ -1,5 +1,6 @@
 package io.tunestream.dataset.service;
 
+import io.quarkus.panache.common.Sort;
 import io.tunestream.dataset.Dataset;
 import io.tunestream.dataset.DatasetKind;
 import io.tunestream.dataset.repository.DatasetRepository;
@@ -70,7 +71,7 @@ public class DatasetService {
 
     @Transactional
     public List<Dataset> list() {
-        return datasets.listAll(io.quarkus.panache.common.Sort.by("name"));
+        return datasets.listAll(Sort.by("name"));
     }
 
     @Transactional

@@ -24,6 +24,7 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -168,7 +169,7 @@ public class IngestionService {
         return added;
     }
 
-    private java.util.Optional<Path> spoolDirectory() {
+    private Optional<Path> spoolDirectory() {
         return config.upload().spoolDirectory().map(Path::of);
     }
 

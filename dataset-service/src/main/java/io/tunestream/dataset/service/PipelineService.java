@@ -1,5 +1,6 @@
 package io.tunestream.dataset.service;
 
+import io.quarkus.panache.common.Sort;
 import io.tunestream.dataset.Dataset;
 import io.tunestream.dataset.DatasetKind;
 import io.tunestream.dataset.Pipeline;
@@ -115,7 +116,7 @@ public class PipelineService {
 
     @Transactional
     public List<PipelineView> list() {
-        return pipelines.listAll(io.quarkus.panache.common.Sort.by("name")).stream().map(this::view).toList();
+        return pipelines.listAll(Sort.by("name")).stream().map(this::view).toList();
     }
 
     @Transactional

@@ -192,10 +192,4 @@ public class PromptDispatcher {
             prompts.markPublished(chunk.stream().map(prompt -> prompt.id).toList(), now);
         }
     }
-
-    /** Which pipelines a model's dpo rounds involve; used by the periodic check. */
-    public List<Long> dpoPipelines() {
-        return QuarkusTransaction.requiringNew().call(() -> pipelines.byRecipe(Recipe.DPO).stream()
-                .map(pipeline -> pipeline.id).toList());
-    }
 }

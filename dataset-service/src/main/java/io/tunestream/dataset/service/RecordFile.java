@@ -12,9 +12,11 @@ import io.tunestream.llm.data.ParsedRecord;
 import io.tunestream.llm.data.PositionKind;
 import io.tunestream.llm.data.ValidationReport;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +93,7 @@ public final class RecordFile {
         } catch (IOException e) {
             throw new InvalidSampleException("record cannot be written as JSON: " + e.getMessage());
         }
-        try (DatasetReader reader = DatasetReader.open(new java.io.ByteArrayInputStream(line), sourceName,
+        try (DatasetReader reader = DatasetReader.open(new ByteArrayInputStream(line), sourceName,
                 expectedFormat(kind))) {
             Iterator<ParsedRecord> records = reader.iterator();
             if (!records.hasNext()) {
@@ -105,7 +107,7 @@ public final class RecordFile {
         } catch (DataFormatException e) {
             throw new InvalidSampleException(e.getMessage());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

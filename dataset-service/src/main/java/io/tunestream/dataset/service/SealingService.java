@@ -31,6 +31,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -190,7 +191,7 @@ public class SealingService {
             version.trainSizeBytes = train.sizeBytes();
             version.evalSha256 = eval.sha256();
             version.evalSizeBytes = eval.sizeBytes();
-            version.manifest = new String(manifest, java.nio.charset.StandardCharsets.UTF_8);
+            version.manifest = new String(manifest, StandardCharsets.UTF_8);
             version.manifestSha256 = Hashing.sha256Hex(manifest);
             version.manifestSizeBytes = manifest.length;
             version.createdAt = now;
