@@ -3,6 +3,7 @@ package io.tunestream.dataset;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -172,6 +173,9 @@ class DpoPipelineTest {
                 first0.sampling(), "another answer", FinishReason.STOP, 3, 2, 5, null)), GENERATION_SERVICE);
         await().atMost(WAIT).until(() -> kafka.caughtUp("dataset-service.generations", "tunestream.generations"));
         assertThat(outcomes(pipeline)).as("a replayed generation adds no pair and no drop").isEqualTo(asInts(expected));
+        given().accept("text/plain").get("/q/metrics").then().statusCode(200)
+                .body(containsString("tunestream_dataset_pair_outcomes_total{outcome=\"empty_rejected\""))
+                .body(containsString("tunestream_dataset_prompts_published_total"));
 
         // Seal: the version's files are in object storage, with the checksums of the manifest and the event.
         given().post("/pipelines/" + pipeline + "/seal").then().statusCode(201).body("versions[0]", equalTo(1));

@@ -131,6 +131,13 @@ class IngestionTest {
 
         given().get("/datasets/" + dataset + "/samples").then().statusCode(200).body("total", equalTo(0));
         assertThat(objectKeys("datasets/" + dataset + "/")).as("nothing of a rejected upload is stored").isEmpty();
+
+        String array = "[\n" + ALPACA.get(0) + ",\n{\"instruction\": \"\", \"output\": \"x\"},\n" + ALPACA.get(1) + "\n]";
+        upload(dataset, array).then().statusCode(400)
+                .body("errors", hasSize(1))
+                .body("errors[0].index", equalTo(1))
+                .body("errors[0].field", equalTo("instruction"));
+        given().get("/datasets/" + dataset + "/samples").then().statusCode(200).body("total", equalTo(0));
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.tunestream.dataset.repository.PromptRepository;
 import io.tunestream.dataset.repository.SampleRepository;
 import io.tunestream.events.FinishReason;
 import io.tunestream.events.GenerationEvent;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
@@ -32,13 +33,15 @@ public class PairService {
     private final PromptRepository prompts;
     private final SampleRepository samples;
     private final Event<PairsAdded> pairsAdded;
+    private final MeterRegistry metrics;
 
     public PairService(PairRepository pairs, PromptRepository prompts, SampleRepository samples,
-            Event<PairsAdded> pairsAdded) {
+            Event<PairsAdded> pairsAdded, MeterRegistry metrics) {
         this.pairs = pairs;
         this.prompts = prompts;
         this.samples = samples;
         this.pairsAdded = pairsAdded;
+        this.metrics = metrics;
     }
 
     /** @return whether the generation was new (a redelivery returns false and changes nothing) */
@@ -75,7 +78,13 @@ public class PairService {
         Optional<DropReason> drop = PairJudge.judge(sample.referenceAnswer, generation.text(), failed);
         // The engine's own on-policy pairs strip the answer: the template, not the answer, owns the spacing.
         String rejected = failed ? generation.error() : generation.text().strip();
-        return pairs.insertIfAbsent(prompt.pipelineId, prompt.sampleId, prompt.round, prompt.modelVersion,
+        boolean stored = pairs.insertIfAbsent(prompt.pipelineId, prompt.sampleId, prompt.round, prompt.modelVersion,
                 prompt.promptHash, sample.referenceAnswer, rejected, drop.map(DropReason::label).orElse(null));
+        if (stored) {
+            // Counted as attempted: a transaction that rolls back afterwards is redelivered and counted again.
+            metrics.counter("tunestream.dataset.pair.outcomes", "outcome", drop.map(DropReason::label).orElse("pair"))
+                    .increment();
+        }
+        return stored;
     }
 }

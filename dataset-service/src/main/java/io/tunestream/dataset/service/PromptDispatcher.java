@@ -19,6 +19,7 @@ import io.tunestream.events.PromptEvent;
 import io.tunestream.events.Recipe;
 import io.tunestream.events.SamplingParameters;
 import io.tunestream.llm.prompt.PromptTemplate;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,10 +50,12 @@ public class PromptDispatcher {
     private final PairService pairService;
     private final EventPublisher publisher;
     private final DatasetConfig config;
+    private final MeterRegistry metrics;
 
     public PromptDispatcher(PipelineRepository pipelines, DatasetRepository datasets, SampleRepository samples,
             PromptRepository prompts, PairRepository pairs, ModelProductionRepository productions,
-            PromptTemplateResolver templates, PairService pairService, EventPublisher publisher, DatasetConfig config) {
+            PromptTemplateResolver templates, PairService pairService, EventPublisher publisher, DatasetConfig config,
+            MeterRegistry metrics) {
         this.pipelines = pipelines;
         this.datasets = datasets;
         this.samples = samples;
@@ -63,6 +66,7 @@ public class PromptDispatcher {
         this.pairService = pairService;
         this.publisher = publisher;
         this.config = config;
+        this.metrics = metrics;
     }
 
     private record Target(String model, int version, String artifact) {
@@ -190,6 +194,7 @@ public class PromptDispatcher {
             }
             publisher.publishPrompts(events);
             prompts.markPublished(chunk.stream().map(prompt -> prompt.id).toList(), now);
+            metrics.counter("tunestream.dataset.prompts.published").increment(chunk.size());
         }
     }
 }
