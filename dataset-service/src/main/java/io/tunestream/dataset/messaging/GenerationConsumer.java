@@ -1,0 +1,25 @@
+package io.tunestream.dataset.messaging;
+
+import io.tunestream.dataset.service.PairService;
+import io.tunestream.events.GenerationEvent;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/** Generations from the generation-service, assembled into pairs; a record that is no generation goes to the DLQ. */
+@ApplicationScoped
+public class GenerationConsumer {
+
+    private final PairService pairs;
+
+    public GenerationConsumer(PairService pairs) {
+        this.pairs = pairs;
+    }
+
+    @Incoming(Channels.GENERATIONS)
+    @Transactional
+    public void consume(GenerationEvent generation, IncomingKafkaRecordMetadata<String, GenerationEvent> metadata) {
+        pairs.assemble(UnreadableRecords.require(generation, metadata));
+    }
+}

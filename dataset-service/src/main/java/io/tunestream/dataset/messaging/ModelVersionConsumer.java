@@ -1,0 +1,25 @@
+package io.tunestream.dataset.messaging;
+
+import io.tunestream.dataset.service.RoundService;
+import io.tunestream.events.ModelVersionEvent;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/** Registry changes: a new production version starts the next round of the model's dpo pipelines. */
+@ApplicationScoped
+public class ModelVersionConsumer {
+
+    private final RoundService rounds;
+
+    public ModelVersionConsumer(RoundService rounds) {
+        this.rounds = rounds;
+    }
+
+    @Incoming(Channels.MODEL_VERSIONS)
+    @Transactional
+    public void consume(ModelVersionEvent event, IncomingKafkaRecordMetadata<String, ModelVersionEvent> metadata) {
+        rounds.apply(UnreadableRecords.require(event, metadata));
+    }
+}

@@ -1,0 +1,28 @@
+package io.tunestream.dataset.messaging;
+
+import io.tunestream.dataset.service.IngestionService;
+import io.tunestream.events.SampleEvent;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * Samples from producers on the bus. An event whose record is not valid for its dataset (or names no dataset) throws,
+ * which sends it to {@code tunestream.samples.dlq} with the reason; the channel goes on with the next.
+ */
+@ApplicationScoped
+public class SampleConsumer {
+
+    private final IngestionService ingestion;
+
+    public SampleConsumer(IngestionService ingestion) {
+        this.ingestion = ingestion;
+    }
+
+    @Incoming(Channels.SAMPLES)
+    @Transactional
+    public void consume(SampleEvent event, IncomingKafkaRecordMetadata<String, SampleEvent> metadata) {
+        ingestion.ingest(UnreadableRecords.require(event, metadata));
+    }
+}

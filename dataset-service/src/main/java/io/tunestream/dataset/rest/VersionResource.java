@@ -1,0 +1,108 @@
+package io.tunestream.dataset.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.tunestream.dataset.Dataset;
+import io.tunestream.dataset.DatasetVersion;
+import io.tunestream.dataset.RecipeConverter;
+import io.tunestream.dataset.repository.DatasetRepository;
+import io.tunestream.dataset.repository.DatasetVersionRepository;
+import io.tunestream.dataset.service.NotFoundException;
+import io.tunestream.dataset.storage.ObjectStore;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Sealed versions: their list, their manifests, and their files streamed from object storage. */
+@Path("/datasets/{dataset}/versions")
+@Produces(MediaType.APPLICATION_JSON)
+public class VersionResource {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, String> FILES = Map.of(
+            "train.jsonl", "application/x-ndjson",
+            "eval.jsonl", "application/x-ndjson",
+            "manifest.json", MediaType.APPLICATION_JSON);
+
+    private final DatasetRepository datasets;
+    private final DatasetVersionRepository versions;
+    private final ObjectStore objectStore;
+
+    public VersionResource(DatasetRepository datasets, DatasetVersionRepository versions, ObjectStore objectStore) {
+        this.datasets = datasets;
+        this.versions = versions;
+        this.objectStore = objectStore;
+    }
+
+    public record VersionResponse(String dataset, int version, String recipe, Integer round, String sourceModel,
+            Integer sourceModelVersion, long train, long eval, String manifestSha256, Instant createdAt,
+            Instant publishedAt) {
+    }
+
+    @GET
+    public List<VersionResponse> list(@PathParam("dataset") String datasetName) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Dataset dataset = dataset(datasetName);
+            return versions.byDataset(dataset.id).stream().map(version -> toResponse(dataset, version)).toList();
+        });
+    }
+
+    /** The manifest as stored with the version (the same bytes as {@code manifest.json}). */
+    @GET
+    @Path("{version}")
+    public JsonNode manifest(@PathParam("dataset") String datasetName, @PathParam("version") int number) {
+        String manifest = QuarkusTransaction.requiringNew().call(() -> version(dataset(datasetName), number).manifest);
+        try {
+            return JSON.readTree(manifest);
+        } catch (IOException e) {
+            throw new UncheckedIOException("stored manifest is not JSON", e);
+        }
+    }
+
+    /** Streams {@code train.jsonl}, {@code eval.jsonl} or {@code manifest.json} from object storage. */
+    @GET
+    @Path("{version}/files/{file}")
+    @Produces({"application/x-ndjson", MediaType.APPLICATION_JSON})
+    public Response file(@PathParam("dataset") String datasetName, @PathParam("version") int number,
+            @PathParam("file") String file) {
+        String contentType = FILES.get(file);
+        if (contentType == null) {
+            throw new NotFoundException("a version has the files " + FILES.keySet().stream().sorted().toList()
+                    + ", not '" + file + "'");
+        }
+        QuarkusTransaction.requiringNew().run(() -> version(dataset(datasetName), number));
+        String key = "datasets/" + datasetName + "/versions/" + number + "/" + file;
+        StreamingOutput body = out -> {
+            try (InputStream in = objectStore.open(key)) {
+                in.transferTo(out);
+            }
+        };
+        return Response.ok(body, contentType).build();
+    }
+
+    private Dataset dataset(String name) {
+        return datasets.findByName(name).orElseThrow(() -> new NotFoundException("no dataset named '" + name + "'"));
+    }
+
+    private DatasetVersion version(Dataset dataset, int number) {
+        return versions.find(dataset.id, number).orElseThrow(
+                () -> new NotFoundException("dataset '" + dataset.name + "' has no version " + number));
+    }
+
+    private static VersionResponse toResponse(Dataset dataset, DatasetVersion version) {
+        return new VersionResponse(dataset.name, version.number, RecipeConverter.label(version.recipe), version.round,
+                version.sourceModel, version.sourceModelVersion, version.trainCount, version.evalCount,
+                version.manifestSha256, version.createdAt, version.publishedAt);
+    }
+}
