@@ -193,6 +193,10 @@ final class Stack {
         environment.put("QUARKUS_MINIO_PORT", String.valueOf(objectStore.port()));
         environment.put("QUARKUS_MINIO_ACCESS_KEY", objectStore.accessKey());
         environment.put("QUARKUS_MINIO_SECRET_KEY", objectStore.secretKey());
+        if (module.equals("generation-service")) {
+            // Downloaded model files stay with the stack's data, so a restarted replica reuses them.
+            environment.put("TUNESTREAM_GENERATION_CACHE_DIRECTORY", layout.dataDirectory(module).resolve("model-cache").toString());
+        }
         String owner = module.replace("-service", "");
         if (DATABASE_OWNERS.contains(owner)) {
             environment.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(settings.databaseName(owner)));

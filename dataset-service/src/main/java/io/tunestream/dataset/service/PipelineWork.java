@@ -116,8 +116,10 @@ public class PipelineWork {
     private static void runLogged(String what, Runnable work) {
         try {
             work.run();
-        } catch (RuntimeException e) {
-            // Retried by the next periodic check; one pipeline's failure must not stop the others'.
+        } catch (RuntimeException | LinkageError e) {
+            // Retried by the next periodic check; one pipeline's failure must not stop the others'. A LinkageError
+            // (a native library of the tokenizer failing to load) is caught too: escaping the scheduled task, it
+            // would cancel every later check without a word in the log.
             LOG.errorf(e, "%s failed: %s", what, e.getMessage());
         }
     }
