@@ -69,11 +69,10 @@ public class CheckpointImport {
         try {
             files = store.uploadDirectory(directory, model, 1);
         } catch (ArtifactRejectedException e) {
-            // Objects under models/{model}/1/ that no registered version names: left for an operator to look at.
-            discard(model, false);
+            discard(model);
             throw new RegistryConflictException(e.getMessage());
         } catch (RuntimeException e) {
-            discard(model, true);
+            discard(model);
             throw e;
         }
         QuarkusTransaction.requiringNew().run(() -> complete(versionId, files));
@@ -120,11 +119,11 @@ public class CheckpointImport {
         aliases.move(model, Alias.PRODUCTION, version, ModelVersionAction.PROMOTED, IMPORTED_REASON);
     }
 
-    /** Removes the reserved model so the import can be tried again, and optionally what this attempt uploaded. */
-    private void discard(String name, boolean deleteFiles) {
+    /**
+     * Removes the reserved model so the import can be tried again (the store already removed what this attempt
+     * uploaded; objects found under the prefix before it are left alone).
+     */
+    private void discard(String name) {
         QuarkusTransaction.requiringNew().run(() -> models.findByName(name).ifPresent(models::delete));
-        if (deleteFiles) {
-            store.deleteVersion(name, 1);
-        }
     }
 }

@@ -37,7 +37,7 @@ import org.jboss.logging.Logger;
  *     transaction, so they are sent exactly when this commit happened.</li>
  * </ol>
  * Files that can never be registered (checksum or size differ, missing) discard the reservation (its number is not
- * reused) and remove what was copied; the caller dead-letters the event.
+ * reused; the store removes what this attempt copied); the caller dead-letters the event.
  */
 @ApplicationScoped
 public class TrainedModelRegistration {
@@ -164,6 +164,7 @@ public class TrainedModelRegistration {
         return Outcome.REGISTERED;
     }
 
+    /** Frees the job id for a corrected redelivery; the version number stays used (numbers are never reused). */
     private void discard(Reservation reservation) {
         QuarkusTransaction.requiringNew().run(() -> {
             ModelVersion version = versions.findById(reservation.versionId());
@@ -171,6 +172,5 @@ public class TrainedModelRegistration {
                 versions.delete(version);
             }
         });
-        store.deleteVersion(reservation.model(), reservation.version());
     }
 }

@@ -1,15 +1,12 @@
 package io.tunestream.registry.storage;
 
 import io.minio.GetObjectArgs;
-import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
-import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
-import io.minio.messages.Item;
 import io.tunestream.events.ArtifactRef;
 import io.tunestream.events.ObjectRef;
 import io.tunestream.registry.config.RegistryConfig;
@@ -64,7 +61,8 @@ public class ModelArtifactStore {
 
     /**
      * Copies every file of {@code source} under the version's prefix, streaming each one through a sha256 digest and
-     * comparing it and the size with the event's.
+     * comparing it and the size with the event's. When a file fails, the objects this call wrote are removed again
+     * (they were never named by any event); objects that were there before are left alone.
      *
      * @throws ArtifactRejectedException when a file is missing, differs from the event, or the target holds other content
      * @throws UncheckedIOException when the store fails (worth retrying)
@@ -74,6 +72,17 @@ public class ModelArtifactStore {
             throw new ArtifactRejectedException(source.uri() + " lists no files");
         }
         List<StoredFile> stored = new ArrayList<>();
+        List<String> written = new ArrayList<>();
+        try {
+            copyEach(source, model, version, stored, written);
+        } catch (RuntimeException e) {
+            written.forEach(this::remove);
+            throw e;
+        }
+        return stored;
+    }
+
+    private void copyEach(ArtifactRef source, String model, int version, List<StoredFile> stored, List<String> written) {
         for (ObjectRef file : source.files()) {
             String path = relativePath(source.uri(), file.uri());
             String key = versionPrefix(model, version) + path;
@@ -91,9 +100,9 @@ public class ModelArtifactStore {
             MessageDigest digest = sha256();
             try (InputStream in = new DigestInputStream(get(from), digest)) {
                 put(key, in, file.sizeBytes());
+                written.add(key);
                 // The store read exactly sizeBytes: anything left means the source is longer than the event says.
                 if (in.read() != -1) {
-                    remove(key);
                     throw new ArtifactRejectedException(file.uri() + " is longer than the " + file.sizeBytes()
                             + " bytes its event states");
                 }
@@ -102,22 +111,22 @@ public class ModelArtifactStore {
             }
             String actual = HexFormat.of().formatHex(digest.digest());
             if (!actual.equals(file.sha256())) {
-                remove(key);
                 throw new ArtifactRejectedException(file.uri() + " has sha256 " + actual + ", but its event states "
                         + file.sha256());
             }
             stored.add(new StoredFile(path, actual, file.sizeBytes()));
         }
-        return stored;
     }
 
     /**
-     * Uploads every regular file under {@code directory} (relative paths kept) under the version's prefix.
+     * Uploads every regular file under {@code directory} (relative paths kept) under the version's prefix; when one
+     * fails, the objects this call wrote are removed again.
      *
      * @throws ArtifactRejectedException when the target already holds other content
      */
     public List<StoredFile> uploadDirectory(Path directory, String model, int version) {
         List<StoredFile> stored = new ArrayList<>();
+        List<String> written = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(directory)) {
             for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
                 String path = directory.relativize(file).toString().replace('\\', '/');
@@ -128,11 +137,16 @@ public class ModelArtifactStore {
                     try (InputStream in = Files.newInputStream(file)) {
                         put(key, in, size);
                     }
+                    written.add(key);
                 }
                 stored.add(new StoredFile(path, sha256, size));
             }
         } catch (IOException e) {
+            written.forEach(this::remove);
             throw new UncheckedIOException("cannot upload " + directory + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            written.forEach(this::remove);
+            throw e;
         }
         return stored;
     }
@@ -140,22 +154,6 @@ public class ModelArtifactStore {
     /** The object of a version's file, for streaming to a client; the caller closes it. */
     public InputStream open(String model, int version, String path) {
         return get(new ObjectLocation(bucket, versionPrefix(model, version) + path));
-    }
-
-    /**
-     * Removes every object under a version's prefix: only for a version whose registration failed for good, which
-     * was never READY and so never named by an event.
-     */
-    public void deleteVersion(String model, int version) {
-        String prefix = versionPrefix(model, version);
-        try {
-            for (Result<Item> result : minio.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix)
-                    .recursive(true).build())) {
-                remove(result.get().objectName());
-            }
-        } catch (Exception e) {
-            LOG.warnf("cannot remove the files of the failed registration %s: %s", prefix, e.getMessage());
-        }
     }
 
     /**

@@ -166,6 +166,46 @@ class TrainedModelConsumerTest {
         }
     }
 
+    @Test
+    void shouldAcceptAFileAnEarlierAttemptAlreadyPlacedWithTheSameContent() {
+        String model = ModelFixture.newModelName();
+        // What a process that died after copying one file, before its commit, leaves under the reserved version.
+        ModelFixture.put(minio, "models/" + model + "/1/config.json", ModelFixture.checkpointFiles().get("config.json"));
+        String job = ModelFixture.newJobId();
+        kafka.publish(ModelFixture.trainedModel(model, job, ModelFixture.uploadMergedModel(minio, job), null, 1, 0.5, 0.0));
+
+        awaitModelVersionEvents(modelVersions, model, list -> registered(list).contains(1));
+
+        assertThat(versionNumbers(model)).containsExactly(1);
+    }
+
+    @Test
+    void shouldNeverOverwriteAnObjectWithOtherContentUnderTheVersionPrefix() throws Exception {
+        String model = ModelFixture.newModelName();
+        byte[] stray = "{\"not\": \"this model's config\"}".getBytes(StandardCharsets.UTF_8);
+        ModelFixture.put(minio, "models/" + model + "/1/config.json", stray);
+        ConsumerTask<String, byte[]> deadLetters = kafka.readFromStart(KafkaTestClient.TRAINED_MODELS_DLQ);
+        try {
+            String job = ModelFixture.newJobId();
+            kafka.publish(ModelFixture.trainedModel(model, job, ModelFixture.uploadMergedModel(minio, job), null, 1, 0.5,
+                    0.0));
+
+            await().atMost(KafkaTestClient.TIMEOUT).until(() -> deadLetters.getRecords().stream()
+                    .anyMatch(record -> model.equals(record.key())));
+            ConsumerRecord<String, byte[]> deadLetter = deadLetters.getRecords().stream()
+                    .filter(record -> model.equals(record.key())).findFirst().orElseThrow();
+            assertThat(new String(deadLetter.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
+                    .contains("already exists with other content");
+        } finally {
+            deadLetters.stop();
+        }
+        assertThat(versionNumbers(model)).isEmpty();
+        try (InputStream in = minio.getObject(GetObjectArgs.builder().bucket(ModelFixture.BUCKET)
+                .object("models/" + model + "/1/config.json").build())) {
+            assertThat(in.readAllBytes()).isEqualTo(stray);
+        }
+    }
+
     private static List<Integer> registered(List<ModelVersionEvent> events) {
         return events.stream().filter(event -> event.action() == ModelVersionAction.REGISTERED)
                 .map(ModelVersionEvent::version).toList();

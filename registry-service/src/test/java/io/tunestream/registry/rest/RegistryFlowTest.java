@@ -248,6 +248,19 @@ class RegistryFlowTest {
         get("/models/{model}", model).statusCode(404);
     }
 
+    @Test
+    void shouldImportACheckpointDirectoryOnTheServerOnlyUnderAnAllowedRoot() {
+        String model = ModelFixture.newModelName();
+
+        post(Map.of("directory", "/etc"), "/models/{model}/import", model).statusCode(400)
+                .body("message", containsString("allowed import directories"));
+        post(Map.of("directory", ModelFixture.checkpoint().toString()), "/models/{model}/import", model).statusCode(201)
+                .body("version", equalTo(1))
+                .body("registered.source", containsString(ModelFixture.checkpoint().toString()));
+
+        get("/models/{model}/aliases/production", model).statusCode(200).body("version", equalTo(1));
+    }
+
     private String importBaseModel() {
         String model = ModelFixture.newModelName();
         importUpload(model, ModelFixture.checkpoint()).statusCode(201);
