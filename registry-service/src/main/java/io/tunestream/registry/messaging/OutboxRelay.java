@@ -1,5 +1,7 @@
 package io.tunestream.registry.messaging;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -20,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -56,15 +59,20 @@ public class OutboxRelay {
     private final String topicPrefix;
     private final RegistryConfig.Outbox settings;
     private final AtomicBoolean drainQueued = new AtomicBoolean();
+    /** Events committed but not yet sent, as of the end of the last pass; a growing value means the broker is unreachable. */
+    private final AtomicLong pending = new AtomicLong();
     private ScheduledExecutorService executor;
 
     public OutboxRelay(@Channel(Channels.MODEL_VERSIONS) Emitter<ProducerRecord<String, TunestreamEvent>> emitter,
-            OutboxEventRepository outbox, EntityManager entityManager, RegistryConfig config) {
+            OutboxEventRepository outbox, EntityManager entityManager, RegistryConfig config, MeterRegistry meters) {
         this.emitter = emitter;
         this.outbox = outbox;
         this.entityManager = entityManager;
         this.topicPrefix = config.topicPrefix();
         this.settings = config.outbox();
+        Gauge.builder("tunestream.registry.outbox.pending", pending, AtomicLong::get)
+                .description("model-versions events committed but not yet acknowledged by the broker")
+                .register(meters);
     }
 
     void start(@Observes StartupEvent startup) {
@@ -98,6 +106,7 @@ public class OutboxRelay {
             while (drainOnce() == settings.batchSize()) {
                 // A full batch: more may be waiting.
             }
+            pending.set(pendingCount());
         } catch (RuntimeException e) {
             LOG.errorf(e, "the outbox relay failed; it tries again in %s", settings.pollInterval());
         }

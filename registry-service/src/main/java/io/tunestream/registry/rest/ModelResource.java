@@ -135,13 +135,24 @@ public class ModelResource {
         return aliasHistory.historyOf(model(model), alias(alias)).stream().map(RegistryMapper::aliasChange).toList();
     }
 
-    /** Points an alias ({@code production} unless the body names {@code candidate}) at this version. */
+    /**
+     * Points an alias ({@code production} unless the body names {@code candidate}) at this version; the body is
+     * optional ({@code curl -X POST .../models/qa/versions/3/promote}).
+     */
     @POST
     @Path("{model}/versions/{version}/promote")
     public VersionResponse promote(@RestPath String model, @RestPath int version, PromoteRequest request) {
         Alias alias = request == null || request.alias() == null ? Alias.PRODUCTION : alias(request.alias());
         ModelVersion promoted = aliasService.promote(model, version, alias, request == null ? null : request.reason());
         return RegistryMapper.version(promoted, aliases.listOf(promoted.model));
+    }
+
+    /** The same without a JSON body (any or no content type): promotes to {@code production}. */
+    @POST
+    @Path("{model}/versions/{version}/promote")
+    @Consumes(MediaType.WILDCARD)
+    public VersionResponse promoteToProduction(@RestPath String model, @RestPath int version) {
+        return promote(model, version, null);
     }
 
     /** Points {@code production} back at an earlier version (by default the one that held it before). */
@@ -151,6 +162,14 @@ public class ModelResource {
         ModelVersion target = aliasService.rollBack(model, request == null ? null : request.version(),
                 request == null ? null : request.reason());
         return RegistryMapper.version(target, aliases.listOf(target.model));
+    }
+
+    /** The same without a JSON body: back to the version that held production before. */
+    @POST
+    @Path("{model}/rollback")
+    @Consumes(MediaType.WILDCARD)
+    public VersionResponse rollBackToPrevious(@RestPath String model) {
+        return rollBack(model, null);
     }
 
     @GET

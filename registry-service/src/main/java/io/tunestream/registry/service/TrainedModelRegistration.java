@@ -16,9 +16,11 @@ import io.tunestream.registry.repository.ModelVersionRepository;
 import io.tunestream.registry.storage.ArtifactRejectedException;
 import io.tunestream.registry.storage.ModelArtifactStore;
 import io.tunestream.registry.storage.StoredFile;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import org.jboss.logging.Logger;
 
 /**
@@ -50,15 +52,17 @@ public class TrainedModelRegistration {
     private final ModelArtifactStore store;
     private final AliasMoves aliases;
     private final ModelVersionOutbox outbox;
+    private final MeterRegistry meters;
 
     public TrainedModelRegistration(ModelCatalog catalog, ModelRepository models, ModelVersionRepository versions,
-            ModelArtifactStore store, AliasMoves aliases, ModelVersionOutbox outbox) {
+            ModelArtifactStore store, AliasMoves aliases, ModelVersionOutbox outbox, MeterRegistry meters) {
         this.catalog = catalog;
         this.models = models;
         this.versions = versions;
         this.store = store;
         this.aliases = aliases;
         this.outbox = outbox;
+        this.meters = meters;
     }
 
     /** What a registration did. */
@@ -81,6 +85,7 @@ public class TrainedModelRegistration {
         catalog.ensureExists(event.model());
         Reservation reservation = QuarkusTransaction.requiringNew().call(() -> reserve(event));
         if (reservation.ready()) {
+            count("already-registered");
             LOG.infof("job %s is already registered as %s version %d; nothing to do", event.jobId(), reservation.model(),
                     reservation.version());
             return Outcome.ALREADY_REGISTERED;
@@ -90,9 +95,17 @@ public class TrainedModelRegistration {
             files = store.copyVerified(event.mergedModel(), reservation.model(), reservation.version());
         } catch (ArtifactRejectedException e) {
             discard(reservation);
+            count("files-rejected");
             throw e;
         }
-        return QuarkusTransaction.requiringNew().call(() -> complete(reservation.versionId(), files));
+        PromotionDecision decision = QuarkusTransaction.requiringNew().call(() -> complete(reservation.versionId(), files));
+        count(decision == null ? "already-registered" : decision.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        return decision == null ? Outcome.ALREADY_REGISTERED : Outcome.REGISTERED;
+    }
+
+    /** Registrations by outcome: promoted, rejected, awaiting-manual, already-registered, files-rejected. */
+    private void count(String outcome) {
+        meters.counter("tunestream.registry.registrations", "outcome", outcome).increment();
     }
 
     private Reservation reserve(TrainedModelEvent event) {
@@ -131,11 +144,12 @@ public class TrainedModelRegistration {
         return new Reservation(version.id, model.name, version.version, false);
     }
 
-    private Outcome complete(long versionId, List<StoredFile> files) {
+    /** @return the policy's decision, or null when another consumer completed this registration first */
+    private PromotionDecision complete(long versionId, List<StoredFile> files) {
         ModelVersion version = versions.findById(versionId);
         RegisteredModel model = models.lockByName(version.model.name).orElseThrow();
         if (version.state == VersionState.READY) {
-            return Outcome.ALREADY_REGISTERED;
+            return null;
         }
         files.forEach(file -> version.addFile(file.path(), file.sha256(), file.sizeBytes()));
         version.state = VersionState.READY;
@@ -146,7 +160,7 @@ public class TrainedModelRegistration {
             version.decision = PromotionDecision.AWAITING_MANUAL;
             version.decisionReason = "the model's promotion policy is manual: promote it over REST";
             aliases.move(model, Alias.CANDIDATE, version, ModelVersionAction.PROMOTED, version.decisionReason);
-            return Outcome.REGISTERED;
+            return version.decision;
         }
         Integer production = aliases.target(model, Alias.PRODUCTION).map(target -> target.version).orElse(null);
         PromotionRule.Verdict verdict = PromotionRule.decide(version.evalMetric, version.metrics, version.parentMetrics,
@@ -161,7 +175,7 @@ public class TrainedModelRegistration {
         }
         LOG.infof("registered %s version %d from job %s: %s (%s)", model.name, version.version, version.jobId,
                 version.decision, verdict.reason());
-        return Outcome.REGISTERED;
+        return version.decision;
     }
 
     /** Frees the job id for a corrected redelivery; the version number stays used (numbers are never reused). */

@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.matchesRegex;
 
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
@@ -126,6 +127,9 @@ class RegistryFlowTest {
                 .body("state", equalTo("ready"))
                 .body("metrics.'eval/exact_match'", equalTo(0.41f));
         get("/models/{model}/aliases/production", model).statusCode(200).body("version", equalTo(2));
+        RestAssured.given().accept("text/plain").when().get("/q/metrics").then().statusCode(200)
+                .body(matchesRegex("(?s).*tunestream_registry_registrations_total\\{[^}]*outcome=\"rejected\"[^}]*} [1-9].*"))
+                .body(containsString("tunestream_registry_outbox_pending"));
     }
 
     @Test
@@ -168,7 +172,8 @@ class RegistryFlowTest {
         get("/models/{model}/aliases/candidate", model).statusCode(200).body("version", equalTo(2));
         get("/models/{model}/aliases/production", model).statusCode(200).body("version", equalTo(1));
 
-        post(Map.of("reason", "reviewed by hand"), "/models/{model}/versions/2/promote", model).statusCode(200)
+        // No body: production, the default alias.
+        RestAssured.given().when().post("/models/{model}/versions/2/promote", model).then().statusCode(200)
                 .body("aliases", hasItem("production"));
         post(Map.of(), "/models/{model}/versions/2/promote", model).statusCode(409)
                 .body("message", containsString("already holds production"));
