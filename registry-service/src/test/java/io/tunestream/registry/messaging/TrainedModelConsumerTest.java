@@ -18,6 +18,11 @@ import io.tunestream.events.ObjectRef;
 import io.tunestream.events.TrainedModelEvent;
 import io.tunestream.registry.KafkaTestClient;
 import io.tunestream.registry.ModelFixture;
+import io.tunestream.registry.ModelVersion;
+import io.tunestream.registry.RegisteredModel;
+import io.tunestream.registry.VersionOrigin;
+import io.tunestream.registry.VersionState;
+import io.tunestream.registry.service.ModelCatalog;
 import io.tunestream.registry.repository.ModelRepository;
 import io.tunestream.registry.repository.ModelVersionRepository;
 import io.tunestream.testing.KafkaBrokerResource;
@@ -26,6 +31,7 @@ import io.tunestream.testing.PostgresResource;
 import jakarta.inject.Inject;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +59,9 @@ class TrainedModelConsumerTest {
 
     @Inject
     ModelVersionRepository versions;
+
+    @Inject
+    ModelCatalog catalog;
 
     private KafkaTestClient kafka;
     private ConsumerTask<String, byte[]> modelVersions;
@@ -204,6 +213,38 @@ class TrainedModelConsumerTest {
                 .object("models/" + model + "/1/config.json").build())) {
             assertThat(in.readAllBytes()).isEqualTo(stray);
         }
+    }
+
+    @Test
+    void shouldResumeARegistrationLeftPendingByACrashIntoTheSameVersion() {
+        String model = ModelFixture.newModelName();
+        String job = ModelFixture.newJobId();
+        ArtifactRef merged = ModelFixture.uploadMergedModel(minio, job);
+        TrainedModelEvent event = ModelFixture.trainedModel(model, job, merged, null, 1, 0.5, 0.0);
+        // What a process that died after reserving version 1 for the job (and before completing it) leaves behind.
+        QuarkusTransaction.requiringNew().run(() -> {
+            RegisteredModel created = catalog.newModel(model);
+            ModelVersion pending = new ModelVersion();
+            pending.model = created;
+            pending.version = created.allocateVersion();
+            pending.state = VersionState.PENDING;
+            pending.origin = VersionOrigin.TRAINED;
+            pending.jobId = job;
+            pending.metrics = event.candidateMetrics();
+            pending.parentMetrics = event.parentMetrics();
+            pending.evalMetric = event.evalMetric();
+            pending.artifactUri = "s3://tunestream/models/" + model + "/1/";
+            pending.createdAt = Instant.now();
+            versions.persist(pending);
+        });
+
+        kafka.publish(event);
+
+        List<ModelVersionEvent> events = awaitModelVersionEvents(modelVersions, model, list -> !registered(list).isEmpty());
+        assertThat(registered(events)).containsExactly(1);
+        assertThat(versionNumbers(model)).containsExactly(1);
+        assertThat(QuarkusTransaction.requiringNew().call(() -> versions.findVersion(models.findByName(model).orElseThrow(),
+                1).orElseThrow().state)).isEqualTo(VersionState.READY);
     }
 
     private static List<Integer> registered(List<ModelVersionEvent> events) {
