@@ -90,6 +90,15 @@ public class ModelVersion extends PanacheEntity {
     @Column(name = "artifact_uri", nullable = false)
     public String artifactUri;
 
+    /** The training job's PEFT adapter prefix, not copied by the registry; null after full fine-tuning and for imports. */
+    @Column(name = "adapter_uri")
+    public String adapterUri;
+
+    /** The adapter's files as the job reported them: {@code uri}, {@code sha256}, {@code sizeBytes} each. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "adapter_files")
+    public List<Map<String, Object>> adapterFiles;
+
     /** Where the files were copied from: the job's merged-model prefix, or the imported directory. */
     @Column(name = "source_uri")
     public String sourceUri;

@@ -16,6 +16,7 @@ import io.tunestream.llm.tasks.TaskFamily;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -96,11 +97,26 @@ public final class ModelFixture {
         }
     }
 
+    /** Uploads a PEFT adapter config under {@code adapters/<job>/}, as the training-service does. */
+    public static ArtifactRef uploadAdapter(MinioClient minio, String jobId) {
+        byte[] config = "{\"peft_type\": \"LORA\", \"r\": 8, \"lora_alpha\": 16}".getBytes(StandardCharsets.UTF_8);
+        String key = "adapters/" + jobId + "/adapter_config.json";
+        put(minio, key, config);
+        return new ArtifactRef("s3://" + BUCKET + "/adapters/" + jobId + "/",
+                List.of(new ObjectRef("s3://" + BUCKET + "/" + key, sha256(config), config.length)));
+    }
+
     /** The training-service's event for a DPO job on {@code arithmetic/<datasetVersion>} started from {@code parent}. */
     public static TrainedModelEvent trainedModel(String model, String jobId, ArtifactRef merged, Integer parentVersion,
             int datasetVersion, double candidateMetric, double parentMetric) {
+        return trainedModel(model, jobId, null, merged, parentVersion, datasetVersion, candidateMetric, parentMetric);
+    }
+
+    /** The same with the job's adapter. */
+    public static TrainedModelEvent trainedModel(String model, String jobId, ArtifactRef adapter, ArtifactRef merged,
+            Integer parentVersion, int datasetVersion, double candidateMetric, double parentMetric) {
         return new TrainedModelEvent(EventIds.next(), TrainedModelEvent.SCHEMA_VERSION, Instant.now(), jobId, model,
-                Recipe.DPO, Map.of("learning_rate", 5.0e-5, "lora_r", 8, "beta", 0.1), null, merged, EVAL_METRIC,
+                Recipe.DPO, Map.of("learning_rate", 5.0e-5, "lora_r", 8, "beta", 0.1), adapter, merged, EVAL_METRIC,
                 Map.of(EVAL_METRIC, candidateMetric, "rewards/accuracies", 0.8), Map.of(EVAL_METRIC, parentMetric),
                 new Lineage("arithmetic", datasetVersion, "arithmetic-dpo", model, parentVersion, jobId, parentVersion));
     }

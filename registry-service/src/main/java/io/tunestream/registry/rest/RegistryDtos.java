@@ -24,7 +24,11 @@ public final class RegistryDtos {
     public record VersionResponse(String model, int version, String state, String origin, List<String> aliases,
             String jobId, String recipe, Map<String, Object> hyperparameters, LineageBody lineage, String evalMetric,
             Map<String, Double> metrics, Map<String, Double> parentMetrics, String decision, String decisionReason,
-            ArtifactBody artifact, String source, Instant createdAt) {
+            ArtifactBody artifact, AdapterBody adapter, String source, Instant createdAt) {
+    }
+
+    /** The training job's PEFT adapter, where the job left it (the registry does not copy it). */
+    public record AdapterBody(String uri, List<Map<String, Object>> files) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -5,6 +5,7 @@ import io.tunestream.registry.ModelAlias;
 import io.tunestream.registry.ModelVersion;
 import io.tunestream.registry.ModelVersionFile;
 import io.tunestream.registry.RegisteredModel;
+import io.tunestream.registry.rest.RegistryDtos.AdapterBody;
 import io.tunestream.registry.rest.RegistryDtos.AliasChangeResponse;
 import io.tunestream.registry.rest.RegistryDtos.AliasResponse;
 import io.tunestream.registry.rest.RegistryDtos.ArtifactBody;
@@ -41,7 +42,9 @@ final class RegistryMapper {
         return new VersionResponse(version.model.name, version.version, lower(version.state), lower(version.origin), held,
                 version.jobId, lower(version.recipe), version.hyperparameters, lineage(version), version.evalMetric,
                 version.metrics, version.parentMetrics, lower(version.decision), version.decisionReason,
-                artifact(version), version.sourceUri, version.createdAt);
+                artifact(version), version.adapterUri == null ? null : new AdapterBody(version.adapterUri,
+                        version.adapterFiles == null ? List.of() : version.adapterFiles),
+                version.sourceUri, version.createdAt);
     }
 
     static LineageBody lineage(ModelVersion version) {

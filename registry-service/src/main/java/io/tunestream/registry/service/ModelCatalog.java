@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class ModelCatalog {
 
-    /** Lowercase letters, digits, '.', '_' and '-', starting with a letter or digit: safe in keys, URLs and subjects. */
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
+    /** Letters, digits, '.', '_' and '-', starting with a letter or digit: safe in object keys, URLs and subjects. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
     private final ModelRepository models;
     private final RegistryConfig config;
@@ -26,8 +26,8 @@ public class ModelCatalog {
     /** @throws InvalidRequestException naming the rule when {@code name} is not a valid model name */
     public static String requireValidName(String name) {
         if (name == null || !NAME.matcher(name).matches() || name.contains("..")) {
-            throw new InvalidRequestException("model name '" + name + "' is invalid: use 1-100 lowercase letters, digits,"
-                    + " '.', '_' or '-', starting with a letter or digit");
+            throw new InvalidRequestException("model name '" + name + "' is invalid: use 1-100 letters, digits, '.', '_'"
+                    + " or '-', starting with a letter or digit");
         }
         return name;
     }

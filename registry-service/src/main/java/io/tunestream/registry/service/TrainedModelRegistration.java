@@ -21,6 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -139,6 +140,12 @@ public class TrainedModelRegistration {
         version.parentMetrics = event.parentMetrics();
         version.artifactUri = store.versionUri(model.name, version.version);
         version.sourceUri = event.mergedModel().uri();
+        if (event.adapter() != null) {
+            version.adapterUri = event.adapter().uri();
+            version.adapterFiles = event.adapter().files().stream()
+                    .map(file -> Map.<String, Object>of("uri", file.uri(), "sha256", file.sha256(), "sizeBytes", file.sizeBytes()))
+                    .toList();
+        }
         version.createdAt = Instant.now();
         versions.persist(version);
         return new Reservation(version.id, model.name, version.version, false);

@@ -21,6 +21,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
+import io.tunestream.events.ArtifactRef;
 import io.tunestream.events.ModelVersionAction;
 import io.tunestream.events.ModelVersionEvent;
 import io.tunestream.events.ObjectRef;
@@ -192,7 +193,10 @@ class RegistryFlowTest {
     @Test
     void shouldDrawTheLineageAsAGraphOfVersionsAndDatasetVersions() {
         String model = importBaseModel();
-        publishTrained(model, 1, 4, 0.62, 0.55);
+        String job = ModelFixture.newJobId();
+        ArtifactRef adapter = ModelFixture.uploadAdapter(minio, job);
+        kafka.publish(ModelFixture.trainedModel(model, job, adapter, ModelFixture.uploadMergedModel(minio, job), 1, 4,
+                0.62, 0.55));
         awaitModelVersionEvents(modelVersions, model, list -> has(list, ModelVersionAction.PROMOTED, 2));
 
         Response graph = get("/models/{model}/lineage", model).statusCode(200).extract().response();
@@ -207,7 +211,9 @@ class RegistryFlowTest {
         get("/models/{model}/versions/2", model).statusCode(200)
                 .body("lineage.parentVersion", equalTo(1))
                 .body("lineage.datasetVersion", equalTo(4))
-                .body("lineage.jobId", containsString("job-"))
+                .body("lineage.jobId", equalTo(job))
+                .body("adapter.uri", equalTo(adapter.uri()))
+                .body("adapter.files[0].sha256", equalTo(adapter.files().get(0).sha256()))
                 .body("hyperparameters.lora_r", equalTo(8))
                 .body("recipe", equalTo("dpo"));
         get("/models/{model}/versions/1/lineage", model).statusCode(200).body("nodes.id", contains(v1));
