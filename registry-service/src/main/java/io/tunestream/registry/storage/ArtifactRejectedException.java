@@ -1,0 +1,16 @@
+package io.tunestream.registry.storage;
+
+/**
+ * Files that can never be registered as given: a checksum or size that differs from the event's, a missing source
+ * object, an unsafe path, or an object already under the version's prefix with other content. Retrying does not help.
+ */
+public class ArtifactRejectedException extends RuntimeException {
+
+    public ArtifactRejectedException(String message) {
+        super(message);
+    }
+
+    public ArtifactRejectedException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

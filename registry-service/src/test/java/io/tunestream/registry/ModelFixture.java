@@ -1,0 +1,144 @@
+package io.tunestream.registry;
+
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.tunestream.events.ArtifactRef;
+import io.tunestream.events.EventIds;
+import io.tunestream.events.Lineage;
+import io.tunestream.events.ObjectRef;
+import io.tunestream.events.Recipe;
+import io.tunestream.events.TrainedModelEvent;
+import io.tunestream.llm.bootstrap.ScratchModel;
+import io.tunestream.llm.bootstrap.ScratchModelSpec;
+import io.tunestream.llm.tasks.CorpusSpec;
+import io.tunestream.llm.tasks.SyntheticCorpus;
+import io.tunestream.llm.tasks.TaskFamily;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A tiny model made from nothing (a BPE tokenizer on the synthetic tasks and a freshly initialised Llama), created
+ * once per test JVM, and the training-service's side of a finished job: upload a merged model under the job's prefix
+ * and describe it in a trained-models event. Each test uses models of its own ({@link #newModelName()}), so no test
+ * depends on what another registered.
+ */
+public final class ModelFixture {
+
+    public static final String BUCKET = "tunestream";
+    public static final String EVAL_METRIC = "eval/exact_match";
+
+    private static Path checkpoint;
+
+    private ModelFixture() {
+    }
+
+    /** A model name no test has used. */
+    public static String newModelName() {
+        return "m-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** A job id no test has used. */
+    public static String newJobId() {
+        return "job-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** The scratch checkpoint directory, created on first use. */
+    public static synchronized Path checkpoint() {
+        if (checkpoint == null) {
+            try {
+                Path root = Files.createTempDirectory("registry-service-model-");
+                SyntheticCorpus.write(root.resolve("corpus"), new CorpusSpec(5, 30, 2, 2, EnumSet.allOf(TaskFamily.class)));
+                ScratchModel.create(root.resolve("model"), root.resolve("corpus").resolve(SyntheticCorpus.PRETRAIN_FILE),
+                        new ScratchModelSpec(3, 320, 32, 1, 2, 1, 64, 256));
+                checkpoint = root.resolve("model");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return checkpoint;
+    }
+
+    /** Uploads the checkpoint's files under {@code checkpoints/<job>/merged/}, as the training-service does. */
+    public static ArtifactRef uploadMergedModel(MinioClient minio, String jobId) {
+        String prefix = "checkpoints/" + jobId + "/merged/";
+        List<ObjectRef> files = new ArrayList<>();
+        try (Stream<Path> paths = Files.list(checkpoint())) {
+            for (Path path : paths.sorted().toList()) {
+                byte[] content = Files.readAllBytes(path);
+                String key = prefix + path.getFileName();
+                put(minio, key, content);
+                files.add(new ObjectRef("s3://" + BUCKET + "/" + key, sha256(content), content.length));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new ArtifactRef("s3://" + BUCKET + "/" + prefix, files);
+    }
+
+    public static void put(MinioClient minio, String key, byte[] content) {
+        try {
+            minio.putObject(PutObjectArgs.builder().bucket(BUCKET).object(key)
+                    .stream(new ByteArrayInputStream(content), content.length, -1).build());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot upload " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Uploads a PEFT adapter config under {@code adapters/<job>/}, as the training-service does. */
+    public static ArtifactRef uploadAdapter(MinioClient minio, String jobId) {
+        byte[] config = "{\"peft_type\": \"LORA\", \"r\": 8, \"lora_alpha\": 16}".getBytes(StandardCharsets.UTF_8);
+        String key = "adapters/" + jobId + "/adapter_config.json";
+        put(minio, key, config);
+        return new ArtifactRef("s3://" + BUCKET + "/adapters/" + jobId + "/",
+                List.of(new ObjectRef("s3://" + BUCKET + "/" + key, sha256(config), config.length)));
+    }
+
+    /** The training-service's event for a DPO job on {@code arithmetic/<datasetVersion>} started from {@code parent}. */
+    public static TrainedModelEvent trainedModel(String model, String jobId, ArtifactRef merged, Integer parentVersion,
+            int datasetVersion, double candidateMetric, double parentMetric) {
+        return trainedModel(model, jobId, null, merged, parentVersion, datasetVersion, candidateMetric, parentMetric);
+    }
+
+    /** The same with the job's adapter. */
+    public static TrainedModelEvent trainedModel(String model, String jobId, ArtifactRef adapter, ArtifactRef merged,
+            Integer parentVersion, int datasetVersion, double candidateMetric, double parentMetric) {
+        return new TrainedModelEvent(EventIds.next(), TrainedModelEvent.SCHEMA_VERSION, Instant.now(), jobId, model,
+                Recipe.DPO, Map.of("learning_rate", 5.0e-5, "lora_r", 8, "beta", 0.1), adapter, merged, EVAL_METRIC,
+                Map.of(EVAL_METRIC, candidateMetric, "rewards/accuracies", 0.8), Map.of(EVAL_METRIC, parentMetric),
+                new Lineage("arithmetic", datasetVersion, "arithmetic-dpo", model, parentVersion, jobId, parentVersion));
+    }
+
+    public static String sha256(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The scratch checkpoint's files by name. */
+    public static Map<String, byte[]> checkpointFiles() {
+        try (Stream<Path> paths = Files.list(checkpoint())) {
+            Map<String, byte[]> files = new java.util.TreeMap<>();
+            for (Path path : paths.toList()) {
+                files.put(path.getFileName().toString(), Files.readAllBytes(path));
+            }
+            return files;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
