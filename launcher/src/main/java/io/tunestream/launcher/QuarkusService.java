@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -58,8 +59,15 @@ final class QuarkusService implements Component {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(module + " is not built (" + jar + " is missing): run ./mvnw -B install -DskipTests");
         }
-        List<String> command = List.of(ChildProcess.javaExecutable(), "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dai.djl.offline=true", "-jar", jar.toString());
+        List<String> command = new ArrayList<>(List.of(ChildProcess.javaExecutable()));
+        if (module.equals("generation-service")) {
+            // The decode loop (sampling over the vocabulary every token) is hot Java code: give it the optimising
+            // compiler and room for per-step logits instead of the small, quick-starting settings of the others.
+            command.addAll(List.of("-Xmx1g", "-XX:+UseParallelGC"));
+        } else {
+            command.addAll(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        }
+        command.addAll(List.of("-Dai.djl.offline=true", "-jar", jar.toString()));
         return ChildProcess.startDetached(command, layout.repository(), layout.logFile(module), environment);
     }
 

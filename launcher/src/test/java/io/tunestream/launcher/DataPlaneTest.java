@@ -24,6 +24,13 @@ import io.tunestream.llm.bootstrap.ScratchModelSpec;
 import io.tunestream.llm.tasks.CorpusSpec;
 import io.tunestream.llm.tasks.SyntheticCorpus;
 import io.tunestream.llm.tasks.TaskFamily;
+import io.tunestream.llm.generation.GenerationRequest;
+import io.tunestream.llm.generation.GenerationResult;
+import io.tunestream.llm.generation.GenerationScheduler;
+import io.tunestream.llm.generation.SamplingParams;
+import io.tunestream.llm.generation.SchedulerSettings;
+import io.tunestream.llm.model.LlamaModel;
+import io.tunestream.llm.tokenizer.Tokenizer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -38,6 +45,10 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -64,6 +75,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -192,6 +204,91 @@ class DataPlaneTest {
             assertThat(event.version()).isEqualTo(version);
             assertThat(event.train().sha256()).isEqualTo(manifest.get("files").get("train.jsonl").get("sha256").asText());
         });
+    }
+
+    /**
+     * Prompts -> pairs throughput of the whole data plane (dataset-service renders and publishes, generation-service
+     * answers, dataset-service pairs) beside the raw batched engine and the one-prompt-at-a-time loop on the same
+     * prompts and model, in one run. Greedy decoding, so every path generates the same tokens. Off by default:
+     * {@code ./mvnw -B -pl launcher verify -Dtest=DataPlaneTest -Dtunestream.bench.data-plane=true}.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "tunestream.bench.data-plane", matches = "true")
+    void benchmarkPromptsToPairsAgainstTheRawEngine() throws Exception {
+        int maxTokens = 32;
+        Path corpus = work.resolve("corpus");
+        SyntheticCorpus.write(corpus, new CorpusSpec(13, 100, 0, 3, EnumSet.allOf(TaskFamily.class)));
+        Path modelDirectory = work.resolve("model");
+        // The tiny preset's shape: large enough that the engine, not the plumbing, should set the pace.
+        ScratchModel.create(modelDirectory, corpus.resolve(SyntheticCorpus.SFT_FILE),
+                new ScratchModelSpec(13, 1024, 128, 4, 4, 2, 352, 512));
+        stack = new Stack(new StackLayout(REPOSITORY, home), postgres, settings);
+        assertThat(stack.up(new PrintStream(new ByteArrayOutputStream()))).isTrue();
+        publish(promotion(uploadModel(modelDirectory)));
+        String dataset = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+        post("dataset-service", "/datasets", "{\"name\": \"" + dataset + "\", \"kind\": \"sft\"}");
+        HttpResponse<String> upload = HTTP.send(HttpRequest.newBuilder(uri("dataset-service", "/datasets/" + dataset + "/uploads"))
+                .header("content-type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofFile(corpus.resolve(SyntheticCorpus.SFT_FILE))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        int samples = json(upload.body()).get("added").asInt();
+
+        String pipeline = dataset + "-dpo";
+        long started = System.nanoTime();
+        post("dataset-service", "/pipelines", "{\"name\": \"" + pipeline + "\", \"dataset\": \"" + dataset
+                + "\", \"model\": \"" + MODEL + "\", \"recipe\": \"dpo\", \"sampling\": "
+                + EventJson.mapper().writeValueAsString(SamplingParameters.greedy(maxTokens)) + "}");
+        Waits.until("one outcome per sample", Duration.ofMinutes(20), () -> outcomeTotal(pipeline) >= samples);
+        long serviceNanos = System.nanoTime() - started;
+        long finishedAt = System.currentTimeMillis();
+        long startedAt = finishedAt - serviceNanos / 1_000_000;
+        // Where the time went, from the brokers' record timestamps.
+        for (String topic : List.of("tunestream.prompts", "tunestream.generations")) {
+            List<Long> times = readAll(topic).stream().map(ConsumerRecord::timestamp).filter(t -> t >= startedAt).sorted().toList();
+            System.out.printf(Locale.ROOT, "BENCH hop %s records=%d first=+%.1fs last=+%.1fs%n", topic, times.size(),
+                    (times.get(0) - startedAt) / 1e3, (times.get(times.size() - 1) - startedAt) / 1e3);
+        }
+        System.out.printf(Locale.ROOT, "BENCH hop every outcome stored=+%.1fs%n", (finishedAt - startedAt) / 1e3);
+        long serviceTokens = readAll("tunestream.generations").stream()
+                .map(record -> EventJson.fromBytes(record.value(), GenerationEvent.class))
+                .filter(event -> event.pipeline().equals(pipeline)).mapToLong(GenerationEvent::completionTokens).sum();
+        List<String> prompts = readAll("tunestream.prompts").stream()
+                .map(record -> EventJson.fromBytes(record.value(), io.tunestream.events.PromptEvent.class))
+                .filter(event -> event.pipeline().equals(pipeline)).map(io.tunestream.events.PromptEvent::prompt).toList();
+        stack.down();
+        stack = null;
+
+        try (Tokenizer tokenizer = Tokenizer.load(modelDirectory); LlamaModel model = LlamaModel.load(modelDirectory);
+                GenerationScheduler scheduler = new GenerationScheduler(model, ids -> tokenizer.decode(ids, true),
+                        Arrays.stream(tokenizer.eosTokenIds()).boxed().collect(Collectors.toSet()),
+                        new SchedulerSettings(32, prompts.size()))) {
+            int[][] ids = prompts.stream().map(prompt -> tokenizer.encode(prompt, false)).toArray(int[][]::new);
+            SamplingParams greedy = SamplingParams.greedy(maxTokens);
+            long rawStarted = System.nanoTime();
+            List<CompletableFuture<GenerationResult>> results = new ArrayList<>();
+            for (int[] prompt : ids) {
+                results.add(scheduler.submit(new GenerationRequest(prompt, greedy)));
+            }
+            long rawTokens = results.stream().mapToLong(result -> result.join().completionTokens()).sum();
+            long rawNanos = System.nanoTime() - rawStarted;
+            int sequential = Math.min(32, ids.length);
+            long sequentialStarted = System.nanoTime();
+            long sequentialTokens = 0;
+            for (int i = 0; i < sequential; i++) {
+                sequentialTokens += scheduler.generate(new GenerationRequest(ids[i], greedy)).completionTokens();
+            }
+            long sequentialNanos = System.nanoTime() - sequentialStarted;
+            double service = samples / (serviceNanos / 1e9);
+            double raw = ids.length / (rawNanos / 1e9);
+            System.out.printf(Locale.ROOT, "BENCH data_plane prompts=%d pairs_or_drops_per_s=%.1f tokens_per_s=%.1f%n",
+                    samples, service, serviceTokens / (serviceNanos / 1e9));
+            System.out.printf(Locale.ROOT, "BENCH raw_batched prompts=%d prompts_per_s=%.1f tokens_per_s=%.1f%n",
+                    ids.length, raw, rawTokens / (rawNanos / 1e9));
+            System.out.printf(Locale.ROOT, "BENCH raw_sequential prompts=%d prompts_per_s=%.1f tokens_per_s=%.1f%n",
+                    sequential, sequential / (sequentialNanos / 1e9), sequentialTokens / (sequentialNanos / 1e9));
+            System.out.printf(Locale.ROOT, "BENCH ratio data_plane/raw_batched prompts_per_s=%.2f (goal >= 0.9)%n", service / raw);
+            assertThat(rawTokens).as("the raw engine generated the same tokens").isEqualTo(serviceTokens);
+        }
     }
 
     /** Waits for a condition; on a timeout the error carries the end of both services' logs. */
