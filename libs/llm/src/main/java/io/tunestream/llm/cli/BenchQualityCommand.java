@@ -63,6 +63,9 @@ final class BenchQualityCommand implements Callable<Integer> {
     @Option(names = "--work", description = "directory for the corpus and models (default: a temporary directory)")
     Path work;
 
+    @Option(names = "--vocab-size", defaultValue = "1024", description = "BPE vocabulary of the scratch tokenizer")
+    int vocabSize;
+
     @Option(names = "--seed", defaultValue = "42")
     long seed;
 
@@ -106,8 +109,8 @@ final class BenchQualityCommand implements Callable<Integer> {
         }
         List<EvalItem> evalItems = EvalItems.read(tasks.resolve(SyntheticCorpus.EVAL_FILE));
         Path tokenizerDirectory = directory.resolve("tokenizer");
-        LlamaConfig shape = ModelPresets.tiny(1024);
-        BpeTrainer.builder().vocabSize(1024).modelMaxLength(shape.maxPositionEmbeddings()).build().train(texts)
+        LlamaConfig shape = ModelPresets.tiny(vocabSize);
+        BpeTrainer.builder().vocabSize(vocabSize).modelMaxLength(shape.maxPositionEmbeddings()).build().train(texts)
                 .write(tokenizerDirectory);
         ObjectNode json = Json.MAPPER.createObjectNode();
         ArrayNode stages = json.putArray("stages");
