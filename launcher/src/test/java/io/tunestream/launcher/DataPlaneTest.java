@@ -16,7 +16,6 @@ import io.tunestream.events.ObjectRef;
 import io.tunestream.events.SamplingParameters;
 import io.tunestream.events.TunestreamEvent;
 import io.tunestream.events.kafka.CloudEventsKafka;
-import io.tunestream.infra.Ports;
 import io.tunestream.infra.PostgresAdmin;
 import io.tunestream.infra.Waits;
 import io.tunestream.llm.bootstrap.ScratchModel;
@@ -99,19 +98,12 @@ class DataPlaneTest {
     Path work;
 
     private final PostgresAdmin postgres = PostgresAdmin.local();
-    private final StackSettings settings = freeSettings();
+    private final StackSettings settings = TestStacks.freeSettings("ts_dataplane");
     private Stack stack;
 
     @AfterEach
     void stopAndDropDatabases() {
-        if (stack != null) {
-            stack.down();
-        }
-        if (postgres.isRunning()) {
-            for (String owner : Stack.DATABASE_OWNERS) {
-                postgres.dropDatabase(settings.databaseName(owner), settings.databaseName(owner));
-            }
-        }
+        TestStacks.tearDown(stack, postgres, settings);
     }
 
     @Test
@@ -457,12 +449,4 @@ class DataPlaneTest {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
-    private static StackSettings freeSettings() {
-        Map<String, Integer> services = new LinkedHashMap<>();
-        for (String module : StackSettings.defaults().servicePorts().keySet()) {
-            services.put(module, Ports.freePort());
-        }
-        String prefix = "ts_dataplane_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
-        return new StackSettings(Ports.freePort(), Ports.freePort(), Ports.freePort(), services, prefix);
-    }
 }

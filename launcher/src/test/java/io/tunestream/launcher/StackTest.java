@@ -56,19 +56,12 @@ class StackTest {
     Path home;
 
     private final PostgresAdmin postgres = PostgresAdmin.local();
-    private final StackSettings settings = freeSettings();
+    private final StackSettings settings = TestStacks.freeSettings("ts_launcher");
     private Stack stack;
 
     @AfterEach
     void stopAndDropDatabases() {
-        if (stack != null) {
-            stack.down();
-        }
-        if (postgres.isRunning()) {
-            for (String owner : Stack.DATABASE_OWNERS) {
-                postgres.dropDatabase(settings.databaseName(owner), settings.databaseName(owner));
-            }
-        }
+        TestStacks.tearDown(stack, postgres, settings);
     }
 
     @Test
@@ -179,14 +172,6 @@ class StackTest {
         }
     }
 
-    private static StackSettings freeSettings() {
-        Map<String, Integer> services = new LinkedHashMap<>();
-        for (String module : StackSettings.defaults().servicePorts().keySet()) {
-            services.put(module, Ports.freePort());
-        }
-        String prefix = "ts_launcher_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
-        return new StackSettings(Ports.freePort(), Ports.freePort(), Ports.freePort(), services, prefix);
-    }
 
     private static PrintStream quiet() {
         return new PrintStream(new ByteArrayOutputStream());
