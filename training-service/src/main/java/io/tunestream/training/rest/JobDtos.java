@@ -1,0 +1,45 @@
+package io.tunestream.training.rest;
+
+import io.tunestream.events.Recipe;
+import io.tunestream.training.JobOrigin;
+import io.tunestream.training.JobState;
+import io.tunestream.training.TrainingJob;
+import io.tunestream.training.TrainingMetric;
+import java.time.Instant;
+import java.util.Map;
+
+/** The REST API's shapes; entities never go on the wire. */
+public final class JobDtos {
+
+    private JobDtos() {
+    }
+
+    /** A submission: {@code dataset}, {@code version} and {@code recipe} are required. */
+    public record SubmitJobRequest(String dataset, Integer version, Recipe recipe, String model, Integer baseModelVersion,
+            Map<String, Object> hyperparameters) {
+    }
+
+    public record JobView(String id, String dataset, int datasetVersion, Recipe recipe, String model,
+            Integer baseModelVersion, Map<String, Object> hyperparameters, JobState state, JobOrigin origin,
+            String leaseOwner, Instant leaseExpiresAt, Instant heartbeatAt, int attempts, long step, long maxSteps,
+            Double lastLoss, String error, Map<String, Object> result, Instant createdAt, Instant startedAt,
+            Instant finishedAt) {
+
+        static JobView of(TrainingJob job) {
+            return new JobView(job.id, job.dataset, job.datasetVersion, job.recipe, job.model, job.baseModelVersion,
+                    job.hyperparameters, job.state, job.origin, job.leaseOwner, job.leaseExpiresAt, job.heartbeatAt,
+                    job.attempts, job.step, job.maxSteps, job.lastLoss, job.error, job.result, job.createdAt,
+                    job.startedAt, job.finishedAt);
+        }
+    }
+
+    public record MetricView(long step, double loss, double learningRate, Map<String, Double> metrics, Instant recordedAt) {
+
+        static MetricView of(TrainingMetric metric) {
+            return new MetricView(metric.step, metric.loss, metric.learningRate, metric.metrics, metric.recordedAt);
+        }
+    }
+
+    public record ErrorResponse(int status, String error, String message) {
+    }
+}

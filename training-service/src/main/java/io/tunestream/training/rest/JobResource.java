@@ -1,0 +1,86 @@
+package io.tunestream.training.rest;
+
+import io.tunestream.training.TrainingJob;
+import io.tunestream.training.repository.TrainingJobRepository;
+import io.tunestream.training.rest.JobDtos.JobView;
+import io.tunestream.training.rest.JobDtos.MetricView;
+import io.tunestream.training.rest.JobDtos.SubmitJobRequest;
+import io.tunestream.training.service.InvalidJobException;
+import io.tunestream.training.service.JobNotFoundException;
+import io.tunestream.training.service.JobService;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+
+/** Training jobs: submit, list, read, their per-step metrics, cancel. */
+@Path("/jobs")
+public class JobResource {
+
+    private final JobService service;
+    private final TrainingJobRepository jobs;
+
+    public JobResource(JobService service, TrainingJobRepository jobs) {
+        this.service = service;
+        this.jobs = jobs;
+    }
+
+    /**
+     * Queues a job over a sealed dataset version (its files and lineage are read from its {@code manifest.json}); 201
+     * with the new job, or 200 with the existing one when the dataset version already has a job for this recipe.
+     */
+    @POST
+    public Response submit(SubmitJobRequest request) {
+        if (request == null) {
+            throw new InvalidJobException("a JSON body with dataset, version and recipe is required");
+        }
+        JobService.Queued queued = service.submit(new JobService.Submission(request.dataset(), request.version(),
+                request.recipe(), request.model(), request.baseModelVersion(), request.hyperparameters()));
+        return Response.status(queued.created() ? Response.Status.CREATED : Response.Status.OK)
+                .location(URI.create("/jobs/" + queued.job().id)).entity(JobView.of(queued.job())).build();
+    }
+
+    /** The newest jobs first. */
+    @GET
+    @Transactional
+    public List<JobView> list(@QueryParam("limit") @DefaultValue("100") int limit) {
+        return jobs.newestFirst(Math.max(1, Math.min(limit, 1000))).stream().map(JobView::of).toList();
+    }
+
+    @GET
+    @Path("/{id}")
+    @Transactional
+    public JobView get(@PathParam("id") String id) {
+        return JobView.of(find(id));
+    }
+
+    /** Every recorded step, in order. */
+    @GET
+    @Path("/{id}/metrics")
+    @Transactional
+    public List<MetricView> metrics(@PathParam("id") String id) {
+        find(id);
+        return jobs.metrics(id).stream().map(MetricView::of).toList();
+    }
+
+    /** Cancels a QUEUED or RUNNING job (a running one stops at its next step); 409 for a job that already ended. */
+    @POST
+    @Path("/{id}/cancel")
+    public JobView cancel(@PathParam("id") String id) {
+        return JobView.of(service.cancel(id));
+    }
+
+    private TrainingJob find(String id) {
+        TrainingJob job = jobs.findById(id);
+        if (job == null) {
+            throw new JobNotFoundException(id);
+        }
+        return job;
+    }
+}

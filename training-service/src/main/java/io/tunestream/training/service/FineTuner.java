@@ -1,0 +1,172 @@
+package io.tunestream.training.service;
+
+import ai.djl.ndarray.NDArray;
+import io.tunestream.events.Recipe;
+import io.tunestream.llm.checkpoint.DType;
+import io.tunestream.llm.data.DataFormat;
+import io.tunestream.llm.data.DatasetReader;
+import io.tunestream.llm.data.ParsedRecord;
+import io.tunestream.llm.data.PreferenceRecord;
+import io.tunestream.llm.lora.LoraConfig;
+import io.tunestream.llm.lora.LoraLinear;
+import io.tunestream.llm.lora.LoraMerge;
+import io.tunestream.llm.lora.LoraModel;
+import io.tunestream.llm.lora.PeftAdapter;
+import io.tunestream.llm.model.Inference;
+import io.tunestream.llm.model.LlamaModel;
+import io.tunestream.llm.prompt.PromptTemplates;
+import io.tunestream.llm.tokenizer.Tokenizer;
+import io.tunestream.llm.training.CausalLmObjective;
+import io.tunestream.llm.training.DpoLossType;
+import io.tunestream.llm.training.DpoObjective;
+import io.tunestream.llm.training.DpoSettings;
+import io.tunestream.llm.training.EvaluationSettings;
+import io.tunestream.llm.training.LearningRateSchedule;
+import io.tunestream.llm.training.PreferenceExample;
+import io.tunestream.llm.training.StepMetrics;
+import io.tunestream.llm.training.Trainer;
+import io.tunestream.llm.training.TrainingData;
+import io.tunestream.llm.training.TrainingExample;
+import io.tunestream.llm.training.TrainingObjective;
+import io.tunestream.llm.training.TrainingSettings;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Runs one LoRA fine-tuning with the engine, in the calling thread: {@code sft} (causal-LM loss on the answers) or
+ * {@code dpo} (the starting model is the frozen reference), evaluating on the eval split every {@code evalEvery} steps
+ * and keeping the adapter of the lowest eval loss. Writes {@code OUTPUT/adapter/} (PEFT) and {@code OUTPUT/merged/}
+ * (Hugging Face checkpoint, F32) and measures the parent (the base) and the candidate on the eval split.
+ *
+ * <p>The engine's gradient recorder is process-global: callers run one fine-tuning at a time per JVM.
+ */
+@ApplicationScoped
+public class FineTuner {
+
+    /** The metric the promotion policy compares for DPO: how often the policy prefers the chosen answer more than the reference did. */
+    public static final String DPO_EVAL_METRIC = "eval/rewards/accuracies";
+    /** The metric the promotion policy compares for SFT: minus the eval loss, so that higher is better as the policy expects. */
+    public static final String SFT_EVAL_METRIC = "eval/neg_loss";
+
+    /** What a run produced. */
+    public record Outcome(Path adapter, Path merged, String evalMetric, Map<String, Double> candidateMetrics,
+            Map<String, Double> parentMetrics, long steps, long bestStep) {
+    }
+
+    /**
+     * @param onStep called after every optimizer step; an exception thrown there stops the run at that step
+     */
+    public Outcome run(TrainingRequest request, Consumer<StepMetrics> onStep) {
+        return switch (request.recipe()) {
+            case SFT -> sft(request, onStep);
+            case DPO -> dpo(request, onStep);
+            case PRETRAIN -> throw new InvalidJobException("recipe 'pretrain' is not run by the training-service yet;"
+                    + " accepted: sft, dpo");
+        };
+    }
+
+    private Outcome sft(TrainingRequest request, Consumer<StepMetrics> onStep) {
+        Inference.disableGradientsOnThisThread();
+        JobHyperparameters hp = request.hyperparameters();
+        try (LlamaModel model = LlamaModel.load(request.baseModel()); Tokenizer tokenizer = Tokenizer.load(request.baseModel())) {
+            TrainingData data = new TrainingData(tokenizer, PromptTemplates.forTokenizer(tokenizer, PromptTemplates.CHATML));
+            List<TrainingExample> train = sftExamples(data, request.train(), hp.maxLength());
+            List<TrainingExample> eval = sftExamples(data, request.eval(), hp.maxLength());
+            return fit(request, model, new CausalLmObjective(tokenizer.padTokenId().orElse(0)), train, eval,
+                    SFT_EVAL_METRIC, onStep);
+        }
+    }
+
+    private Outcome dpo(TrainingRequest request, Consumer<StepMetrics> onStep) {
+        Inference.disableGradientsOnThisThread();
+        JobHyperparameters hp = request.hyperparameters();
+        DpoSettings settings = new DpoSettings(hp.beta(), DpoLossType.SIGMOID, 0, 0);
+        try (LlamaModel model = LlamaModel.load(request.baseModel()); Tokenizer tokenizer = Tokenizer.load(request.baseModel())) {
+            TrainingData data = new TrainingData(tokenizer, PromptTemplates.forTokenizer(tokenizer, PromptTemplates.CHATML));
+            int maxPrompt = Math.max(4, hp.maxLength() / 2);
+            List<PreferenceExample> train = new ArrayList<>();
+            List<PreferenceExample> eval = new ArrayList<>();
+            forEachRecord(request.train(), DataFormat.PREFERENCE,
+                    parsed -> train.add(data.preference((PreferenceRecord) parsed.record(), hp.maxLength(), maxPrompt)));
+            forEachRecord(request.eval(), DataFormat.PREFERENCE,
+                    parsed -> eval.add(data.preference((PreferenceRecord) parsed.record(), hp.maxLength(), maxPrompt)));
+            return fit(request, model, new DpoObjective(tokenizer.padTokenId().orElse(0), settings), train, eval,
+                    DPO_EVAL_METRIC, onStep);
+        }
+    }
+
+    private <E> Outcome fit(TrainingRequest request, LlamaModel model, TrainingObjective<E> objective, List<E> train,
+            List<E> eval, String evalMetric, Consumer<StepMetrics> onStep) {
+        if (train.isEmpty() || eval.isEmpty()) {
+            throw new InvalidJobException("the dataset version has " + train.size() + " usable training and " + eval.size()
+                    + " usable eval records; both splits need at least one");
+        }
+        JobHyperparameters hp = request.hyperparameters();
+        // The parent is measured before any adapter exists; for DPO the reference pass makes policy = reference.
+        objective.prepare(model, eval);
+        Map<String, Double> parent = withDerived(objective.evaluate(model, eval, hp.batchSize()));
+
+        LoraConfig lora = new LoraConfig(hp.loraRank(), hp.loraAlpha(), 0.05, LoraConfig.ALL_PROJECTIONS, false,
+                request.baseModel().toString());
+        Map<String, LoraLinear> adapters = LoraModel.apply(model, lora, hp.seed());
+        Map<String, NDArray> trainable = new LinkedHashMap<>();
+        adapters.forEach((name, layer) -> {
+            trainable.put(name + ".lora_A.weight", layer.loraA());
+            trainable.put(name + ".lora_B.weight", layer.loraB());
+        });
+        TrainingSettings settings = new TrainingSettings(hp.maxSteps(), hp.batchSize(), 1, hp.learningRate(),
+                Math.min(10, hp.maxSteps() / 10), LearningRateSchedule.Kind.COSINE, 0.1, 1.0, 0.0, hp.seed());
+        Trainer<E> trainer = new Trainer<>(model, trainable, objective, settings)
+                .onTrainingModeChange(training -> LoraModel.setTraining(adapters, training))
+                .evaluateOn(eval, new EvaluationSettings(hp.evalEvery(), "loss", false, 0, true));
+        List<StepMetrics> history = trainer.fit(train, onStep);
+
+        LoraModel.setTraining(adapters, false);
+        Map<String, Double> candidate = withDerived(objective.evaluate(model, eval, hp.batchSize()));
+        Path adapterDir = request.output().resolve("adapter");
+        Path mergedDir = request.output().resolve("merged");
+        PeftAdapter.from(adapters, lora).write(adapterDir);
+        LoraMerge.mergeToCheckpoint(request.baseModel(), adapterDir, mergedDir, DType.F32);
+        return new Outcome(adapterDir, mergedDir, evalMetric, candidate, parent,
+                history.isEmpty() ? 0 : history.get(history.size() - 1).step(), trainer.bestStep());
+    }
+
+    /** The objective's metrics under {@code eval/}, with {@code eval/neg_loss} beside {@code eval/loss}. */
+    private static Map<String, Double> withDerived(Map<String, Double> evaluated) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        evaluated.forEach((name, value) -> metrics.put("eval/" + name, value));
+        Double loss = evaluated.get("loss");
+        if (loss != null) {
+            metrics.put(SFT_EVAL_METRIC, -loss);
+        }
+        return metrics;
+    }
+
+    private static List<TrainingExample> sftExamples(TrainingData data, Path file, int maxLength) {
+        List<TrainingExample> examples = new ArrayList<>();
+        forEachRecord(file, null, parsed -> {
+            TrainingExample example = data.sft(parsed.record(), maxLength);
+            if (example.learnedTokens() > 0) {
+                examples.add(example);
+            }
+        });
+        return examples;
+    }
+
+    private static void forEachRecord(Path file, DataFormat format, Consumer<ParsedRecord> action) {
+        try (DatasetReader reader = DatasetReader.open(file, format)) {
+            for (ParsedRecord parsed : reader) {
+                action.accept(parsed);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.tunestream.training.service;
+
+import io.tunestream.events.Recipe;
+import io.tunestream.training.config.TrainingConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A job's hyperparameters: what was submitted over the configured defaults. The keys, all optional:
+ * {@code maxSteps}, {@code batchSize}, {@code learningRate}, {@code loraRank}, {@code loraAlpha}, {@code beta} (DPO),
+ * {@code maxLength}, {@code evalEvery}, {@code seed}.
+ */
+public record JobHyperparameters(int maxSteps, int batchSize, double learningRate, int loraRank, double loraAlpha,
+        double beta, int maxLength, int evalEvery, long seed) {
+
+    public static final Set<String> KEYS = Set.of("maxSteps", "batchSize", "learningRate", "loraRank", "loraAlpha",
+            "beta", "maxLength", "evalEvery", "seed");
+
+    public JobHyperparameters {
+        if (maxSteps < 1 || batchSize < 1 || loraRank < 1 || maxLength < 8 || evalEvery < 1) {
+            throw new InvalidJobException("hyperparameters: maxSteps, batchSize, loraRank and evalEvery must be at least 1"
+                    + " and maxLength at least 8");
+        }
+        if (!(learningRate > 0) || !(loraAlpha > 0) || !(beta > 0)) {
+            throw new InvalidJobException("hyperparameters: learningRate, loraAlpha and beta must be positive");
+        }
+    }
+
+    /**
+     * The submitted values over the defaults.
+     *
+     * @throws InvalidJobException naming an unknown key or a value that is not a number
+     */
+    public static JobHyperparameters resolve(Recipe recipe, Map<String, Object> submitted, TrainingConfig.Defaults defaults) {
+        Map<String, Object> values = submitted == null ? Map.of() : submitted;
+        for (String key : values.keySet()) {
+            if (!KEYS.contains(key)) {
+                throw new InvalidJobException("unknown hyperparameter '" + key + "'; accepted: " + KEYS.stream().sorted().toList());
+            }
+        }
+        double rate = recipe == Recipe.DPO ? defaults.dpoLearningRate() : defaults.sftLearningRate();
+        return new JobHyperparameters(
+                number(values, "maxSteps", defaults.maxSteps()).intValue(),
+                number(values, "batchSize", defaults.batchSize()).intValue(),
+                number(values, "learningRate", rate).doubleValue(),
+                number(values, "loraRank", defaults.loraRank()).intValue(),
+                number(values, "loraAlpha", defaults.loraAlpha()).doubleValue(),
+                number(values, "beta", defaults.beta()).doubleValue(),
+                number(values, "maxLength", defaults.maxLength()).intValue(),
+                number(values, "evalEvery", defaults.evalEvery()).intValue(),
+                number(values, "seed", defaults.seed()).longValue());
+    }
+
+    /** Every value, as stored with the job and sent in the trained-model event. */
+    public Map<String, Object> asMap() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("maxSteps", maxSteps);
+        map.put("batchSize", batchSize);
+        map.put("learningRate", learningRate);
+        map.put("loraRank", loraRank);
+        map.put("loraAlpha", loraAlpha);
+        map.put("beta", beta);
+        map.put("maxLength", maxLength);
+        map.put("evalEvery", evalEvery);
+        map.put("seed", seed);
+        return map;
+    }
+
+    private static Number number(Map<String, Object> values, String key, Number fallback) {
+        Object value = values.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (value instanceof Number number) {
+            return number;
+        }
+        try {
+            return Double.valueOf(value.toString());
+        } catch (NumberFormatException e) {
+            throw new InvalidJobException("hyperparameter '" + key + "' must be a number, got '" + value + "'");
+        }
+    }
+}

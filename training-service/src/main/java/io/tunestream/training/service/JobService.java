@@ -1,0 +1,174 @@
+package io.tunestream.training.service;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import io.minio.errors.ErrorResponseException;
+import io.tunestream.events.DatasetVersionEvent;
+import io.tunestream.events.EventJson;
+import io.tunestream.events.Lineage;
+import io.tunestream.events.ObjectRef;
+import io.tunestream.events.Recipe;
+import io.tunestream.training.JobOrigin;
+import io.tunestream.training.JobState;
+import io.tunestream.training.TrainingJob;
+import io.tunestream.training.config.TrainingConfig;
+import io.tunestream.training.repository.TrainingJobRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Creates jobs (from dataset-version events and REST submissions) and cancels them. One job per dataset version and
+ * recipe, ever: a redelivered event or a repeated submission returns the existing job.
+ *
+ * <p>The model a job trains is the submission's {@code model}, else the dataset version's lineage
+ * {@code sourceModel} (the model whose answers are the rejected side of its DPO pairs), else
+ * {@code tunestream.training.default-model}. The version it starts from is the submission's {@code baseModelVersion},
+ * else the lineage's {@code sourceModelVersion}, else (null) the version holding {@code production} when the job runs.
+ */
+@ApplicationScoped
+public class JobService {
+
+    private static final Logger LOG = Logger.getLogger(JobService.class);
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private final TrainingJobRepository jobs;
+    private final TrainingConfig config;
+    private final MinioClient minio;
+    private final JobSignals signals;
+
+    public JobService(TrainingJobRepository jobs, TrainingConfig config, MinioClient minio, JobSignals signals) {
+        this.jobs = jobs;
+        this.config = config;
+        this.minio = minio;
+        this.signals = signals;
+    }
+
+    /** What a submission asks for; {@code model}, {@code baseModelVersion} and {@code hyperparameters} are optional. */
+    public record Submission(String dataset, Integer version, Recipe recipe, String model, Integer baseModelVersion,
+            Map<String, Object> hyperparameters) {
+    }
+
+    /** A job and whether this call created it (false: the dataset version already had one for the recipe). */
+    public record Queued(TrainingJob job, boolean created) {
+    }
+
+    /** The job of a dataset-version event, created QUEUED unless it exists. */
+    @Transactional
+    public Queued createFromEvent(DatasetVersionEvent event) {
+        return create(event.dataset(), event.version(), event.recipe(), null, null, Map.of(), event.train(), event.eval(),
+                event.manifest(), event.lineage(), JobOrigin.DATASET_VERSION_EVENT);
+    }
+
+    /**
+     * A job submitted over REST: the dataset version's files and lineage come from its {@code manifest.json} at
+     * {@code datasets/{dataset}/versions/{version}/manifest.json}.
+     */
+    @Transactional
+    public Queued submit(Submission submission) {
+        if (submission.dataset() == null || submission.dataset().isBlank() || submission.version() == null
+                || submission.version() < 1 || submission.recipe() == null) {
+            throw new InvalidJobException("a job needs 'dataset', 'version' (from 1) and 'recipe' (sft, dpo)");
+        }
+        String prefix = "datasets/" + submission.dataset() + "/versions/" + submission.version() + "/";
+        JsonNode manifest = readManifest(prefix + "manifest.json");
+        ObjectRef train = fileOf(manifest, "train.jsonl", prefix);
+        ObjectRef eval = fileOf(manifest, "eval.jsonl", prefix);
+        Lineage lineage = manifest.hasNonNull("lineage")
+                ? EventJson.mapper().convertValue(manifest.get("lineage"), Lineage.class)
+                : Lineage.ofDatasetVersion(submission.dataset(), submission.version(), null, null, null);
+        return create(submission.dataset(), submission.version(), submission.recipe(), submission.model(),
+                submission.baseModelVersion(), submission.hyperparameters(), train, eval, null, lineage, JobOrigin.REST);
+    }
+
+    /** Cancels a QUEUED or RUNNING job; a RUNNING job stops at its next step. */
+    @Transactional
+    public TrainingJob cancel(String jobId) {
+        TrainingJob job = jobs.findById(jobId, LockModeType.PESSIMISTIC_WRITE);
+        if (job == null) {
+            throw new JobNotFoundException(jobId);
+        }
+        if (job.state == JobState.CANCELLED) {
+            return job;
+        }
+        if (job.state.isFinal()) {
+            throw new JobConflictException("job " + jobId + " is " + job.state + " and can no longer be cancelled");
+        }
+        job.state = JobState.CANCELLED;
+        job.leaseOwner = null;
+        job.leaseExpiresAt = null;
+        job.finishedAt = Instant.now();
+        return job;
+    }
+
+    private Queued create(String dataset, int version, Recipe recipe, String model, Integer baseModelVersion,
+            Map<String, Object> hyperparameters, ObjectRef train, ObjectRef eval, ObjectRef manifest, Lineage lineage,
+            JobOrigin origin) {
+        var existing = jobs.findByDatasetVersion(dataset, version, recipe);
+        if (existing.isPresent()) {
+            LOG.infof("dataset version %s/%d (%s) already has job %s; nothing created", dataset, version, recipe,
+                    existing.get().id);
+            return new Queued(existing.get(), false);
+        }
+        String chosenModel = model != null && !model.isBlank() ? model
+                : lineage.sourceModel() != null ? lineage.sourceModel()
+                : config.defaultModel().orElseThrow(() -> new InvalidJobException("dataset version " + dataset + "/"
+                        + version + " names no source model in its lineage, and neither the submission ('model') nor"
+                        + " tunestream.training.default-model names one"));
+        TrainingJob job = new TrainingJob();
+        job.id = "job-" + UUID.randomUUID();
+        job.dataset = dataset;
+        job.datasetVersion = version;
+        job.recipe = recipe;
+        job.model = chosenModel;
+        job.baseModelVersion = baseModelVersion != null ? baseModelVersion
+                : chosenModel.equals(lineage.sourceModel()) ? lineage.sourceModelVersion() : null;
+        job.hyperparameters = JobHyperparameters.resolve(recipe, hyperparameters, config.defaults()).asMap();
+        Map<String, Object> files = new LinkedHashMap<>();
+        files.put("train", EventJson.mapper().convertValue(train, MAP));
+        files.put("eval", EventJson.mapper().convertValue(eval, MAP));
+        if (manifest != null) {
+            files.put("manifest", EventJson.mapper().convertValue(manifest, MAP));
+        }
+        job.datasetFiles = files;
+        job.lineage = EventJson.mapper().convertValue(lineage, MAP);
+        job.state = JobState.QUEUED;
+        job.origin = origin;
+        job.createdAt = Instant.now();
+        jobs.persist(job);
+        signals.afterCommitWakeRunner();
+        LOG.infof("queued job %s: %s/%d %s into model %s", job.id, dataset, version, recipe, chosenModel);
+        return new Queued(job, true);
+    }
+
+    private JsonNode readManifest(String key) {
+        String bucket = config.storage().bucket();
+        try (InputStream in = minio.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+            return EventJson.mapper().readTree(in);
+        } catch (ErrorResponseException e) {
+            if ("NoSuchKey".equals(e.errorResponse().code())) {
+                throw new InvalidJobException("no dataset version at s3://" + bucket + "/" + key);
+            }
+            throw new IllegalStateException("cannot read s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ObjectRef fileOf(JsonNode manifest, String name, String prefix) {
+        JsonNode file = manifest.path("files").path(name);
+        if (file.isMissingNode()) {
+            throw new InvalidJobException(prefix + "manifest.json lists no files." + name);
+        }
+        return EventJson.mapper().convertValue(file, ObjectRef.class);
+    }
+}

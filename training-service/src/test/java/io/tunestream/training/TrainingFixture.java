@@ -1,0 +1,155 @@
+package io.tunestream.training;
+
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.tunestream.events.ArtifactRef;
+import io.tunestream.events.DatasetVersionEvent;
+import io.tunestream.events.EventIds;
+import io.tunestream.events.EventJson;
+import io.tunestream.events.Lineage;
+import io.tunestream.events.ModelVersionAction;
+import io.tunestream.events.ModelVersionEvent;
+import io.tunestream.events.ObjectRef;
+import io.tunestream.events.Recipe;
+import io.tunestream.llm.bootstrap.ScratchModel;
+import io.tunestream.llm.bootstrap.ScratchModelSpec;
+import io.tunestream.llm.tasks.CorpusSpec;
+import io.tunestream.llm.tasks.SyntheticCorpus;
+import io.tunestream.llm.tasks.TaskFamily;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/** A tiny scratch base model and small preference datasets in object storage, as the other services leave them. */
+public final class TrainingFixture {
+
+    public static final String BUCKET = "tunestream";
+
+    private static Path checkpoint;
+
+    private TrainingFixture() {
+    }
+
+    public static String newName(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** The scratch checkpoint directory (Hugging Face layout with tokenizer), created on first use. */
+    public static synchronized Path checkpoint() {
+        if (checkpoint == null) {
+            try {
+                Path root = Files.createTempDirectory("training-service-model-");
+                SyntheticCorpus.write(root.resolve("corpus"), new CorpusSpec(5, 30, 2, 2, EnumSet.allOf(TaskFamily.class)));
+                ScratchModel.create(root.resolve("model"), root.resolve("corpus").resolve(SyntheticCorpus.PRETRAIN_FILE),
+                        new ScratchModelSpec(3, 320, 32, 1, 2, 1, 64, 256));
+                checkpoint = root.resolve("model");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return checkpoint;
+    }
+
+    /** Uploads the scratch model as the registry does, under {@code models/{model}/{version}/}. */
+    public static ArtifactRef uploadModel(MinioClient minio, String model, int version) {
+        String prefix = "models/" + model + "/" + version + "/";
+        List<ObjectRef> files = new ArrayList<>();
+        try (Stream<Path> paths = Files.list(checkpoint())) {
+            for (Path path : paths.sorted().toList()) {
+                files.add(put(minio, prefix + path.getFileName(), Files.readAllBytes(path)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new ArtifactRef("s3://" + BUCKET + "/" + prefix, files);
+    }
+
+    /** The registry's event that makes {@code version} of {@code model} the production version. */
+    public static ModelVersionEvent promoted(String model, int version, ArtifactRef artifact) {
+        return new ModelVersionEvent(EventIds.next(), ModelVersionEvent.SCHEMA_VERSION, Instant.now(),
+                ModelVersionAction.PROMOTED, model, version, ModelVersionEvent.PRODUCTION, null, null, artifact, Map.of(),
+                null);
+    }
+
+    /**
+     * Writes a sealed DPO dataset version as the dataset-service does ({@code train.jsonl}, {@code eval.jsonl},
+     * {@code manifest.json} under {@code datasets/{dataset}/versions/{n}/}) and returns its event.
+     */
+    public static DatasetVersionEvent dpoVersion(MinioClient minio, String dataset, int version, String model,
+            int modelVersion) {
+        String prefix = "datasets/" + dataset + "/versions/" + version + "/";
+        byte[] train = jsonl(8, 0);
+        byte[] eval = jsonl(4, 100);
+        ObjectRef trainRef = put(minio, prefix + "train.jsonl", train);
+        ObjectRef evalRef = put(minio, prefix + "eval.jsonl", eval);
+        Lineage lineage = Lineage.ofDatasetVersion(dataset, version, "rounds", model, modelVersion);
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("dataset", dataset);
+        manifest.put("version", version);
+        manifest.put("recipe", "dpo");
+        manifest.put("files", Map.of("train.jsonl", trainRef, "eval.jsonl", evalRef));
+        manifest.put("lineage", lineage);
+        ObjectRef manifestRef;
+        try {
+            manifestRef = put(minio, prefix + "manifest.json", EventJson.mapper().writeValueAsBytes(manifest));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new DatasetVersionEvent(EventIds.next(), DatasetVersionEvent.SCHEMA_VERSION, Instant.now(), dataset, version,
+                Recipe.DPO, trainRef, evalRef, manifestRef, Map.of("train", 8L, "eval", 4L), null, lineage);
+    }
+
+    private static byte[] jsonl(int count, int offset) {
+        StringBuilder lines = new StringBuilder();
+        for (int i = offset; i < offset + count; i++) {
+            int a = i % 7 + 1;
+            int b = i % 5 + 2;
+            lines.append(EventJsonLine.of("What is " + a + " + " + b + "?", "The answer is " + (a + b) + ".",
+                    "I think it is " + (a * b + 1) + ".")).append('\n');
+        }
+        return lines.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static ObjectRef put(MinioClient minio, String key, byte[] content) {
+        try {
+            minio.putObject(PutObjectArgs.builder().bucket(BUCKET).object(key)
+                    .stream(new ByteArrayInputStream(content), content.length, -1).build());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot upload " + key + ": " + e.getMessage(), e);
+        }
+        return new ObjectRef("s3://" + BUCKET + "/" + key, sha256(content), content.length);
+    }
+
+    public static String sha256(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One preference record as a JSON line. */
+    private record EventJsonLine(String prompt, String chosen, String rejected) {
+
+        static String of(String prompt, String chosen, String rejected) {
+            try {
+                return EventJson.mapper().writeValueAsString(new EventJsonLine(prompt, chosen, rejected));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

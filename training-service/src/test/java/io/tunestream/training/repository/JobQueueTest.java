@@ -1,0 +1,162 @@
+package io.tunestream.training.repository;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.minio.MinioClient;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.tunestream.events.Recipe;
+import io.tunestream.llm.training.StepMetrics;
+import io.tunestream.testing.KafkaBrokerResource;
+import io.tunestream.testing.ObjectStoreResource;
+import io.tunestream.testing.PostgresResource;
+import io.tunestream.training.JobState;
+import io.tunestream.training.RunnerOffProfile;
+import io.tunestream.training.TrainingFixture;
+import io.tunestream.training.TrainingJob;
+import io.tunestream.training.service.JobService;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@TestProfile(RunnerOffProfile.class)
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = ObjectStoreResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
+class JobQueueTest {
+
+    private static final Duration LEASE = Duration.ofMinutes(1);
+
+    @Inject
+    TrainingJobRepository jobs;
+
+    @Inject
+    JobService service;
+
+    @Inject
+    MinioClient minio;
+
+    /** Jobs other test classes left unfinished in the shared database would be claimable here too. */
+    @BeforeEach
+    void retireUnfinishedJobs() {
+        QuarkusTransaction.requiringNew().run(() -> jobs.update("state = ?1 where state in ?2", JobState.CANCELLED,
+                Set.of(JobState.QUEUED, JobState.RUNNING)));
+    }
+
+    @Test
+    void shouldNeverGiveOneJobToTwoConcurrentClaimers() throws Exception {
+        String first = queueJob();
+        String second = queueJob();
+        CyclicBarrier start = new CyclicBarrier(2);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Callable<Optional<TrainingJob>> claimA = () -> {
+                start.await();
+                return jobs.claim("runner-a", LEASE);
+            };
+            Callable<Optional<TrainingJob>> claimB = () -> {
+                start.await();
+                return jobs.claim("runner-b", LEASE);
+            };
+            Future<Optional<TrainingJob>> a = threads.submit(claimA);
+            Future<Optional<TrainingJob>> b = threads.submit(claimB);
+            TrainingJob claimedByA = a.get().orElseThrow();
+            TrainingJob claimedByB = b.get().orElseThrow();
+
+            assertThat(Set.of(claimedByA.id, claimedByB.id)).containsExactlyInAnyOrder(first, second);
+            assertThat(claimedByA.leaseOwner).isEqualTo("runner-a");
+            assertThat(claimedByB.leaseOwner).isEqualTo("runner-b");
+            assertThat(jobs.claim("runner-c", LEASE)).as("both jobs are leased").isEmpty();
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void shouldReclaimAJobWhoseLeaseExpired() {
+        String id = queueJob();
+        TrainingJob first = jobs.claim("runner-dead", Duration.ofSeconds(-1)).orElseThrow();
+        assertThat(first.id).isEqualTo(id);
+
+        TrainingJob again = jobs.claim("runner-alive", LEASE).orElseThrow();
+
+        assertThat(again.id).isEqualTo(id);
+        assertThat(again.leaseOwner).isEqualTo("runner-alive");
+        assertThat(again.attempts).isEqualTo(2);
+        assertThat(jobs.heartbeat(id, "runner-dead", LEASE)).as("the dead runner's lease is gone").isFalse();
+        assertThat(jobs.heartbeat(id, "runner-alive", LEASE)).isTrue();
+        assertThat(jobs.claim("runner-other", LEASE)).as("a live lease is not re-claimed").isEmpty();
+    }
+
+    @Test
+    void shouldSubmitOnceAndCancelAQueuedJob() {
+        String dataset = TrainingFixture.newName("d");
+        TrainingFixture.dpoVersion(minio, dataset, 1, "m-any", 1);
+        Map<String, Object> body = Map.of("dataset", dataset, "version", 1, "recipe", "dpo", "hyperparameters",
+                Map.of("maxSteps", 3));
+        String id = given().contentType(ContentType.JSON).body(body).post("/jobs")
+                .then().statusCode(201)
+                .body("state", equalTo("QUEUED"))
+                .body("model", equalTo("m-any"))
+                .body("baseModelVersion", equalTo(1))
+                .body("hyperparameters.maxSteps", equalTo(3))
+                .extract().path("id");
+        given().contentType(ContentType.JSON).body(body).post("/jobs")
+                .then().statusCode(200).body("id", equalTo(id));
+
+        given().post("/jobs/" + id + "/cancel").then().statusCode(200).body("state", equalTo("CANCELLED"));
+
+        given().get("/jobs/" + id).then().statusCode(200).body("state", equalTo("CANCELLED"));
+        assertThat(jobs.claim("runner-a", LEASE)).as("a cancelled job is never claimed").isEmpty();
+    }
+
+    @Test
+    void shouldStopARunningJobAtItsNextStepWhenCancelled() {
+        String id = queueJob();
+        TrainingJob running = jobs.claim("runner-a", LEASE).orElseThrow();
+        assertThat(running.id).isEqualTo(id);
+        assertThat(jobs.recordStep(id, "runner-a", step(1))).isTrue();
+
+        given().post("/jobs/" + id + "/cancel").then().statusCode(200).body("state", equalTo("CANCELLED"));
+
+        assertThat(jobs.recordStep(id, "runner-a", step(2))).as("the runner's next step sees the cancel").isFalse();
+        assertThat(jobs.heartbeat(id, "runner-a", LEASE)).isFalse();
+        given().get("/jobs/" + id + "/metrics").then().statusCode(200).body("step", equalTo(java.util.List.of(1)));
+        given().post("/jobs/" + id + "/cancel").then().statusCode(200).body("state", equalTo("CANCELLED"));
+    }
+
+    @Test
+    void shouldRejectASubmissionOfAMissingDatasetVersion() {
+        given().contentType(ContentType.JSON).body(Map.of("dataset", "nowhere", "version", 9, "recipe", "sft"))
+                .post("/jobs")
+                .then().statusCode(400)
+                .body("message", equalTo("no dataset version at s3://tunestream/datasets/nowhere/versions/9/manifest.json"));
+        given().get("/jobs/job-unknown").then().statusCode(404);
+    }
+
+    private String queueJob() {
+        String dataset = TrainingFixture.newName("d");
+        TrainingFixture.dpoVersion(minio, dataset, 1, "m-any", 1);
+        return service.submit(new JobService.Submission(dataset, 1, Recipe.DPO, null, null, Map.of())).job().id;
+    }
+
+    private static StepMetrics step(long step) {
+        return new StepMetrics(step, 10, 0.5, 1e-4, 1.0, 100, 1, Map.of("rewards/accuracies", 0.5));
+    }
+}
