@@ -66,7 +66,7 @@ public class JobService {
     @Transactional
     public Queued createFromEvent(DatasetVersionEvent event) {
         return create(event.dataset(), event.version(), event.recipe(), null, null, Map.of(), event.train(), event.eval(),
-                event.manifest(), event.lineage(), JobOrigin.DATASET_VERSION_EVENT);
+                event.manifest(), event.lineage(), JobOrigin.DATASET_VERSION);
     }
 
     /**

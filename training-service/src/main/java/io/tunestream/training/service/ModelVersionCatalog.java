@@ -29,19 +29,24 @@ public class ModelVersionCatalog {
     @Transactional
     public void record(ModelVersionEvent event) {
         String key = KnownModelVersion.key(event.model(), event.version());
+        if (event.changesProduction()) {
+            KnownModelVersion.update("production = false where model = ?1 and id <> ?2", event.model(), key);
+        }
         KnownModelVersion known = KnownModelVersion.findById(key);
-        if (known == null) {
+        boolean isNew = known == null;
+        if (isNew) {
             known = new KnownModelVersion();
             known.id = key;
             known.model = event.model();
             known.version = event.version();
-            known.persist();
         }
         known.artifact = EventJson.mapper().convertValue(event.artifact(), MAP);
         known.updatedAt = Instant.now();
         if (event.changesProduction()) {
-            KnownModelVersion.update("production = false where model = ?1 and id <> ?2", event.model(), key);
             known.production = true;
+        }
+        if (isNew) {
+            known.persist();
         }
     }
 
@@ -56,9 +61,9 @@ public class ModelVersionCatalog {
                     ? KnownModelVersion.findById(KnownModelVersion.key(model, version))
                     : KnownModelVersion.<KnownModelVersion>find("model = ?1 and production = true", model).firstResult();
             if (known == null) {
-                throw new InvalidJobException("model " + model + (version != null ? " version " + version
-                        : " has no production version") + " announced on tunestream.model-versions;"
-                        + " register it with the registry-service first");
+                throw new InvalidJobException((version != null ? "model " + model + " version " + version
+                        + " was never announced" : "no production version of model " + model + " was announced")
+                        + " on tunestream.model-versions; register it with the registry-service first");
             }
             return new BaseModel(known.version, EventJson.mapper().convertValue(known.artifact, ArtifactRef.class));
         });

@@ -1,0 +1,212 @@
+package io.tunestream.training.messaging;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
+import io.tunestream.events.ArtifactRef;
+import io.tunestream.events.DatasetVersionEvent;
+import io.tunestream.events.EventJson;
+import io.tunestream.events.ObjectRef;
+import io.tunestream.events.Recipe;
+import io.tunestream.events.TrainedModelEvent;
+import io.tunestream.testing.KafkaBrokerResource;
+import io.tunestream.testing.ObjectStoreResource;
+import io.tunestream.testing.PostgresResource;
+import io.tunestream.training.JobState;
+import io.tunestream.training.KafkaTestClient;
+import io.tunestream.training.KnownModelVersion;
+import io.tunestream.training.TrainingFixture;
+import io.tunestream.training.TrainingJob;
+import io.tunestream.training.repository.TrainingJobRepository;
+import io.tunestream.training.service.FineTuner;
+import jakarta.inject.Inject;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Dataset versions on the real broker become jobs that the runner trains into trained-model events. */
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = ObjectStoreResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
+class TrainingFlowTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    @Inject
+    MinioClient minio;
+
+    @Inject
+    TrainingJobRepository jobs;
+
+    private KafkaTestClient kafka;
+
+    @BeforeEach
+    void connect() {
+        kafka = new KafkaTestClient(bootstrapServers);
+    }
+
+    @AfterEach
+    void disconnect() {
+        kafka.close();
+    }
+
+    @Test
+    void shouldTrainADatasetVersionIntoATrainedModelEvent() throws Exception {
+        String model = announcedModel();
+        String dataset = TrainingFixture.newName("d");
+        ConsumerTask<String, byte[]> trained = kafka.readFromStart(KafkaTestClient.TRAINED_MODELS);
+        try {
+            kafka.publish(TrainingFixture.dpoVersion(minio, dataset, 1, model, 1));
+
+            TrainingJob job = awaitJob(dataset, 1, j -> j.state.isFinal());
+            assertThat(job.state).as("job %s error: %s", job.id, job.error).isEqualTo(JobState.SUCCEEDED);
+            assertThat(job.step).isEqualTo(4);
+            assertThat(job.baseModelVersion).isEqualTo(1);
+            given().get("/jobs/" + job.id + "/metrics").then().statusCode(200)
+                    .body("step", equalTo(List.of(1, 2, 3, 4)));
+
+            await().atMost(TIMEOUT).until(() -> events(trained, job.id).size() == 1);
+            TrainedModelEvent event = events(trained, job.id).get(0);
+            assertThat(event.model()).isEqualTo(model);
+            assertThat(event.recipe()).isEqualTo(Recipe.DPO);
+            assertThat(event.evalMetric()).isEqualTo(FineTuner.DPO_EVAL_METRIC);
+            assertThat(event.candidateMetrics()).containsKeys("eval/loss", FineTuner.DPO_EVAL_METRIC);
+            assertThat(event.parentMetrics()).containsKeys("eval/loss", FineTuner.DPO_EVAL_METRIC);
+            assertThat(event.hyperparameters()).containsEntry("maxSteps", 4);
+            assertThat(event.lineage().jobId()).isEqualTo(job.id);
+            assertThat(event.lineage().parentModelVersion()).isEqualTo(1);
+            assertThat(event.lineage().dataset()).isEqualTo(dataset);
+            assertThat(event.adapter().uri()).isEqualTo("s3://tunestream/adapters/" + job.id + "/");
+            assertThat(event.mergedModel().uri()).isEqualTo("s3://tunestream/checkpoints/" + job.id + "/merged/");
+            assertThat(names(event.adapter())).contains("adapter_config.json", "adapter_model.safetensors");
+            assertThat(names(event.mergedModel())).contains("config.json", "tokenizer.json");
+            assertStored(event.adapter());
+            assertStored(event.mergedModel());
+            assertThat(job.result).containsEntry("eventId", event.eventId());
+        } finally {
+            trained.stop();
+        }
+    }
+
+    @Test
+    void shouldCreateOneJobForARedeliveredDatasetVersion() {
+        String dataset = TrainingFixture.newName("d");
+        DatasetVersionEvent event = TrainingFixture.dpoVersion(minio, dataset, 1, "m-unknown", 1);
+        kafka.publish(event);
+        kafka.publish(event);
+        // The same dataset is the same partition: once version 2 has its job, both copies of version 1 were consumed.
+        kafka.publish(TrainingFixture.dpoVersion(minio, dataset, 2, "m-unknown", 1));
+        awaitJob(dataset, 2, j -> true);
+
+        long count = QuarkusTransaction.requiringNew().call(() -> jobs.count("dataset = ?1 and datasetVersion = 1", dataset));
+        assertThat(count).isEqualTo(1);
+    }
+
+    @Test
+    void shouldDeadLetterAPoisonRecord() {
+        String key = TrainingFixture.newName("poison");
+        ConsumerTask<String, byte[]> dlq = kafka.readFromStart(KafkaTestClient.DATASET_VERSIONS_DLQ);
+        try {
+            kafka.publishRaw(KafkaTestClient.DATASET_VERSIONS, key, "{not json".getBytes(StandardCharsets.UTF_8));
+
+            await().atMost(TIMEOUT).until(() -> dlq.getRecords().stream().anyMatch(r -> key.equals(r.key())));
+            ConsumerRecord<String, byte[]> record = dlq.getRecords().stream().filter(r -> key.equals(r.key())).findFirst()
+                    .orElseThrow();
+            assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
+            assertThat(record.headers().lastHeader("dead-letter-reason")).isNotNull();
+        } finally {
+            dlq.stop();
+        }
+    }
+
+    @Test
+    void shouldStopARunningJobWhenCancelledAndTakeTheNextOne() {
+        String model = announcedModel();
+        String dataset = TrainingFixture.newName("d");
+        TrainingFixture.dpoVersion(minio, dataset, 1, model, 1);
+        String id = given().contentType(ContentType.JSON)
+                .body(Map.of("dataset", dataset, "version", 1, "recipe", "dpo", "hyperparameters", Map.of("maxSteps", 100000)))
+                .post("/jobs").then().statusCode(201).extract().path("id");
+        await().atMost(TIMEOUT).until(() -> job(id).step >= 1);
+
+        given().post("/jobs/" + id + "/cancel").then().statusCode(200).body("state", equalTo("CANCELLED"));
+
+        // One runner per JVM: the next job can only start once the cancelled one stopped training.
+        String next = TrainingFixture.newName("d");
+        TrainingFixture.dpoVersion(minio, next, 1, model, 1);
+        String nextId = given().contentType(ContentType.JSON).body(Map.of("dataset", next, "version", 1, "recipe", "dpo"))
+                .post("/jobs").then().statusCode(201).extract().path("id");
+        await().atMost(TIMEOUT).until(() -> job(nextId).state == JobState.SUCCEEDED);
+        TrainingJob cancelled = job(id);
+        assertThat(cancelled.state).isEqualTo(JobState.CANCELLED);
+        assertThat(cancelled.step).isLessThan(100000);
+        assertThat(cancelled.result).isNull();
+    }
+
+    /** A model whose version 1 (the scratch model) is announced as production, and known to the service. */
+    private String announcedModel() {
+        String model = TrainingFixture.newName("m");
+        ArtifactRef artifact = TrainingFixture.uploadModel(minio, model, 1);
+        kafka.publish(TrainingFixture.promoted(model, 1, artifact));
+        await().atMost(TIMEOUT).until(() -> QuarkusTransaction.requiringNew()
+                .call(() -> KnownModelVersion.findById(KnownModelVersion.key(model, 1)) != null));
+        return model;
+    }
+
+    private TrainingJob awaitJob(String dataset, int version, java.util.function.Predicate<TrainingJob> condition) {
+        await().atMost(TIMEOUT).until(() -> findJob(dataset, version).filter(condition).isPresent());
+        return findJob(dataset, version).orElseThrow();
+    }
+
+    private Optional<TrainingJob> findJob(String dataset, int version) {
+        return QuarkusTransaction.requiringNew().call(() -> jobs.findByDatasetVersion(dataset, version, Recipe.DPO));
+    }
+
+    private TrainingJob job(String id) {
+        return QuarkusTransaction.requiringNew().call(() -> jobs.findById(id));
+    }
+
+    private static List<TrainedModelEvent> events(ConsumerTask<String, byte[]> task, String jobId) {
+        return task.getRecords().stream()
+                .map(record -> EventJson.fromBytes(record.value(), TrainedModelEvent.class))
+                .filter(event -> jobId.equals(event.jobId()))
+                .toList();
+    }
+
+    private static List<String> names(ArtifactRef artifact) {
+        return artifact.files().stream().map(file -> file.uri().substring(artifact.uri().length())).toList();
+    }
+
+    private void assertStored(ArtifactRef artifact) throws Exception {
+        for (ObjectRef file : artifact.files()) {
+            String key = file.uri().substring("s3://tunestream/".length());
+            try (InputStream in = minio.getObject(GetObjectArgs.builder().bucket("tunestream").object(key).build())) {
+                byte[] content = in.readAllBytes();
+                assertThat(TrainingFixture.sha256(content)).as(file.uri()).isEqualTo(file.sha256());
+                assertThat((long) content.length).as(file.uri()).isEqualTo(file.sizeBytes());
+            }
+        }
+    }
+}
