@@ -90,16 +90,22 @@ public final class TrainingFixture {
      */
     public static DatasetVersionEvent dpoVersion(MinioClient minio, String dataset, int version, String model,
             int modelVersion) {
+        return datasetVersion(minio, dataset, version, model, modelVersion, Recipe.DPO);
+    }
+
+    /** As {@link #dpoVersion}, with Alpaca records ({@code instruction/input/output}) for {@link Recipe#SFT}. */
+    public static DatasetVersionEvent datasetVersion(MinioClient minio, String dataset, int version, String model,
+            int modelVersion, Recipe recipe) {
         String prefix = "datasets/" + dataset + "/versions/" + version + "/";
-        byte[] train = jsonl(8, 0);
-        byte[] eval = jsonl(4, 100);
+        byte[] train = jsonl(8, 0, recipe);
+        byte[] eval = jsonl(4, 100, recipe);
         ObjectRef trainRef = put(minio, prefix + "train.jsonl", train);
         ObjectRef evalRef = put(minio, prefix + "eval.jsonl", eval);
         Lineage lineage = Lineage.ofDatasetVersion(dataset, version, "rounds", model, modelVersion);
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("dataset", dataset);
         manifest.put("version", version);
-        manifest.put("recipe", "dpo");
+        manifest.put("recipe", recipe.name().toLowerCase(java.util.Locale.ROOT));
         manifest.put("files", Map.of("train.jsonl", trainRef, "eval.jsonl", evalRef));
         manifest.put("lineage", lineage);
         ObjectRef manifestRef;
@@ -109,16 +115,19 @@ public final class TrainingFixture {
             throw new UncheckedIOException(e);
         }
         return new DatasetVersionEvent(EventIds.next(), DatasetVersionEvent.SCHEMA_VERSION, Instant.now(), dataset, version,
-                Recipe.DPO, trainRef, evalRef, manifestRef, Map.of("train", 8L, "eval", 4L), null, lineage);
+                recipe, trainRef, evalRef, manifestRef, Map.of("train", 8L, "eval", 4L), null, lineage);
     }
 
-    private static byte[] jsonl(int count, int offset) {
+    private static byte[] jsonl(int count, int offset, Recipe recipe) {
         StringBuilder lines = new StringBuilder();
         for (int i = offset; i < offset + count; i++) {
             int a = i % 7 + 1;
             int b = i % 5 + 2;
-            lines.append(EventJsonLine.of("What is " + a + " + " + b + "?", "The answer is " + (a + b) + ".",
-                    "I think it is " + (a * b + 1) + ".")).append('\n');
+            String prompt = "What is " + a + " + " + b + "?";
+            String answer = "The answer is " + (a + b) + ".";
+            lines.append(recipe == Recipe.DPO
+                    ? json(new PreferenceLine(prompt, answer, "I think it is " + (a * b + 1) + "."))
+                    : json(new AlpacaLine(prompt, "", answer))).append('\n');
         }
         return lines.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -141,15 +150,17 @@ public final class TrainingFixture {
         }
     }
 
-    /** One preference record as a JSON line. */
-    private record EventJsonLine(String prompt, String chosen, String rejected) {
-
-        static String of(String prompt, String chosen, String rejected) {
-            try {
-                return EventJson.mapper().writeValueAsString(new EventJsonLine(prompt, chosen, rejected));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+    private static String json(Object line) {
+        try {
+            return EventJson.mapper().writeValueAsString(line);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+    }
+
+    private record PreferenceLine(String prompt, String chosen, String rejected) {
+    }
+
+    private record AlpacaLine(String instruction, String input, String output) {
     }
 }

@@ -111,6 +111,46 @@ class TrainingFlowTest {
     }
 
     @Test
+    void shouldTrainAnSftJobSubmittedOverRestAndCompareItWithItsParentOnEvalLoss() {
+        String model = announcedModel();
+        String dataset = TrainingFixture.newName("d");
+        TrainingFixture.datasetVersion(minio, dataset, 1, model, 1, Recipe.SFT);
+        String id = given().contentType(ContentType.JSON)
+                .body(Map.of("dataset", dataset, "version", 1, "recipe", "sft", "hyperparameters", Map.of("maxSteps", 3)))
+                .post("/jobs").then().statusCode(201).extract().path("id");
+
+        await().atMost(TIMEOUT).until(() -> job(id).state.isFinal());
+
+        TrainingJob job = job(id);
+        assertThat(job.state).as("job %s error: %s", job.id, job.error).isEqualTo(JobState.SUCCEEDED);
+        assertThat(job.result).containsEntry("evalMetric", FineTuner.SFT_EVAL_METRIC);
+        @SuppressWarnings("unchecked")
+        Map<String, Double> candidate = (Map<String, Double>) job.result.get("candidateMetrics");
+        @SuppressWarnings("unchecked")
+        Map<String, Double> parent = (Map<String, Double>) job.result.get("parentMetrics");
+        assertThat(candidate.get(FineTuner.SFT_EVAL_METRIC)).isEqualTo(-candidate.get("eval/loss"));
+        assertThat(parent.get("eval/loss")).isPositive();
+        given().get("/jobs/" + id + "/metrics").then().statusCode(200).body("step", equalTo(List.of(1, 2, 3)));
+    }
+
+    @Test
+    void shouldFailAJobWhoseTrainingFileDiffersFromItsEvent() {
+        String model = announcedModel();
+        String dataset = TrainingFixture.newName("d");
+        DatasetVersionEvent sealed = TrainingFixture.dpoVersion(minio, dataset, 1, model, 1);
+        ObjectRef train = sealed.train();
+        ObjectRef tampered = new ObjectRef(train.uri(), "0".repeat(64), train.sizeBytes());
+        kafka.publish(new DatasetVersionEvent(sealed.eventId(), sealed.schemaVersion(), sealed.occurredAt(), dataset, 1,
+                Recipe.DPO, tampered, sealed.eval(), sealed.manifest(), sealed.counts(), null, sealed.lineage()));
+
+        TrainingJob job = awaitJob(dataset, 1, j -> j.state.isFinal());
+
+        assertThat(job.state).isEqualTo(JobState.FAILED);
+        assertThat(job.error).contains(train.uri()).contains("states sha256 " + "0".repeat(64));
+        assertThat(job.step).isZero();
+    }
+
+    @Test
     void shouldCreateOneJobForARedeliveredDatasetVersion() {
         String dataset = TrainingFixture.newName("d");
         DatasetVersionEvent event = TrainingFixture.dpoVersion(minio, dataset, 1, "m-unknown", 1);
