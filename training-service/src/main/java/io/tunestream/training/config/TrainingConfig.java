@@ -23,6 +23,10 @@ public interface TrainingConfig {
      */
     Optional<String> defaultModel();
 
+    /** How often the progress stream ({@code GET /jobs/{id}/progress}) looks at its job. */
+    @WithDefault("1s")
+    Duration progressInterval();
+
     /** The job runner: one per JVM. */
     Runner runner();
 

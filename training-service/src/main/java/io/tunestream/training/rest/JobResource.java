@@ -1,6 +1,11 @@
 package io.tunestream.training.rest;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.tunestream.training.TrainingJob;
+import io.tunestream.training.config.TrainingConfig;
 import io.tunestream.training.repository.TrainingJobRepository;
 import io.tunestream.training.rest.JobDtos.JobView;
 import io.tunestream.training.rest.JobDtos.MetricView;
@@ -14,8 +19,12 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 import java.net.URI;
 import java.util.List;
 
@@ -25,10 +34,12 @@ public class JobResource {
 
     private final JobService service;
     private final TrainingJobRepository jobs;
+    private final Duration progressInterval;
 
-    public JobResource(JobService service, TrainingJobRepository jobs) {
+    public JobResource(JobService service, TrainingJobRepository jobs, TrainingConfig config) {
         this.service = service;
         this.jobs = jobs;
+        this.progressInterval = config.progressInterval();
     }
 
     /**
@@ -69,11 +80,33 @@ public class JobResource {
         return jobs.metrics(id).stream().map(MetricView::of).toList();
     }
 
+    /**
+     * Live progress as server-sent events: the job as JSON now, then each time its state or step changes (checked every
+     * {@code tunestream.training.progress-interval}); the stream ends after the event that shows a final state. An unknown job ends the stream with an error
+     * (check it with {@code GET /jobs/{id}} first): the lookups run off the event loop, after the response started.
+     */
+    @GET
+    @Path("/{id}/progress")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    public Multi<JobView> progress(@PathParam("id") String id) {
+        // Each look at the database runs on a worker thread, never on the event loop that writes the stream.
+        return Multi.createBy().repeating()
+                .uni(() -> Uni.createFrom().item(() -> snapshot(id)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
+                .withDelay(progressInterval)
+                .whilst(view -> !view.state().isFinal())
+                .select().distinct(view -> view.state() + "@" + view.step() + "/" + view.attempts());
+    }
+
     /** Cancels a QUEUED or RUNNING job (a running one stops at its next step); 409 for a job that already ended. */
     @POST
     @Path("/{id}/cancel")
     public JobView cancel(@PathParam("id") String id) {
         return JobView.of(service.cancel(id));
+    }
+
+    private JobView snapshot(String id) {
+        return QuarkusTransaction.requiringNew().call(() -> JobView.of(find(id)));
     }
 
     private TrainingJob find(String id) {

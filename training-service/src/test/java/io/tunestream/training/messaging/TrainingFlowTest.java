@@ -119,8 +119,10 @@ class TrainingFlowTest {
                 .body(Map.of("dataset", dataset, "version", 1, "recipe", "sft", "hyperparameters", Map.of("maxSteps", 3)))
                 .post("/jobs").then().statusCode(201).extract().path("id");
 
-        await().atMost(TIMEOUT).until(() -> job(id).state.isFinal());
+        String progress = given().accept("text/event-stream").get("/jobs/" + id + "/progress")
+                .then().statusCode(200).extract().asString();
 
+        assertThat(progress).as("the stream follows the job until it ends").contains("\"state\":\"SUCCEEDED\"");
         TrainingJob job = job(id);
         assertThat(job.state).as("job %s error: %s", job.id, job.error).isEqualTo(JobState.SUCCEEDED);
         assertThat(job.result).containsEntry("evalMetric", FineTuner.SFT_EVAL_METRIC);

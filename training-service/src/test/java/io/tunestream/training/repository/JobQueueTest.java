@@ -139,6 +139,10 @@ class JobQueueTest {
         assertThat(jobs.heartbeat(id, "runner-a", LEASE)).isFalse();
         given().get("/jobs/" + id + "/metrics").then().statusCode(200).body("step", equalTo(java.util.List.of(1)));
         given().post("/jobs/" + id + "/cancel").then().statusCode(200).body("state", equalTo("CANCELLED"));
+        String stream = given().accept("text/event-stream").get("/jobs/" + id + "/progress")
+                .then().statusCode(200).extract().asString();
+        assertThat(stream).as("one event, then the stream ends").startsWith("data:").containsOnlyOnce("data:")
+                .contains("\"state\":\"CANCELLED\"").contains("\"step\":1");
     }
 
     @Test
