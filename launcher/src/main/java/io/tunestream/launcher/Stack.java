@@ -186,6 +186,7 @@ final class Stack {
                     environment.put("TUNESTREAM_GATEWAY_SERVICES_" + service.replace("-service", "").toUpperCase(), "http://127.0.0.1:" + servicePort);
                 }
             });
+            environment.putAll(settings.serviceEnvironment().getOrDefault(module, Map.of()));
             return environment;
         }
         environment.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
@@ -203,6 +204,7 @@ final class Stack {
             environment.put("QUARKUS_DATASOURCE_USERNAME", settings.databaseName(owner));
             environment.put("QUARKUS_DATASOURCE_PASSWORD", credentials.secret("postgres." + owner + ".password"));
         }
+        environment.putAll(settings.serviceEnvironment().getOrDefault(module, Map.of()));
         return environment;
     }
 

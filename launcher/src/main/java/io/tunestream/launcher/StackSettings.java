@@ -13,12 +13,22 @@ import java.util.Map;
  * @param objectStorePort the S3 API port
  * @param servicePorts HTTP port by service module, in start order (the gateway last: its readiness is theirs)
  * @param databasePrefix prefix of the service databases and their roles ({@code <prefix>dataset}, ...)
+ * @param serviceEnvironment extra environment by service module (configuration such as
+ *     {@code TUNESTREAM_TRAINING_RUNNER_LEASE}), applied over the stack's own
  */
 public record StackSettings(int kafkaPort, int kafkaControllerPort, int objectStorePort, Map<String, Integer> servicePorts,
-        String databasePrefix) {
+        String databasePrefix, Map<String, Map<String, String>> serviceEnvironment) {
 
     public StackSettings {
         servicePorts = Collections.unmodifiableMap(new LinkedHashMap<>(servicePorts));
+        Map<String, Map<String, String>> environments = new LinkedHashMap<>();
+        serviceEnvironment.forEach((module, environment) -> environments.put(module, Map.copyOf(environment)));
+        serviceEnvironment = Collections.unmodifiableMap(environments);
+    }
+
+    public StackSettings(int kafkaPort, int kafkaControllerPort, int objectStorePort, Map<String, Integer> servicePorts,
+            String databasePrefix) {
+        this(kafkaPort, kafkaControllerPort, objectStorePort, servicePorts, databasePrefix, Map.of());
     }
 
     public static StackSettings defaults() {
@@ -29,6 +39,18 @@ public record StackSettings(int kafkaPort, int kafkaControllerPort, int objectSt
         services.put("registry-service", 8084);
         services.put("gateway", 8080);
         return new StackSettings(9092, 9093, 9000, services, "tunestream_");
+    }
+
+    /** These settings with {@code environment} added to {@code module}'s (later values win). */
+    public StackSettings withEnvironment(String module, Map<String, String> environment) {
+        if (!servicePorts.containsKey(module)) {
+            throw new IllegalArgumentException("no service module " + module + " in " + servicePorts.keySet());
+        }
+        Map<String, Map<String, String>> environments = new LinkedHashMap<>(serviceEnvironment);
+        Map<String, String> merged = new LinkedHashMap<>(environments.getOrDefault(module, Map.of()));
+        merged.putAll(environment);
+        environments.put(module, merged);
+        return new StackSettings(kafkaPort, kafkaControllerPort, objectStorePort, servicePorts, databasePrefix, environments);
     }
 
     /** The database (and role) of a data-owning service area ({@code dataset}, {@code training}, {@code registry}). */
