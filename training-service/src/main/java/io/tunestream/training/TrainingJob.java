@@ -89,6 +89,18 @@ public class TrainingJob extends PanacheEntityBase {
     @Column(name = "last_loss")
     public Double lastLoss;
 
+    /** The step of the last uploaded checkpoint, 0 when none: where a re-claimed job resumes. */
+    @Column(name = "checkpoint_step", nullable = false)
+    public long checkpointStep;
+
+    /** That checkpoint's files ({@code checkpoints/{job}/step-{n}/}) as an {@code ArtifactRef}, null when none. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Map<String, Object> checkpoint;
+
+    /** The step the current attempt resumed from: 0 for a fresh start. */
+    @Column(name = "resumed_from_step", nullable = false)
+    public long resumedFromStep;
+
     public String error;
 
     /** The published {@code TrainedModelEvent}'s artifacts and metrics, once SUCCEEDED. */

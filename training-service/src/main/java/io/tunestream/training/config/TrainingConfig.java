@@ -51,6 +51,14 @@ public interface TrainingConfig {
         @WithDefault("5s")
         Duration pollInterval();
 
+        /**
+         * Every this many optimizer steps the run's resumable state (trainable weights, optimizer moments, data
+         * position) is uploaded to {@code checkpoints/{job}/step-{n}/}; a job re-claimed after its runner died resumes
+         * from the last one. 0: no checkpoints (a re-claimed job starts over).
+         */
+        @WithDefault("50")
+        int checkpointEvery();
+
         /** Where jobs download their inputs and write their outputs; each job's directory is removed when it ends. */
         @WithDefault("${java.io.tmpdir}/tunestream-training")
         String workDirectory();

@@ -39,7 +39,8 @@ public class TrainingJobRepository implements PanacheRepositoryBase<TrainingJob,
     /**
      * Claims the oldest QUEUED job, or a RUNNING job whose lease expired, for {@code owner}: the row is locked with
      * {@code FOR UPDATE SKIP LOCKED}, so concurrent claimers (threads or replicas) each get a different job or none.
-     * A re-claimed job starts over (there is no resume yet), so the metrics of the earlier attempt are removed.
+     * A re-claimed job resumes from its last recorded checkpoint: the metrics the earlier attempt recorded after that
+     * step are removed (the resumed run records those steps again), and {@code resumedFromStep} says where it resumes.
      *
      * @return the claimed job, detached, in state RUNNING with the new lease
      */
@@ -60,14 +61,15 @@ public class TrainingJobRepository implements PanacheRepositoryBase<TrainingJob,
             }
             TrainingJob job = findById(ids.get(0));
             if (job.state == JobState.RUNNING) {
-                TrainingMetric.delete("jobId", job.id);
+                TrainingMetric.delete("jobId = ?1 and step > ?2", job.id, job.checkpointStep);
             }
             job.state = JobState.RUNNING;
             job.leaseOwner = owner;
             job.leaseExpiresAt = now.plus(lease);
             job.heartbeatAt = now;
             job.attempts++;
-            job.step = 0;
+            job.step = job.checkpointStep;
+            job.resumedFromStep = job.checkpointStep;
             job.lastLoss = null;
             job.error = null;
             if (job.startedAt == null) {
@@ -102,6 +104,24 @@ public class TrainingJobRepository implements PanacheRepositoryBase<TrainingJob,
             row.metrics = Map.copyOf(metrics.metrics());
             row.recordedAt = Instant.now();
             row.persist();
+            return true;
+        });
+    }
+
+    /**
+     * Records a checkpoint whose objects are written; false (and nothing recorded) when {@code owner} no longer holds
+     * the job. A checkpoint never moves back: an older step than the recorded one changes nothing.
+     */
+    public boolean recordCheckpoint(String jobId, String owner, long step, Map<String, Object> artifact) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            TrainingJob job = findById(jobId);
+            if (job == null || job.state != JobState.RUNNING || !owner.equals(job.leaseOwner)) {
+                return false;
+            }
+            if (step > job.checkpointStep) {
+                job.checkpointStep = step;
+                job.checkpoint = artifact;
+            }
             return true;
         });
     }

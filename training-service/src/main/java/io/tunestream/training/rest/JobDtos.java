@@ -22,14 +22,14 @@ public final class JobDtos {
     public record JobView(String id, String dataset, int datasetVersion, Recipe recipe, String model,
             Integer baseModelVersion, Map<String, Object> hyperparameters, JobState state, JobOrigin origin,
             String leaseOwner, Instant leaseExpiresAt, Instant heartbeatAt, int attempts, long step, long maxSteps,
-            Double lastLoss, String error, Map<String, Object> result, Instant createdAt, Instant startedAt,
-            Instant finishedAt) {
+            Double lastLoss, long checkpointStep, long resumedFromStep, String error, Map<String, Object> result,
+            Instant createdAt, Instant startedAt, Instant finishedAt) {
 
         static JobView of(TrainingJob job) {
             return new JobView(job.id, job.dataset, job.datasetVersion, job.recipe, job.model, job.baseModelVersion,
                     job.hyperparameters, job.state, job.origin, job.leaseOwner, job.leaseExpiresAt, job.heartbeatAt,
-                    job.attempts, job.step, job.maxSteps, job.lastLoss, job.error, job.result, job.createdAt,
-                    job.startedAt, job.finishedAt);
+                    job.attempts, job.step, job.maxSteps, job.lastLoss, job.checkpointStep, job.resumedFromStep,
+                    job.error, job.result, job.createdAt, job.startedAt, job.finishedAt);
         }
     }
 

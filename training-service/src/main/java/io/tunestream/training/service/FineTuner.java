@@ -1,6 +1,8 @@
 package io.tunestream.training.service;
 
 import ai.djl.ndarray.NDArray;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tunestream.events.EventJson;
 import io.tunestream.events.Recipe;
 import io.tunestream.llm.checkpoint.DType;
 import io.tunestream.llm.data.DataFormat;
@@ -28,6 +30,8 @@ import io.tunestream.llm.training.Trainer;
 import io.tunestream.llm.training.TrainingData;
 import io.tunestream.llm.training.TrainingExample;
 import io.tunestream.llm.training.TrainingObjective;
+import io.tunestream.llm.training.RunOutput;
+import io.tunestream.llm.training.TrainingCheckpoint;
 import io.tunestream.llm.training.TrainingSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -42,7 +46,8 @@ import java.util.function.Consumer;
 /**
  * Runs one LoRA fine-tuning with the engine, in the calling thread: {@code sft} (causal-LM loss on the answers) or
  * {@code dpo} (the starting model is the frozen reference), evaluating on the eval split every {@code evalEvery} steps
- * and keeping the adapter of the lowest eval loss. Writes {@code OUTPUT/adapter/} (PEFT) and {@code OUTPUT/merged/}
+ * and keeping the adapter of the lowest eval loss; every {@code checkpointEvery} steps it writes a resumable checkpoint,
+ * and it resumes from one when asked. Writes {@code OUTPUT/adapter/} (PEFT) and {@code OUTPUT/merged/}
  * (Hugging Face checkpoint, F32) and measures the parent (the base) and the candidate on the eval split.
  *
  * <p>The engine's gradient recorder is process-global: callers run one fine-tuning at a time per JVM.
@@ -60,13 +65,34 @@ public class FineTuner {
             Map<String, Double> parentMetrics, long steps, long bestStep) {
     }
 
+    /** Told of every resumable checkpoint once it is complete on disk. */
+    @FunctionalInterface
+    public interface CheckpointListener {
+        /**
+         * @param directory the checkpoint's {@code step-N} directory (every file it needs to resume)
+         */
+        void saved(long step, Path directory);
+    }
+
     /**
-     * @param onStep called after every optimizer step; an exception thrown there stops the run at that step
+     * @param onStep       called after every optimizer step; an exception thrown there stops the run at that step
+     * @param onCheckpoint called after the steps that wrote a checkpoint ({@code request.checkpointEvery()}), after
+     *                     {@code onStep}; an exception thrown there stops the run too
      */
-    public Outcome run(TrainingRequest request, Consumer<StepMetrics> onStep) {
+    public Outcome run(TrainingRequest request, Consumer<StepMetrics> onStep, CheckpointListener onCheckpoint) {
+        Consumer<StepMetrics> listener = onStep;
+        if (request.checkpointEvery() > 0) {
+            Path checkpoints = runDirectory(request).resolve("checkpoints");
+            listener = step -> {
+                onStep.accept(step);
+                if (step.step() % request.checkpointEvery() == 0) {
+                    onCheckpoint.saved(step.step(), TrainingCheckpoint.directory(checkpoints, step.step()));
+                }
+            };
+        }
         return switch (request.recipe()) {
-            case SFT -> sft(request, onStep);
-            case DPO -> dpo(request, onStep);
+            case SFT -> sft(request, listener);
+            case DPO -> dpo(request, listener);
             case PRETRAIN -> throw new InvalidJobException("recipe 'pretrain' is not run by the training-service yet;"
                     + " accepted: sft, dpo");
         };
@@ -126,7 +152,7 @@ public class FineTuner {
         Trainer<E> trainer = new Trainer<>(model, trainable, objective, settings)
                 .onTrainingModeChange(training -> LoraModel.setTraining(adapters, training))
                 .evaluateOn(eval, new EvaluationSettings(hp.evalEvery(), "loss", false, 0, true));
-        List<StepMetrics> history = trainer.fit(train, onStep);
+        List<StepMetrics> history = trainer.fit(train, onStep, runOutput(request), request.resumeFrom());
 
         LoraModel.setTraining(adapters, false);
         Map<String, Double> candidate = withDerived(objective.evaluate(model, eval, hp.batchSize()));
@@ -136,6 +162,22 @@ public class FineTuner {
         LoraMerge.mergeToCheckpoint(request.baseModel(), adapterDir, mergedDir, DType.F32);
         return new Outcome(adapterDir, mergedDir, evalMetric, candidate, parent,
                 history.isEmpty() ? 0 : history.get(history.size() - 1).step(), trainer.bestStep());
+    }
+
+    private static Path runDirectory(TrainingRequest request) {
+        return request.output().resolve("run");
+    }
+
+    /**
+     * The engine's run directory: {@code run.json} records what a checkpoint belongs to (the recipe and every
+     * hyperparameter), copied beside each checkpoint; the engine refuses to resume a checkpoint of another seed.
+     */
+    private static RunOutput runOutput(TrainingRequest request) {
+        ObjectNode run = EventJson.mapper().createObjectNode();
+        run.put("recipe", request.recipe().name().toLowerCase(java.util.Locale.ROOT));
+        run.set("hyperparameters", EventJson.mapper().valueToTree(request.hyperparameters()));
+        run.put("checkpoint_every", request.checkpointEvery());
+        return new RunOutput(runDirectory(request), run, request.checkpointEvery());
     }
 
     /** The objective's metrics under {@code eval/}, with {@code eval/neg_loss} beside {@code eval/loss}. */

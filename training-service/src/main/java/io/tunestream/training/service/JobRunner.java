@@ -51,6 +51,10 @@ import org.jboss.logging.Logger;
  * <p>Cancel: every step checks, in the transaction that records it, that the job is still RUNNING under this runner's
  * lease; when it is not (cancelled over REST, or the lease expired and another replica took the job) the run stops at
  * that step and leaves the row as the other party set it. A heartbeat that finds the lease gone stops it the same way.
+ *
+ * <p>Resume: every {@code runner.checkpoint-every} steps the run's resumable state is uploaded to
+ * {@code checkpoints/{job}/step-{n}/} and then recorded on the row. A job re-claimed after its runner died (the lease
+ * expired) downloads the recorded checkpoint, verified by sha256, and goes on from that step.
  */
 @ApplicationScoped
 public class JobRunner {
@@ -175,14 +179,29 @@ public class JobRunner {
         store.download(objectRef(job.datasetFiles.get("train")), train);
         store.download(objectRef(job.datasetFiles.get("eval")), eval);
 
+        Path resumeFrom = null;
+        if (job.checkpoint != null && job.checkpointStep > 0) {
+            // The last checkpoint an earlier attempt uploaded: the run goes on from there, on the same data order.
+            resumeFrom = work.resolve("resume/step-" + job.checkpointStep);
+            store.download(EventJson.mapper().convertValue(job.checkpoint, ArtifactRef.class), resumeFrom);
+            LOG.infof("job %s: resuming from the checkpoint of step %d", job.id, job.checkpointStep);
+        }
+
         JobHyperparameters hyperparameters = JobHyperparameters.resolve(job.recipe, job.hyperparameters, defaults);
         FineTuner.Outcome outcome = fineTuner.run(
-                new TrainingRequest(job.recipe, baseDir, train, eval, work.resolve("out"), hyperparameters),
+                new TrainingRequest(job.recipe, baseDir, train, eval, work.resolve("out"), hyperparameters,
+                        settings.checkpointEvery(), resumeFrom),
                 step -> {
                     if (leaseLost.get() || !jobs.recordStep(job.id, owner, step)) {
                         throw new JobCancelledException("job " + job.id + " was cancelled or its lease was taken over"
                                 + " (at step " + step.step() + ")");
                     }
+                },
+                (step, directory) -> {
+                    // Objects first, then the row that names them: a recorded checkpoint is always complete.
+                    ArtifactRef checkpoint = store.upload(directory, "checkpoints/" + job.id + "/step-" + step + "/");
+                    ensureHeld(job, jobs.recordCheckpoint(job.id, owner, step,
+                            EventJson.mapper().convertValue(checkpoint, MAP)));
                 });
         ensureHeld(job, jobs.heartbeat(job.id, owner, settings.lease()));
 

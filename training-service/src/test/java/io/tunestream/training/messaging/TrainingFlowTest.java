@@ -83,6 +83,8 @@ class TrainingFlowTest {
             TrainingJob job = awaitJob(dataset, 1, j -> j.state.isFinal());
             assertThat(job.state).as("job %s error: %s", job.id, job.error).isEqualTo(JobState.SUCCEEDED);
             assertThat(job.step).isEqualTo(4);
+            assertThat(job.checkpointStep).as("a checkpoint every 2 steps").isEqualTo(4);
+            assertThat(job.resumedFromStep).isZero();
             assertThat(job.baseModelVersion).isEqualTo(1);
             given().get("/jobs/" + job.id + "/metrics").then().statusCode(200)
                     .body("step", equalTo(List.of(1, 2, 3, 4)));
@@ -205,6 +207,40 @@ class TrainingFlowTest {
         assertThat(cancelled.state).isEqualTo(JobState.CANCELLED);
         assertThat(cancelled.step).isLessThan(100000);
         assertThat(cancelled.result).isNull();
+    }
+
+    @Test
+    void shouldResumeAJobWhoseRunnerDiedFromItsLastCheckpointAndFinishItOnce() throws Exception {
+        String model = announcedModel();
+        String dataset = TrainingFixture.newName("d");
+        TrainingFixture.dpoVersion(minio, dataset, 1, model, 1);
+        int maxSteps = 60;
+        String id = given().contentType(ContentType.JSON)
+                .body(Map.of("dataset", dataset, "version", 1, "recipe", "dpo", "hyperparameters", Map.of("maxSteps", maxSteps)))
+                .post("/jobs").then().statusCode(201).extract().path("id");
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(20)).until(() -> job(id).checkpointStep >= 2);
+
+        // The replica that trains it dies: its lease is someone else's and already expired, as after a crash. The
+        // runner's next step finds the lease gone and stops; a claim then finds the expired lease and takes the job.
+        int taken = QuarkusTransaction.requiringNew().call(() -> jobs.update(
+                "leaseOwner = 'crashed-replica', leaseExpiresAt = ?1 where id = ?2 and state = ?3",
+                java.time.Instant.now().minusSeconds(1), id, JobState.RUNNING));
+        assertThat(taken).as("the job was still running when its replica died").isEqualTo(1);
+
+        await().atMost(TIMEOUT).until(() -> job(id).state.isFinal());
+        TrainingJob job = job(id);
+        assertThat(job.state).as("job %s error: %s", job.id, job.error).isEqualTo(JobState.SUCCEEDED);
+        assertThat(job.attempts).isEqualTo(2);
+        assertThat(job.resumedFromStep).as("resumed from a checkpoint, not from the start")
+                .isPositive().isLessThan(maxSteps).isEven();
+        assertThat(job.step).isEqualTo(maxSteps);
+        List<Integer> steps = given().get("/jobs/" + id + "/metrics").then().statusCode(200).extract().path("step");
+        assertThat(steps).as("every step recorded once").containsExactlyElementsOf(
+                java.util.stream.IntStream.rangeClosed(1, maxSteps).boxed().toList());
+        String prefix = "checkpoints/" + id + "/step-" + job.resumedFromStep + "/";
+        try (InputStream state = minio.getObject(GetObjectArgs.builder().bucket("tunestream").object(prefix + "state.json").build())) {
+            assertThat(EventJson.mapper().readTree(state).get("step").asLong()).isEqualTo(job.resumedFromStep);
+        }
     }
 
     /** A model whose version 1 (the scratch model) is announced as production, and known to the service. */

@@ -105,6 +105,32 @@ class JobQueueTest {
     }
 
     @Test
+    void shouldReclaimAnExpiredJobAtItsLastRecordedCheckpoint() {
+        String id = queueJob();
+        jobs.claim("runner-dead", Duration.ofSeconds(-1)).orElseThrow();
+        for (long step = 1; step <= 3; step++) {
+            assertThat(jobs.recordStep(id, "runner-dead", step(step))).isTrue();
+        }
+        Map<String, Object> checkpoint = Map.of("uri", "s3://tunestream/checkpoints/" + id + "/step-2/", "files", java.util.List.of());
+        assertThat(jobs.recordCheckpoint(id, "runner-dead", 2, checkpoint)).isTrue();
+        assertThat(jobs.recordCheckpoint(id, "runner-dead", 1, Map.of())).as("a checkpoint never moves back").isTrue();
+
+        TrainingJob again = jobs.claim("runner-alive", LEASE).orElseThrow();
+
+        assertThat(again.id).isEqualTo(id);
+        assertThat(again.checkpointStep).isEqualTo(2);
+        assertThat(again.checkpoint).isEqualTo(checkpoint);
+        assertThat(again.resumedFromStep).isEqualTo(2);
+        assertThat(again.step).isEqualTo(2);
+        given().get("/jobs/" + id + "/metrics").then().statusCode(200)
+                .body("step", equalTo(java.util.List.of(1, 2)));
+        assertThat(jobs.recordCheckpoint(id, "runner-dead", 4, Map.of()))
+                .as("the dead runner records nothing once its lease is taken").isFalse();
+        given().get("/jobs/" + id).then().statusCode(200).body("checkpointStep", equalTo(2))
+                .body("resumedFromStep", equalTo(2));
+    }
+
+    @Test
     void shouldSubmitOnceAndCancelAQueuedJob() {
         String dataset = TrainingFixture.newName("d");
         TrainingFixture.dpoVersion(minio, dataset, 1, "m-any", 1);
