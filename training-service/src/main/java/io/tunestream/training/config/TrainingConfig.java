@@ -105,5 +105,13 @@ public interface TrainingConfig {
         /** The training order's seed. */
         @WithDefault("42")
         long seed();
+
+        /**
+         * A held-out answer of at most this many tokens (a number, a word, a label) is verifiable: the candidate and
+         * its parent are asked the question and scored by exact match, and when every eval record is verifiable,
+         * {@code eval/exact_match} is the metric the promotion policy compares. 0 turns exact match off.
+         */
+        @WithDefault("16")
+        int exactMatchMaxAnswerTokens();
     }
 }

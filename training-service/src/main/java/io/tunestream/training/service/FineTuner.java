@@ -16,6 +16,7 @@ import io.tunestream.llm.lora.LoraModel;
 import io.tunestream.llm.lora.PeftAdapter;
 import io.tunestream.llm.model.Inference;
 import io.tunestream.llm.model.LlamaModel;
+import io.tunestream.llm.prompt.PromptTemplate;
 import io.tunestream.llm.prompt.PromptTemplates;
 import io.tunestream.llm.tokenizer.Tokenizer;
 import io.tunestream.llm.training.CausalLmObjective;
@@ -59,6 +60,13 @@ public class FineTuner {
     public static final String DPO_EVAL_METRIC = "eval/rewards/accuracies";
     /** The metric the promotion policy compares for SFT: minus the eval loss, so that higher is better as the policy expects. */
     public static final String SFT_EVAL_METRIC = "eval/neg_loss";
+    /**
+     * The metric the promotion policy compares when every held-out record is verifiable (see {@link ExactMatch}): the
+     * share answered exactly, for either recipe.
+     */
+    public static final String EXACT_MATCH_METRIC = "eval/exact_match";
+    /** How many held-out questions {@link #EXACT_MATCH_METRIC} was measured on. */
+    public static final String EXACT_MATCH_QUESTIONS = "eval/exact_match_questions";
 
     /** What a run produced. */
     public record Outcome(Path adapter, Path merged, String evalMetric, Map<String, Double> candidateMetrics,
@@ -102,11 +110,14 @@ public class FineTuner {
         Inference.disableGradientsOnThisThread();
         JobHyperparameters hp = request.hyperparameters();
         try (LlamaModel model = LlamaModel.load(request.baseModel()); Tokenizer tokenizer = Tokenizer.load(request.baseModel())) {
-            TrainingData data = new TrainingData(tokenizer, PromptTemplates.forTokenizer(tokenizer, PromptTemplates.CHATML));
+            PromptTemplate template = PromptTemplates.forTokenizer(tokenizer, PromptTemplates.CHATML);
+            TrainingData data = new TrainingData(tokenizer, template);
             List<TrainingExample> train = sftExamples(data, request.train(), hp.maxLength());
             List<TrainingExample> eval = sftExamples(data, request.eval(), hp.maxLength());
-            return fit(request, model, new CausalLmObjective(tokenizer.padTokenId().orElse(0)), train, eval,
-                    SFT_EVAL_METRIC, onStep);
+            List<ExactMatch.Question> questions = new ArrayList<>();
+            forEachRecord(request.eval(), null, parsed -> questions.add(ExactMatch.question(parsed.record()).orElse(null)));
+            return fit(request, model, tokenizer, template, new CausalLmObjective(tokenizer.padTokenId().orElse(0)), train,
+                    eval, questions, SFT_EVAL_METRIC, onStep);
         }
     }
 
@@ -115,29 +126,44 @@ public class FineTuner {
         JobHyperparameters hp = request.hyperparameters();
         DpoSettings settings = new DpoSettings(hp.beta(), DpoLossType.SIGMOID, 0, 0);
         try (LlamaModel model = LlamaModel.load(request.baseModel()); Tokenizer tokenizer = Tokenizer.load(request.baseModel())) {
-            TrainingData data = new TrainingData(tokenizer, PromptTemplates.forTokenizer(tokenizer, PromptTemplates.CHATML));
+            PromptTemplate template = PromptTemplates.forTokenizer(tokenizer, PromptTemplates.CHATML);
+            TrainingData data = new TrainingData(tokenizer, template);
             int maxPrompt = Math.max(4, hp.maxLength() / 2);
             List<PreferenceExample> train = new ArrayList<>();
             List<PreferenceExample> eval = new ArrayList<>();
             forEachRecord(request.train(), DataFormat.PREFERENCE,
                     parsed -> train.add(data.preference((PreferenceRecord) parsed.record(), hp.maxLength(), maxPrompt)));
-            forEachRecord(request.eval(), DataFormat.PREFERENCE,
-                    parsed -> eval.add(data.preference((PreferenceRecord) parsed.record(), hp.maxLength(), maxPrompt)));
-            return fit(request, model, new DpoObjective(tokenizer.padTokenId().orElse(0), settings), train, eval,
-                    DPO_EVAL_METRIC, onStep);
+            List<ExactMatch.Question> questions = new ArrayList<>();
+            forEachRecord(request.eval(), DataFormat.PREFERENCE, parsed -> {
+                eval.add(data.preference((PreferenceRecord) parsed.record(), hp.maxLength(), maxPrompt));
+                questions.add(ExactMatch.question(parsed.record()).orElse(null));
+            });
+            return fit(request, model, tokenizer, template, new DpoObjective(tokenizer.padTokenId().orElse(0), settings),
+                    train, eval, questions, DPO_EVAL_METRIC, onStep);
         }
     }
 
-    private <E> Outcome fit(TrainingRequest request, LlamaModel model, TrainingObjective<E> objective, List<E> train,
-            List<E> eval, String evalMetric, Consumer<StepMetrics> onStep) {
+    /**
+     * @param questions one entry per held-out record: its question for exact match, or null when it has none
+     * @param recipeMetric the metric the policy compares when not every held-out record is verifiable
+     */
+    private <E> Outcome fit(TrainingRequest request, LlamaModel model, Tokenizer tokenizer, PromptTemplate template,
+            TrainingObjective<E> objective, List<E> train, List<E> eval, List<ExactMatch.Question> questions,
+            String recipeMetric, Consumer<StepMetrics> onStep) {
         if (train.isEmpty() || eval.isEmpty()) {
             throw new InvalidJobException("the dataset version has " + train.size() + " usable training and " + eval.size()
                     + " usable eval records; both splits need at least one");
         }
         JobHyperparameters hp = request.hyperparameters();
+        List<ExactMatch.Question> verifiable = hp.exactMatchMaxAnswerTokens() == 0 ? List.of()
+                : ExactMatch.verifiable(questions.stream().filter(java.util.Objects::nonNull).toList(), tokenizer,
+                        hp.exactMatchMaxAnswerTokens());
+        // Exact match decides only when it speaks for the whole split; otherwise it is reported beside the recipe's metric.
+        String evalMetric = !verifiable.isEmpty() && verifiable.size() == questions.size() ? EXACT_MATCH_METRIC : recipeMetric;
         // The parent is measured before any adapter exists; for DPO the reference pass makes policy = reference.
         objective.prepare(model, eval);
         Map<String, Double> parent = withDerived(objective.evaluate(model, eval, hp.batchSize()));
+        addExactMatch(parent, model, tokenizer, template, verifiable, hp);
 
         LoraConfig lora = new LoraConfig(hp.loraRank(), hp.loraAlpha(), 0.05, LoraConfig.ALL_PROJECTIONS, false,
                 request.baseModel().toString());
@@ -160,6 +186,12 @@ public class FineTuner {
         Path mergedDir = request.output().resolve("merged");
         PeftAdapter.from(adapters, lora).write(adapterDir);
         LoraMerge.mergeToCheckpoint(request.baseModel(), adapterDir, mergedDir, DType.F32);
+        if (!verifiable.isEmpty()) {
+            // Asked of the merged checkpoint: exactly the model that will be registered and served.
+            try (LlamaModel merged = LlamaModel.load(mergedDir)) {
+                addExactMatch(candidate, merged, tokenizer, template, verifiable, hp);
+            }
+        }
         return new Outcome(adapterDir, mergedDir, evalMetric, candidate, parent,
                 history.isEmpty() ? 0 : history.get(history.size() - 1).step(), trainer.bestStep());
     }
@@ -178,6 +210,16 @@ public class FineTuner {
         run.set("hyperparameters", EventJson.mapper().valueToTree(request.hyperparameters()));
         run.put("checkpoint_every", request.checkpointEvery());
         return new RunOutput(runDirectory(request), run, request.checkpointEvery());
+    }
+
+    private static void addExactMatch(Map<String, Double> metrics, LlamaModel model, Tokenizer tokenizer,
+            PromptTemplate template, List<ExactMatch.Question> verifiable, JobHyperparameters hp) {
+        if (verifiable.isEmpty()) {
+            return;
+        }
+        metrics.put(EXACT_MATCH_METRIC, ExactMatch.accuracy(model, tokenizer, template, verifiable,
+                hp.exactMatchMaxAnswerTokens()));
+        metrics.put(EXACT_MATCH_QUESTIONS, (double) verifiable.size());
     }
 
     /** The objective's metrics under {@code eval/}, with {@code eval/neg_loss} beside {@code eval/loss}. */

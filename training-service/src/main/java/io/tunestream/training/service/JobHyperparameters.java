@@ -9,18 +9,22 @@ import java.util.Set;
 /**
  * A job's hyperparameters: what was submitted over the configured defaults. The keys, all optional:
  * {@code maxSteps}, {@code batchSize}, {@code learningRate}, {@code loraRank}, {@code loraAlpha}, {@code beta} (DPO),
- * {@code maxLength}, {@code evalEvery}, {@code seed}.
+ * {@code maxLength}, {@code evalEvery}, {@code seed}, {@code exactMatchMaxAnswerTokens} (a held-out answer of at most
+ * this many tokens is verifiable by exact match; 0 turns exact match off).
  */
 public record JobHyperparameters(int maxSteps, int batchSize, double learningRate, int loraRank, double loraAlpha,
-        double beta, int maxLength, int evalEvery, long seed) {
+        double beta, int maxLength, int evalEvery, long seed, int exactMatchMaxAnswerTokens) {
 
     public static final Set<String> KEYS = Set.of("maxSteps", "batchSize", "learningRate", "loraRank", "loraAlpha",
-            "beta", "maxLength", "evalEvery", "seed");
+            "beta", "maxLength", "evalEvery", "seed", "exactMatchMaxAnswerTokens");
 
     public JobHyperparameters {
         if (maxSteps < 1 || batchSize < 1 || loraRank < 1 || maxLength < 8 || evalEvery < 1) {
             throw new InvalidJobException("hyperparameters: maxSteps, batchSize, loraRank and evalEvery must be at least 1"
                     + " and maxLength at least 8");
+        }
+        if (exactMatchMaxAnswerTokens < 0) {
+            throw new InvalidJobException("hyperparameters: exactMatchMaxAnswerTokens must be 0 (off) or positive");
         }
         if (!(learningRate > 0) || !(loraAlpha > 0) || !(beta > 0)) {
             throw new InvalidJobException("hyperparameters: learningRate, loraAlpha and beta must be positive");
@@ -49,7 +53,8 @@ public record JobHyperparameters(int maxSteps, int batchSize, double learningRat
                 number(values, "beta", defaults.beta()).doubleValue(),
                 number(values, "maxLength", defaults.maxLength()).intValue(),
                 number(values, "evalEvery", defaults.evalEvery()).intValue(),
-                number(values, "seed", defaults.seed()).longValue());
+                number(values, "seed", defaults.seed()).longValue(),
+                number(values, "exactMatchMaxAnswerTokens", defaults.exactMatchMaxAnswerTokens()).intValue());
     }
 
     /** Every value, as stored with the job and sent in the trained-model event. */
@@ -64,6 +69,7 @@ public record JobHyperparameters(int maxSteps, int batchSize, double learningRat
         map.put("maxLength", maxLength);
         map.put("evalEvery", evalEvery);
         map.put("seed", seed);
+        map.put("exactMatchMaxAnswerTokens", exactMatchMaxAnswerTokens);
         return map;
     }
 

@@ -93,9 +93,12 @@ class TrainingFlowTest {
             TrainedModelEvent event = events(trained, job.id).get(0);
             assertThat(event.model()).isEqualTo(model);
             assertThat(event.recipe()).isEqualTo(Recipe.DPO);
-            assertThat(event.evalMetric()).isEqualTo(FineTuner.DPO_EVAL_METRIC);
-            assertThat(event.candidateMetrics()).containsKeys("eval/loss", FineTuner.DPO_EVAL_METRIC);
-            assertThat(event.parentMetrics()).containsKeys("eval/loss", FineTuner.DPO_EVAL_METRIC);
+            assertThat(event.evalMetric()).as("every held-out answer is verifiable").isEqualTo(FineTuner.EXACT_MATCH_METRIC);
+            for (Map<String, Double> metrics : List.of(event.candidateMetrics(), event.parentMetrics())) {
+                assertThat(metrics).containsKeys("eval/loss", FineTuner.DPO_EVAL_METRIC)
+                        .containsEntry(FineTuner.EXACT_MATCH_QUESTIONS, 4.0);
+                assertThat(metrics.get(FineTuner.EXACT_MATCH_METRIC)).isBetween(0.0, 1.0);
+            }
             assertThat(event.hyperparameters()).containsEntry("maxSteps", 4);
             assertThat(event.lineage().jobId()).isEqualTo(job.id);
             assertThat(event.lineage().parentModelVersion()).isEqualTo(1);
@@ -118,7 +121,8 @@ class TrainingFlowTest {
         String dataset = TrainingFixture.newName("d");
         TrainingFixture.datasetVersion(minio, dataset, 1, model, 1, Recipe.SFT);
         String id = given().contentType(ContentType.JSON)
-                .body(Map.of("dataset", dataset, "version", 1, "recipe", "sft", "hyperparameters", Map.of("maxSteps", 3)))
+                .body(Map.of("dataset", dataset, "version", 1, "recipe", "sft",
+                        "hyperparameters", Map.of("maxSteps", 3, "exactMatchMaxAnswerTokens", 0)))
                 .post("/jobs").then().statusCode(201).extract().path("id");
 
         String progress = given().accept("text/event-stream").get("/jobs/" + id + "/progress")
@@ -133,6 +137,7 @@ class TrainingFlowTest {
         @SuppressWarnings("unchecked")
         Map<String, Double> parent = (Map<String, Double>) job.result.get("parentMetrics");
         assertThat(candidate.get(FineTuner.SFT_EVAL_METRIC)).isEqualTo(-candidate.get("eval/loss"));
+        assertThat(candidate).as("exact match is off for this job").doesNotContainKey(FineTuner.EXACT_MATCH_METRIC);
         assertThat(parent.get("eval/loss")).isPositive();
         given().get("/jobs/" + id + "/metrics").then().statusCode(200).body("step", equalTo(List.of(1, 2, 3)));
     }

@@ -22,6 +22,7 @@ class JobHyperparametersTest {
         public int maxLength() { return 512; }
         public int evalEvery() { return 50; }
         public long seed() { return 42; }
+        public int exactMatchMaxAnswerTokens() { return 16; }
     };
 
     @Test
