@@ -4,12 +4,15 @@ import static org.awaitility.Awaitility.await;
 
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.tunestream.events.EventJson;
+import io.tunestream.events.ModelVersionAction;
 import io.tunestream.events.ModelVersionEvent;
 import io.tunestream.testing.EventBusClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 
 /** What the other services do on the broker: the training-service publishes, the consumers of model-versions read. */
 public final class KafkaTestClient extends EventBusClient {
@@ -37,5 +40,31 @@ public final class KafkaTestClient extends EventBusClient {
             Predicate<List<ModelVersionEvent>> condition) {
         await().atMost(TIMEOUT).until(() -> condition.test(modelVersionEvents(task, model)));
         return modelVersionEvents(task, model);
+    }
+
+    /** The version numbers announced as registered, in topic order. */
+    public static List<Integer> registeredVersions(List<ModelVersionEvent> events) {
+        return events.stream().filter(event -> event.action() == ModelVersionAction.REGISTERED)
+                .map(ModelVersionEvent::version).toList();
+    }
+
+    /** Whether an event announces {@code action} for {@code version}. */
+    public static boolean has(List<ModelVersionEvent> events, ModelVersionAction action, int version) {
+        return events.stream().anyMatch(event -> event.action() == action && event.version() == version);
+    }
+
+    /** Waits for the first record with {@code key} on the task (a dead-letter topic's, say), and returns it. */
+    public static ConsumerRecord<String, byte[]> awaitRecord(ConsumerTask<String, byte[]> task, String key) {
+        await().atMost(TIMEOUT).until(() -> task.getRecords().stream().anyMatch(record -> key.equals(record.key())));
+        return task.getRecords().stream().filter(record -> key.equals(record.key())).findFirst().orElseThrow();
+    }
+
+    /** The reason the dead-letter-queue strategy wrote into a dead-lettered record's header. */
+    public static String deadLetterReason(ConsumerRecord<String, byte[]> deadLetter) {
+        Header reason = deadLetter.headers().lastHeader("dead-letter-reason");
+        if (reason == null) {
+            throw new AssertionError("the record of " + deadLetter.key() + " has no dead-letter-reason header");
+        }
+        return new String(reason.value(), StandardCharsets.UTF_8);
     }
 }

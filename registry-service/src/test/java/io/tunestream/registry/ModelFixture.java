@@ -1,5 +1,6 @@
 package io.tunestream.registry;
 
+import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.tunestream.events.ArtifactRef;
@@ -15,6 +16,7 @@ import io.tunestream.llm.tasks.SyntheticCorpus;
 import io.tunestream.llm.tasks.TaskFamily;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +28,7 @@ import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -97,6 +100,25 @@ public final class ModelFixture {
         }
     }
 
+    /** The content of an object in the bucket. */
+    public static byte[] read(MinioClient minio, String key) {
+        try (InputStream in = minio.getObject(GetObjectArgs.builder().bucket(BUCKET).object(key).build())) {
+            return in.readAllBytes();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The prefix of a registered version's files, {@code s3://tunestream/models/<model>/<version>/}. */
+    public static String versionUri(String model, int version) {
+        return "s3://" + BUCKET + "/models/" + model + "/" + version + "/";
+    }
+
+    /** The key of a file of a registered version, {@code models/<model>/<version>/<name>}. */
+    public static String versionKey(String model, int version, String name) {
+        return "models/" + model + "/" + version + "/" + name;
+    }
+
     /** Uploads a PEFT adapter config under {@code adapters/<job>/}, as the training-service does. */
     public static ArtifactRef uploadAdapter(MinioClient minio, String jobId) {
         byte[] config = "{\"peft_type\": \"LORA\", \"r\": 8, \"lora_alpha\": 16}".getBytes(StandardCharsets.UTF_8);
@@ -110,6 +132,22 @@ public final class ModelFixture {
     public static TrainedModelEvent trainedModel(String model, String jobId, ArtifactRef merged, Integer parentVersion,
             int datasetVersion, double candidateMetric, double parentMetric) {
         return trainedModel(model, jobId, null, merged, parentVersion, datasetVersion, candidateMetric, parentMetric);
+    }
+
+    /**
+     * A finished job of {@code model} under a new job id: its merged model uploaded and the training-service's event
+     * for it.
+     */
+    public static TrainedModelEvent trainedJob(MinioClient minio, String model, Integer parentVersion,
+            int datasetVersion, double candidateMetric, double parentMetric) {
+        String jobId = newJobId();
+        return trainedModel(model, jobId, uploadMergedModel(minio, jobId), parentVersion, datasetVersion, candidateMetric,
+                parentMetric);
+    }
+
+    /** The first job of a new model: no parent version, dataset version 1, candidate metric 0.5. */
+    public static TrainedModelEvent firstTrainedJob(MinioClient minio, String model) {
+        return trainedJob(minio, model, null, 1, 0.5, 0.0);
     }
 
     /** The same with the job's adapter. */
@@ -132,7 +170,7 @@ public final class ModelFixture {
     /** The scratch checkpoint's files by name. */
     public static Map<String, byte[]> checkpointFiles() {
         try (Stream<Path> paths = Files.list(checkpoint())) {
-            Map<String, byte[]> files = new java.util.TreeMap<>();
+            Map<String, byte[]> files = new TreeMap<>();
             for (Path path : paths.toList()) {
                 files.put(path.getFileName().toString(), Files.readAllBytes(path));
             }

@@ -5,6 +5,8 @@ import static io.restassured.RestAssured.given;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,10 +25,22 @@ public final class RegistryApi {
             for (Path file : files.sorted().toList()) {
                 request = request.multiPart("file", file.toFile(), "application/octet-stream");
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return request.when().post("/models/{model}/import", model).then();
+    }
+
+    /** Imports the scratch checkpoint ({@link ModelFixture#checkpoint()}) as {@code model}. */
+    public static ValidatableResponse importCheckpoint(String model) {
+        return importUpload(model, ModelFixture.checkpoint());
+    }
+
+    /** Imports the scratch checkpoint as a new model (version 1, in production) and returns the model's name. */
+    public static String importBaseModel() {
+        String model = ModelFixture.newModelName();
+        importCheckpoint(model).statusCode(201);
+        return model;
     }
 
     public static ValidatableResponse get(String path, Object... parameters) {

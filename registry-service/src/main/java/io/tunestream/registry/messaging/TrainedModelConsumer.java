@@ -8,7 +8,9 @@ import io.tunestream.registry.service.InvalidRequestException;
 import io.tunestream.registry.service.TrainedModelRegistration;
 import io.tunestream.registry.storage.ArtifactRejectedException;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
+import io.smallrye.faulttolerance.api.Guard;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -22,7 +24,8 @@ import org.jboss.logging.Logger;
  * received, to {@code tunestream.trained-models.dlq} with the reason in its {@code dead-letter-reason} header; the
  * records after it go on. A record that can never succeed (not a valid event, files that differ from the event) is
  * dead-lettered at once; a failure that may pass (object store or database unavailable) is retried first with a
- * doubling wait. The value arrives as bytes and is parsed here, so that the dead-letter topic receives the exact bytes
+ * doubling wait (a SmallRye Fault Tolerance guard: {@code registration.attempts}, {@code registration.retry-backoff}).
+ * The value arrives as bytes and is parsed here, so that the dead-letter topic receives the exact bytes
  * that failed.
  */
 @ApplicationScoped
@@ -31,35 +34,34 @@ public class TrainedModelConsumer {
     private static final Logger LOG = Logger.getLogger(TrainedModelConsumer.class);
 
     private final TrainedModelRegistration registration;
-    private final RegistryConfig.Registration settings;
+    private final Guard retrying;
     private final EventDeserializer deserializer = new EventDeserializer();
 
     public TrainedModelConsumer(TrainedModelRegistration registration, RegistryConfig config) {
         this.registration = registration;
-        this.settings = config.registration();
+        RegistryConfig.Registration settings = config.registration();
+        // SmallRye Fault Tolerance's programmatic guard, so that the attempts and the first wait come from the
+        // service's own configuration; no jitter, so that the waits double exactly; no overall limit but the attempts,
+        // since one registration copies a whole checkpoint and may take minutes (a single wait is capped at an hour).
+        this.retrying = Guard.create()
+                .withDescription("registration of trained models")
+                .withRetry()
+                .maxRetries(settings.attempts() - 1)
+                .delay(settings.retryBackoff().toMillis(), ChronoUnit.MILLIS)
+                .jitter(0, ChronoUnit.MILLIS)
+                .maxDuration(365, ChronoUnit.DAYS)
+                .abortOn(List.of(ArtifactRejectedException.class, InvalidRequestException.class))
+                .beforeRetry(failure -> LOG.warnf("registering a trained model failed, trying again: %s", failure.getMessage()))
+                .withExponentialBackoff().factor(2).maxDelay(1, ChronoUnit.HOURS).done()
+                .done()
+                .build();
     }
 
     @Incoming(Channels.TRAINED_MODELS)
     @Blocking
-    public void consume(ConsumerRecord<String, byte[]> record) throws InterruptedException {
+    public void consume(ConsumerRecord<String, byte[]> record) {
         TrainedModelEvent event = parse(record);
-        Duration wait = settings.retryBackoff();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                registration.register(event);
-                return;
-            } catch (ArtifactRejectedException | InvalidRequestException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                if (attempt >= settings.attempts()) {
-                    throw e;
-                }
-                LOG.warnf("registering job %s failed (attempt %d of %d), trying again in %s: %s", event.jobId(), attempt,
-                        settings.attempts(), wait, e.getMessage());
-                Thread.sleep(wait.toMillis());
-                wait = wait.multipliedBy(2);
-            }
-        }
+        retrying.get(() -> registration.register(event), TrainedModelRegistration.Outcome.class);
     }
 
     private TrainedModelEvent parse(ConsumerRecord<String, byte[]> record) {

@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.tunestream.events.ArtifactRef;
 import io.tunestream.events.EventIds;
 import io.tunestream.events.EventJson;
@@ -18,47 +15,21 @@ import io.tunestream.events.kafka.CloudEventsKafka;
 import io.tunestream.registry.KafkaTestClient;
 import io.tunestream.registry.ModelFixture;
 import io.tunestream.registry.OutboxEvent;
+import io.tunestream.registry.RegistryBusTest;
 import io.tunestream.registry.repository.OutboxEventRepository;
-import io.tunestream.testing.KafkaBrokerResource;
-import io.tunestream.testing.ObjectStoreResource;
-import io.tunestream.testing.PostgresResource;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The outbox relay sends what was committed, also when the process that committed it died before sending. */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ObjectStoreResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
-class OutboxRelayTest {
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+class OutboxRelayTest extends RegistryBusTest {
 
     @Inject
     OutboxEventRepository outbox;
-
-    private KafkaTestClient kafka;
-    private ConsumerTask<String, byte[]> modelVersions;
-
-    @BeforeEach
-    void connect() {
-        kafka = new KafkaTestClient(bootstrapServers);
-        modelVersions = kafka.readFromStart(KafkaTestClient.MODEL_VERSIONS);
-    }
-
-    @AfterEach
-    void disconnect() {
-        modelVersions.stop();
-        kafka.close();
-    }
 
     @Test
     void shouldSendEventsLeftInTheOutboxByAProcessThatDiedAfterItsCommit() {
@@ -96,6 +67,6 @@ class OutboxRelayTest {
     private static ModelVersionEvent event(String model, int version, ModelVersionAction action, String alias) {
         return new ModelVersionEvent(EventIds.next(), ModelVersionEvent.SCHEMA_VERSION, Instant.parse("2026-11-23T12:00:00Z"),
                 action, model, version, alias, null, null,
-                new ArtifactRef("s3://tunestream/models/" + model + "/" + version + "/", List.of()), Map.of(), null);
+                new ArtifactRef(ModelFixture.versionUri(model, version), List.of()), Map.of(), null);
     }
 }

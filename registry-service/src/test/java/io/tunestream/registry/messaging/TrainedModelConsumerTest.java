@@ -1,18 +1,17 @@
 package io.tunestream.registry.messaging;
 
 import static io.tunestream.registry.KafkaTestClient.awaitModelVersionEvents;
+import static io.tunestream.registry.KafkaTestClient.awaitRecord;
+import static io.tunestream.registry.KafkaTestClient.deadLetterReason;
+import static io.tunestream.registry.KafkaTestClient.registeredVersions;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import io.minio.GetObjectArgs;
-import io.minio.MinioClient;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.tunestream.events.ArtifactRef;
-import io.tunestream.events.ModelVersionAction;
 import io.tunestream.events.ModelVersionEvent;
 import io.tunestream.events.ObjectRef;
 import io.tunestream.events.TrainedModelEvent;
@@ -20,39 +19,29 @@ import io.tunestream.registry.KafkaTestClient;
 import io.tunestream.registry.ModelFixture;
 import io.tunestream.registry.ModelVersion;
 import io.tunestream.registry.RegisteredModel;
+import io.tunestream.registry.RegistryBusTest;
 import io.tunestream.registry.VersionOrigin;
 import io.tunestream.registry.VersionState;
-import io.tunestream.registry.service.ModelCatalog;
+import io.tunestream.registry.config.RegistryConfig;
 import io.tunestream.registry.repository.ModelRepository;
 import io.tunestream.registry.repository.ModelVersionRepository;
-import io.tunestream.testing.KafkaBrokerResource;
-import io.tunestream.testing.ObjectStoreResource;
-import io.tunestream.testing.PostgresResource;
+import io.tunestream.registry.service.ModelCatalog;
+import io.tunestream.registry.service.TrainedModelRegistration;
 import jakarta.inject.Inject;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Trained models in, versions and model-versions events out, over the real broker, object store and database. */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ObjectStoreResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
-class TrainedModelConsumerTest {
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
-
-    @Inject
-    MinioClient minio;
+class TrainedModelConsumerTest extends RegistryBusTest {
 
     @Inject
     ModelRepository models;
@@ -63,65 +52,47 @@ class TrainedModelConsumerTest {
     @Inject
     ModelCatalog catalog;
 
-    private KafkaTestClient kafka;
-    private ConsumerTask<String, byte[]> modelVersions;
+    @Inject
+    TrainedModelRegistration registration;
 
-    @BeforeEach
-    void connect() {
-        kafka = new KafkaTestClient(bootstrapServers);
-        modelVersions = kafka.readFromStart(KafkaTestClient.MODEL_VERSIONS);
-    }
-
-    @AfterEach
-    void disconnect() {
-        modelVersions.stop();
-        kafka.close();
-    }
+    @Inject
+    RegistryConfig config;
 
     @Test
     void shouldRegisterAJobOnceWhenItsEventIsDeliveredTwice() {
         String model = ModelFixture.newModelName();
-        String firstJob = ModelFixture.newJobId();
-        TrainedModelEvent first = ModelFixture.trainedModel(model, firstJob,
-                ModelFixture.uploadMergedModel(minio, firstJob), null, 1, 0.5, 0.0);
+        TrainedModelEvent first = ModelFixture.firstTrainedJob(minio, model);
         kafka.publish(first);
         kafka.publish(first);
         // A second job of the same model (same key, same partition) is consumed after both copies of the first.
-        String secondJob = ModelFixture.newJobId();
-        kafka.publish(ModelFixture.trainedModel(model, secondJob, ModelFixture.uploadMergedModel(minio, secondJob), 1, 2,
-                0.6, 0.5));
+        kafka.publish(ModelFixture.trainedJob(minio, model, 1, 2, 0.6, 0.5));
 
         List<ModelVersionEvent> events = awaitModelVersionEvents(modelVersions, model,
-                list -> registered(list).contains(2));
+                list -> registeredVersions(list).contains(2));
 
-        assertThat(registered(events)).containsExactly(1, 2);
+        assertThat(registeredVersions(events)).containsExactly(1, 2);
         assertThat(versionNumbers(model)).containsExactly(1, 2);
-        assertThat(jobOf(model, 1)).isEqualTo(firstJob);
+        assertThat(jobOf(model, 1)).isEqualTo(first.jobId());
     }
 
     @Test
-    void shouldPlaceEveryFileUnderTheVersionPrefixAndAnnounceItsChecksums() throws Exception {
+    void shouldPlaceEveryFileUnderTheVersionPrefixAndAnnounceItsChecksums() {
         String model = ModelFixture.newModelName();
-        String job = ModelFixture.newJobId();
-        ArtifactRef merged = ModelFixture.uploadMergedModel(minio, job);
-        kafka.publish(ModelFixture.trainedModel(model, job, merged, null, 1, 0.5, 0.0));
+        TrainedModelEvent job = ModelFixture.firstTrainedJob(minio, model);
+        kafka.publish(job);
 
-        ModelVersionEvent registered = awaitModelVersionEvents(modelVersions, model, list -> !registered(list).isEmpty())
-                .get(0);
+        ModelVersionEvent registered = awaitModelVersionEvents(modelVersions, model,
+                list -> !registeredVersions(list).isEmpty()).get(0);
 
-        assertThat(registered.artifact().uri()).isEqualTo("s3://tunestream/models/" + model + "/1/");
-        assertThat(registered.lineage().jobId()).isEqualTo(job);
+        assertThat(registered.artifact().uri()).isEqualTo(ModelFixture.versionUri(model, 1));
+        assertThat(registered.lineage().jobId()).isEqualTo(job.jobId());
         assertThat(registered.lineage().datasetVersion()).isEqualTo(1);
         Map<String, byte[]> expected = ModelFixture.checkpointFiles();
         assertThat(registered.artifact().files()).hasSize(expected.size());
         for (ObjectRef file : registered.artifact().files()) {
             String name = file.uri().substring(registered.artifact().uri().length());
-            byte[] stored;
-            try (InputStream in = minio.getObject(GetObjectArgs.builder().bucket(ModelFixture.BUCKET)
-                    .object("models/" + model + "/1/" + name).build())) {
-                stored = in.readAllBytes();
-            }
-            assertThat(stored).as(name).isEqualTo(expected.get(name));
+            assertThat(ModelFixture.read(minio, ModelFixture.versionKey(model, 1, name))).as(name)
+                    .isEqualTo(expected.get(name));
             assertThat(file.sha256()).as(name).isEqualTo(ModelFixture.sha256(expected.get(name)));
         }
     }
@@ -133,18 +104,12 @@ class TrainedModelConsumerTest {
         try {
             byte[] poison = "{\"jobId\": \"not a whole event\"}".getBytes(StandardCharsets.UTF_8);
             kafka.publishRaw(KafkaTestClient.TRAINED_MODELS, model, poison);
-            String job = ModelFixture.newJobId();
-            kafka.publish(ModelFixture.trainedModel(model, job, ModelFixture.uploadMergedModel(minio, job), null, 1, 0.5,
-                    0.0));
+            kafka.publish(ModelFixture.firstTrainedJob(minio, model));
 
-            awaitModelVersionEvents(modelVersions, model, list -> registered(list).contains(1));
-            await().atMost(KafkaTestClient.TIMEOUT).until(() -> deadLetters.getRecords().stream()
-                    .anyMatch(record -> model.equals(record.key())));
-            ConsumerRecord<String, byte[]> deadLetter = deadLetters.getRecords().stream()
-                    .filter(record -> model.equals(record.key())).findFirst().orElseThrow();
+            awaitModelVersionEvents(modelVersions, model, list -> registeredVersions(list).contains(1));
+            ConsumerRecord<String, byte[]> deadLetter = awaitRecord(deadLetters, model);
             assertThat(deadLetter.value()).isEqualTo(poison);
-            assertThat(new String(deadLetter.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
-                    .contains("TrainedModelEvent");
+            assertThat(deadLetterReason(deadLetter)).contains("TrainedModelEvent");
             assertThat(versionNumbers(model)).containsExactly(1);
         } finally {
             deadLetters.stop();
@@ -152,7 +117,7 @@ class TrainedModelConsumerTest {
     }
 
     @Test
-    void shouldDeadLetterAJobWhoseFilesDoNotMatchTheirChecksumsAndRegisterNothing() {
+    void shouldDeadLetterAJobWhoseFilesDoNotMatchTheirChecksumsAtOnceAndRegisterNothing() {
         String model = ModelFixture.newModelName();
         ConsumerTask<String, byte[]> deadLetters = kafka.readFromStart(KafkaTestClient.TRAINED_MODELS_DLQ);
         try {
@@ -161,14 +126,12 @@ class TrainedModelConsumerTest {
             List<ObjectRef> files = new ArrayList<>(merged.files());
             ObjectRef first = files.get(0);
             files.set(0, new ObjectRef(first.uri(), "0".repeat(64), first.sizeBytes()));
+            CountedRegistration attempts = countAttempts(job);
             kafka.publish(ModelFixture.trainedModel(model, job, new ArtifactRef(merged.uri(), files), null, 1, 0.5, 0.0));
 
-            await().atMost(KafkaTestClient.TIMEOUT).until(() -> deadLetters.getRecords().stream()
-                    .anyMatch(record -> model.equals(record.key())));
-            ConsumerRecord<String, byte[]> deadLetter = deadLetters.getRecords().stream()
-                    .filter(record -> model.equals(record.key())).findFirst().orElseThrow();
-            assertThat(new String(deadLetter.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
-                    .contains("sha256").contains(first.uri());
+            ConsumerRecord<String, byte[]> deadLetter = awaitRecord(deadLetters, model);
+            assertThat(deadLetterReason(deadLetter)).contains("sha256").contains(first.uri());
+            assertThat(attempts.started()).hasSize(1);
             assertThat(versionNumbers(model)).isEmpty();
         } finally {
             deadLetters.stop();
@@ -179,48 +142,37 @@ class TrainedModelConsumerTest {
     void shouldAcceptAFileAnEarlierAttemptAlreadyPlacedWithTheSameContent() {
         String model = ModelFixture.newModelName();
         // What a process that died after copying one file, before its commit, leaves under the reserved version.
-        ModelFixture.put(minio, "models/" + model + "/1/config.json", ModelFixture.checkpointFiles().get("config.json"));
-        String job = ModelFixture.newJobId();
-        kafka.publish(ModelFixture.trainedModel(model, job, ModelFixture.uploadMergedModel(minio, job), null, 1, 0.5, 0.0));
+        ModelFixture.put(minio, ModelFixture.versionKey(model, 1, "config.json"),
+                ModelFixture.checkpointFiles().get("config.json"));
+        kafka.publish(ModelFixture.firstTrainedJob(minio, model));
 
-        awaitModelVersionEvents(modelVersions, model, list -> registered(list).contains(1));
+        awaitModelVersionEvents(modelVersions, model, list -> registeredVersions(list).contains(1));
 
         assertThat(versionNumbers(model)).containsExactly(1);
     }
 
     @Test
-    void shouldNeverOverwriteAnObjectWithOtherContentUnderTheVersionPrefix() throws Exception {
+    void shouldNeverOverwriteAnObjectWithOtherContentUnderTheVersionPrefix() {
         String model = ModelFixture.newModelName();
         byte[] stray = "{\"not\": \"this model's config\"}".getBytes(StandardCharsets.UTF_8);
-        ModelFixture.put(minio, "models/" + model + "/1/config.json", stray);
+        String configKey = ModelFixture.versionKey(model, 1, "config.json");
+        ModelFixture.put(minio, configKey, stray);
         ConsumerTask<String, byte[]> deadLetters = kafka.readFromStart(KafkaTestClient.TRAINED_MODELS_DLQ);
         try {
-            String job = ModelFixture.newJobId();
-            kafka.publish(ModelFixture.trainedModel(model, job, ModelFixture.uploadMergedModel(minio, job), null, 1, 0.5,
-                    0.0));
+            kafka.publish(ModelFixture.firstTrainedJob(minio, model));
 
-            await().atMost(KafkaTestClient.TIMEOUT).until(() -> deadLetters.getRecords().stream()
-                    .anyMatch(record -> model.equals(record.key())));
-            ConsumerRecord<String, byte[]> deadLetter = deadLetters.getRecords().stream()
-                    .filter(record -> model.equals(record.key())).findFirst().orElseThrow();
-            assertThat(new String(deadLetter.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
-                    .contains("already exists with other content");
+            assertThat(deadLetterReason(awaitRecord(deadLetters, model))).contains("already exists with other content");
         } finally {
             deadLetters.stop();
         }
         assertThat(versionNumbers(model)).isEmpty();
-        try (InputStream in = minio.getObject(GetObjectArgs.builder().bucket(ModelFixture.BUCKET)
-                .object("models/" + model + "/1/config.json").build())) {
-            assertThat(in.readAllBytes()).isEqualTo(stray);
-        }
+        assertThat(ModelFixture.read(minio, configKey)).isEqualTo(stray);
     }
 
     @Test
     void shouldResumeARegistrationLeftPendingByACrashIntoTheSameVersion() {
         String model = ModelFixture.newModelName();
-        String job = ModelFixture.newJobId();
-        ArtifactRef merged = ModelFixture.uploadMergedModel(minio, job);
-        TrainedModelEvent event = ModelFixture.trainedModel(model, job, merged, null, 1, 0.5, 0.0);
+        TrainedModelEvent event = ModelFixture.firstTrainedJob(minio, model);
         // What a process that died after reserving version 1 for the job (and before completing it) leaves behind.
         QuarkusTransaction.requiringNew().run(() -> {
             RegisteredModel created = catalog.newModel(model);
@@ -229,27 +181,118 @@ class TrainedModelConsumerTest {
             pending.version = created.allocateVersion();
             pending.state = VersionState.PENDING;
             pending.origin = VersionOrigin.TRAINED;
-            pending.jobId = job;
+            pending.jobId = event.jobId();
             pending.metrics = event.candidateMetrics();
             pending.parentMetrics = event.parentMetrics();
             pending.evalMetric = event.evalMetric();
-            pending.artifactUri = "s3://tunestream/models/" + model + "/1/";
+            pending.artifactUri = ModelFixture.versionUri(model, 1);
             pending.createdAt = Instant.now();
             versions.persist(pending);
         });
 
         kafka.publish(event);
 
-        List<ModelVersionEvent> events = awaitModelVersionEvents(modelVersions, model, list -> !registered(list).isEmpty());
-        assertThat(registered(events)).containsExactly(1);
+        List<ModelVersionEvent> events = awaitModelVersionEvents(modelVersions, model,
+                list -> !registeredVersions(list).isEmpty());
+        assertThat(registeredVersions(events)).containsExactly(1);
         assertThat(versionNumbers(model)).containsExactly(1);
         assertThat(QuarkusTransaction.requiringNew().call(() -> versions.findVersion(models.findByName(model).orElseThrow(),
                 1).orElseThrow().state)).isEqualTo(VersionState.READY);
     }
 
-    private static List<Integer> registered(List<ModelVersionEvent> events) {
-        return events.stream().filter(event -> event.action() == ModelVersionAction.REGISTERED)
-                .map(ModelVersionEvent::version).toList();
+    @Test
+    void shouldRetryARegistrationThatFailedForAReasonThatMayPassWithADoublingWait() {
+        String model = ModelFixture.newModelName();
+        TrainedModelEvent job = ModelFixture.firstTrainedJob(minio, model);
+        CountedRegistration attempts = countAttempts(job.jobId(), 2,
+                () -> new IllegalStateException("object store unavailable (injected by the test)"));
+
+        kafka.publish(job);
+
+        awaitModelVersionEvents(modelVersions, model, list -> registeredVersions(list).contains(1));
+        assertThat(attempts.started()).hasSize(3);
+        Duration backoff = config.registration().retryBackoff();
+        assertThat(attempts.waitBefore(2)).isGreaterThanOrEqualTo(backoff);
+        assertThat(attempts.waitBefore(3)).isGreaterThanOrEqualTo(backoff.multipliedBy(2));
+        assertThat(versionNumbers(model)).containsExactly(1);
+    }
+
+    @Test
+    void shouldDeadLetterARegistrationThatStillFailsAfterItsLastAttempt() {
+        String model = ModelFixture.newModelName();
+        TrainedModelEvent job = ModelFixture.firstTrainedJob(minio, model);
+        CountedRegistration attempts = countAttempts(job.jobId(), Integer.MAX_VALUE,
+                () -> new IllegalStateException("database unavailable (injected by the test)"));
+        ConsumerTask<String, byte[]> deadLetters = kafka.readFromStart(KafkaTestClient.TRAINED_MODELS_DLQ);
+        try {
+            kafka.publish(job);
+
+            assertThat(deadLetterReason(awaitRecord(deadLetters, model))).contains("database unavailable");
+        } finally {
+            deadLetters.stop();
+        }
+        assertThat(attempts.started()).hasSize(config.registration().attempts());
+        assertThat(versionNumbers(model)).isEmpty();
+    }
+
+    /** Puts a {@link CountedRegistration} in front of the real registration for this test; it lets every attempt run. */
+    private CountedRegistration countAttempts(String jobId) {
+        return countAttempts(jobId, 0, null);
+    }
+
+    /**
+     * Puts a {@link CountedRegistration} in front of the real registration for this test: the job's first
+     * {@code failures} attempts throw, the later ones register.
+     */
+    private CountedRegistration countAttempts(String jobId, int failures, Supplier<RuntimeException> failure) {
+        CountedRegistration counted = new CountedRegistration(ClientProxy.unwrap(registration), jobId, failures, failure);
+        QuarkusMock.installMockForType(counted, TrainedModelRegistration.class);
+        return counted;
+    }
+
+    /**
+     * The registration the consumer calls while a test runs: notes when each attempt at one job started and fails the
+     * first ones as an unavailable store or database would; every other job (records of other tests) goes straight to
+     * the real registration.
+     */
+    private static final class CountedRegistration extends TrainedModelRegistration {
+
+        private final TrainedModelRegistration real;
+        private final String jobId;
+        private final int failures;
+        private final Supplier<RuntimeException> failure;
+        private final List<Long> started = new CopyOnWriteArrayList<>();
+
+        CountedRegistration(TrainedModelRegistration real, String jobId, int failures,
+                Supplier<RuntimeException> failure) {
+            super(null, null, null, null, null, null, null);
+            this.real = real;
+            this.jobId = jobId;
+            this.failures = failures;
+            this.failure = failure;
+        }
+
+        @Override
+        public Outcome register(TrainedModelEvent event) {
+            if (!event.jobId().equals(jobId)) {
+                return real.register(event);
+            }
+            started.add(System.nanoTime());
+            if (started.size() <= failures) {
+                throw failure.get();
+            }
+            return real.register(event);
+        }
+
+        /** The start of each attempt at the job, in {@link System#nanoTime()}. */
+        List<Long> started() {
+            return started;
+        }
+
+        /** The time between the start of attempt {@code attempt - 1} and that of {@code attempt} (from 1). */
+        Duration waitBefore(int attempt) {
+            return Duration.ofNanos(started.get(attempt - 1) - started.get(attempt - 2));
+        }
     }
 
     private List<Integer> versionNumbers(String model) {

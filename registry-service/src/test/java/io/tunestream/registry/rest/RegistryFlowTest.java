@@ -1,7 +1,10 @@
 package io.tunestream.registry.rest;
 
 import static io.tunestream.registry.KafkaTestClient.awaitModelVersionEvents;
+import static io.tunestream.registry.KafkaTestClient.has;
 import static io.tunestream.registry.RegistryApi.get;
+import static io.tunestream.registry.RegistryApi.importBaseModel;
+import static io.tunestream.registry.RegistryApi.importCheckpoint;
 import static io.tunestream.registry.RegistryApi.importUpload;
 import static io.tunestream.registry.RegistryApi.post;
 import static io.tunestream.registry.RegistryApi.setPolicy;
@@ -13,33 +16,20 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.matchesRegex;
 
-import io.minio.GetObjectArgs;
-import io.minio.MinioClient;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
-import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.tunestream.events.ArtifactRef;
 import io.tunestream.events.ModelVersionAction;
 import io.tunestream.events.ModelVersionEvent;
 import io.tunestream.events.ObjectRef;
-import io.tunestream.registry.KafkaTestClient;
 import io.tunestream.registry.ModelFixture;
 import io.tunestream.registry.RegistryApi;
-import io.tunestream.testing.KafkaBrokerResource;
-import io.tunestream.testing.ObjectStoreResource;
-import io.tunestream.testing.PostgresResource;
-import jakarta.inject.Inject;
-import java.io.InputStream;
+import io.tunestream.registry.RegistryBusTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,37 +37,13 @@ import org.junit.jupiter.api.Test;
  * the bus, promote, reject, roll back, read lineage and download files, with every change on tunestream.model-versions.
  */
 @QuarkusTest
-@WithTestResource(value = KafkaBrokerResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = ObjectStoreResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
-class RegistryFlowTest {
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
-
-    @Inject
-    MinioClient minio;
-
-    private KafkaTestClient kafka;
-    private ConsumerTask<String, byte[]> modelVersions;
-
-    @BeforeEach
-    void connect() {
-        kafka = new KafkaTestClient(bootstrapServers);
-        modelVersions = kafka.readFromStart(KafkaTestClient.MODEL_VERSIONS);
-    }
-
-    @AfterEach
-    void disconnect() {
-        modelVersions.stop();
-        kafka.close();
-    }
+class RegistryFlowTest extends RegistryBusTest {
 
     @Test
-    void shouldImportACheckpointAsVersionOneInProductionAndAnnounceIt() throws Exception {
+    void shouldImportACheckpointAsVersionOneInProductionAndAnnounceIt() {
         String model = ModelFixture.newModelName();
 
-        importUpload(model, ModelFixture.checkpoint())
+        importCheckpoint(model)
                 .statusCode(201)
                 .body("model", equalTo(model))
                 .body("version", equalTo(1))
@@ -92,12 +58,10 @@ class RegistryFlowTest {
                 tuple(ModelVersionAction.PROMOTED, 1, "production", null));
         Map<String, byte[]> expected = ModelFixture.checkpointFiles();
         assertThat(events.get(1).artifact().files()).extracting(ObjectRef::uri).containsExactlyInAnyOrderElementsOf(
-                expected.keySet().stream().map(name -> "s3://tunestream/models/" + model + "/1/" + name).toList());
+                expected.keySet().stream().map(name -> ModelFixture.versionUri(model, 1) + name).toList());
         for (Map.Entry<String, byte[]> file : expected.entrySet()) {
-            try (InputStream in = minio.getObject(GetObjectArgs.builder().bucket(ModelFixture.BUCKET)
-                    .object("models/" + model + "/1/" + file.getKey()).build())) {
-                assertThat(in.readAllBytes()).as(file.getKey()).isEqualTo(file.getValue());
-            }
+            assertThat(ModelFixture.read(minio, ModelFixture.versionKey(model, 1, file.getKey()))).as(file.getKey())
+                    .isEqualTo(file.getValue());
         }
         get("/models/{model}/aliases/production", model).statusCode(200).body("version", equalTo(1));
     }
@@ -107,9 +71,9 @@ class RegistryFlowTest {
         String model = importBaseModel();
         setPolicy(model, "automatic", 0.01);
 
-        publishTrained(model, 1, 4, 0.62, 0.55);
+        kafka.publish(ModelFixture.trainedJob(minio, model, 1, 4, 0.62, 0.55));
         awaitModelVersionEvents(modelVersions, model, list -> has(list, ModelVersionAction.PROMOTED, 2));
-        publishTrained(model, 2, 5, 0.41, 0.45);
+        kafka.publish(ModelFixture.trainedJob(minio, model, 2, 5, 0.41, 0.45));
         List<ModelVersionEvent> events = awaitModelVersionEvents(modelVersions, model,
                 list -> has(list, ModelVersionAction.REJECTED, 3));
 
@@ -136,7 +100,7 @@ class RegistryFlowTest {
     @Test
     void shouldRollProductionBackToTheEarlierVersionAndAnnounceIt() {
         String model = importBaseModel();
-        publishTrained(model, 1, 4, 0.62, 0.55);
+        kafka.publish(ModelFixture.trainedJob(minio, model, 1, 4, 0.62, 0.55));
         awaitModelVersionEvents(modelVersions, model, list -> has(list, ModelVersionAction.PROMOTED, 2));
 
         post(Map.of("version", 3), "/models/{model}/rollback", model).statusCode(404)
@@ -168,7 +132,7 @@ class RegistryFlowTest {
     void shouldKeepATrainedVersionAsCandidateUnderAManualPolicyUntilItIsPromoted() {
         String model = importBaseModel();
         setPolicy(model, "manual", 0.0);
-        publishTrained(model, 1, 4, 0.30, 0.55);
+        kafka.publish(ModelFixture.trainedJob(minio, model, 1, 4, 0.30, 0.55));
         awaitModelVersionEvents(modelVersions, model, list -> has(list, ModelVersionAction.PROMOTED, 2));
         get("/models/{model}/aliases/candidate", model).statusCode(200).body("version", equalTo(2));
         get("/models/{model}/aliases/production", model).statusCode(200).body("version", equalTo(1));
@@ -241,7 +205,7 @@ class RegistryFlowTest {
                 .body("message", equalTo("no model 'no-such-model'"));
         String model = importBaseModel();
         get("/models/{model}/versions/7", model).statusCode(404).body("message", containsString("has no version 7"));
-        importUpload(model, ModelFixture.checkpoint()).statusCode(409).body("message", containsString("already exists"));
+        importCheckpoint(model).statusCode(409).body("message", containsString("already exists"));
         RegistryApi.put(Map.of("mode", "sometimes"), "/models/{model}/policy", model).statusCode(400)
                 .body("message", containsString("'manual' or 'automatic'"));
     }
@@ -270,21 +234,5 @@ class RegistryFlowTest {
                 .body("registered.source", containsString(ModelFixture.checkpoint().toString()));
 
         get("/models/{model}/aliases/production", model).statusCode(200).body("version", equalTo(1));
-    }
-
-    private String importBaseModel() {
-        String model = ModelFixture.newModelName();
-        importUpload(model, ModelFixture.checkpoint()).statusCode(201);
-        return model;
-    }
-
-    private void publishTrained(String model, int parentVersion, int datasetVersion, double candidate, double parent) {
-        String job = ModelFixture.newJobId();
-        kafka.publish(ModelFixture.trainedModel(model, job, ModelFixture.uploadMergedModel(minio, job), parentVersion,
-                datasetVersion, candidate, parent));
-    }
-
-    private static boolean has(List<ModelVersionEvent> events, ModelVersionAction action, int version) {
-        return events.stream().anyMatch(event -> event.action() == action && event.version() == version);
     }
 }
