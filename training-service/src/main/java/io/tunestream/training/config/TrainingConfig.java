@@ -113,5 +113,9 @@ public interface TrainingConfig {
          */
         @WithDefault("16")
         int exactMatchMaxAnswerTokens();
+
+        /** How weights train: {@code lora}, {@code qlora-int8}, {@code qlora-nf4} or {@code full}. */
+        @WithDefault("lora")
+        String method();
     }
 }

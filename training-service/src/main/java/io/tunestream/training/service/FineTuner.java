@@ -17,6 +17,8 @@ import io.tunestream.llm.lora.PeftAdapter;
 import io.tunestream.llm.model.Inference;
 import io.tunestream.llm.model.LlamaModel;
 import io.tunestream.llm.prompt.PromptTemplate;
+import io.tunestream.llm.quantization.Quantization;
+import io.tunestream.llm.quantization.QuantizationType;
 import io.tunestream.llm.prompt.PromptTemplates;
 import io.tunestream.llm.tokenizer.Tokenizer;
 import io.tunestream.llm.training.CausalLmObjective;
@@ -45,11 +47,13 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Runs one LoRA fine-tuning with the engine, in the calling thread: {@code sft} (causal-LM loss on the answers) or
- * {@code dpo} (the starting model is the frozen reference), evaluating on the eval split every {@code evalEvery} steps
- * and keeping the adapter of the lowest eval loss; every {@code checkpointEvery} steps it writes a resumable checkpoint,
- * and it resumes from one when asked. Writes {@code OUTPUT/adapter/} (PEFT) and {@code OUTPUT/merged/}
- * (Hugging Face checkpoint, F32) and measures the parent (the base) and the candidate on the eval split.
+ * Runs one training with the engine, in the calling thread: {@code pretrain} (packed blocks, every token learned),
+ * {@code sft} (causal-LM loss on the answers) or {@code dpo} (the starting model is the frozen reference), by the job's
+ * {@code method}: LoRA over the F32 base, LoRA over an int8 or NF4 base (QLoRA style), or full fine-tuning. It evaluates
+ * on the eval split every {@code evalEvery} steps and keeps the weights of the lowest eval loss; every
+ * {@code checkpointEvery} steps it writes a resumable checkpoint, and it resumes from one when asked. Writes
+ * {@code OUTPUT/adapter/} (PEFT; not after full fine-tuning) and {@code OUTPUT/merged/} (Hugging Face checkpoint, F32)
+ * and measures the parent (the base) and the candidate on the eval split.
  *
  * <p>The engine's gradient recorder is process-global: callers run one fine-tuning at a time per JVM.
  */
@@ -68,7 +72,7 @@ public class FineTuner {
     /** How many held-out questions {@link #EXACT_MATCH_METRIC} was measured on. */
     public static final String EXACT_MATCH_QUESTIONS = "eval/exact_match_questions";
 
-    /** What a run produced. */
+    /** What a run produced; {@code adapter} is null after full fine-tuning. */
     public record Outcome(Path adapter, Path merged, String evalMetric, Map<String, Double> candidateMetrics,
             Map<String, Double> parentMetrics, long steps, long bestStep) {
     }
@@ -101,9 +105,28 @@ public class FineTuner {
         return switch (request.recipe()) {
             case SFT -> sft(request, listener);
             case DPO -> dpo(request, listener);
-            case PRETRAIN -> throw new InvalidJobException("recipe 'pretrain' is not run by the training-service yet;"
-                    + " accepted: sft, dpo");
+            case PRETRAIN -> pretrain(request, listener);
         };
+    }
+
+    /** Continued pretraining: every record as text, packed into blocks of {@code maxLength} tokens, all learned. */
+    private Outcome pretrain(TrainingRequest request, Consumer<StepMetrics> onStep) {
+        Inference.disableGradientsOnThisThread();
+        JobHyperparameters hp = request.hyperparameters();
+        try (LlamaModel model = LlamaModel.load(request.baseModel()); Tokenizer tokenizer = Tokenizer.load(request.baseModel())) {
+            PromptTemplate template = PromptTemplates.forTokenizer(tokenizer, PromptTemplates.CHATML);
+            TrainingData data = new TrainingData(tokenizer, template);
+            List<TrainingExample> train = data.pretrainBlocks(texts(request.train(), template), hp.maxLength());
+            List<TrainingExample> eval = data.pretrainBlocks(texts(request.eval(), template), hp.maxLength());
+            return fit(request, model, tokenizer, template, new CausalLmObjective(tokenizer.padTokenId().orElse(0)), train,
+                    eval, List.of(), SFT_EVAL_METRIC, onStep);
+        }
+    }
+
+    private static List<String> texts(Path file, PromptTemplate template) {
+        List<String> texts = new ArrayList<>();
+        forEachRecord(file, null, parsed -> texts.add(TrainingData.text(parsed.record(), template)));
+        return texts;
     }
 
     private Outcome sft(TrainingRequest request, Consumer<StepMetrics> onStep) {
@@ -165,27 +188,44 @@ public class FineTuner {
         Map<String, Double> parent = withDerived(objective.evaluate(model, eval, hp.batchSize()));
         addExactMatch(parent, model, tokenizer, template, verifiable, hp);
 
-        LoraConfig lora = new LoraConfig(hp.loraRank(), hp.loraAlpha(), 0.05, LoraConfig.ALL_PROJECTIONS, false,
-                request.baseModel().toString());
-        Map<String, LoraLinear> adapters = LoraModel.apply(model, lora, hp.seed());
         Map<String, NDArray> trainable = new LinkedHashMap<>();
-        adapters.forEach((name, layer) -> {
-            trainable.put(name + ".lora_A.weight", layer.loraA());
-            trainable.put(name + ".lora_B.weight", layer.loraB());
-        });
+        Map<String, LoraLinear> adapters = Map.of();
+        LoraConfig lora = null;
+        if (hp.usesAdapters()) {
+            if (hp.baseQuantization() != QuantizationType.NONE) {
+                // QLoRA style: the frozen base is stored quantized while the adapters train in F32.
+                Quantization.quantizeBase(model, hp.baseQuantization());
+            }
+            lora = new LoraConfig(hp.loraRank(), hp.loraAlpha(), 0.05, LoraConfig.ALL_PROJECTIONS, false,
+                    request.baseModel().toString());
+            adapters = LoraModel.apply(model, lora, hp.seed());
+            adapters.forEach((name, layer) -> {
+                trainable.put(name + ".lora_A.weight", layer.loraA());
+                trainable.put(name + ".lora_B.weight", layer.loraB());
+            });
+        } else {
+            trainable.putAll(model.namedWeights());
+        }
+        Map<String, LoraLinear> dropoutLayers = adapters;
         TrainingSettings settings = new TrainingSettings(hp.maxSteps(), hp.batchSize(), 1, hp.learningRate(),
                 Math.min(10, hp.maxSteps() / 10), LearningRateSchedule.Kind.COSINE, 0.1, 1.0, 0.0, hp.seed());
         Trainer<E> trainer = new Trainer<>(model, trainable, objective, settings)
-                .onTrainingModeChange(training -> LoraModel.setTraining(adapters, training))
+                .onTrainingModeChange(training -> LoraModel.setTraining(dropoutLayers, training))
                 .evaluateOn(eval, new EvaluationSettings(hp.evalEvery(), "loss", false, 0, true));
         List<StepMetrics> history = trainer.fit(train, onStep, runOutput(request), request.resumeFrom());
 
         LoraModel.setTraining(adapters, false);
         Map<String, Double> candidate = withDerived(objective.evaluate(model, eval, hp.batchSize()));
-        Path adapterDir = request.output().resolve("adapter");
+        Path adapterDir = null;
         Path mergedDir = request.output().resolve("merged");
-        PeftAdapter.from(adapters, lora).write(adapterDir);
-        LoraMerge.mergeToCheckpoint(request.baseModel(), adapterDir, mergedDir, DType.F32);
+        if (lora != null) {
+            adapterDir = request.output().resolve("adapter");
+            PeftAdapter.from(adapters, lora).write(adapterDir);
+            // Folded into the F32 base even after QLoRA: the registered model is full precision.
+            LoraMerge.mergeToCheckpoint(request.baseModel(), adapterDir, mergedDir, DType.F32);
+        } else {
+            model.save(mergedDir, DType.F32, request.baseModel());
+        }
         if (!verifiable.isEmpty()) {
             // Asked of the merged checkpoint: exactly the model that will be registered and served.
             try (LlamaModel merged = LlamaModel.load(mergedDir)) {

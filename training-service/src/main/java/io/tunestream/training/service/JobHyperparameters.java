@@ -2,26 +2,37 @@ package io.tunestream.training.service;
 
 import io.tunestream.events.Recipe;
 import io.tunestream.training.config.TrainingConfig;
+import io.tunestream.llm.quantization.QuantizationType;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * A job's hyperparameters: what was submitted over the configured defaults. The keys, all optional:
  * {@code maxSteps}, {@code batchSize}, {@code learningRate}, {@code loraRank}, {@code loraAlpha}, {@code beta} (DPO),
- * {@code maxLength}, {@code evalEvery}, {@code seed}, {@code exactMatchMaxAnswerTokens} (a held-out answer of at most
- * this many tokens is verifiable by exact match; 0 turns exact match off).
+ * {@code maxLength} (for {@code pretrain}: the packed block size), {@code evalEvery}, {@code seed},
+ * {@code exactMatchMaxAnswerTokens} (a held-out answer of at most this many tokens is verifiable by exact match; 0 turns
+ * exact match off), and {@code method}: {@code lora} (adapters over a frozen F32 base), {@code qlora-int8} or
+ * {@code qlora-nf4} (adapters over a frozen base stored quantized, merged into the F32 base at the end) or {@code full}
+ * (every weight trains; no adapter).
  */
 public record JobHyperparameters(int maxSteps, int batchSize, double learningRate, int loraRank, double loraAlpha,
-        double beta, int maxLength, int evalEvery, long seed, int exactMatchMaxAnswerTokens) {
+        double beta, int maxLength, int evalEvery, long seed, int exactMatchMaxAnswerTokens, String method) {
 
     public static final Set<String> KEYS = Set.of("maxSteps", "batchSize", "learningRate", "loraRank", "loraAlpha",
-            "beta", "maxLength", "evalEvery", "seed", "exactMatchMaxAnswerTokens");
+            "beta", "maxLength", "evalEvery", "seed", "exactMatchMaxAnswerTokens", "method");
+    /** The training methods, as {@code method} names them. */
+    public static final List<String> METHODS = List.of("lora", "qlora-int8", "qlora-nf4", "full");
 
     public JobHyperparameters {
         if (maxSteps < 1 || batchSize < 1 || loraRank < 1 || maxLength < 8 || evalEvery < 1) {
             throw new InvalidJobException("hyperparameters: maxSteps, batchSize, loraRank and evalEvery must be at least 1"
                     + " and maxLength at least 8");
+        }
+        if (!METHODS.contains(method)) {
+            throw new InvalidJobException("hyperparameter 'method' must be one of " + METHODS + ", got '" + method + "'");
         }
         if (exactMatchMaxAnswerTokens < 0) {
             throw new InvalidJobException("hyperparameters: exactMatchMaxAnswerTokens must be 0 (off) or positive");
@@ -54,7 +65,22 @@ public record JobHyperparameters(int maxSteps, int batchSize, double learningRat
                 number(values, "maxLength", defaults.maxLength()).intValue(),
                 number(values, "evalEvery", defaults.evalEvery()).intValue(),
                 number(values, "seed", defaults.seed()).longValue(),
-                number(values, "exactMatchMaxAnswerTokens", defaults.exactMatchMaxAnswerTokens()).intValue());
+                number(values, "exactMatchMaxAnswerTokens", defaults.exactMatchMaxAnswerTokens()).intValue(),
+                String.valueOf(values.getOrDefault("method", defaults.method())).toLowerCase(Locale.ROOT));
+    }
+
+    /** Whether adapters train (every method but {@code full}). */
+    public boolean usesAdapters() {
+        return !method.equals("full");
+    }
+
+    /** How the frozen base is stored under the adapters. */
+    public QuantizationType baseQuantization() {
+        return switch (method) {
+            case "qlora-int8" -> QuantizationType.INT8;
+            case "qlora-nf4" -> QuantizationType.NF4;
+            default -> QuantizationType.NONE;
+        };
     }
 
     /** Every value, as stored with the job and sent in the trained-model event. */
@@ -70,6 +96,7 @@ public record JobHyperparameters(int maxSteps, int batchSize, double learningRat
         map.put("evalEvery", evalEvery);
         map.put("seed", seed);
         map.put("exactMatchMaxAnswerTokens", exactMatchMaxAnswerTokens);
+        map.put("method", method);
         return map;
     }
 

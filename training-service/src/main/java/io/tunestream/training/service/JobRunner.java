@@ -206,7 +206,7 @@ public class JobRunner {
         ensureHeld(job, jobs.heartbeat(job.id, owner, settings.lease()));
 
         // Objects before the event that names them.
-        ArtifactRef adapter = store.upload(outcome.adapter(), "adapters/" + job.id + "/");
+        ArtifactRef adapter = outcome.adapter() == null ? null : store.upload(outcome.adapter(), "adapters/" + job.id + "/");
         ArtifactRef merged = store.upload(outcome.merged(), "checkpoints/" + job.id + "/merged/");
         ensureHeld(job, jobs.heartbeat(job.id, owner, settings.lease()));
         Lineage lineage = EventJson.mapper().convertValue(job.lineage, Lineage.class).withTraining(job.id, base.version());
@@ -217,7 +217,7 @@ public class JobRunner {
 
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("eventId", event.eventId());
-        result.put("adapter", EventJson.mapper().convertValue(adapter, MAP));
+        result.put("adapter", adapter == null ? null : EventJson.mapper().convertValue(adapter, MAP));
         result.put("mergedModel", EventJson.mapper().convertValue(merged, MAP));
         result.put("evalMetric", outcome.evalMetric());
         result.put("candidateMetrics", outcome.candidateMetrics());

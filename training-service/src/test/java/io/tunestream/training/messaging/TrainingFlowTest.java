@@ -248,6 +248,51 @@ class TrainingFlowTest {
         }
     }
 
+    @Test
+    void shouldPretrainOverAnNf4BaseAndPublishTheAdapterAndTheMergedModel() {
+        String model = announcedModel();
+        String dataset = TrainingFixture.newName("d");
+        TrainingFixture.datasetVersion(minio, dataset, 1, model, 1, Recipe.PRETRAIN);
+        String id = given().contentType(ContentType.JSON)
+                .body(Map.of("dataset", dataset, "version", 1, "recipe", "pretrain",
+                        "hyperparameters", Map.of("maxSteps", 3, "method", "qlora-nf4")))
+                .post("/jobs").then().statusCode(201).extract().path("id");
+
+        await().atMost(TIMEOUT).until(() -> job(id).state.isFinal());
+
+        TrainingJob job = job(id);
+        assertThat(job.state).as("job %s error: %s", job.id, job.error).isEqualTo(JobState.SUCCEEDED);
+        assertThat(job.hyperparameters).containsEntry("method", "qlora-nf4");
+        assertThat(job.result).containsEntry("evalMetric", FineTuner.SFT_EVAL_METRIC);
+        assertThat(job.result.get("adapter")).isNotNull();
+        assertThat(job.result.get("mergedModel")).isNotNull();
+    }
+
+    @Test
+    void shouldFullyFineTuneEveryWeightAndPublishNoAdapter() {
+        String model = announcedModel();
+        String dataset = TrainingFixture.newName("d");
+        TrainingFixture.datasetVersion(minio, dataset, 1, model, 1, Recipe.SFT);
+        String id = given().contentType(ContentType.JSON)
+                .body(Map.of("dataset", dataset, "version", 1, "recipe", "sft",
+                        "hyperparameters", Map.of("maxSteps", 2, "method", "full", "learningRate", 1e-3)))
+                .post("/jobs").then().statusCode(201).extract().path("id");
+
+        await().atMost(TIMEOUT).until(() -> job(id).state.isFinal());
+
+        TrainingJob job = job(id);
+        assertThat(job.state).as("job %s error: %s", job.id, job.error).isEqualTo(JobState.SUCCEEDED);
+        assertThat(job.result.get("adapter")).as("full fine-tuning has no adapter").isNull();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> merged = (Map<String, Object>) job.result.get("mergedModel");
+        assertThat(merged.get("uri")).isEqualTo("s3://tunestream/checkpoints/" + id + "/merged/");
+        @SuppressWarnings("unchecked")
+        Map<String, Double> candidate = (Map<String, Double>) job.result.get("candidateMetrics");
+        @SuppressWarnings("unchecked")
+        Map<String, Double> parent = (Map<String, Double>) job.result.get("parentMetrics");
+        assertThat(candidate.get("eval/loss")).as("the weights moved").isNotEqualTo(parent.get("eval/loss"));
+    }
+
     /** A model whose version 1 (the scratch model) is announced as production, and known to the service. */
     private String announcedModel() {
         String model = TrainingFixture.newName("m");

@@ -23,6 +23,7 @@ class JobHyperparametersTest {
         public int evalEvery() { return 50; }
         public long seed() { return 42; }
         public int exactMatchMaxAnswerTokens() { return 16; }
+        public String method() { return "lora"; }
     };
 
     @Test
@@ -47,5 +48,20 @@ class JobHyperparametersTest {
                 .hasMessage("hyperparameter 'maxSteps' must be a number, got 'many'");
         assertThatThrownBy(() -> JobHyperparameters.resolve(Recipe.SFT, Map.of("maxSteps", 0), DEFAULTS))
                 .isInstanceOf(InvalidJobException.class);
+    }
+
+    @Test
+    void shouldTakeATrainingMethodAndNameAnUnknownOne() {
+        JobHyperparameters nf4 = JobHyperparameters.resolve(Recipe.SFT, Map.of("method", "QLoRA-NF4"), DEFAULTS);
+        JobHyperparameters full = JobHyperparameters.resolve(Recipe.SFT, Map.of("method", "full"), DEFAULTS);
+
+        assertThat(nf4.method()).isEqualTo("qlora-nf4");
+        assertThat(nf4.usesAdapters()).isTrue();
+        assertThat(nf4.baseQuantization()).isEqualTo(io.tunestream.llm.quantization.QuantizationType.NF4);
+        assertThat(full.usesAdapters()).isFalse();
+        assertThat(JobHyperparameters.resolve(Recipe.SFT, null, DEFAULTS).method()).isEqualTo("lora");
+        assertThatThrownBy(() -> JobHyperparameters.resolve(Recipe.SFT, Map.of("method", "dora"), DEFAULTS))
+                .isInstanceOf(InvalidJobException.class)
+                .hasMessage("hyperparameter 'method' must be one of [lora, qlora-int8, qlora-nf4, full], got 'dora'");
     }
 }
