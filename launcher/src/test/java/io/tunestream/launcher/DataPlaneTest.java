@@ -15,7 +15,6 @@ import io.tunestream.events.ModelVersionEvent;
 import io.tunestream.events.ObjectRef;
 import io.tunestream.events.SamplingParameters;
 import io.tunestream.events.TunestreamEvent;
-import io.tunestream.events.kafka.CloudEventsKafka;
 import io.tunestream.infra.PostgresAdmin;
 import io.tunestream.infra.Waits;
 import io.tunestream.llm.bootstrap.ScratchModel;
@@ -53,25 +52,9 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -90,7 +73,8 @@ class DataPlaneTest {
     private static final Duration WAIT = Duration.ofMinutes(2);
     /** The model name the generation-service serves by default. */
     private static final String MODEL = "tiny-llama";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final URI SOURCE = URI.create("/test/data-plane");
+    private static final String DATASET_MODEL_VERSIONS_GROUP = "dataset-service.model-versions";
 
     @TempDir
     Path home;
@@ -100,6 +84,7 @@ class DataPlaneTest {
     private final PostgresAdmin postgres = PostgresAdmin.local();
     private final StackSettings settings = TestStacks.freeSettings("ts_dataplane");
     private Stack stack;
+    private StackClient client;
 
     @AfterEach
     void stopAndDropDatabases() {
@@ -113,20 +98,19 @@ class DataPlaneTest {
         Path modelDirectory = work.resolve("model");
         ScratchModel.create(modelDirectory, corpus.resolve(SyntheticCorpus.SFT_FILE),
                 new ScratchModelSpec(11, 300, 32, 1, 2, 1, 64, 256));
-        stack = new Stack(new StackLayout(REPOSITORY, home), postgres, settings);
-        assertThat(stack.up(new PrintStream(new ByteArrayOutputStream()))).isTrue();
+        startStack();
 
         // The registry's part: version 1 in the object store, then its promotion.
-        publish(promotion(uploadModel(modelDirectory)));
+        client.publish(SOURCE, promotion(uploadModel(modelDirectory)));
+        // A pipeline created while the dataset-service applies the promotion would miss it (see LoopTest).
+        client.awaitConsumed(DATASET_MODEL_VERSIONS_GROUP, "tunestream.model-versions", WAIT);
         String dataset = "arith-" + UUID.randomUUID().toString().substring(0, 8);
-        assertThat(post("dataset-service", "/datasets", "{\"name\": \"" + dataset + "\", \"kind\": \"sft\"}").statusCode())
+        assertThat(client.post("dataset-service", "/datasets", "{\"name\": \"" + dataset + "\", \"kind\": \"sft\"}").statusCode())
                 .isEqualTo(201);
-        HttpResponse<String> upload = HTTP.send(HttpRequest.newBuilder(uri("dataset-service", "/datasets/" + dataset + "/uploads"))
-                .header("content-type", "application/x-ndjson")
-                .POST(HttpRequest.BodyPublishers.ofFile(corpus.resolve(SyntheticCorpus.SFT_FILE))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> upload = client.postFile("dataset-service", "/datasets/" + dataset + "/uploads",
+                "application/x-ndjson", corpus.resolve(SyntheticCorpus.SFT_FILE));
         assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
-        int samples = json(upload.body()).get("added").asInt();
+        int samples = StackClient.json(upload.body()).get("added").asInt();
         assertThat(samples).isGreaterThan(200);
 
         String pipeline = dataset + "-dpo";
@@ -134,13 +118,13 @@ class DataPlaneTest {
         // dropped answer). Up to 48 new tokens each: long enough that the kill below lands mid-run.
         String sampling = EventJson.mapper().writeValueAsString(
                 new SamplingParameters(1.0, null, null, 48, 1, List.of(), null, null, 5L));
-        assertThat(post("dataset-service", "/pipelines", "{\"name\": \"" + pipeline + "\", \"dataset\": \"" + dataset
+        assertThat(client.post("dataset-service", "/pipelines", "{\"name\": \"" + pipeline + "\", \"dataset\": \"" + dataset
                 + "\", \"model\": \"" + MODEL + "\", \"recipe\": \"dpo\", \"sampling\": " + sampling + "}").statusCode())
                 .isEqualTo(201);
 
         String poisonKey = "poison-" + dataset;
-        publishRaw("tunestream.prompts", poisonKey, "{\"promptHash\": 7".getBytes(StandardCharsets.UTF_8));
-        publishRaw("tunestream.generations", poisonKey, "not an event".getBytes(StandardCharsets.UTF_8));
+        client.publishRaw("tunestream.prompts", poisonKey, "{\"promptHash\": 7".getBytes(StandardCharsets.UTF_8));
+        client.publishRaw("tunestream.generations", poisonKey, "not an event".getBytes(StandardCharsets.UTF_8));
 
         // Kill the generation-service as soon as its first answers are paired, then start it again.
         awaitWithLogs("the first pairs", () -> outcomeTotal(pipeline) > 0);
@@ -154,7 +138,7 @@ class DataPlaneTest {
         assertThat(stack.up(new PrintStream(new ByteArrayOutputStream()))).as("up restarts what was killed").isTrue();
 
         awaitWithLogs("one outcome per sample", () -> outcomeTotal(pipeline) >= samples);
-        JsonNode pipelineView = json(get("dataset-service", "/pipelines/" + pipeline).body());
+        JsonNode pipelineView = StackClient.json(client.get("dataset-service", "/pipelines/" + pipeline).body());
         assertThat(pipelineView.get("prompts").asLong()).isEqualTo(samples);
         Map<String, Long> outcomes = outcomes(pipeline);
         assertThat(outcomes.values().stream().mapToLong(Long::longValue).sum()).as("outcomes " + outcomes).isEqualTo(samples);
@@ -162,24 +146,24 @@ class DataPlaneTest {
         assertThat(deadLetterKeys("tunestream.generations.dlq")).contains(poisonKey);
 
         // Every generation again, as a redelivery would bring them: nothing changes.
-        List<ConsumerRecord<String, byte[]>> generations = readAll("tunestream.generations").stream()
+        List<ConsumerRecord<String, byte[]>> generations = client.readAll("tunestream.generations").stream()
                 .filter(record -> !poisonKey.equals(record.key())).toList();
         assertThat(generations.size()).isGreaterThanOrEqualTo(samples);
         List<GenerationEvent> answered = generations.stream()
                 .map(record -> EventJson.fromBytes(record.value(), GenerationEvent.class)).toList();
         assertThat(answered).allSatisfy(event -> assertThat(event.modelVersion()).isEqualTo(1));
-        publish(answered.toArray(TunestreamEvent[]::new));
-        awaitConsumed("dataset-service.generations", "tunestream.generations");
+        client.publish(SOURCE, answered.toArray(TunestreamEvent[]::new));
+        client.awaitConsumed("dataset-service.generations", "tunestream.generations", WAIT);
         assertThat(outcomes(pipeline)).as("a replay adds no pair and no drop").isEqualTo(outcomes);
 
-        HttpResponse<String> sealed = post("dataset-service", "/pipelines/" + pipeline + "/seal", "");
+        HttpResponse<String> sealed = client.post("dataset-service", "/pipelines/" + pipeline + "/seal", "");
         assertThat(sealed.statusCode()).as(sealed.body() + "; outcomes " + outcomes).isEqualTo(201);
-        int version = json(sealed.body()).get("versions").get(0).asInt();
-        JsonNode manifest = json(get("dataset-service", "/datasets/" + dataset + "/versions/" + version).body());
+        int version = StackClient.json(sealed.body()).get("versions").get(0).asInt();
+        JsonNode manifest = StackClient.json(client.get("dataset-service", "/datasets/" + dataset + "/versions/" + version).body());
         long records = 0;
         for (String file : List.of("train.jsonl", "eval.jsonl")) {
-            HttpResponse<byte[]> download = HTTP.send(HttpRequest.newBuilder(uri("dataset-service",
-                    "/datasets/" + dataset + "/versions/" + version + "/files/" + file)).GET().build(),
+            HttpResponse<byte[]> download = HttpClient.newHttpClient().send(HttpRequest.newBuilder(client.uri(
+                    "dataset-service", "/datasets/" + dataset + "/versions/" + version + "/files/" + file)).GET().build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertThat(download.statusCode()).isEqualTo(200);
             JsonNode entry = manifest.get("files").get(file);
@@ -189,7 +173,7 @@ class DataPlaneTest {
             records += lines;
         }
         assertThat(records).as("every pair is in the version").isEqualTo(outcomes.getOrDefault("pairs", 0L));
-        List<DatasetVersionEvent> versions = readAll("tunestream.dataset-versions").stream()
+        List<DatasetVersionEvent> versions = client.readAll("tunestream.dataset-versions").stream()
                 .map(record -> EventJson.fromBytes(record.value(), DatasetVersionEvent.class))
                 .filter(event -> event.dataset().equals(dataset)).toList();
         assertThat(versions).singleElement().satisfies(event -> {
@@ -214,20 +198,17 @@ class DataPlaneTest {
         // The tiny preset's shape: large enough that the engine, not the plumbing, should set the pace.
         ScratchModel.create(modelDirectory, corpus.resolve(SyntheticCorpus.SFT_FILE),
                 new ScratchModelSpec(13, 1024, 128, 4, 4, 2, 352, 512));
-        stack = new Stack(new StackLayout(REPOSITORY, home), postgres, settings);
-        assertThat(stack.up(new PrintStream(new ByteArrayOutputStream()))).isTrue();
-        publish(promotion(uploadModel(modelDirectory)));
+        startStack();
+        client.publish(SOURCE, promotion(uploadModel(modelDirectory)));
         String dataset = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-        post("dataset-service", "/datasets", "{\"name\": \"" + dataset + "\", \"kind\": \"sft\"}");
-        HttpResponse<String> upload = HTTP.send(HttpRequest.newBuilder(uri("dataset-service", "/datasets/" + dataset + "/uploads"))
-                .header("content-type", "application/x-ndjson")
-                .POST(HttpRequest.BodyPublishers.ofFile(corpus.resolve(SyntheticCorpus.SFT_FILE))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        int samples = json(upload.body()).get("added").asInt();
+        client.post("dataset-service", "/datasets", "{\"name\": \"" + dataset + "\", \"kind\": \"sft\"}");
+        HttpResponse<String> upload = client.postFile("dataset-service", "/datasets/" + dataset + "/uploads",
+                "application/x-ndjson", corpus.resolve(SyntheticCorpus.SFT_FILE));
+        int samples = StackClient.json(upload.body()).get("added").asInt();
 
         String pipeline = dataset + "-dpo";
         long started = System.nanoTime();
-        post("dataset-service", "/pipelines", "{\"name\": \"" + pipeline + "\", \"dataset\": \"" + dataset
+        client.post("dataset-service", "/pipelines", "{\"name\": \"" + pipeline + "\", \"dataset\": \"" + dataset
                 + "\", \"model\": \"" + MODEL + "\", \"recipe\": \"dpo\", \"sampling\": "
                 + EventJson.mapper().writeValueAsString(SamplingParameters.greedy(maxTokens)) + "}");
         Waits.until("one outcome per sample", Duration.ofMinutes(20), () -> outcomeTotal(pipeline) >= samples);
@@ -236,15 +217,15 @@ class DataPlaneTest {
         long startedAt = finishedAt - serviceNanos / 1_000_000;
         // Where the time went, from the brokers' record timestamps.
         for (String topic : List.of("tunestream.prompts", "tunestream.generations")) {
-            List<Long> times = readAll(topic).stream().map(ConsumerRecord::timestamp).filter(t -> t >= startedAt).sorted().toList();
+            List<Long> times = client.readAll(topic).stream().map(ConsumerRecord::timestamp).filter(t -> t >= startedAt).sorted().toList();
             System.out.printf(Locale.ROOT, "BENCH hop %s records=%d first=+%.1fs last=+%.1fs%n", topic, times.size(),
                     (times.get(0) - startedAt) / 1e3, (times.get(times.size() - 1) - startedAt) / 1e3);
         }
         System.out.printf(Locale.ROOT, "BENCH hop every outcome stored=+%.1fs%n", (finishedAt - startedAt) / 1e3);
-        long serviceTokens = readAll("tunestream.generations").stream()
+        long serviceTokens = client.readAll("tunestream.generations").stream()
                 .map(record -> EventJson.fromBytes(record.value(), GenerationEvent.class))
                 .filter(event -> event.pipeline().equals(pipeline)).mapToLong(GenerationEvent::completionTokens).sum();
-        List<String> prompts = readAll("tunestream.prompts").stream()
+        List<String> prompts = client.readAll("tunestream.prompts").stream()
                 .map(record -> EventJson.fromBytes(record.value(), io.tunestream.events.PromptEvent.class))
                 .filter(event -> event.pipeline().equals(pipeline)).map(io.tunestream.events.PromptEvent::prompt).toList();
         stack.down();
@@ -283,31 +264,29 @@ class DataPlaneTest {
         }
     }
 
-    /** Waits for a condition; on a timeout the error carries the end of both services' logs. */
+    private void startStack() {
+        StackLayout layout = new StackLayout(REPOSITORY, home);
+        client = new StackClient(settings, layout);
+        stack = new Stack(layout, postgres, settings);
+        assertThat(stack.up(new PrintStream(new ByteArrayOutputStream()))).isTrue();
+    }
+
+    /** Waits for a condition; on a timeout the error carries the end of both services' logs and the dataset-service's threads. */
     private void awaitWithLogs(String what, java.util.function.BooleanSupplier condition) {
         try {
-            Waits.until(what, WAIT, condition);
-        } catch (IllegalStateException timedOut) {
-            StringBuilder logs = new StringBuilder(timedOut.getMessage());
-            for (String service : List.of("dataset-service", "generation-service")) {
-                try {
-                    List<String> lines = Files.readAllLines(new StackLayout(REPOSITORY, home).logFile(service));
-                    logs.append("\n--- ").append(service).append(" log, last lines ---\n")
-                            .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
-                } catch (java.io.IOException e) {
-                    logs.append("\n(no log of ").append(service).append(": ").append(e.getMessage()).append(')');
-                }
-            }
+            client.awaitWithLogs(what, WAIT, condition, "dataset-service", "generation-service");
+        } catch (AssertionError timedOut) {
+            StringBuilder threads = new StringBuilder(timedOut.getMessage());
             stack.components().stream().filter(c -> c.name().equals("dataset-service")).findFirst()
                     .flatMap(stack::running).ifPresent(process -> {
                         try {
                             Process jstack = new ProcessBuilder("jstack", String.valueOf(process.pid())).redirectErrorStream(true).start();
-                            logs.append("\n--- dataset-service threads ---\n").append(new String(jstack.getInputStream().readAllBytes()));
+                            threads.append("\n--- dataset-service threads ---\n").append(new String(jstack.getInputStream().readAllBytes()));
                         } catch (java.io.IOException e) {
-                            logs.append(e);
+                            threads.append(e);
                         }
                     });
-            throw new AssertionError(logs.toString(), timedOut);
+            throw new AssertionError(threads.toString(), timedOut.getCause());
         }
     }
 
@@ -317,7 +296,7 @@ class DataPlaneTest {
 
     private Map<String, Long> outcomes(String pipeline) {
         Map<String, Long> outcomes = new LinkedHashMap<>();
-        json(get("dataset-service", "/pipelines/" + pipeline).body()).get("outcomes").fields()
+        StackClient.json(client.get("dataset-service", "/pipelines/" + pipeline).body()).get("outcomes").fields()
                 .forEachRemaining(entry -> outcomes.put(entry.getKey(), entry.getValue().asLong()));
         return outcomes;
     }
@@ -343,100 +322,8 @@ class DataPlaneTest {
                 ModelVersionAction.PROMOTED, MODEL, 1, ModelVersionEvent.PRODUCTION, null, null, artifact, Map.of(), null);
     }
 
-    private void publish(TunestreamEvent... events) throws ExecutionException, InterruptedException {
-        try (KafkaProducer<String, byte[]> producer = producer()) {
-            for (TunestreamEvent event : events) {
-                producer.send(new ProducerRecord<>(event.topic().topicName(), null, event.partitionKey(),
-                        EventJson.toBytes(event), CloudEventsKafka.headers(event, URI.create("/test/data-plane")))).get();
-            }
-        }
-    }
-
-    private void publishRaw(String topic, String key, byte[] value) throws ExecutionException, InterruptedException {
-        try (KafkaProducer<String, byte[]> producer = producer()) {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
-        }
-    }
-
-    private KafkaProducer<String, byte[]> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer());
-    }
-
     private List<String> deadLetterKeys(String topic) {
-        return readAll(topic).stream().map(ConsumerRecord::key).toList();
-    }
-
-    /** Every record of a topic up to its end as of now. */
-    private List<ConsumerRecord<String, byte[]>> readAll(String topic) {
-        Properties properties = new Properties();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        properties.put(ConsumerConfig.GROUP_ID_CONFIG, "data-plane-test-" + UUID.randomUUID());
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p)) && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            return records;
-        }
-    }
-
-    /** Waits until {@code group} has committed every record of {@code topic} that exists now. */
-    private void awaitConsumed(String group, String topic) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-            Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
-            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            Map<TopicPartition, Long> ends = new LinkedHashMap<>();
-            admin.listOffsets(latest).all().get().forEach((partition, info) -> ends.put(partition, info.offset()));
-            Waits.until(group + " caught up with " + topic, WAIT, () -> {
-                Map<TopicPartition, OffsetAndMetadata> committed;
-                try {
-                    committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-                } catch (InterruptedException | ExecutionException e) {
-                    throw new IllegalStateException("cannot read the offsets of " + group, e);
-                }
-                return ends.entrySet().stream().allMatch(end -> end.getValue() == 0 || (committed.get(end.getKey()) != null
-                        && committed.get(end.getKey()).offset() >= end.getValue()));
-            });
-        }
-    }
-
-    private HttpResponse<String> post(String service, String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri(service, path)).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> get(String service, String path) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(uri(service, path)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new IllegalStateException("GET " + path + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    private URI uri(String service, String path) {
-        return URI.create("http://127.0.0.1:" + settings.servicePorts().get(service) + path);
-    }
-
-    private static JsonNode json(String body) {
-        try {
-            return EventJson.mapper().readTree(body);
-        } catch (Exception e) {
-            throw new IllegalStateException("not JSON: " + body, e);
-        }
-    }
-
-    private String bootstrapServers() {
-        return "127.0.0.1:" + settings.kafkaPort();
+        return client.readAll(topic).stream().map(ConsumerRecord::key).toList();
     }
 
     private MinioClient objectStore() {
