@@ -49,6 +49,8 @@ class LoopTest {
     /** The model name the generation-service serves by default. */
     private static final String MODEL = "tiny-llama";
     private static final String DPO_METRIC = "eval/rewards/accuracies";
+    /** What the policy compares: every held-out answer of the synthetic tasks is short enough to check exactly. */
+    private static final String EXACT_MATCH = "eval/exact_match";
     /** Prompts per round; also the pairs that seal a version, so that one round makes exactly one version. */
     private static final int ROUND = 16;
     private static final Duration HOP = Duration.ofMinutes(3);
@@ -169,9 +171,9 @@ class LoopTest {
         JsonNode job1 = awaitSucceededJob(dataset, 1);
         assertThat(job1.get("baseModelVersion").asInt()).isEqualTo(1);
         Stamped<TrainedModelEvent> trained1 = awaitTrainedModel(job1.get("id").asText());
-        assertThat(trained1.event().evalMetric()).isEqualTo(DPO_METRIC);
-        assertThat(trained1.event().candidateMetrics()).containsKey(DPO_METRIC);
-        assertThat(trained1.event().parentMetrics()).containsKey(DPO_METRIC);
+        assertThat(trained1.event().evalMetric()).isEqualTo(EXACT_MATCH);
+        assertThat(trained1.event().candidateMetrics()).containsKeys(EXACT_MATCH, DPO_METRIC);
+        assertThat(trained1.event().parentMetrics()).containsKeys(EXACT_MATCH, DPO_METRIC);
         assertThat(trained1.event().candidateMetrics().get(DPO_METRIC))
                 .isGreaterThanOrEqualTo(trained1.event().parentMetrics().get(DPO_METRIC));
 
@@ -184,10 +186,10 @@ class LoopTest {
         assertThat(version2.get("lineage").get("dataset").asText()).isEqualTo(dataset);
         assertThat(version2.get("lineage").get("datasetVersion").asInt()).isEqualTo(1);
         assertThat(version2.get("decision").asText()).as(version2.toString()).isEqualTo("promoted");
-        assertThat(version2.get("decisionReason").asText()).startsWith(DPO_METRIC).contains(">= parent")
+        assertThat(version2.get("decisionReason").asText()).startsWith(EXACT_MATCH).contains(">= parent")
                 .endsWith("+ margin 0");
-        assertThat(version2.get("metrics").get(DPO_METRIC).asDouble())
-                .isEqualTo(trained1.event().candidateMetrics().get(DPO_METRIC));
+        assertThat(version2.get("metrics").get(EXACT_MATCH).asDouble())
+                .isEqualTo(trained1.event().candidateMetrics().get(EXACT_MATCH));
         assertThat(texts(version2.get("aliases"))).as(version2.toString()).contains(ModelVersionEvent.PRODUCTION);
 
         // Hop 6: the promotion starts round 2, answered by version 2.
@@ -208,7 +210,7 @@ class LoopTest {
         JsonNode version3 = version(3);
         assertThat(version3.get("decision").asText()).isEqualTo("rejected");
         assertThat(version3.get("decisionReason").asText()).as(version3.toString())
-                .startsWith(DPO_METRIC).contains("< parent").contains("+ margin 5")
+                .startsWith(EXACT_MATCH).contains("< parent").contains("+ margin 5")
                 .isEqualTo(rejected3.event().reason());
         assertThat(version3.get("lineage").get("parentVersion").asInt()).isEqualTo(2);
         assertThat(texts(version3.get("aliases"))).isEmpty();

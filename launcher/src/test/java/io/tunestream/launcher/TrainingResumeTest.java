@@ -125,6 +125,9 @@ class TrainingResumeTest {
                 .get("state").asText().matches("SUCCEEDED|FAILED|CANCELLED"));
 
         JsonNode job = json(get("training-service", "/jobs/" + id).body());
+        System.out.printf(java.util.Locale.ROOT, "RESUME killed with checkpoint step %d recorded; resumed from step %d"
+                + " of %d; state %s after %d attempts%n", checkpointAtKill, job.get("resumedFromStep").asLong(), MAX_STEPS,
+                job.get("state").asText(), job.get("attempts").asInt());
         assertThat(job.get("state").asText()).as(job.toString()).isEqualTo("SUCCEEDED");
         assertThat(job.get("attempts").asInt()).as("claimed again once, after the lease expired").isEqualTo(2);
         assertThat(job.get("resumedFromStep").asLong()).as("resumed from a checkpoint no older than the one seen at the kill")

@@ -97,6 +97,8 @@ public class PipelineService {
         pipeline.roundCap = spec.roundCap();
         pipeline.createdAt = Instant.now();
         if (recipe == Recipe.DPO) {
+            // After a promotion being applied now has committed, or before it lists this model's pipelines.
+            productions.lockModel(pipeline.model);
             productions.findByModel(pipeline.model).ifPresent(production -> RoundService.startRound(pipeline, production.version));
         }
         pipelines.persist(pipeline);

@@ -48,6 +48,7 @@ public class RoundService {
         if (!event.changesProduction()) {
             return false;
         }
+        productions.lockModel(event.model());
         ModelProduction production = productions.findByModel(event.model()).orElse(null);
         if (production != null && (production.version == event.version()
                 || !event.occurredAt().isAfter(production.changedAt))) {
