@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tunestream.events.EventJson;
 import io.tunestream.events.TrainedModelEvent;
 import io.tunestream.infra.PostgresAdmin;
-import io.tunestream.infra.Waits;
 import io.tunestream.llm.bootstrap.ScratchModel;
 import io.tunestream.llm.bootstrap.ScratchModelSpec;
 import io.tunestream.llm.tasks.CorpusSpec;
@@ -14,26 +13,15 @@ import io.tunestream.llm.tasks.SyntheticCorpus;
 import io.tunestream.llm.tasks.TaskFamily;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.LongStream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainingResumeTest {
 
     private static final Path REPOSITORY = Path.of("").toAbsolutePath().getParent();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String[] SERVICES = {"training-service", "registry-service", "dataset-service"};
     private static final String MODEL = "resume-llama";
     private static final int MAX_STEPS = 400;
     private static final int CHECKPOINT_EVERY = 10;
@@ -59,6 +47,7 @@ class TrainingResumeTest {
     private final PostgresAdmin postgres = PostgresAdmin.local();
     private StackSettings settings;
     private Stack stack;
+    private StackClient client;
 
     @AfterEach
     void stopAndDropDatabases() {
@@ -85,31 +74,30 @@ class TrainingResumeTest {
                 .withEnvironment("registry-service", Map.of(
                         "TUNESTREAM_REGISTRY_IMPORTING_ALLOWED_DIRECTORIES", work.resolve("models").toString()));
         stack = new Stack(new StackLayout(REPOSITORY, home), postgres, settings);
+        client = new StackClient(settings, new StackLayout(REPOSITORY, home));
         assertThat(stack.up(quiet())).isTrue();
 
         // The base model through the registry (version 1, production), an SFT dataset, one sealed version.
-        HttpResponse<String> imported = post("registry-service", "/models/" + MODEL + "/import",
+        HttpResponse<String> imported = client.post("registry-service", "/models/" + MODEL + "/import",
                 "{\"directory\": \"" + modelDirectory + "\"}");
         assertThat(imported.statusCode()).as(imported.body()).isEqualTo(201);
         String dataset = "resume-" + UUID.randomUUID().toString().substring(0, 8);
-        assertThat(post("dataset-service", "/datasets", "{\"name\": \"" + dataset + "\", \"kind\": \"sft\"}").statusCode())
+        assertThat(client.post("dataset-service", "/datasets", "{\"name\": \"" + dataset + "\", \"kind\": \"sft\"}").statusCode())
                 .isEqualTo(201);
-        HttpResponse<String> upload = HTTP.send(HttpRequest.newBuilder(uri("dataset-service", "/datasets/" + dataset + "/uploads"))
-                .header("content-type", "application/x-ndjson")
-                .POST(HttpRequest.BodyPublishers.ofFile(corpus.resolve(SyntheticCorpus.SFT_FILE))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> upload = client.postFile("dataset-service", "/datasets/" + dataset + "/uploads",
+                "application/x-ndjson", corpus.resolve(SyntheticCorpus.SFT_FILE));
         assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
         String pipeline = dataset + "-sft";
-        assertThat(post("dataset-service", "/pipelines", "{\"name\": \"" + pipeline + "\", \"dataset\": \"" + dataset
+        assertThat(client.post("dataset-service", "/pipelines", "{\"name\": \"" + pipeline + "\", \"dataset\": \"" + dataset
                 + "\", \"model\": \"" + MODEL + "\", \"recipe\": \"sft\"}").statusCode()).isEqualTo(201);
-        HttpResponse<String> sealed = post("dataset-service", "/pipelines/" + pipeline + "/seal", "");
+        HttpResponse<String> sealed = client.post("dataset-service", "/pipelines/" + pipeline + "/seal", "");
         assertThat(sealed.statusCode()).as(sealed.body()).isEqualTo(201);
 
         // The dataset-version event becomes one job; kill the service once a checkpoint is recorded.
-        await("a job for " + dataset + " with a checkpoint", Duration.ofMinutes(3), () -> {
+        client.awaitWithLogs("a job for " + dataset + " with a checkpoint", Duration.ofMinutes(3), () -> {
             JsonNode job = job(dataset);
             return job != null && job.get("checkpointStep").asLong() >= CHECKPOINT_EVERY;
-        });
+        }, SERVICES);
         JsonNode beforeKill = job(dataset);
         String id = beforeKill.get("id").asText();
         assertThat(beforeKill.get("state").asText()).as("still training when killed").isEqualTo("RUNNING");
@@ -121,10 +109,9 @@ class TrainingResumeTest {
         long checkpointAtKill = beforeKill.get("checkpointStep").asLong();
 
         assertThat(stack.up(quiet())).as("up restarts the killed service").isTrue();
-        await("job " + id + " finished", Duration.ofMinutes(4), () -> json(get("training-service", "/jobs/" + id).body())
-                .get("state").asText().matches("SUCCEEDED|FAILED|CANCELLED"));
+        client.awaitWithLogs("job " + id + " finished", Duration.ofMinutes(4), () -> client.getJson("training-service", "/jobs/" + id).get("state").asText().matches("SUCCEEDED|FAILED|CANCELLED"), SERVICES);
 
-        JsonNode job = json(get("training-service", "/jobs/" + id).body());
+        JsonNode job = client.getJson("training-service", "/jobs/" + id);
         System.out.printf(java.util.Locale.ROOT, "RESUME killed with checkpoint step %d recorded; resumed from step %d"
                 + " of %d; state %s after %d attempts%n", checkpointAtKill, job.get("resumedFromStep").asLong(), MAX_STEPS,
                 job.get("state").asText(), job.get("attempts").asInt());
@@ -135,16 +122,17 @@ class TrainingResumeTest {
         assertThat(job.get("resumedFromStep").asLong() % CHECKPOINT_EVERY).isZero();
         assertThat(job.get("step").asLong()).isEqualTo(MAX_STEPS);
         List<Long> steps = new ArrayList<>();
-        json(get("training-service", "/jobs/" + id + "/metrics").body()).forEach(metric -> steps.add(metric.get("step").asLong()));
+        client.getJson("training-service", "/jobs/" + id + "/metrics").forEach(metric -> steps.add(metric.get("step").asLong()));
         assertThat(steps).as("every step recorded once").containsExactlyElementsOf(
                 LongStream.rangeClosed(1, MAX_STEPS).boxed().toList());
         assertThat(jobs().size()).as("one job for the one dataset version").isEqualTo(1);
 
-        List<TrainedModelEvent> trained = readAll("tunestream.trained-models").stream()
+        List<TrainedModelEvent> trained = client.readAll("tunestream.trained-models").stream()
                 .map(record -> EventJson.fromBytes(record.value(), TrainedModelEvent.class))
                 .filter(event -> event.jobId().equals(id)).toList();
         assertThat(trained).as("the job is announced once").hasSize(1);
-        await("the registry registered the job", Duration.ofMinutes(2), () -> registeredVersions().size() == 2);
+        client.awaitWithLogs("the registry registered the job", Duration.ofMinutes(2), () -> registeredVersions().size() == 2,
+                SERVICES);
         assertThat(registeredVersions()).as("version 1 imported, version 2 from the job")
                 .extracting(version -> version.path("jobId").asText(null))
                 .containsExactlyInAnyOrder(null, id);
@@ -161,89 +149,17 @@ class TrainingResumeTest {
 
     private List<JsonNode> jobs() {
         List<JsonNode> jobs = new ArrayList<>();
-        json(get("training-service", "/jobs").body()).forEach(jobs::add);
+        client.getJson("training-service", "/jobs").forEach(jobs::add);
         return jobs;
     }
 
     private List<JsonNode> registeredVersions() {
         List<JsonNode> versions = new ArrayList<>();
-        HttpResponse<String> response = get("registry-service", "/models/" + MODEL + "/versions");
+        HttpResponse<String> response = client.get("registry-service", "/models/" + MODEL + "/versions");
         if (response.statusCode() == 200) {
-            json(response.body()).forEach(versions::add);
+            StackClient.json(response.body()).forEach(versions::add);
         }
         return versions;
-    }
-
-    /** Waits for a condition; on a timeout the error carries the end of the training-service's log. */
-    private void await(String what, Duration timeout, java.util.function.BooleanSupplier condition) {
-        try {
-            Waits.until(what, timeout, condition);
-        } catch (IllegalStateException timedOut) {
-            StringBuilder message = new StringBuilder(timedOut.getMessage());
-            for (String service : List.of("training-service", "registry-service", "dataset-service")) {
-                try {
-                    List<String> lines = Files.readAllLines(new StackLayout(REPOSITORY, home).logFile(service));
-                    message.append("\n--- ").append(service).append(" log, last lines ---\n")
-                            .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
-                } catch (java.io.IOException e) {
-                    message.append("\n(no log of ").append(service).append(')');
-                }
-            }
-            throw new AssertionError(message.toString(), timedOut);
-        }
-    }
-
-    private List<ConsumerRecord<String, byte[]>> readAll(String topic) {
-        Properties properties = new Properties();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + settings.kafkaPort());
-        properties.put(ConsumerConfig.GROUP_ID_CONFIG, "resume-test-" + UUID.randomUUID());
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p)) && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            return records;
-        }
-    }
-
-    private HttpResponse<String> get(String service, String path) {
-        return send(HttpRequest.newBuilder(uri(service, path)).GET().build());
-    }
-
-    private HttpResponse<String> post(String service, String path, String json) {
-        return send(HttpRequest.newBuilder(uri(service, path)).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
-    }
-
-    private static HttpResponse<String> send(HttpRequest request) {
-        try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private URI uri(String service, String path) {
-        return URI.create("http://127.0.0.1:" + settings.servicePorts().get(service) + path);
-    }
-
-    private static JsonNode json(String body) {
-        try {
-            return EventJson.mapper().readTree(body);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("not JSON: " + body, e);
-        }
     }
 
     private static PrintStream quiet() {
