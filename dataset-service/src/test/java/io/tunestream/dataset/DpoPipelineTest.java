@@ -29,6 +29,7 @@ import io.tunestream.llm.bootstrap.ScratchModelSpec;
 import io.tunestream.llm.tasks.CorpusSpec;
 import io.tunestream.llm.tasks.SyntheticCorpus;
 import io.tunestream.llm.tasks.TaskFamily;
+import io.tunestream.platform.storage.Sha256;
 import io.tunestream.testing.KafkaBrokerResource;
 import io.tunestream.testing.ObjectStoreResource;
 import io.tunestream.testing.PostgresResource;
@@ -37,13 +38,11 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -115,7 +114,7 @@ class DpoPipelineTest {
         List<PromptEvent> round1 = awaitPrompts(pipeline, 1, samples);
         assertThat(round1.stream().map(PromptEvent::sampleId).distinct()).as("one prompt per sample").hasSize(samples);
         for (PromptEvent prompt : round1) {
-            assertThat(prompt.promptHash()).isEqualTo(sha256(prompt.prompt().getBytes(StandardCharsets.UTF_8)));
+            assertThat(prompt.promptHash()).isEqualTo(Sha256.of(prompt.prompt().getBytes(StandardCharsets.UTF_8)));
             assertThat(prompt.modelVersion()).isEqualTo(1);
             assertThat(prompt.sampling()).isEqualTo(SamplingParameters.greedy(16));
         }
@@ -191,8 +190,8 @@ class DpoPipelineTest {
         byte[] eval = assertStored(version.eval());
         byte[] manifestBytes = assertStored(version.manifest());
         JsonNode manifest = IngestionTest.readJson(new String(manifestBytes, StandardCharsets.UTF_8));
-        assertThat(manifest.at("/files/train.jsonl/sha256").asText()).isEqualTo(sha256(train));
-        assertThat(manifest.at("/files/eval.jsonl/sha256").asText()).isEqualTo(sha256(eval));
+        assertThat(manifest.at("/files/train.jsonl/sha256").asText()).isEqualTo(Sha256.of(train));
+        assertThat(manifest.at("/files/eval.jsonl/sha256").asText()).isEqualTo(Sha256.of(eval));
         assertThat(manifest.at("/lineage/sourceModelVersion").asInt()).isEqualTo(1);
         List<String> lines = Stream.concat(lines(train).stream(), lines(eval).stream()).toList();
         assertThat((long) lines.size()).isEqualTo(expectedPairs);
@@ -207,7 +206,7 @@ class DpoPipelineTest {
         assertThat(given().get("/datasets/" + dataset + "/versions/1/files/train.jsonl").then().statusCode(200)
                 .extract().asByteArray()).isEqualTo(train);
         given().get("/datasets/" + dataset + "/versions/1").then().statusCode(200)
-                .body("files.'train.jsonl'.sha256", equalTo(sha256(train)));
+                .body("files.'train.jsonl'.sha256", equalTo(Sha256.of(train)));
         given().get("/datasets/" + dataset + "/versions").then().statusCode(200)
                 .body("[0].version", equalTo(1)).body("[0].sourceModelVersion", equalTo(1));
 
@@ -298,7 +297,7 @@ class DpoPipelineTest {
                 String key = prefix + file.getFileName();
                 minio.putObject(PutObjectArgs.builder().bucket(BUCKET).object(key)
                         .stream(new ByteArrayInputStream(content), content.length, -1).build());
-                files.add(new ObjectRef("s3://" + BUCKET + "/" + key, sha256(content), content.length));
+                files.add(new ObjectRef("s3://" + BUCKET + "/" + key, Sha256.of(content), content.length));
             }
         }
         return new ArtifactRef("s3://" + BUCKET + "/" + prefix, files);
@@ -323,7 +322,7 @@ class DpoPipelineTest {
         try (var in = minio.getObject(GetObjectArgs.builder().bucket(BUCKET).object(key).build())) {
             content = in.readAllBytes();
         }
-        assertThat(sha256(content)).as(ref.uri()).isEqualTo(ref.sha256());
+        assertThat(Sha256.of(content)).as(ref.uri()).isEqualTo(ref.sha256());
         assertThat((long) content.length).as(ref.uri()).isEqualTo(ref.sizeBytes());
         return content;
     }
@@ -332,7 +331,4 @@ class DpoPipelineTest {
         return new String(jsonl, StandardCharsets.UTF_8).lines().toList();
     }
 
-    private static String sha256(byte[] bytes) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    }
 }

@@ -15,17 +15,16 @@ import io.tunestream.llm.bootstrap.ScratchModelSpec;
 import io.tunestream.llm.tasks.CorpusSpec;
 import io.tunestream.llm.tasks.SyntheticCorpus;
 import io.tunestream.llm.tasks.TaskFamily;
+import io.tunestream.platform.storage.Sha256;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -80,7 +79,7 @@ public final class ModelFixture {
                 String key = prefix + path.getFileName();
                 minio.putObject(PutObjectArgs.builder().bucket(BUCKET).object(key)
                         .stream(new ByteArrayInputStream(content), content.length, -1).build());
-                files.add(new ObjectRef("s3://" + BUCKET + "/" + key, sha256(content), content.length));
+                files.add(new ObjectRef("s3://" + BUCKET + "/" + key, Sha256.of(content), content.length));
             }
         } catch (Exception e) {
             throw new IllegalStateException("cannot upload the scratch model: " + e.getMessage(), e);
@@ -112,11 +111,4 @@ public final class ModelFixture {
         return version;
     }
 
-    public static String sha256(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -2,6 +2,7 @@ package io.tunestream.generation;
 
 import io.tunestream.events.PromptEvent;
 import io.tunestream.events.SamplingParameters;
+import io.tunestream.platform.storage.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
@@ -14,7 +15,7 @@ public final class Prompts {
 
     public static PromptEvent prompt(int version, String text, SamplingParameters sampling) {
         // The hash covers a random nonce too, so that tests sharing the broker never see each other's generations.
-        String hash = ModelFixture.sha256((text + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        String hash = Sha256.of((text + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
         return new PromptEvent(UUID.randomUUID().toString(), PromptEvent.SCHEMA_VERSION, Instant.now(), hash, "arithmetic",
                 "arithmetic-dpo", "sample-" + hash.substring(0, 8), 1, ModelFixture.MODEL, version, text, sampling);
     }

@@ -14,6 +14,7 @@ import io.tunestream.llm.bootstrap.ScratchModelSpec;
 import io.tunestream.llm.tasks.CorpusSpec;
 import io.tunestream.llm.tasks.SyntheticCorpus;
 import io.tunestream.llm.tasks.TaskFamily;
+import io.tunestream.platform.storage.Sha256;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,11 +22,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -83,7 +82,7 @@ public final class ModelFixture {
                 byte[] content = Files.readAllBytes(path);
                 String key = prefix + path.getFileName();
                 put(minio, key, content);
-                files.add(new ObjectRef("s3://" + BUCKET + "/" + key, sha256(content), content.length));
+                files.add(new ObjectRef("s3://" + BUCKET + "/" + key, Sha256.of(content), content.length));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -125,7 +124,7 @@ public final class ModelFixture {
         String key = "adapters/" + jobId + "/adapter_config.json";
         put(minio, key, config);
         return new ArtifactRef("s3://" + BUCKET + "/adapters/" + jobId + "/",
-                List.of(new ObjectRef("s3://" + BUCKET + "/" + key, sha256(config), config.length)));
+                List.of(new ObjectRef("s3://" + BUCKET + "/" + key, Sha256.of(config), config.length)));
     }
 
     /** The training-service's event for a DPO job on {@code arithmetic/<datasetVersion>} started from {@code parent}. */
@@ -159,13 +158,6 @@ public final class ModelFixture {
                 new Lineage("arithmetic", datasetVersion, "arithmetic-dpo", model, parentVersion, jobId, parentVersion));
     }
 
-    public static String sha256(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** The scratch checkpoint's files by name. */
     public static Map<String, byte[]> checkpointFiles() {

@@ -16,17 +16,16 @@ import io.tunestream.llm.bootstrap.ScratchModelSpec;
 import io.tunestream.llm.tasks.CorpusSpec;
 import io.tunestream.llm.tasks.SyntheticCorpus;
 import io.tunestream.llm.tasks.TaskFamily;
+import io.tunestream.platform.storage.Sha256;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,16 +138,9 @@ public final class TrainingFixture {
         } catch (Exception e) {
             throw new IllegalStateException("cannot upload " + key + ": " + e.getMessage(), e);
         }
-        return new ObjectRef("s3://" + BUCKET + "/" + key, sha256(content), content.length);
+        return new ObjectRef("s3://" + BUCKET + "/" + key, Sha256.of(content), content.length);
     }
 
-    public static String sha256(byte[] content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static String json(Object line) {
         try {

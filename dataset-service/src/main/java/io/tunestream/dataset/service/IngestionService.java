@@ -10,6 +10,7 @@ import io.tunestream.dataset.repository.UploadRepository;
 import io.tunestream.dataset.storage.ObjectStore;
 import io.tunestream.events.SampleEvent;
 import io.tunestream.llm.data.ValidationReport;
+import io.tunestream.platform.storage.Sha256;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
@@ -72,12 +73,12 @@ public class IngestionService {
         Path spool = null;
         try {
             spool = spoolDirectory().map(directory -> createTempFile(directory)).orElseGet(() -> createTempFile(null));
-            MessageDigest digest = Hashing.sha256();
+            MessageDigest digest = Sha256.digest();
             long size;
             try (InputStream in = new DigestInputStream(body, digest); OutputStream out = Files.newOutputStream(spool)) {
                 size = in.transferTo(out);
             }
-            String sha256 = Hashing.hex(digest);
+            String sha256 = Sha256.hex(digest);
             ValidationReport report = RecordFile.validate(spool, sourceName, dataset.kind, config.upload().maxErrors());
             if (report.recordCount() == 0) {
                 throw new InvalidUploadException("the upload holds no records; send JSONL (one record per line) or a"

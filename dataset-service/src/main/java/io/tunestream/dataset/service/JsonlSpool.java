@@ -1,5 +1,6 @@
 package io.tunestream.dataset.service;
 
+import io.tunestream.platform.storage.Sha256;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,7 +14,7 @@ import java.security.MessageDigest;
 final class JsonlSpool implements AutoCloseable {
 
     private final Path file;
-    private final MessageDigest digest = Hashing.sha256();
+    private final MessageDigest digest = Sha256.digest();
     private final OutputStream out;
     private long records;
     private long sizeBytes;
@@ -52,7 +53,7 @@ final class JsonlSpool implements AutoCloseable {
     public void close() throws IOException {
         if (sha256 == null) {
             out.close();
-            sha256 = Hashing.hex(digest);
+            sha256 = Sha256.hex(digest);
         }
     }
 }

@@ -20,6 +20,7 @@ import io.tunestream.events.Recipe;
 import io.tunestream.events.SamplingParameters;
 import io.tunestream.llm.prompt.PromptTemplate;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tunestream.platform.storage.Sha256;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -149,7 +150,7 @@ public class PromptDispatcher {
             prompt.model = target.model();
             prompt.modelVersion = target.version();
             prompt.promptText = text;
-            prompt.promptHash = Hashing.sha256Hex(text);
+            prompt.promptHash = Sha256.of(text);
             prompt.createdAt = now;
             prompts.persist(prompt);
             Optional<PairRepository.StoredGeneration> answered = pairs.generation(prompt.promptHash, target.model(),

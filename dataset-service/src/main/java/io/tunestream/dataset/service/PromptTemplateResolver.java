@@ -8,6 +8,7 @@ import io.tunestream.events.ObjectRef;
 import io.tunestream.llm.prompt.PromptTemplate;
 import io.tunestream.llm.prompt.PromptTemplates;
 import io.tunestream.llm.tokenizer.Tokenizer;
+import io.tunestream.platform.storage.Sha256;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,12 +83,12 @@ public class PromptTemplateResolver {
     }
 
     private void download(ObjectRef file, Path target) throws IOException {
-        MessageDigest digest = Hashing.sha256();
+        MessageDigest digest = Sha256.digest();
         try (InputStream in = new DigestInputStream(objectStore.open(objectStore.keyOf(file.uri())), digest);
                 OutputStream out = Files.newOutputStream(target)) {
             in.transferTo(out);
         }
-        String actual = Hashing.hex(digest);
+        String actual = Sha256.hex(digest);
         if (!actual.equals(file.sha256())) {
             throw new IllegalStateException(file.uri() + " has sha256 " + actual + ", the model version event says "
                     + file.sha256());

@@ -10,6 +10,7 @@ import io.tunestream.llm.data.DatasetWriter;
 import io.tunestream.llm.data.InstructionRecord;
 import io.tunestream.llm.data.PreferenceRecord;
 import io.tunestream.llm.prompt.ChatMessage;
+import io.tunestream.platform.storage.Sha256;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +67,7 @@ public record SampleContent(DataFormat format, String record, String canonical, 
             prompt = List.of();
             reference = null;
         }
-        return new SampleContent(parsed.format(), rawRecord, canonical, Hashing.sha256Hex(canonical), prompt,
+        return new SampleContent(parsed.format(), rawRecord, canonical, Sha256.of(canonical), prompt,
                 reference);
     }
 

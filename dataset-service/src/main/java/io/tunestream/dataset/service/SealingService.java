@@ -27,6 +27,7 @@ import io.tunestream.events.SamplingParameters;
 import io.tunestream.llm.data.DatasetWriter;
 import io.tunestream.llm.data.PreferenceRecord;
 import io.tunestream.llm.prompt.ChatMessage;
+import io.tunestream.platform.storage.Sha256;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import java.io.IOException;
@@ -192,7 +193,7 @@ public class SealingService {
             version.evalSha256 = eval.sha256();
             version.evalSizeBytes = eval.sizeBytes();
             version.manifest = new String(manifest, StandardCharsets.UTF_8);
-            version.manifestSha256 = Hashing.sha256Hex(manifest);
+            version.manifestSha256 = Sha256.of(manifest);
             version.manifestSizeBytes = manifest.length;
             version.createdAt = now;
             versions.persist(version);

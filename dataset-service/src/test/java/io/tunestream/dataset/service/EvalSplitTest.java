@@ -3,6 +3,7 @@ package io.tunestream.dataset.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tunestream.platform.storage.Sha256;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -10,10 +11,10 @@ class EvalSplitTest {
 
     @Test
     void shouldHoldOutAboutTheFractionAndAlwaysTheSameSamples() {
-        long held = IntStream.range(0, 10_000).mapToObj(i -> Hashing.sha256Hex("sample " + i))
+        long held = IntStream.range(0, 10_000).mapToObj(i -> Sha256.of("sample " + i))
                 .filter(hash -> EvalSplit.isEval(hash, 0.1)).count();
         assertThat(held).isBetween(900L, 1100L);
-        String hash = Hashing.sha256Hex("sample 7");
+        String hash = Sha256.of("sample 7");
         assertThat(EvalSplit.isEval(hash, 0.1)).isEqualTo(EvalSplit.isEval(hash, 0.1));
     }
 

@@ -5,6 +5,7 @@ import io.minio.MinioClient;
 import io.tunestream.events.ArtifactRef;
 import io.tunestream.events.ObjectRef;
 import io.tunestream.generation.config.GenerationConfig;
+import io.tunestream.platform.storage.Sha256;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,9 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -58,7 +57,7 @@ public class ModelFileCache {
             Files.createDirectories(directory);
             for (ObjectRef file : artifact.files()) {
                 Path target = directory.resolve(relativePath(artifact, file));
-                if (Files.isRegularFile(target) && file.sha256().equals(sha256Of(target))) {
+                if (Files.isRegularFile(target) && file.sha256().equals(Sha256.of(target))) {
                     continue;
                 }
                 download(file, target);
@@ -73,13 +72,13 @@ public class ModelFileCache {
         Files.createDirectories(target.getParent());
         Path partial = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".partial");
         try {
-            MessageDigest digest = sha256();
+            MessageDigest digest = Sha256.digest();
             long size;
             try (InputStream in = new DigestInputStream(open(file), digest);
                  OutputStream out = Files.newOutputStream(partial)) {
                 size = in.transferTo(out);
             }
-            String actual = HexFormat.of().formatHex(digest.digest());
+            String actual = Sha256.hex(digest);
             if (!actual.equals(file.sha256()) || size != file.sizeBytes()) {
                 throw new ArtifactVerificationException(file.uri() + ": downloaded " + size + " bytes with sha256 " + actual
                         + ", but the model-versions event says " + file.sizeBytes() + " bytes with sha256 " + file.sha256());
@@ -120,27 +119,13 @@ public class ModelFileCache {
 
     /** The sha256 of the checkpoint's file list, which names its cache directory. */
     static String contentKey(ArtifactRef artifact) {
-        MessageDigest digest = sha256();
+        MessageDigest digest = Sha256.digest();
         artifact.files().stream()
                 .sorted(Comparator.comparing(ObjectRef::uri))
                 .forEach(file -> digest.update((relativePath(artifact, file) + " " + file.sha256() + "\n")
                         .getBytes(StandardCharsets.UTF_8)));
-        return HexFormat.of().formatHex(digest.digest());
+        return Sha256.hex(digest);
     }
 
-    private static String sha256Of(Path file) throws IOException {
-        MessageDigest digest = sha256();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no SHA-256", e);
-        }
-    }
 }

@@ -9,6 +9,7 @@ import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
 import io.tunestream.events.ArtifactRef;
 import io.tunestream.events.ObjectRef;
+import io.tunestream.platform.storage.Sha256;
 import io.tunestream.registry.config.RegistryConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -19,9 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -97,7 +96,7 @@ public class ModelArtifactStore {
                 throw new ArtifactRejectedException(file.uri() + " has " + sourceStat.size() + " bytes, but its event states "
                         + file.sizeBytes());
             }
-            MessageDigest digest = sha256();
+            MessageDigest digest = Sha256.digest();
             try (InputStream in = new DigestInputStream(get(from), digest)) {
                 put(key, in, file.sizeBytes());
                 written.add(key);
@@ -109,7 +108,7 @@ public class ModelArtifactStore {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot copy " + file.uri() + " to " + key + ": " + e.getMessage(), e);
             }
-            String actual = HexFormat.of().formatHex(digest.digest());
+            String actual = Sha256.hex(digest);
             if (!actual.equals(file.sha256())) {
                 throw new ArtifactRejectedException(file.uri() + " has sha256 " + actual + ", but its event states "
                         + file.sha256());
@@ -130,7 +129,7 @@ public class ModelArtifactStore {
         try (Stream<Path> walk = Files.walk(directory)) {
             for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
                 String path = directory.relativize(file).toString().replace('\\', '/');
-                String sha256 = sha256Of(file);
+                String sha256 = Sha256.of(file);
                 long size = Files.size(file);
                 String key = versionPrefix(model, version) + path;
                 if (!alreadyHolds(key, sha256, size)) {
@@ -167,13 +166,13 @@ public class ModelArtifactStore {
             return false;
         }
         if (existing.get().size() == size) {
-            MessageDigest digest = sha256();
+            MessageDigest digest = Sha256.digest();
             try (InputStream in = new DigestInputStream(get(new ObjectLocation(bucket, key)), digest)) {
                 in.transferTo(OutputStream.nullOutputStream());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + key + ": " + e.getMessage(), e);
             }
-            if (HexFormat.of().formatHex(digest.digest()).equals(sha256)) {
+            if (Sha256.hex(digest).equals(sha256)) {
                 LOG.infof("%s is already in place with sha256 %s (an earlier attempt of this registration)", key, sha256);
                 return true;
             }
@@ -239,19 +238,5 @@ public class ModelArtifactStore {
         return relative;
     }
 
-    private static String sha256Of(Path file) throws IOException {
-        MessageDigest digest = sha256();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no SHA-256", e);
-        }
-    }
 }

@@ -15,6 +15,7 @@ import io.tunestream.events.ArtifactRef;
 import io.tunestream.events.ModelVersionEvent;
 import io.tunestream.events.ObjectRef;
 import io.tunestream.events.TrainedModelEvent;
+import io.tunestream.platform.storage.Sha256;
 import io.tunestream.registry.KafkaTestClient;
 import io.tunestream.registry.ModelFixture;
 import io.tunestream.registry.ModelVersion;
@@ -93,7 +94,7 @@ class TrainedModelConsumerTest extends RegistryBusTest {
             String name = file.uri().substring(registered.artifact().uri().length());
             assertThat(ModelFixture.read(minio, ModelFixture.versionKey(model, 1, name))).as(name)
                     .isEqualTo(expected.get(name));
-            assertThat(file.sha256()).as(name).isEqualTo(ModelFixture.sha256(expected.get(name)));
+            assertThat(file.sha256()).as(name).isEqualTo(Sha256.of(expected.get(name)));
         }
     }
 

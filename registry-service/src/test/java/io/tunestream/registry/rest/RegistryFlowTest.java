@@ -23,6 +23,7 @@ import io.tunestream.events.ArtifactRef;
 import io.tunestream.events.ModelVersionAction;
 import io.tunestream.events.ModelVersionEvent;
 import io.tunestream.events.ObjectRef;
+import io.tunestream.platform.storage.Sha256;
 import io.tunestream.registry.ModelFixture;
 import io.tunestream.registry.RegistryApi;
 import io.tunestream.registry.RegistryBusTest;
@@ -193,7 +194,7 @@ class RegistryFlowTest extends RegistryBusTest {
                 .extract().response();
 
         assertThat(download.asByteArray()).isEqualTo(expected);
-        assertThat(download.header("X-Checksum-SHA256")).isEqualTo(ModelFixture.sha256(expected));
+        assertThat(download.header("X-Checksum-SHA256")).isEqualTo(Sha256.of(expected));
         get("/models/{model}/versions/1/files/missing.bin", model).statusCode(404)
                 .body("message", containsString("has no file 'missing.bin'"));
     }

@@ -5,6 +5,7 @@ import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.tunestream.events.ArtifactRef;
 import io.tunestream.events.ObjectRef;
+import io.tunestream.platform.storage.Sha256;
 import io.tunestream.training.config.TrainingConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -15,9 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -43,7 +42,7 @@ public class ArtifactStore {
      */
     public void download(ObjectRef ref, Path target) {
         S3Uri location = S3Uri.parse(ref.uri());
-        MessageDigest digest = sha256();
+        MessageDigest digest = Sha256.digest();
         long size;
         try {
             Files.createDirectories(target.getParent());
@@ -56,7 +55,7 @@ public class ArtifactStore {
         } catch (Exception e) {
             throw new IllegalStateException("cannot download " + ref.uri() + ": " + e.getMessage(), e);
         }
-        String actual = HexFormat.of().formatHex(digest.digest());
+        String actual = Sha256.hex(digest);
         if (!actual.equals(ref.sha256()) || size != ref.sizeBytes()) {
             throw new ArtifactCorruptException(ref.uri() + " has sha256 " + actual + " and " + size + " bytes, but its event"
                     + " states sha256 " + ref.sha256() + " and " + ref.sizeBytes() + " bytes");
@@ -90,7 +89,7 @@ public class ArtifactStore {
     }
 
     private ObjectRef uploadFile(Path file, String key) throws IOException {
-        String sha256 = sha256Of(file);
+        String sha256 = Sha256.of(file);
         long size = Files.size(file);
         try (InputStream in = Files.newInputStream(file)) {
             minio.putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(in, size, -1).build());
@@ -102,21 +101,7 @@ public class ArtifactStore {
         return new ObjectRef("s3://" + bucket + "/" + key, sha256, size);
     }
 
-    public static String sha256Of(Path file) throws IOException {
-        MessageDigest digest = sha256();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** {@code s3://bucket/key} taken apart. */
     record S3Uri(String bucket, String key) {

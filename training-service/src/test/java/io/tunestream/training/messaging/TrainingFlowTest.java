@@ -19,6 +19,7 @@ import io.tunestream.events.EventJson;
 import io.tunestream.events.ObjectRef;
 import io.tunestream.events.Recipe;
 import io.tunestream.events.TrainedModelEvent;
+import io.tunestream.platform.storage.Sha256;
 import io.tunestream.testing.KafkaBrokerResource;
 import io.tunestream.testing.ObjectStoreResource;
 import io.tunestream.testing.PostgresResource;
@@ -332,7 +333,7 @@ class TrainingFlowTest {
             String key = file.uri().substring("s3://tunestream/".length());
             try (InputStream in = minio.getObject(GetObjectArgs.builder().bucket("tunestream").object(key).build())) {
                 byte[] content = in.readAllBytes();
-                assertThat(TrainingFixture.sha256(content)).as(file.uri()).isEqualTo(file.sha256());
+                assertThat(Sha256.of(content)).as(file.uri()).isEqualTo(file.sha256());
                 assertThat((long) content.length).as(file.uri()).isEqualTo(file.sizeBytes());
             }
         }
