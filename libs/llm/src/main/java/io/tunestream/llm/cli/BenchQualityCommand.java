@@ -32,6 +32,7 @@ import io.tunestream.llm.training.CausalLmObjective;
 import io.tunestream.llm.training.DpoLossType;
 import io.tunestream.llm.training.DpoObjective;
 import io.tunestream.llm.training.DpoSettings;
+import io.tunestream.llm.training.EvaluationSettings;
 import io.tunestream.llm.training.LearningRateSchedule;
 import io.tunestream.llm.training.PreferenceExample;
 import io.tunestream.llm.training.StepMetrics;
@@ -46,6 +47,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -90,6 +92,21 @@ final class BenchQualityCommand implements Callable<Integer> {
     @Option(names = "--dpo-nll-weight", defaultValue = "0.2", description = "NLL term on the chosen answers")
     double dpoNllWeight;
 
+    @Option(names = "--dpo-samples", defaultValue = "4",
+            description = "sampled answers per prompt, besides the greedy one, whose wrong ones become rejected sides")
+    int dpoSamples;
+
+    @Option(names = "--dpo-temperature", defaultValue = "1.0", description = "temperature of those samples")
+    double dpoTemperature;
+
+    @Option(names = "--dpo-eval-every", defaultValue = "10",
+            description = "DPO steps between exact-match evaluations on the validation set (the start is one)")
+    int dpoEvalEvery;
+
+    @Option(names = "--validation-per-family", defaultValue = "40",
+            description = "held-out questions per task that choose the DPO checkpoint (never the reported ones)")
+    int validationPerFamily;
+
     @Override
     public Integer call() throws Exception {
         Inference.disableGradientsOnThisThread();
@@ -108,6 +125,7 @@ final class BenchQualityCommand implements Callable<Integer> {
             }
         }
         List<EvalItem> evalItems = EvalItems.read(tasks.resolve(SyntheticCorpus.EVAL_FILE));
+        List<EvalItem> validationItems = validationItems(directory.resolve("validation"), evalItems);
         Path tokenizerDirectory = directory.resolve("tokenizer");
         LlamaConfig shape = ModelPresets.tiny(vocabSize);
         BpeTrainer.builder().vocabSize(vocabSize).modelMaxLength(shape.maxPositionEmbeddings()).build().train(texts)
@@ -134,13 +152,29 @@ final class BenchQualityCommand implements Callable<Integer> {
             List<PreferenceRecord> pairs = onPolicyPairs(model, tokenizer, chatml,
                     sftRecords.subList(0, Math.min(dpoPrompts, sftRecords.size())));
             json.put("dpo_pairs", pairs.size());
-            json.put("dpo_prompts_answered_correctly", Math.min(dpoPrompts, sftRecords.size()) - pairs.size());
+            json.put("dpo_prompts", Math.min(dpoPrompts, sftRecords.size()));
+            json.put("dpo_prompts_with_a_pair", pairs.stream().map(PreferenceRecord::prompt).distinct().count());
             List<PreferenceExample> preferenceExamples = pairs.stream().map(p -> data.preference(p, 96, 64)).toList();
             DpoSettings dpo = new DpoSettings(dpoBeta, DpoLossType.SIGMOID, 0, dpoNllWeight);
             json.set("dpo", Json.MAPPER.valueToTree(dpo));
             if (!preferenceExamples.isEmpty()) {
-                List<StepMetrics> history = train(model, new DpoObjective(pad, dpo), preferenceExamples,
-                        settings(dpoSteps, 16, dpoLearningRate), "dpo");
+                // The checkpoint, the start (the SFT model) included, with the most validation questions right.
+                Trainer<PreferenceExample> trainer = new Trainer<>(model, model.namedWeights(),
+                        new DpoObjective(pad, dpo), settings(dpoSteps, 16, dpoLearningRate))
+                        .evaluateWith(current -> validationMetrics(current, tokenizer, chatml, validationItems),
+                                new EvaluationSettings(dpoEvalEvery, "exact_match", true, 0, true, true));
+                System.err.println("dpo: " + preferenceExamples.size() + " pairs");
+                List<StepMetrics> history = trainer.fit(preferenceExamples,
+                        metrics -> TrainingOptions.progress(System.err, metrics));
+                ArrayNode validation = json.putArray("dpo_validation");
+                validation.addObject().put("step", 0).put("exact_match", trainer.startMetrics().get("exact_match"));
+                for (StepMetrics metrics : history) {
+                    Double exactMatch = metrics.metrics().get("eval/exact_match");
+                    if (exactMatch != null) {
+                        validation.addObject().put("step", metrics.step()).put("exact_match", exactMatch);
+                    }
+                }
+                json.put("dpo_best_step", trainer.bestStep());
                 json.set("dpo_last_step", Json.MAPPER.valueToTree(history.get(history.size() - 1).metrics()));
             }
             stages.add(stage("dpo", evaluate(model, tokenizer, chatml, evalItems), started));
@@ -176,26 +210,67 @@ final class BenchQualityCommand implements Callable<Integer> {
         }
     }
 
-    /** The model's own greedy answers to SFT prompts become the rejected side; correct answers make no pair. */
-    private static List<PreferenceRecord> onPolicyPairs(LlamaModel model, Tokenizer tokenizer, PromptTemplate template,
+    /**
+     * The model's own answers to SFT prompts become rejected sides, the ground truth the chosen one: its greedy
+     * answer and {@code dpoSamples} sampled ones, each distinct wrong answer one pair. Right answers make no pair.
+     */
+    private List<PreferenceRecord> onPolicyPairs(LlamaModel model, Tokenizer tokenizer, PromptTemplate template,
             List<InstructionRecord> records) {
         List<PreferenceRecord> pairs = new ArrayList<>();
         try (GenerationScheduler scheduler = scheduler(model, tokenizer)) {
-            List<CompletableFuture<GenerationResult>> answers = new ArrayList<>();
-            for (InstructionRecord record : records) {
-                int[] prompt = tokenizer.encode(template.render(List.of(ChatMessage.user(record.instruction())), true),
-                        false);
-                answers.add(scheduler.submit(new GenerationRequest(prompt, SamplingParams.greedy(16))));
+            List<CompletableFuture<GenerationResult>> greedy = new ArrayList<>();
+            List<CompletableFuture<GenerationResult>> sampled = new ArrayList<>();
+            for (int i = 0; i < records.size(); i++) {
+                int[] prompt = tokenizer.encode(
+                        template.render(List.of(ChatMessage.user(records.get(i).instruction())), true), false);
+                greedy.add(scheduler.submit(new GenerationRequest(prompt, SamplingParams.greedy(16))));
+                if (dpoSamples > 0) {
+                    sampled.add(scheduler.submit(new GenerationRequest(prompt,
+                            SamplingParams.sampled(16, dpoTemperature, 1.0, seed * 1_000_003L + i).withN(dpoSamples))));
+                }
             }
             for (int i = 0; i < records.size(); i++) {
-                String rejected = answers.get(i).join().first().text().strip();
+                List<String> answers = new ArrayList<>();
+                answers.add(greedy.get(i).join().first().text());
+                if (dpoSamples > 0) {
+                    sampled.get(i).join().completions().forEach(completion -> answers.add(completion.text()));
+                }
                 String chosen = records.get(i).output();
-                if (!rejected.isEmpty() && !normalise(rejected).equals(normalise(chosen))) {
-                    pairs.add(new PreferenceRecord(records.get(i).instruction(), chosen, rejected));
+                Set<String> seen = new java.util.HashSet<>();
+                seen.add(normalise(chosen));
+                for (String answer : answers) {
+                    String rejected = answer.strip();
+                    if (!rejected.isEmpty() && seen.add(normalise(rejected))) {
+                        pairs.add(new PreferenceRecord(records.get(i).instruction(), chosen, rejected));
+                    }
                 }
             }
         }
         return pairs;
+    }
+
+    /**
+     * Questions that choose the DPO checkpoint: the same tasks from another seed's held-out indexes, without any the
+     * report asks, so the reported accuracy is never the one that was maximised.
+     */
+    private List<EvalItem> validationItems(Path directory, List<EvalItem> reported) throws java.io.IOException {
+        SyntheticCorpus.write(directory, new CorpusSpec(seed + 1, 1, validationPerFamily, 1,
+                CorpusSpec.defaults().families()));
+        Set<String> reportedPrompts = new java.util.HashSet<>();
+        reported.forEach(item -> reportedPrompts.add(item.prompt()));
+        return EvalItems.read(directory.resolve(SyntheticCorpus.EVAL_FILE)).stream()
+                .filter(item -> !reportedPrompts.contains(item.prompt())).toList();
+    }
+
+    private static Map<String, Double> validationMetrics(LlamaModel model, Tokenizer tokenizer,
+            PromptTemplate template, List<EvalItem> items) {
+        try (GenerationScheduler scheduler = scheduler(model, tokenizer)) {
+            EvalReport report = ExactMatchEvaluator.greedy(scheduler, tokenizer, template, 16).evaluate(items);
+            Map<String, Double> metrics = new java.util.LinkedHashMap<>();
+            metrics.put("exact_match", report.accuracy());
+            report.byFamily().forEach((family, score) -> metrics.put("exact_match/" + family, score.accuracy()));
+            return metrics;
+        }
     }
 
     private static String normalise(String text) {

@@ -32,7 +32,9 @@ public final class Trainer<E> {
     private final TrainingObjective<E> objective;
     private final TrainingSettings settings;
     private List<E> evalExamples = List.of();
+    private ModelEvaluator modelEvaluator;
     private EvaluationSettings evaluation;
+    private Map<String, Double> startMetrics = Map.of();
     private Consumer<Boolean> trainingMode = training -> { };
     private long bestStep;
     private double bestValue = Double.NaN;
@@ -61,6 +63,16 @@ public final class Trainer<E> {
     }
 
     /**
+     * Evaluates the model with {@code evaluator} during training, beside the objective's metrics on the examples of
+     * {@link #evaluateOn} when there are any: how generated answers, not only losses, select the best checkpoint.
+     */
+    public Trainer<E> evaluateWith(ModelEvaluator evaluator, EvaluationSettings settings) {
+        this.modelEvaluator = java.util.Objects.requireNonNull(evaluator, "evaluator");
+        this.evaluation = java.util.Objects.requireNonNull(settings, "settings");
+        return this;
+    }
+
+    /**
      * Called with false before work that must be deterministic (the reference pass, evaluation) and with true before
      * training steps: how adapter dropout is switched off and on.
      */
@@ -81,6 +93,11 @@ public final class Trainer<E> {
 
     public boolean stoppedEarly() {
         return stoppedEarly;
+    }
+
+    /** The evaluation of the starting weights (step 0) when the settings ask for one, else empty. */
+    public Map<String, Double> startMetrics() {
+        return startMetrics;
     }
 
     /** Trains for {@code maxSteps} optimizer steps and returns each step's metrics. */
@@ -138,6 +155,14 @@ public final class Trainer<E> {
                     output.truncateMetricsAfter(firstStep);
                 }
             }
+            if (evaluation != null && evaluation.evaluateAtStart() && resumeFrom == null) {
+                startMetrics = evaluateNow();
+                bestValue = selectionValue(startMetrics);
+                bestStep = 0;
+                if (evaluation.restoreBest()) {
+                    best = snapshot();
+                }
+            }
             for (long step = firstStep; step < settings.maxSteps(); step++) {
                 double lossSum = 0;
                 Map<String, Double> metricSums = new LinkedHashMap<>();
@@ -169,15 +194,9 @@ public final class Trainer<E> {
                 metricSums.forEach((name, sum) -> metrics.put(name, sum / settings.gradientAccumulation()));
                 boolean lastStep = step + 1 == settings.maxSteps();
                 if (evaluation != null && ((step + 1) % evaluation.every() == 0 || lastStep)) {
-                    trainingMode.accept(false);
-                    Map<String, Double> evaluated = objective.evaluate(model, evalExamples, settings.batchSize());
-                    trainingMode.accept(true);
+                    Map<String, Double> evaluated = evaluateNow();
                     evaluated.forEach((name, value) -> metrics.put("eval/" + name, value));
-                    Double value = evaluated.get(evaluation.metric());
-                    if (value == null) {
-                        throw new IllegalArgumentException("the objective reports no evaluation metric \""
-                                + evaluation.metric() + "\" (it reports " + evaluated.keySet() + ")");
-                    }
+                    double value = selectionValue(evaluated);
                     boolean improved = Double.isNaN(bestValue)
                             || (evaluation.higherIsBetter() ? value > bestValue : value < bestValue);
                     if (improved) {
@@ -219,6 +238,32 @@ public final class Trainer<E> {
             trainable.values().forEach(array -> array.setRequiresGradient(false));
         }
         return history;
+    }
+
+    /** The objective's metrics on the eval examples and the model evaluator's, without gradients or dropout. */
+    private Map<String, Double> evaluateNow() {
+        trainingMode.accept(false);
+        try {
+            Map<String, Double> evaluated = new LinkedHashMap<>();
+            if (!evalExamples.isEmpty()) {
+                evaluated.putAll(objective.evaluate(model, evalExamples, settings.batchSize()));
+            }
+            if (modelEvaluator != null) {
+                evaluated.putAll(modelEvaluator.evaluate(model));
+            }
+            return evaluated;
+        } finally {
+            trainingMode.accept(true);
+        }
+    }
+
+    private double selectionValue(Map<String, Double> evaluated) {
+        Double value = evaluated.get(evaluation.metric());
+        if (value == null) {
+            throw new IllegalArgumentException("the evaluation reports no metric \"" + evaluation.metric()
+                    + "\" (it reports " + evaluated.keySet() + ")");
+        }
+        return value;
     }
 
     private Map<String, float[]> snapshot() {

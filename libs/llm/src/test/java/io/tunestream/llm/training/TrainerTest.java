@@ -183,6 +183,57 @@ class TrainerTest {
     }
 
     @Test
+    void aModelEvaluatorCanSelectTheStartingWeightsWhenEveryStepIsWorse() {
+        try (LlamaModel model = tinyModel()) {
+            Map<String, float[]> start = snapshot(model);
+            java.util.Iterator<Double> scores = List.of(0.9, 0.5, 0.6, 0.4).iterator();
+            boolean[] training = {false};
+            List<Boolean> trainingModeWhileEvaluated = new ArrayList<>();
+            ModelEvaluator exactMatch = evaluated -> {
+                trainingModeWhileEvaluated.add(training[0]);
+                return Map.of("exact_match", scores.next());
+            };
+            Trainer<TrainingExample> trainer = new Trainer<>(model, model.namedWeights(), new CausalLmObjective(0),
+                    settings(10, 1e-2))
+                    .evaluateOn(countingSequences().subList(0, 2), new EvaluationSettings(1, "loss", false, 0, true))
+                    .evaluateWith(exactMatch, new EvaluationSettings(1, "exact_match", true, 3, true, true))
+                    .onTrainingModeChange(mode -> training[0] = mode);
+            List<StepMetrics> history = trainer.fit(countingSequences(), metrics -> { });
+
+            assertThat(trainer.startMetrics()).containsEntry("exact_match", 0.9).containsKey("loss");
+            assertThat(history).hasSize(3);
+            assertThat(history.get(1).metrics()).containsEntry("eval/exact_match", 0.6).containsKey("eval/loss");
+            assertThat(trainer.stoppedEarly()).isTrue();
+            assertThat(trainer.bestStep()).isZero();
+            assertThat(trainer.bestValue()).isEqualTo(0.9);
+            // Evaluated like the reference pass: with dropout off.
+            assertThat(trainingModeWhileEvaluated).hasSize(4).containsOnly(false);
+            Map<String, float[]> after = snapshot(model);
+            start.forEach((name, values) -> assertThat(after.get(name)).as(name).containsExactly(values));
+        }
+    }
+
+    @Test
+    void aStepThatBeatsTheStartIsKept() {
+        try (LlamaModel model = tinyModel()) {
+            Map<String, float[]> start = snapshot(model);
+            java.util.Iterator<Double> scores = List.of(0.2, 0.1, 0.7, 0.3).iterator();
+            Trainer<TrainingExample> trainer = new Trainer<>(model, model.namedWeights(), new CausalLmObjective(0),
+                    settings(3, 1e-2))
+                    .evaluateWith(evaluated -> Map.of("exact_match", scores.next()),
+                            new EvaluationSettings(1, "exact_match", true, 0, true, true));
+            Map<Long, float[]> normAfterStep = new java.util.HashMap<>();
+            trainer.fit(countingSequences(),
+                    metrics -> normAfterStep.put(metrics.step(), model.namedWeights().get("model.norm.weight")
+                            .toFloatArray()));
+            assertThat(trainer.bestStep()).isEqualTo(2);
+            assertThat(model.namedWeights().get("model.norm.weight").toFloatArray())
+                    .containsExactly(normAfterStep.get(2L))
+                    .isNotEqualTo(start.get("model.norm.weight"));
+        }
+    }
+
+    @Test
     void batchesAreBucketedByLengthAndEveryExampleComesOncePerEpoch() {
         List<TrainingExample> examples = new ArrayList<>();
         java.util.Random lengths = new java.util.Random(5);
