@@ -26,6 +26,9 @@ import io.tunestream.llm.prompt.PromptTemplate;
 import io.tunestream.llm.prompt.PromptTemplates;
 import io.tunestream.llm.tasks.CorpusSpec;
 import io.tunestream.llm.tasks.SyntheticCorpus;
+import io.tunestream.llm.tasks.SyntheticTask;
+import io.tunestream.llm.tasks.TaskFamily;
+import io.tunestream.llm.tasks.TaskGenerator;
 import io.tunestream.llm.tokenizer.BpeTrainer;
 import io.tunestream.llm.tokenizer.Tokenizer;
 import io.tunestream.llm.training.CausalLmObjective;
@@ -62,6 +65,9 @@ import picocli.CommandLine.Option;
 @Command(name = "bench-quality", description = "Pretrain -> SFT -> one on-policy DPO round, accuracy after each stage.")
 final class BenchQualityCommand implements Callable<Integer> {
 
+    /** The easiest tasks: the model is the 0.8M-parameter {@code tiny} preset. */
+    private static final int DIFFICULTY = 1;
+
     @Option(names = "--work", description = "directory for the corpus and models (default: a temporary directory)")
     Path work;
 
@@ -80,7 +86,8 @@ final class BenchQualityCommand implements Callable<Integer> {
     @Option(names = "--dpo-steps", defaultValue = "60")
     int dpoSteps;
 
-    @Option(names = "--dpo-pairs", defaultValue = "512", description = "SFT prompts answered for the DPO round")
+    @Option(names = "--dpo-prompts", defaultValue = "500",
+            description = "new prompts the SFT model answers for the DPO round")
     int dpoPrompts;
 
     @Option(names = "--dpo-learning-rate", defaultValue = "5e-6")
@@ -112,7 +119,7 @@ final class BenchQualityCommand implements Callable<Integer> {
         Inference.disableGradientsOnThisThread();
         Path directory = work != null ? work : Files.createTempDirectory("tunestream-quality");
         Path tasks = directory.resolve("tasks");
-        SyntheticCorpus.write(tasks, new CorpusSpec(seed, 2000, 40, 1, CorpusSpec.defaults().families()));
+        SyntheticCorpus.write(tasks, new CorpusSpec(seed, 2000, 40, DIFFICULTY, CorpusSpec.defaults().families()));
         PromptTemplate chatml = PromptTemplates.named(PromptTemplates.CHATML);
         List<String> texts = new ArrayList<>();
         List<InstructionRecord> sftRecords = new ArrayList<>();
@@ -125,12 +132,15 @@ final class BenchQualityCommand implements Callable<Integer> {
             }
         }
         List<EvalItem> evalItems = EvalItems.read(tasks.resolve(SyntheticCorpus.EVAL_FILE));
-        List<EvalItem> validationItems = validationItems(directory.resolve("validation"), evalItems);
+        List<EvalItem> validationItems = validationItems(evalItems, sftRecords);
         Path tokenizerDirectory = directory.resolve("tokenizer");
         LlamaConfig shape = ModelPresets.tiny(vocabSize);
         BpeTrainer.builder().vocabSize(vocabSize).modelMaxLength(shape.maxPositionEmbeddings()).build().train(texts)
                 .write(tokenizerDirectory);
         ObjectNode json = Json.MAPPER.createObjectNode();
+        ObjectNode validationCounts = json.putObject("validation_items");
+        validationItems.forEach(item -> validationCounts.put(item.family().name(),
+                validationCounts.path(item.family().name()).asInt() + 1));
         ArrayNode stages = json.putArray("stages");
         long started = System.nanoTime();
         try (Tokenizer tokenizer = Tokenizer.load(tokenizerDirectory);
@@ -149,10 +159,10 @@ final class BenchQualityCommand implements Callable<Integer> {
             train(model, new CausalLmObjective(pad), sft, settings(sftSteps, 16, 1e-3), "sft");
             stages.add(stage("sft", evaluate(model, tokenizer, chatml, evalItems), started));
 
-            List<PreferenceRecord> pairs = onPolicyPairs(model, tokenizer, chatml,
-                    sftRecords.subList(0, Math.min(dpoPrompts, sftRecords.size())));
+            List<InstructionRecord> prompts = dpoPrompts(evalItems, validationItems);
+            List<PreferenceRecord> pairs = onPolicyPairs(model, tokenizer, chatml, prompts);
             json.put("dpo_pairs", pairs.size());
-            json.put("dpo_prompts", Math.min(dpoPrompts, sftRecords.size()));
+            json.put("dpo_prompts", prompts.size());
             json.put("dpo_prompts_with_a_pair", pairs.stream().map(PreferenceRecord::prompt).distinct().count());
             List<PreferenceExample> preferenceExamples = pairs.stream().map(p -> data.preference(p, 96, 64)).toList();
             DpoSettings dpo = new DpoSettings(dpoBeta, DpoLossType.SIGMOID, 0, dpoNllWeight);
@@ -250,16 +260,48 @@ final class BenchQualityCommand implements Callable<Integer> {
     }
 
     /**
-     * Questions that choose the DPO checkpoint: the same tasks from another seed's held-out indexes, without any the
-     * report asks, so the reported accuracy is never the one that was maximised.
+     * Questions that choose the DPO checkpoint: tasks of another seed that are neither reported nor trained on, so
+     * the checkpoint is chosen for generalising, not for recalling training answers, and the reported accuracy is
+     * never the one that was maximised. A family whose prompts the training set already covers (one-digit addition
+     * has 100) gets fewer or none.
      */
-    private List<EvalItem> validationItems(Path directory, List<EvalItem> reported) throws java.io.IOException {
-        SyntheticCorpus.write(directory, new CorpusSpec(seed + 1, 1, validationPerFamily, 1,
-                CorpusSpec.defaults().families()));
-        Set<String> reportedPrompts = new java.util.HashSet<>();
-        reported.forEach(item -> reportedPrompts.add(item.prompt()));
-        return EvalItems.read(directory.resolve(SyntheticCorpus.EVAL_FILE)).stream()
-                .filter(item -> !reportedPrompts.contains(item.prompt())).toList();
+    private List<EvalItem> validationItems(List<EvalItem> reported, List<InstructionRecord> training) {
+        Set<String> excluded = new java.util.HashSet<>();
+        reported.forEach(item -> excluded.add(item.prompt()));
+        training.forEach(record -> excluded.add(record.instruction()));
+        return newTasks(seed + 1, validationPerFamily, excluded).stream()
+                .map(task -> new EvalItem(task.family(), task.prompt(), task.answer())).toList();
+    }
+
+    /**
+     * The prompts of the DPO round, as they would flow into the platform after the SFT model went live: new tasks
+     * with their ground truth, none of them a reported or validation question (they may repeat a training prompt,
+     * as a stream of real prompts does).
+     */
+    private List<InstructionRecord> dpoPrompts(List<EvalItem> reported, List<EvalItem> validation) {
+        Set<String> excluded = new java.util.HashSet<>();
+        reported.forEach(item -> excluded.add(item.prompt()));
+        validation.forEach(item -> excluded.add(item.prompt()));
+        int families = CorpusSpec.defaults().families().size();
+        return newTasks(seed + 2, (dpoPrompts + families - 1) / families, excluded).stream()
+                .map(task -> InstructionRecord.of(task.prompt(), task.answer())).toList();
+    }
+
+    /** Up to {@code perFamily} distinct tasks per family whose prompts are not in {@code excluded} (which grows). */
+    private static List<SyntheticTask> newTasks(long taskSeed, int perFamily, Set<String> excluded) {
+        TaskGenerator generator = new TaskGenerator(taskSeed);
+        List<SyntheticTask> tasks = new ArrayList<>();
+        for (TaskFamily family : CorpusSpec.defaults().families()) {
+            int found = 0;
+            for (long index = 0; index < 50L * perFamily && found < perFamily; index++) {
+                SyntheticTask task = generator.task(family, index, DIFFICULTY);
+                if (excluded.add(task.prompt())) {
+                    tasks.add(task);
+                    found++;
+                }
+            }
+        }
+        return tasks;
     }
 
     private static Map<String, Double> validationMetrics(LlamaModel model, Tokenizer tokenizer,

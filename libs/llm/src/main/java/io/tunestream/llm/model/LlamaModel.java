@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import io.tunestream.llm.checkpoint.CheckpointException;
 import io.tunestream.llm.checkpoint.CheckpointFiles;
@@ -232,7 +233,10 @@ public final class LlamaModel implements AutoCloseable {
         NDList cosSin = rotary.cosSin(positionIds, past + steps);
 
         NDArray embedding = trainedTokenRows == null ? embedTokens : trainedTokenRows.embedding(scope);     // (V, D)
-        NDArray x = embedding.get(scope, new NDIndex("{}", inputIds));                                      // (B, T, D)
+        // The engine's embedding op, not indexing: the backward pass of tensor indexing adds rows with atomic
+        // float additions across threads, whose order (hence rounding) changes from run to run; the embedding
+        // backward sums in a fixed order, so a seeded run repeats exactly.
+        NDArray x = embedding.getNDArrayInternal().embedding(inputIds, embedding, SparseFormat.DENSE).singletonOrThrow();
         for (DecoderLayer layer : layers) {
             x = throughLayer(layer, x, cosSin, mask, cache);
         }

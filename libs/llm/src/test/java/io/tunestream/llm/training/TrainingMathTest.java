@@ -9,6 +9,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.tunestream.llm.model.Inference;
+import io.tunestream.llm.model.LlamaConfig;
+import io.tunestream.llm.model.LlamaModel;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -187,5 +189,42 @@ class TrainingMathTest {
         assertThat(linear.rate(50)).isCloseTo(5e-4, within(1e-12));
         LearningRateSchedule constant = new LearningRateSchedule(LearningRateSchedule.Kind.CONSTANT, 1e-3, 0, 100, 0);
         assertThat(constant.rate(99)).isEqualTo(1e-3);
+    }
+
+    /**
+     * Tensor indexing's backward adds embedding rows with atomic float additions across threads, so a token that
+     * occurs many times got a gradient whose rounding changed from run to run and seeded runs drifted apart; the
+     * embedding op sums in a fixed order.
+     */
+    @Test
+    void theEmbeddingGradientOfRepeatedTokensIsTheSameBitForBitEveryTime() {
+        try (LlamaModel model = LlamaModel.initialize(LlamaConfig.small(16, 64, 1, 4, 2, 128, 256), 3,
+                Engine.getInstance().newBaseManager())) {
+            long[] ids = new long[16 * 256];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = i % 3 + 1;    // three tokens, each about 1,400 times
+            }
+            NDArray embedding = model.namedWeights().get("model.embed_tokens.weight");
+            embedding.setRequiresGradient(true);
+            float[] first = null;
+            for (int repeat = 0; repeat < 8; repeat++) {
+                try (NDManager scope = model.manager().newSubManager()) {
+                    NDArray input = scope.create(ids, new Shape(16, 256));
+                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                        NDArray logits = model.forward(input, null, null, false);
+                        collector.backward(logits.mul(logits).mean());
+                    }
+                    NDArray accumulated = embedding.getGradient();
+                    float[] gradient = accumulated.toFloatArray();
+                    accumulated.subi(accumulated);
+                    if (first == null) {
+                        first = gradient;
+                    } else {
+                        assertThat(gradient).as("repeat %d", repeat).containsExactly(first);
+                    }
+                }
+            }
+            assertThat(first).isNotEqualTo(new float[first.length]);
+        }
     }
 }
