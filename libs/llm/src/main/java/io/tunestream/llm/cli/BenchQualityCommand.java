@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tunestream.llm.data.DataFormat;
 import io.tunestream.llm.data.DatasetReader;
+import io.tunestream.llm.data.DatasetWriter;
 import io.tunestream.llm.data.InstructionRecord;
 import io.tunestream.llm.data.ParsedRecord;
 import io.tunestream.llm.data.PreferenceRecord;
@@ -37,6 +38,7 @@ import io.tunestream.llm.training.DpoObjective;
 import io.tunestream.llm.training.DpoSettings;
 import io.tunestream.llm.training.EvaluationSettings;
 import io.tunestream.llm.training.LearningRateSchedule;
+import io.tunestream.llm.training.ModelEvaluator;
 import io.tunestream.llm.training.PreferenceExample;
 import io.tunestream.llm.training.StepMetrics;
 import io.tunestream.llm.training.Trainer;
@@ -67,11 +69,13 @@ final class BenchQualityCommand implements Callable<Integer> {
 
     /** The easiest tasks: the model is the 0.8M-parameter {@code tiny} preset. */
     private static final int DIFFICULTY = 1;
+    /** The questions that chose the SFT and DPO checkpoints, in the eval file's format, beside the corpus. */
+    static final String VALIDATION_FILE = "validation.jsonl";
 
     @Option(names = "--work", description = "directory for the corpus and models (default: a temporary directory)")
     Path work;
 
-    @Option(names = "--vocab-size", defaultValue = "1024", description = "BPE vocabulary of the scratch tokenizer")
+    @Option(names = "--vocab-size", defaultValue = "320", description = "BPE vocabulary of the scratch tokenizer")
     int vocabSize;
 
     @Option(names = "--seed", defaultValue = "42")
@@ -80,17 +84,17 @@ final class BenchQualityCommand implements Callable<Integer> {
     @Option(names = "--pretrain-steps", defaultValue = "800")
     int pretrainSteps;
 
-    @Option(names = "--sft-steps", defaultValue = "800")
+    @Option(names = "--sft-steps", defaultValue = "1600")
     int sftSteps;
 
-    @Option(names = "--dpo-steps", defaultValue = "60")
+    @Option(names = "--dpo-steps", defaultValue = "100")
     int dpoSteps;
 
     @Option(names = "--dpo-prompts", defaultValue = "500",
             description = "new prompts the SFT model answers for the DPO round")
     int dpoPrompts;
 
-    @Option(names = "--dpo-learning-rate", defaultValue = "5e-6")
+    @Option(names = "--dpo-learning-rate", defaultValue = "2e-5")
     double dpoLearningRate;
 
     @Option(names = "--dpo-beta", defaultValue = "0.1")
@@ -105,6 +109,11 @@ final class BenchQualityCommand implements Callable<Integer> {
 
     @Option(names = "--dpo-temperature", defaultValue = "1.0", description = "temperature of those samples")
     double dpoTemperature;
+
+    @Option(names = "--sft-eval-every", defaultValue = "0",
+            description = "SFT steps between exact-match evaluations on the validation set, the best being the result"
+                    + " (0: the last step is the result)")
+    int sftEvalEvery;
 
     @Option(names = "--dpo-eval-every", defaultValue = "10",
             description = "DPO steps between exact-match evaluations on the validation set (the start is one)")
@@ -133,6 +142,11 @@ final class BenchQualityCommand implements Callable<Integer> {
         }
         List<EvalItem> evalItems = EvalItems.read(tasks.resolve(SyntheticCorpus.EVAL_FILE));
         List<EvalItem> validationItems = validationItems(evalItems, sftRecords);
+        try (DatasetWriter writer = DatasetWriter.create(directory.resolve(VALIDATION_FILE))) {
+            for (EvalItem item : validationItems) {
+                writer.write(InstructionRecord.of(item.prompt(), item.answer()), Map.of("family", item.family().name()));
+            }
+        }
         Path tokenizerDirectory = directory.resolve("tokenizer");
         LlamaConfig shape = ModelPresets.tiny(vocabSize);
         BpeTrainer.builder().vocabSize(vocabSize).modelMaxLength(shape.maxPositionEmbeddings()).build().train(texts)
@@ -149,14 +163,17 @@ final class BenchQualityCommand implements Callable<Integer> {
                         Engine.getInstance().newBaseManager())) {
             json.put("parameters", model.parameterCount());
             TrainingData data = new TrainingData(tokenizer, chatml);
+            ModelEvaluator validation = current -> validationMetrics(current, tokenizer, chatml, validationItems);
             int pad = tokenizer.padTokenId().orElse(0);
 
             List<TrainingExample> blocks = data.pretrainBlocks(texts, 128);
-            train(model, new CausalLmObjective(pad), blocks, settings(pretrainSteps, 16, 2e-3), "pretrain");
+            train(model, new CausalLmObjective(pad), blocks, settings(pretrainSteps, 16, 2e-3), "pretrain", 0, false,
+                    validation, json);
             stages.add(stage("pretrain", evaluate(model, tokenizer, chatml, evalItems), started));
 
             List<TrainingExample> sft = sftRecords.stream().map(r -> data.sft(r.messages(), 64)).toList();
-            train(model, new CausalLmObjective(pad), sft, settings(sftSteps, 16, 1e-3), "sft");
+            train(model, new CausalLmObjective(pad), sft, settings(sftSteps, 16, 1e-3), "sft", sftEvalEvery, false,
+                    validation, json);
             stages.add(stage("sft", evaluate(model, tokenizer, chatml, evalItems), started));
 
             List<InstructionRecord> prompts = dpoPrompts(evalItems, validationItems);
@@ -168,23 +185,9 @@ final class BenchQualityCommand implements Callable<Integer> {
             DpoSettings dpo = new DpoSettings(dpoBeta, DpoLossType.SIGMOID, 0, dpoNllWeight);
             json.set("dpo", Json.MAPPER.valueToTree(dpo));
             if (!preferenceExamples.isEmpty()) {
-                // The checkpoint, the start (the SFT model) included, with the most validation questions right.
-                Trainer<PreferenceExample> trainer = new Trainer<>(model, model.namedWeights(),
-                        new DpoObjective(pad, dpo), settings(dpoSteps, 16, dpoLearningRate))
-                        .evaluateWith(current -> validationMetrics(current, tokenizer, chatml, validationItems),
-                                new EvaluationSettings(dpoEvalEvery, "exact_match", true, 0, true, true));
-                System.err.println("dpo: " + preferenceExamples.size() + " pairs");
-                List<StepMetrics> history = trainer.fit(preferenceExamples,
-                        metrics -> TrainingOptions.progress(System.err, metrics));
-                ArrayNode validation = json.putArray("dpo_validation");
-                validation.addObject().put("step", 0).put("exact_match", trainer.startMetrics().get("exact_match"));
-                for (StepMetrics metrics : history) {
-                    Double exactMatch = metrics.metrics().get("eval/exact_match");
-                    if (exactMatch != null) {
-                        validation.addObject().put("step", metrics.step()).put("exact_match", exactMatch);
-                    }
-                }
-                json.put("dpo_best_step", trainer.bestStep());
+                // The SFT model competes: a round that only makes validation answers worse changes nothing.
+                List<StepMetrics> history = train(model, new DpoObjective(pad, dpo), preferenceExamples,
+                        settings(dpoSteps, 16, dpoLearningRate), "dpo", dpoEvalEvery, true, validation, json);
                 json.set("dpo_last_step", Json.MAPPER.valueToTree(history.get(history.size() - 1).metrics()));
             }
             stages.add(stage("dpo", evaluate(model, tokenizer, chatml, evalItems), started));
@@ -198,11 +201,38 @@ final class BenchQualityCommand implements Callable<Integer> {
                 0.1, 1.0, 0.0, 42);
     }
 
-    private static <E> List<StepMetrics> train(LlamaModel model, TrainingObjective<E> objective,
-            List<E> examples, TrainingSettings settings, String stage) {
+    /**
+     * Trains the whole model for one stage. With {@code selectEvery} above 0 the validation questions are asked every
+     * that many steps and the checkpoint with the most right is the stage's result (with {@code startCompetes}, the
+     * model the stage started from too); the curve and the chosen step go into {@code json} under the stage's name.
+     */
+    private static <E> List<StepMetrics> train(LlamaModel model, TrainingObjective<E> objective, List<E> examples,
+            TrainingSettings settings, String stage, int selectEvery, boolean startCompetes, ModelEvaluator validation,
+            ObjectNode json) {
         System.err.println(stage + ": " + examples.size() + " examples");
-        return new Trainer<>(model, model.namedWeights(), objective, settings).fit(examples,
-                metrics -> TrainingOptions.progress(System.err, metrics));
+        Trainer<E> trainer = new Trainer<>(model, model.namedWeights(), objective, settings);
+        if (selectEvery > 0) {
+            trainer.evaluateWith(validation,
+                    new EvaluationSettings(selectEvery, "exact_match", true, 0, true, startCompetes));
+        }
+        List<StepMetrics> history = trainer.fit(examples, metrics -> TrainingOptions.progress(System.err, metrics));
+        if (selectEvery > 0) {
+            ObjectNode selection = json.putObject(stage + "_selection");
+            ArrayNode curve = selection.putArray("validation_exact_match");
+            if (startCompetes) {
+                curve.addObject().put("step", 0).put("exact_match", trainer.startMetrics().get("exact_match"));
+            }
+            for (StepMetrics metrics : history) {
+                Double exactMatch = metrics.metrics().get("eval/exact_match");
+                if (exactMatch != null) {
+                    curve.addObject().put("step", metrics.step()).put("exact_match", exactMatch);
+                }
+            }
+            selection.put("chosen_step", trainer.bestStep());
+            System.err.println(stage + ": validation exact match " + curve + "; step " + trainer.bestStep()
+                    + " is the result");
+        }
+        return history;
     }
 
     /** Greedy answers stop at the tokenizer's end-of-sequence ids, as the platform's generation does. */

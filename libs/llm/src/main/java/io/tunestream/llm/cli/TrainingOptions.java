@@ -70,8 +70,15 @@ final class TrainingOptions {
     @Option(names = "--patience", defaultValue = "3", description = "evaluations without improvement before stopping; 0 never")
     int patience;
 
+    @Option(names = "--eval-at-start",
+            description = "also evaluate the starting model, which then competes for best: a run that only makes the"
+                    + " metric worse returns the model it started from")
+    boolean evalAtStart;
+
     EvaluationSettings evaluation() {
-        return evalEvery > 0 ? new EvaluationSettings(evalEvery, evalMetric, evalHigherIsBetter, patience, true) : null;
+        return evalEvery > 0
+                ? new EvaluationSettings(evalEvery, evalMetric, evalHigherIsBetter, patience, true, evalAtStart)
+                : null;
     }
 
     TrainingSettings settings(double defaultLearningRate) {
