@@ -78,13 +78,18 @@ final class BenchQualityCommand implements Callable<Integer> {
     @Option(names = "--vocab-size", defaultValue = "320", description = "BPE vocabulary of the scratch tokenizer")
     int vocabSize;
 
+    @Option(names = "--individual-digits", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "the tokenizer splits every digit into a token of its own (default; --no-individual-digits"
+                    + " lets BPE merge digits with spaces and each other)")
+    boolean individualDigits;
+
     @Option(names = "--seed", defaultValue = "42")
     long seed;
 
     @Option(names = "--pretrain-steps", defaultValue = "800")
     int pretrainSteps;
 
-    @Option(names = "--sft-steps", defaultValue = "1600")
+    @Option(names = "--sft-steps", defaultValue = "3200")
     int sftSteps;
 
     @Option(names = "--dpo-steps", defaultValue = "100")
@@ -94,13 +99,13 @@ final class BenchQualityCommand implements Callable<Integer> {
             description = "new prompts the SFT model answers for the DPO round")
     int dpoPrompts;
 
-    @Option(names = "--dpo-learning-rate", defaultValue = "2e-5")
+    @Option(names = "--dpo-learning-rate", defaultValue = "1e-4")
     double dpoLearningRate;
 
     @Option(names = "--dpo-beta", defaultValue = "0.1")
     double dpoBeta;
 
-    @Option(names = "--dpo-nll-weight", defaultValue = "0.2", description = "NLL term on the chosen answers")
+    @Option(names = "--dpo-nll-weight", defaultValue = "1.0", description = "NLL term on the chosen answers")
     double dpoNllWeight;
 
     @Option(names = "--dpo-samples", defaultValue = "4",
@@ -149,8 +154,8 @@ final class BenchQualityCommand implements Callable<Integer> {
         }
         Path tokenizerDirectory = directory.resolve("tokenizer");
         LlamaConfig shape = ModelPresets.tiny(vocabSize);
-        BpeTrainer.builder().vocabSize(vocabSize).modelMaxLength(shape.maxPositionEmbeddings()).build().train(texts)
-                .write(tokenizerDirectory);
+        BpeTrainer.builder().vocabSize(vocabSize).modelMaxLength(shape.maxPositionEmbeddings())
+                .individualDigits(individualDigits).build().train(texts).write(tokenizerDirectory);
         ObjectNode json = Json.MAPPER.createObjectNode();
         ObjectNode validationCounts = json.putObject("validation_items");
         validationItems.forEach(item -> validationCounts.put(item.family().name(),

@@ -48,6 +48,11 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--vocab-size", description = "BPE vocabulary for a preset (default 1024 tiny, 4096 small)")
     Integer vocabSize;
 
+    @Option(names = "--individual-digits",
+            description = "with a preset: the new tokenizer splits every digit into a token of its own (as Llama's and"
+                    + " Qwen's do), so numbers read the same wherever they stand")
+    boolean individualDigits;
+
     @Option(names = "--block-size", defaultValue = "128", description = "tokens per packed training block")
     int blockSize;
 
@@ -70,8 +75,8 @@ final class PretrainCommand implements Callable<Integer> {
         if (start.preset != null) {
             int vocab = vocabSize != null ? vocabSize : start.preset.equals(ModelPresets.SMALL) ? 4096 : 1024;
             LlamaConfig shape = ModelPresets.named(start.preset, vocab);
-            BpeTrainer.builder().vocabSize(vocab).modelMaxLength(shape.maxPositionEmbeddings()).build().train(texts)
-                    .write(modelOut);
+            BpeTrainer.builder().vocabSize(vocab).modelMaxLength(shape.maxPositionEmbeddings())
+                    .individualDigits(individualDigits).build().train(texts).write(modelOut);
             tokenizerSource = modelOut;
             try (Tokenizer tokenizer = Tokenizer.load(modelOut)) {
                 LlamaConfig config = ModelPresets.named(start.preset, tokenizer.vocabSize()).withSpecialTokens(

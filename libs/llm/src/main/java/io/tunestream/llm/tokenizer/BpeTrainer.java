@@ -48,6 +48,7 @@ public final class BpeTrainer {
     private final String padToken;
     private final int modelMaxLength;
     private final String chatTemplate;
+    private final boolean individualDigits;
 
     private BpeTrainer(Builder builder) {
         this.specialTokens = List.copyOf(builder.specialTokens);
@@ -77,6 +78,7 @@ public final class BpeTrainer {
         this.padToken = builder.padToken;
         this.modelMaxLength = builder.modelMaxLength;
         this.chatTemplate = Objects.requireNonNull(builder.chatTemplate, "chatTemplate");
+        this.individualDigits = builder.individualDigits;
     }
 
     private void requireSpecial(String role, String token) {
@@ -96,7 +98,7 @@ public final class BpeTrainer {
      * pair occurs {@code minFrequency} times any more.
      */
     public TrainedBpe train(Iterable<String> texts) {
-        WordCounts words = WordCounts.count(texts, specialTokens);
+        WordCounts words = WordCounts.count(texts, specialTokens, individualDigits);
         List<String> symbols = new ArrayList<>(BYTE_SYMBOLS);
         Map<String, Integer> symbolIds = new HashMap<>();
         for (int b = 0; b < BYTE_SYMBOLS; b++) {
@@ -106,7 +108,7 @@ public final class BpeTrainer {
         List<String> merges = new Merger(words, symbols, symbolIds)
                 .merge(vocabSize - specialTokens.size(), minFrequency);
         return new TrainedBpe(symbols, merges, specialTokens, bosToken, eosToken, padToken, modelMaxLength,
-                chatTemplate);
+                chatTemplate, individualDigits);
     }
 
     /** Settings of a {@link BpeTrainer}; defaults: 4096 tokens, min frequency 2, ChatML special tokens. */
@@ -119,6 +121,7 @@ public final class BpeTrainer {
         private String padToken = END_OF_TEXT;
         private int modelMaxLength = 2048;
         private String chatTemplate = ChatMLTemplate.JINJA_SOURCE;
+        private boolean individualDigits;
 
         private Builder() {
         }
@@ -168,6 +171,15 @@ public final class BpeTrainer {
             return this;
         }
 
+        /**
+         * Splits every digit into a token of its own (Llama's {@code split_digits}, Qwen's pre-tokenizer): numbers
+         * then read digit by digit the same way wherever they stand, which arithmetic needs; off by default.
+         */
+        public Builder individualDigits(boolean individualDigits) {
+            this.individualDigits = individualDigits;
+            return this;
+        }
+
         public BpeTrainer build() {
             return new BpeTrainer(this);
         }
@@ -176,14 +188,14 @@ public final class BpeTrainer {
     /** Distinct pre-tokenized words, sorted, with how often each occurs. */
     private record WordCounts(List<String> words, int[] counts) {
 
-        static WordCounts count(Iterable<String> texts, List<String> specialTokens) {
+        static WordCounts count(Iterable<String> texts, List<String> specialTokens, boolean individualDigits) {
             Pattern specials = specialTokens.isEmpty() ? null : Pattern.compile(
                     specialTokens.stream().map(Pattern::quote).collect(Collectors.joining("|")));
             Map<String, Integer> counts = new HashMap<>();
             for (String text : texts) {
                 String[] parts = specials == null ? new String[] {text} : specials.split(text);
                 for (String part : parts) {
-                    for (String word : ByteLevel.preTokenize(part)) {
+                    for (String word : ByteLevel.preTokenize(part, individualDigits)) {
                         counts.merge(word, 1, Integer::sum);
                     }
                 }

@@ -46,12 +46,43 @@ final class ByteLevel {
 
     /** The pieces of a text, each already spelled in byte symbols. */
     static List<String> preTokenize(String text) {
+        return preTokenize(text, false);
+    }
+
+    /**
+     * The pieces of a text, each already spelled in byte symbols. With {@code individualDigits}, every digit is a
+     * piece of its own before GPT-2's split runs on the text between digits: the {@code Digits} pre-tokenizer of
+     * Hugging Face tokenizers followed by {@code ByteLevel}, as written to tokenizer.json, so no merge ever joins a
+     * digit to anything and a number reads the same wherever it stands (what Llama's and Qwen's tokenizers do).
+     */
+    static List<String> preTokenize(String text, boolean individualDigits) {
         List<String> pieces = new ArrayList<>();
+        if (!individualDigits) {
+            split(text, pieces);
+            return pieces;
+        }
+        int start = 0;
+        for (int i = 0; i < text.length(); ) {
+            int codePoint = text.codePointAt(i);
+            int next = i + Character.charCount(codePoint);
+            if (Character.getType(codePoint) == Character.DECIMAL_DIGIT_NUMBER
+                    || Character.getType(codePoint) == Character.LETTER_NUMBER
+                    || Character.getType(codePoint) == Character.OTHER_NUMBER) {
+                split(text.substring(start, i), pieces);
+                pieces.add(spell(text.substring(i, next)));
+                start = next;
+            }
+            i = next;
+        }
+        split(text.substring(start), pieces);
+        return pieces;
+    }
+
+    private static void split(String text, List<String> pieces) {
         Matcher matcher = GPT2_SPLIT.matcher(text);
         while (matcher.find()) {
             pieces.add(spell(matcher.group()));
         }
-        return pieces;
     }
 
     private static String spell(String piece) {

@@ -25,7 +25,8 @@ import java.util.Objects;
  * @param specialTokens special tokens with ids {@code symbols.size()} onwards
  */
 public record TrainedBpe(List<String> symbols, List<String> merges, List<String> specialTokens, String bosToken,
-                         String eosToken, String padToken, int modelMaxLength, String chatTemplate) {
+                         String eosToken, String padToken, int modelMaxLength, String chatTemplate,
+                         boolean individualDigits) {
 
     public TrainedBpe {
         symbols = List.copyOf(symbols);
@@ -99,7 +100,15 @@ public record TrainedBpe(List<String> symbols, List<String> merges, List<String>
             added.put("special", true);
         }
         root.putNull("normalizer");
-        root.set("pre_tokenizer", byteLevel(true));
+        if (individualDigits) {
+            ObjectNode sequence = root.putObject("pre_tokenizer");
+            sequence.put("type", "Sequence");
+            ArrayNode steps = sequence.putArray("pretokenizers");
+            steps.addObject().put("type", "Digits").put("individual_digits", true);
+            steps.add(byteLevel(true));
+        } else {
+            root.set("pre_tokenizer", byteLevel(true));
+        }
         root.set("post_processor", byteLevel(false));
         root.set("decoder", byteLevel(true));
         ObjectNode model = root.putObject("model");

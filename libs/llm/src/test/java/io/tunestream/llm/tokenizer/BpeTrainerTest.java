@@ -51,6 +51,37 @@ class BpeTrainerTest {
     }
 
     @Test
+    void individualDigitsNeverMergeAndEncodeTheSameWhereverTheyStand() throws IOException {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            texts.add("What is " + (i % 97) + " + " + (i % 13) + "? Answer: " + (i % 97 + i % 13) + " apples");
+        }
+        TrainedBpe plain = BpeTrainer.builder().vocabSize(400).build().train(texts);
+        TrainedBpe split = BpeTrainer.builder().vocabSize(400).individualDigits(true).build().train(texts);
+        // Without the option the frequent numbers merge with their space and with each other.
+        assertThat(plain.symbols().subList(256, plain.symbols().size()))
+                .anySatisfy(symbol -> assertThat(symbol).containsPattern("\\d").hasSizeGreaterThan(1));
+        assertThat(split.symbols().subList(256, split.symbols().size()))
+                .allSatisfy(symbol -> assertThat(symbol).doesNotContainPattern("\\d"));
+        split.write(dir);
+
+        try (Tokenizer tokenizer = Tokenizer.load(dir)) {
+            int[] numberAlone = tokenizer.encode("1234", false);
+            assertThat(numberAlone).containsExactly(tokenizer.tokenToId("1"), tokenizer.tokenToId("2"),
+                    tokenizer.tokenToId("3"), tokenizer.tokenToId("4"));
+            int[] inText = tokenizer.encode("What is 1234 + 7?", false);
+            assertThat(Arrays.stream(inText).boxed().toList())
+                    .containsSubsequence(Arrays.stream(numberAlone).boxed().toList())
+                    .contains(tokenizer.tokenToId("7"));
+            // Words still merge, and text round-trips.
+            assertThat(tokenizer.encode(" apples", false)).hasSize(1);
+            for (String text : List.of("What is 12 + 7? Answer: 19", "x²+3½ 42nd", "  9  ")) {
+                assertThat(tokenizer.decode(tokenizer.encode(text))).as(text).isEqualTo(text);
+            }
+        }
+    }
+
+    @Test
     void specialTokensEncodeToSingleIdsWhereverTheyAppear() {
         TrainedBpe bpe = BpeTrainer.builder().vocabSize(400).build().train(Corpus.lines(500, 2));
         bpe.write(dir);
