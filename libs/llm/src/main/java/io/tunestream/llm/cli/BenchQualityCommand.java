@@ -99,7 +99,7 @@ final class BenchQualityCommand implements Callable<Integer> {
             description = "new prompts the SFT model answers for the DPO round")
     int dpoPrompts;
 
-    @Option(names = "--dpo-learning-rate", defaultValue = "1e-4")
+    @Option(names = "--dpo-learning-rate", defaultValue = "3e-5")
     double dpoLearningRate;
 
     @Option(names = "--dpo-beta", defaultValue = "0.1")
