@@ -61,8 +61,10 @@ import picocli.CommandLine.Option;
 
 /**
  * The learning-quality run: from scratch on the synthetic tasks, pretrain, then SFT, then one DPO round whose
- * rejected answers are the SFT model's own generations (chosen = the ground truth), printing per-task exact-match
- * accuracy after each stage. The whole loop of the platform, in one process.
+ * rejected answers are the SFT model's own generations to new prompts (chosen = the ground truth), printing per-task
+ * exact-match accuracy after each stage. The round's checkpoint, the SFT model included, is the one that answers the
+ * most validation questions right: questions neither reported nor trained on. The whole loop of the platform, in one
+ * process, and deterministic for a seed.
  */
 @Command(name = "bench-quality", description = "Pretrain -> SFT -> one on-policy DPO round, accuracy after each stage.")
 final class BenchQualityCommand implements Callable<Integer> {
