@@ -50,6 +50,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -283,7 +285,7 @@ final class BenchQualityCommand implements Callable<Integer> {
                     sampled.get(i).join().completions().forEach(completion -> answers.add(completion.text()));
                 }
                 String chosen = records.get(i).output();
-                Set<String> seen = new java.util.HashSet<>();
+                Set<String> seen = new HashSet<>();
                 seen.add(normalise(chosen));
                 for (String answer : answers) {
                     String rejected = answer.strip();
@@ -303,7 +305,7 @@ final class BenchQualityCommand implements Callable<Integer> {
      * has 100) gets fewer or none.
      */
     private List<EvalItem> validationItems(List<EvalItem> reported, List<InstructionRecord> training) {
-        Set<String> excluded = new java.util.HashSet<>();
+        Set<String> excluded = new HashSet<>();
         reported.forEach(item -> excluded.add(item.prompt()));
         training.forEach(record -> excluded.add(record.instruction()));
         return newTasks(seed + 1, validationPerFamily, excluded).stream()
@@ -316,7 +318,7 @@ final class BenchQualityCommand implements Callable<Integer> {
      * as a stream of real prompts does).
      */
     private List<InstructionRecord> dpoPrompts(List<EvalItem> reported, List<EvalItem> validation) {
-        Set<String> excluded = new java.util.HashSet<>();
+        Set<String> excluded = new HashSet<>();
         reported.forEach(item -> excluded.add(item.prompt()));
         validation.forEach(item -> excluded.add(item.prompt()));
         int families = CorpusSpec.defaults().families().size();
@@ -345,7 +347,7 @@ final class BenchQualityCommand implements Callable<Integer> {
             PromptTemplate template, List<EvalItem> items) {
         try (GenerationScheduler scheduler = scheduler(model, tokenizer)) {
             EvalReport report = ExactMatchEvaluator.greedy(scheduler, tokenizer, template, 16).evaluate(items);
-            Map<String, Double> metrics = new java.util.LinkedHashMap<>();
+            Map<String, Double> metrics = new LinkedHashMap<>();
             metrics.put("exact_match", report.accuracy());
             report.byFamily().forEach((family, score) -> metrics.put("exact_match/" + family, score.accuracy()));
             return metrics;

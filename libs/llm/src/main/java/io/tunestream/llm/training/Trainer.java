@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.function.Consumer;
 import java.util.Comparator;
@@ -67,8 +68,8 @@ public final class Trainer<E> {
      * {@link #evaluateOn} when there are any: how generated answers, not only losses, select the best checkpoint.
      */
     public Trainer<E> evaluateWith(ModelEvaluator evaluator, EvaluationSettings settings) {
-        this.modelEvaluator = java.util.Objects.requireNonNull(evaluator, "evaluator");
-        this.evaluation = java.util.Objects.requireNonNull(settings, "settings");
+        this.modelEvaluator = Objects.requireNonNull(evaluator, "evaluator");
+        this.evaluation = Objects.requireNonNull(settings, "settings");
         return this;
     }
 
