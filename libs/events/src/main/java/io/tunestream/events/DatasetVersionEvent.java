@@ -2,6 +2,8 @@ package io.tunestream.events;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -15,6 +17,9 @@ import java.util.Map;
  * @param manifest {@code manifest.json}: sha256 of each file, counts, dropped counts by reason, lineage
  * @param counts record counts, e.g. {@code train}, {@code eval}, and {@code dropped.<reason>}
  * @param sampling the generation parameters of the rejected answers, for {@code dpo}; null otherwise
+ * @param hyperparameters the training recipe the pipeline asks for (the training-service's job hyperparameters, e.g.
+ *     {@code lossType}, {@code beta}, {@code nllWeight}, {@code learningRate}); optional: empty means the trainer's
+ *     defaults
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record DatasetVersionEvent(
@@ -29,7 +34,8 @@ public record DatasetVersionEvent(
         ObjectRef manifest,
         Map<String, Long> counts,
         SamplingParameters sampling,
-        Lineage lineage) implements TunestreamEvent {
+        Lineage lineage,
+        Map<String, Object> hyperparameters) implements TunestreamEvent {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -45,6 +51,16 @@ public record DatasetVersionEvent(
         EventValidation.requireValue(manifest, "DatasetVersionEvent", "manifest");
         counts = EventValidation.sortedCopy(counts);
         EventValidation.requireValue(lineage, "DatasetVersionEvent", "lineage");
+        hyperparameters = hyperparameters == null ? Map.of()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(hyperparameters));
+    }
+
+    /** A version that asks for the trainer's default recipe. */
+    public DatasetVersionEvent(String eventId, int schemaVersion, Instant occurredAt, String dataset, int version,
+            Recipe recipe, ObjectRef train, ObjectRef eval, ObjectRef manifest, Map<String, Long> counts,
+            SamplingParameters sampling, Lineage lineage) {
+        this(eventId, schemaVersion, occurredAt, dataset, version, recipe, train, eval, manifest, counts, sampling,
+                lineage, null);
     }
 
     /** The natural key consumers deduplicate on, e.g. {@code qa/3}. */

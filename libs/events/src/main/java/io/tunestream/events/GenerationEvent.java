@@ -2,6 +2,7 @@ package io.tunestream.events;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A model's answer to a {@link PromptEvent}, published by the generation-service to {@code tunestream.generations}.
@@ -9,7 +10,10 @@ import java.time.Instant;
  * {@code error} message, so that nothing waits for an answer that will never come.
  *
  * @param promptHash the prompt's hash; with {@code model} and {@code modelVersion} the natural key of this generation
- * @param text the generated text, without the prompt; empty on error
+ * @param text the first generated text (the greedy one when the prompt asked for it), without the prompt; empty on
+ *     error
+ * @param completions every generated text, in order: the greedy answer first when the prompt asked for it, then the
+ *     sampled ones (optional: absent means the one answer {@code text}, or none on error)
  * @param promptTokens tokens in the prompt
  * @param completionTokens tokens generated
  * @param latencyMillis from the prompt entering the scheduler to the last token
@@ -33,7 +37,8 @@ public record GenerationEvent(
         int promptTokens,
         int completionTokens,
         long latencyMillis,
-        String error) implements TunestreamEvent {
+        String error,
+        List<String> completions) implements TunestreamEvent {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -51,7 +56,24 @@ public record GenerationEvent(
         if ((finishReason == FinishReason.ERROR) != (error != null)) {
             throw new IllegalArgumentException("GenerationEvent.error must be set exactly when finishReason is 'error'");
         }
-        text = text == null ? "" : text;
+        if (completions == null || completions.isEmpty()) {
+            completions = finishReason == FinishReason.ERROR || text == null ? List.of() : List.of(text);
+        } else {
+            completions = List.copyOf(completions);
+        }
+        text = text == null ? (completions.isEmpty() ? "" : completions.get(0)) : text;
+        if (!completions.isEmpty() && !completions.get(0).equals(text)) {
+            throw new IllegalArgumentException("GenerationEvent.text must equal the first of GenerationEvent.completions");
+        }
+    }
+
+    /** A generation with one answer, {@code text}. */
+    public GenerationEvent(String eventId, int schemaVersion, Instant occurredAt, String promptHash, String dataset,
+            String pipeline, String sampleId, int round, String model, int modelVersion, SamplingParameters sampling,
+            String text, FinishReason finishReason, int promptTokens, int completionTokens, long latencyMillis,
+            String error) {
+        this(eventId, schemaVersion, occurredAt, promptHash, dataset, pipeline, sampleId, round, model, modelVersion,
+                sampling, text, finishReason, promptTokens, completionTokens, latencyMillis, error, null);
     }
 
     @Override

@@ -15,7 +15,9 @@ import java.time.Instant;
  * @param model the model name in the registry
  * @param modelVersion the model version that must answer
  * @param prompt the prompt, already rendered with the model's template
- * @param sampling how to sample the answer
+ * @param sampling how to sample the answers: {@code sampling.n} sampled answers (1 when null)
+ * @param includeGreedy also answer once by greedy decoding, first, besides the {@code n} sampled answers (optional;
+ *     absent means false): the pipeline's "greedy plus n samples" for rejected sides
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PromptEvent(
@@ -30,7 +32,8 @@ public record PromptEvent(
         String model,
         int modelVersion,
         String prompt,
-        SamplingParameters sampling) implements TunestreamEvent {
+        SamplingParameters sampling,
+        boolean includeGreedy) implements TunestreamEvent {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -46,6 +49,20 @@ public record PromptEvent(
         EventValidation.requirePositive(modelVersion, "PromptEvent", "modelVersion");
         EventValidation.requireValue(prompt, "PromptEvent", "prompt");
         EventValidation.requireValue(sampling, "PromptEvent", "sampling");
+    }
+
+    /** A prompt answered only as {@code sampling} says (no extra greedy answer). */
+    public PromptEvent(String eventId, int schemaVersion, Instant occurredAt, String promptHash, String dataset,
+            String pipeline, String sampleId, int round, String model, int modelVersion, String prompt,
+            SamplingParameters sampling) {
+        this(eventId, schemaVersion, occurredAt, promptHash, dataset, pipeline, sampleId, round, model, modelVersion,
+                prompt, sampling, false);
+    }
+
+    /** How many answers the prompt asks for: the sampled ones plus the greedy one when asked. */
+    public int answersRequested() {
+        int sampled = sampling.n() == null ? 1 : sampling.n();
+        return sampled + (includeGreedy ? 1 : 0);
     }
 
     @Override

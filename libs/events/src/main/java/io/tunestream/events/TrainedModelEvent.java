@@ -20,6 +20,11 @@ import java.util.Map;
  * @param candidateMetrics the trained model's metrics on the dataset version's eval split
  * @param parentMetrics the parent version's metrics on the same split
  * @param lineage dataset version, job and parent model version
+ * @param evaluation candidate and parent on the evaluation set the model's policy names, item by item summarised
+ *     (optional: absent when the policy names none, and then the registry falls back to {@code evalMetric})
+ * @param steps the optimizer steps the job ran (optional, 0 when unknown)
+ * @param chosenStep the step whose weights are the candidate, chosen on the validation split; 0 means no step beat
+ *     the starting weights and the candidate is the parent's weights (optional, null when unknown)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record TrainedModelEvent(
@@ -35,7 +40,10 @@ public record TrainedModelEvent(
         String evalMetric,
         Map<String, Double> candidateMetrics,
         Map<String, Double> parentMetrics,
-        Lineage lineage) implements TunestreamEvent {
+        Lineage lineage,
+        GateEvaluation evaluation,
+        long steps,
+        Long chosenStep) implements TunestreamEvent {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -52,6 +60,19 @@ public record TrainedModelEvent(
         candidateMetrics = EventValidation.sortedCopy(candidateMetrics);
         parentMetrics = EventValidation.sortedCopy(parentMetrics);
         EventValidation.requireValue(lineage, "TrainedModelEvent", "lineage");
+        if (steps < 0 || (chosenStep != null && (chosenStep < 0 || chosenStep > steps))) {
+            throw new IllegalArgumentException("TrainedModelEvent.chosenStep must be in [0, steps], got " + chosenStep
+                    + " of " + steps);
+        }
+    }
+
+    /** A trained model without an evaluation-set result or checkpoint selection. */
+    public TrainedModelEvent(String eventId, int schemaVersion, Instant occurredAt, String jobId, String model,
+            Recipe recipe, Map<String, Object> hyperparameters, ArtifactRef adapter, ArtifactRef mergedModel,
+            String evalMetric, Map<String, Double> candidateMetrics, Map<String, Double> parentMetrics,
+            Lineage lineage) {
+        this(eventId, schemaVersion, occurredAt, jobId, model, recipe, hyperparameters, adapter, mergedModel,
+                evalMetric, candidateMetrics, parentMetrics, lineage, null, 0, null);
     }
 
     @Override

@@ -86,7 +86,12 @@ final class ExampleEvents {
                 hyperparameters, adapter, merged, "eval/exact_match",
                 Map.of("eval/exact_match", 0.62, "rewards/accuracies", 0.81),
                 Map.of("eval/exact_match", 0.55),
-                Lineage.ofDatasetVersion("arithmetic", 4, "arithmetic-dpo", "tiny-llama", 3).withTraining("job-0192", 3));
+                Lineage.ofDatasetVersion("arithmetic", 4, "arithmetic-dpo", "tiny-llama", 3).withTraining("job-0192", 3),
+                new GateEvaluation("tasks-eval", 1, "8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c",
+                        80, 52, 48, 6, 2, Map.of(
+                                "ADDITION", new GateEvaluation.FamilyResult(40, 12, 8),
+                                "SORT_DIGITS", new GateEvaluation.FamilyResult(40, 40, 40))),
+                100, 40L);
     }
 
     static ModelVersionEvent modelVersionPromoted() {
