@@ -33,7 +33,7 @@ public record PromptEvent(
         int modelVersion,
         String prompt,
         SamplingParameters sampling,
-        boolean includeGreedy) implements TunestreamEvent {
+        Boolean includeGreedy) implements TunestreamEvent {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -49,6 +49,7 @@ public record PromptEvent(
         EventValidation.requirePositive(modelVersion, "PromptEvent", "modelVersion");
         EventValidation.requireValue(prompt, "PromptEvent", "prompt");
         EventValidation.requireValue(sampling, "PromptEvent", "sampling");
+        includeGreedy = Boolean.TRUE.equals(includeGreedy);
     }
 
     /** A prompt answered only as {@code sampling} says (no extra greedy answer). */
@@ -56,7 +57,7 @@ public record PromptEvent(
             String pipeline, String sampleId, int round, String model, int modelVersion, String prompt,
             SamplingParameters sampling) {
         this(eventId, schemaVersion, occurredAt, promptHash, dataset, pipeline, sampleId, round, model, modelVersion,
-                prompt, sampling, false);
+                prompt, sampling, Boolean.FALSE);
     }
 
     /** How many answers the prompt asks for: the sampled ones plus the greedy one when asked. */

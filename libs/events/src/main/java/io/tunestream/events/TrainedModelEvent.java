@@ -42,7 +42,7 @@ public record TrainedModelEvent(
         Map<String, Double> parentMetrics,
         Lineage lineage,
         GateEvaluation evaluation,
-        long steps,
+        Long steps,
         Long chosenStep) implements TunestreamEvent {
 
     public static final int SCHEMA_VERSION = 1;
@@ -60,6 +60,7 @@ public record TrainedModelEvent(
         candidateMetrics = EventValidation.sortedCopy(candidateMetrics);
         parentMetrics = EventValidation.sortedCopy(parentMetrics);
         EventValidation.requireValue(lineage, "TrainedModelEvent", "lineage");
+        steps = steps == null ? 0L : steps;
         if (steps < 0 || (chosenStep != null && (chosenStep < 0 || chosenStep > steps))) {
             throw new IllegalArgumentException("TrainedModelEvent.chosenStep must be in [0, steps], got " + chosenStep
                     + " of " + steps);
@@ -72,7 +73,7 @@ public record TrainedModelEvent(
             String evalMetric, Map<String, Double> candidateMetrics, Map<String, Double> parentMetrics,
             Lineage lineage) {
         this(eventId, schemaVersion, occurredAt, jobId, model, recipe, hyperparameters, adapter, mergedModel,
-                evalMetric, candidateMetrics, parentMetrics, lineage, null, 0, null);
+                evalMetric, candidateMetrics, parentMetrics, lineage, null, 0L, null);
     }
 
     @Override

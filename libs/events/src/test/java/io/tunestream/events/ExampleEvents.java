@@ -91,7 +91,7 @@ final class ExampleEvents {
                         80, 52, 48, 6, 2, Map.of(
                                 "ADDITION", new GateEvaluation.FamilyResult(40, 12, 8),
                                 "SORT_DIGITS", new GateEvaluation.FamilyResult(40, 40, 40))),
-                100, 40L);
+                100L, 40L);
     }
 
     static ModelVersionEvent modelVersionPromoted() {
