@@ -16,13 +16,15 @@ import java.util.Set;
  * {@code exactMatchMaxAnswerTokens} (a held-out answer of at most this many tokens is verifiable by exact match; 0 turns
  * exact match off), and {@code method}: {@code lora} (adapters over a frozen F32 base), {@code qlora-int8} or
  * {@code qlora-nf4} (adapters over a frozen base stored quantized, merged into the F32 base at the end) or {@code full}
- * (every weight trains; no adapter).
+ * (every weight trains; no adapter); {@code trainSuperseded} ({@code true} trains a dataset version even when the model
+ * version that generated it is no longer production; by default such a job is superseded, not trained).
  */
 public record JobHyperparameters(int maxSteps, int batchSize, double learningRate, int loraRank, double loraAlpha,
-        double beta, int maxLength, int evalEvery, long seed, int exactMatchMaxAnswerTokens, String method) {
+        double beta, int maxLength, int evalEvery, long seed, int exactMatchMaxAnswerTokens, String method,
+        boolean trainSuperseded) {
 
     public static final Set<String> KEYS = Set.of("maxSteps", "batchSize", "learningRate", "loraRank", "loraAlpha",
-            "beta", "maxLength", "evalEvery", "seed", "exactMatchMaxAnswerTokens", "method");
+            "beta", "maxLength", "evalEvery", "seed", "exactMatchMaxAnswerTokens", "method", "trainSuperseded");
     /** The training methods, as {@code method} names them. */
     public static final List<String> METHODS = List.of("lora", "qlora-int8", "qlora-nf4", "full");
 
@@ -66,7 +68,8 @@ public record JobHyperparameters(int maxSteps, int batchSize, double learningRat
                 number(values, "evalEvery", defaults.evalEvery()).intValue(),
                 number(values, "seed", defaults.seed()).longValue(),
                 number(values, "exactMatchMaxAnswerTokens", defaults.exactMatchMaxAnswerTokens()).intValue(),
-                String.valueOf(values.getOrDefault("method", defaults.method())).toLowerCase(Locale.ROOT));
+                String.valueOf(values.getOrDefault("method", defaults.method())).toLowerCase(Locale.ROOT),
+                flag(values, "trainSuperseded", false));
     }
 
     /** Whether adapters train (every method but {@code full}). */
@@ -97,7 +100,23 @@ public record JobHyperparameters(int maxSteps, int batchSize, double learningRat
         map.put("seed", seed);
         map.put("exactMatchMaxAnswerTokens", exactMatchMaxAnswerTokens);
         map.put("method", method);
+        map.put("trainSuperseded", trainSuperseded);
         return map;
+    }
+
+    private static boolean flag(Map<String, Object> values, String key, boolean fallback) {
+        Object value = values.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (value instanceof Boolean flag) {
+            return flag;
+        }
+        String text = value.toString().strip().toLowerCase(Locale.ROOT);
+        if (text.equals("true") || text.equals("false")) {
+            return Boolean.parseBoolean(text);
+        }
+        throw new InvalidJobException("hyperparameter '" + key + "' must be true or false, got '" + value + "'");
     }
 
     private static Number number(Map<String, Object> values, String key, Number fallback) {
