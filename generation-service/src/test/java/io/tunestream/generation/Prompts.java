@@ -20,6 +20,14 @@ public final class Prompts {
                 "arithmetic-dpo", "sample-" + hash.substring(0, 8), 1, ModelFixture.MODEL, version, text, sampling);
     }
 
+    /** A prompt that asks for {@code sampling.n} sampled answers and, with {@code includeGreedy}, a greedy one first. */
+    public static PromptEvent prompt(int version, String text, SamplingParameters sampling, boolean includeGreedy) {
+        PromptEvent plain = prompt(version, text, sampling);
+        return new PromptEvent(plain.eventId(), plain.schemaVersion(), plain.occurredAt(), plain.promptHash(),
+                plain.dataset(), plain.pipeline(), plain.sampleId(), plain.round(), plain.model(), plain.modelVersion(),
+                plain.prompt(), plain.sampling(), includeGreedy);
+    }
+
     public static PromptEvent prompt(int version, String text) {
         return prompt(version, text, SamplingParameters.greedy(8));
     }

@@ -198,6 +198,11 @@ final class Stack {
             // Downloaded model files stay with the stack's data, so a restarted replica reuses them.
             environment.put("TUNESTREAM_GENERATION_CACHE_DIRECTORY", layout.dataDirectory(module).resolve("model-cache").toString());
         }
+        if (module.equals("training-service")) {
+            // The promotion policy, and the evaluation set it names, is read from the registry when a job finishes.
+            environment.put("TUNESTREAM_TRAINING_REGISTRY_URL",
+                    "http://127.0.0.1:" + settings.servicePorts().get("registry-service"));
+        }
         String owner = module.replace("-service", "");
         if (DATABASE_OWNERS.contains(owner)) {
             environment.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(settings.databaseName(owner)));

@@ -6,6 +6,7 @@ import io.tunestream.events.TunestreamEvent;
 import io.tunestream.events.kafka.CloudEventsKafka;
 import io.tunestream.infra.Waits;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -89,6 +90,18 @@ final class StackClient {
     HttpResponse<String> send(HttpRequest request) {
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(request.method() + " " + request.uri() + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(request.method() + " " + request.uri() + " interrupted", e);
+        }
+    }
+
+    /** A request whose body is streamed (a model file, say), not held in memory. */
+    HttpResponse<InputStream> sendForStream(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw new IllegalStateException(request.method() + " " + request.uri() + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {

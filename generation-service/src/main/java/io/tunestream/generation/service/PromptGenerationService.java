@@ -14,6 +14,8 @@ import io.tunestream.llm.generation.SamplingParams;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -26,7 +28,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Answers prompt events with the production model: one {@link GenerationEvent} per prompt, naming the version that
- * produced it. A prompt that cannot be answered gets an event with {@code finishReason=error} and the reason, never
+ * produced it, with every answer the prompt asked for ({@code sampling.n} sampled ones, after a greedy one when
+ * {@code includeGreedy}). A prompt that cannot be answered gets an event with {@code finishReason=error} and the reason, never
  * silence.
  */
 @ApplicationScoped
@@ -37,6 +40,8 @@ public class PromptGenerationService {
     private final ProductionModel production;
     private final SamplingDefaults sampling;
     private final Duration queueFullRetry;
+    /** A prompt's answers run side by side in one batch, so no prompt may ask for more than a batch holds. */
+    private final int maxAnswersPerPrompt;
     private final Clock clock = Clock.systemUTC();
     private final AtomicInteger waitingForModel = new AtomicInteger();
     /** Completed, and replaced, whenever one of this service's generations ends: a full queue has room again. */
@@ -47,6 +52,7 @@ public class PromptGenerationService {
         this.production = production;
         this.sampling = sampling;
         this.queueFullRetry = config.prompts().queueFullRetry();
+        this.maxAnswersPerPrompt = config.scheduler().maxBatchSize();
         Gauge.builder("tunestream.generation.prompts.waiting", waitingForModel, AtomicInteger::get)
                 .description("Prompts held because the model version they name is not loaded yet")
                 .register(metrics);
@@ -76,10 +82,15 @@ public class PromptGenerationService {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(error(prompt, "invalid sampling parameters: " + e.getMessage()));
         }
-        if (params.n() != 1) {
-            return CompletableFuture.completedFuture(error(prompt, "sampling.n is " + params.n()
-                    + ", but a generation event carries one answer per prompt; send n = 1"));
+        if (prompt.answersRequested() > maxAnswersPerPrompt) {
+            return CompletableFuture.completedFuture(error(prompt, "the prompt asks for " + prompt.answersRequested()
+                    + " answers (sampling.n " + params.n() + (prompt.includeGreedy() ? " plus the greedy one" : "")
+                    + "), more than the " + maxAnswersPerPrompt + " this service runs at once for one prompt"));
         }
+        // The greedy answer shares the prompt's length limit and stop strings; only the sampling differs.
+        List<SamplingParams> requests = prompt.includeGreedy()
+                ? List.of(greedy(params), params)
+                : List.of(params);
         while (true) {
             CompletableFuture<Void> changed = production.whenChanged();
             VersionDecision decision = production.decide(prompt.modelVersion());
@@ -99,24 +110,46 @@ public class PromptGenerationService {
             if (model == null) {
                 continue; // swapped out between the decision and the hold: decide again
             }
-            CompletableFuture<Void> roomSignal = generationEnded.get();
+            List<CompletableFuture<GenerationResult>> results = new ArrayList<>();
             try {
-                GenerationRequest request = new GenerationRequest(model.encode(prompt.prompt(), true), params);
+                int[] tokens = model.encode(prompt.prompt(), true);
                 long started = System.nanoTime();
-                CompletableFuture<GenerationResult> result = model.scheduler().submit(request);
-                return result.handle((generated, failure) -> {
+                for (SamplingParams request : requests) {
+                    results.add(submitWhenRoom(model, new GenerationRequest(tokens, request), !results.isEmpty()));
+                }
+                return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).handle((done, failure) -> {
                     model.release();
                     generationEnded.getAndSet(new CompletableFuture<>()).complete(null);
                     long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-                    return failure == null ? answer(prompt, model.version(), generated, latency)
-                            : error(prompt, "generation failed: " + rootMessage(failure));
+                    return failure == null ? answer(prompt, model.version(), results.stream().map(CompletableFuture::join)
+                            .toList(), latency) : error(prompt, "generation failed: " + rootMessage(failure));
                 });
             } catch (QueueFullException e) {
+                // Only the first request can be refused here: nothing of this prompt runs yet.
                 model.release();
-                awaitRoom(roomSignal);
+                awaitRoom(generationEnded.get());
             } catch (RuntimeException e) {
                 model.release();
                 return CompletableFuture.completedFuture(error(prompt, rootMessage(e)));
+            }
+        }
+    }
+
+    /**
+     * Submits one of the prompt's requests. The first may be refused with a full queue (the caller waits and starts
+     * over); a later one waits here for room instead, since its sibling already runs and holds the model.
+     */
+    private CompletableFuture<GenerationResult> submitWhenRoom(ServedModel model, GenerationRequest request,
+            boolean siblingRunning) throws InterruptedException {
+        while (true) {
+            CompletableFuture<Void> roomSignal = generationEnded.get();
+            try {
+                return model.scheduler().submit(request);
+            } catch (QueueFullException e) {
+                if (!siblingRunning) {
+                    throw e;
+                }
+                awaitRoom(roomSignal);
             }
         }
     }
@@ -144,16 +177,28 @@ public class PromptGenerationService {
         }
     }
 
-    private GenerationEvent answer(PromptEvent prompt, int version, GenerationResult result, long latencyMillis) {
-        Completion completion = result.first();
-        FinishReason reason = switch (completion.finishReason()) {
+    /**
+     * Every answer in order (the greedy one first when asked); {@code finishReason} is the first answer's and
+     * {@code completionTokens} counts the tokens of all of them.
+     */
+    private GenerationEvent answer(PromptEvent prompt, int version, List<GenerationResult> results, long latencyMillis) {
+        List<Completion> completions = results.stream().flatMap(result -> result.completions().stream()).toList();
+        Completion first = completions.get(0);
+        FinishReason reason = switch (first.finishReason()) {
             case STOP -> FinishReason.STOP;
             case LENGTH -> FinishReason.LENGTH;
         };
+        int completionTokens = completions.stream().mapToInt(completion -> completion.tokenIds().length).sum();
         return new GenerationEvent(UUID.randomUUID().toString(), GenerationEvent.SCHEMA_VERSION, clock.instant(),
                 prompt.promptHash(), prompt.dataset(), prompt.pipeline(), prompt.sampleId(), prompt.round(), prompt.model(),
-                version, prompt.sampling(), completion.text(), reason, result.promptTokens(), completion.tokenIds().length,
-                latencyMillis, null);
+                version, prompt.sampling(), first.text(), reason, results.get(0).promptTokens(), completionTokens,
+                latencyMillis, null, completions.stream().map(Completion::text).toList());
+    }
+
+    /** The same request decoded greedily, once. */
+    private static SamplingParams greedy(SamplingParams params) {
+        return new SamplingParams(params.maxNewTokens(), 0, 0, 1, params.repetitionPenalty(), params.frequencyPenalty(),
+                params.presencePenalty(), params.stopTokenIds(), params.stopStrings(), 1, null, params.ignoreEos());
     }
 
     private GenerationEvent error(PromptEvent prompt, String reason) {

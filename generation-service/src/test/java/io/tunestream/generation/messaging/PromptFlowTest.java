@@ -12,6 +12,7 @@ import io.tunestream.events.ArtifactRef;
 import io.tunestream.events.FinishReason;
 import io.tunestream.events.GenerationEvent;
 import io.tunestream.events.PromptEvent;
+import io.tunestream.events.SamplingParameters;
 import io.tunestream.generation.KafkaTestClient;
 import io.tunestream.generation.ModelFixture;
 import io.tunestream.generation.Prompts;
@@ -46,6 +47,9 @@ class PromptFlowTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
+
+    @ConfigProperty(name = "tunestream.generation.scheduler.max-batch-size")
+    int maxBatchSize;
 
     @Inject
     MinioClient minio;
@@ -113,6 +117,43 @@ class PromptFlowTest {
                 .isEqualTo("io.tunestream.generations");
         assertThat(new String(record.headers().lastHeader("ce_source").value(), StandardCharsets.UTF_8))
                 .isEqualTo("/tunestream/generation-service");
+    }
+
+    @Test
+    void shouldAnswerGreedilyFirstThenWithEverySampleThePromptAsksFor() {
+        int version = promoteAndAwaitLoaded();
+        String text = "Instruct: add 3 and 4\nOutput:";
+        SamplingParameters sampled = new SamplingParameters(1.0, 1.0, null, 8, 3, List.of(), null, null, 7L);
+        PromptEvent several = Prompts.prompt(version, text, sampled, true);
+        PromptEvent greedyAlone = Prompts.prompt(version, text, SamplingParameters.greedy(8));
+        kafka.publish(several);
+        kafka.publish(greedyAlone);
+
+        List<GenerationEvent> answers = awaitGenerations(List.of(several, greedyAlone));
+
+        GenerationEvent multi = answers.stream().filter(a -> a.promptHash().equals(several.promptHash())).findFirst()
+                .orElseThrow();
+        GenerationEvent single = answers.stream().filter(a -> a.promptHash().equals(greedyAlone.promptHash()))
+                .findFirst().orElseThrow();
+        assertThat(multi.error()).isNull();
+        assertThat(multi.completions()).hasSize(4);
+        assertThat(multi.text()).isEqualTo(multi.completions().get(0));
+        assertThat(multi.completions().get(0)).isEqualTo(single.text());
+        assertThat(single.completions()).containsExactly(single.text());
+    }
+
+    @Test
+    void shouldRefuseAPromptAskingForMoreAnswersThanABatchHolds() {
+        int version = promoteAndAwaitLoaded();
+        SamplingParameters tooMany = new SamplingParameters(1.0, 1.0, null, 4, maxBatchSize, List.of(), null, null, 1L);
+        PromptEvent prompt = Prompts.prompt(version, "Instruct: add 1 and 1\nOutput:", tooMany, true);
+        kafka.publish(prompt);
+
+        GenerationEvent answer = awaitGenerations(List.of(prompt)).get(0);
+
+        assertThat(answer.finishReason()).isEqualTo(FinishReason.ERROR);
+        assertThat(answer.error()).contains("asks for " + (maxBatchSize + 1) + " answers");
+        assertThat(answer.completions()).isEmpty();
     }
 
     @Test
