@@ -68,7 +68,8 @@ class RoundVersionsTest {
         String pipeline = dataset + "-dpo";
         // A one-second window, as in a loop whose stragglers trickle in: before, each window cut a tiny version.
         createPipeline(Map.of("name", pipeline, "dataset", dataset, "model", model, "recipe", "dpo",
-                "sampling", SamplingParameters.greedy(16), "trigger", Map.of("everyNew", 10, "window", "PT1S")));
+                "sampling", SamplingParameters.greedy(16), "trigger", Map.of("everyNew", 10, "window", "PT1S"),
+                "minPairs", 4));
         fixture.promote(model, 1);
         List<PromptEvent> prompts = fixture.awaitPrompts(pipeline, 1, 60);
 

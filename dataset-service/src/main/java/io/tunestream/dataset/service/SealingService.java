@@ -59,8 +59,8 @@ import org.jboss.logging.Logger;
  *
  * <p>A dpo round is sealed as few, large versions, because each version becomes a training job: a version is cut when
  * the round is complete (every prompt has its outcomes, and no prompt is left to send), when {@code everyNew}
- * outcomes (pairs and drops) of the round are waiting, or when the time window passed, never with an empty train or
- * eval split (the pairs wait instead). With {@code everyNew} set, a round gets at most ceil(pairs / everyNew)
+ * outcomes (pairs and drops) of the round are waiting, or when the time window passed (these two only with at least
+ * {@code minPairs} pairs waiting), never with an empty train or eval split (the pairs wait instead). With {@code everyNew} set, a round gets at most ceil(pairs / everyNew)
  * versions before it is complete and one more for the rest, so stragglers never become versions of their own.
  * Leftovers of a round whose model is no longer production are sealed into one version when they hold at least
  * {@code minPairs} pairs (and the bound allows); otherwise they are superseded: kept out of every version and counted
@@ -286,6 +286,11 @@ public class SealingService {
             }
             Cut cut = explicit ? Cut.EXPLICIT : dueCut(pipeline, round, now);
             if (cut == null || (!explicit && !withinBudget(pipeline, round, cut == Cut.ROUND_COMPLETE))) {
+                return Optional.empty();
+            }
+            if ((cut == Cut.EVERY_NEW || cut == Cut.WINDOW) && waitingPairs < pipeline.minPairs) {
+                // A mid-round version with a handful of pairs is a training job that learns nothing: wait for
+                // minPairs, or for the round to complete.
                 return Optional.empty();
             }
             if (!bothSplitsFilled(pipeline.id, round)) {
