@@ -12,7 +12,12 @@ public enum DatasetKind {
     /** Preference triples {@code prompt/chosen/rejected}. */
     PREFERENCE(Set.of(DataFormat.PREFERENCE)),
     /** Plain text for continued pretraining. */
-    PRETRAIN(Set.of(DataFormat.TEXT));
+    PRETRAIN(Set.of(DataFormat.TEXT)),
+    /**
+     * An evaluation set: verifiable questions (Alpaca records, optionally with a {@code family} string) that a
+     * model's promotion policy names. It never trains: no pipeline takes it, and its versions are never published.
+     */
+    EVAL(Set.of(DataFormat.INSTRUCTION));
 
     private final Set<DataFormat> formats;
 

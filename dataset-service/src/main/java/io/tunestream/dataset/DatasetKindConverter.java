@@ -3,7 +3,8 @@ package io.tunestream.dataset;
 import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Converter;
 
-/** Stores a {@link DatasetKind} as the label users see ({@code sft}, {@code preference}, {@code pretrain}). */
+/** Stores a {@link DatasetKind} as the label users see ({@code sft}, {@code preference}, {@code pretrain},
+ * {@code eval}). */
 @Converter
 public class DatasetKindConverter implements AttributeConverter<DatasetKind, String> {
 

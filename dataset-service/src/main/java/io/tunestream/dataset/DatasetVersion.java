@@ -16,13 +16,14 @@ public class DatasetVersion extends PanacheEntity {
     @Column(name = "dataset_id", nullable = false)
     public Long datasetId;
 
-    @Column(name = "pipeline_id", nullable = false)
+    /** The pipeline that sealed it; null for a version of an evaluation set (sealed on request). */
+    @Column(name = "pipeline_id")
     public Long pipelineId;
 
     @Column(nullable = false)
     public int number;
 
-    @Column(nullable = false)
+    /** What it trains; null for a version of an evaluation set, which never trains (and is never published). */
     @Convert(converter = RecipeConverter.class)
     public Recipe recipe;
 

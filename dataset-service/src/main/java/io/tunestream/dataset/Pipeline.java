@@ -29,11 +29,31 @@ public class Pipeline extends PanacheEntity {
     @Convert(converter = RecipeConverter.class)
     public Recipe recipe;
 
-    /** {@code SamplingParameters} JSON, sent with every prompt. */
+    /** {@code SamplingParameters} JSON, sent with every prompt: {@code n} answers are sampled per prompt. */
     @Column(nullable = false)
     public String sampling;
 
-    /** Seal when this many new pairs (dpo) or samples (sft, pretrain) are waiting; null: no count trigger. */
+    /** Whether each prompt also asks for one greedy answer, first, besides the {@code sampling.n} sampled ones. */
+    @Column(name = "include_greedy", nullable = false)
+    public boolean includeGreedy;
+
+    /**
+     * The training recipe (a JSON object of the training-service's job hyperparameters), passed as-is on every
+     * version's event; null: the trainer's defaults.
+     */
+    public String training;
+
+    /**
+     * Leftovers of a finished round (its model is no longer production) with fewer pairs than this are not sealed
+     * but superseded: kept out of training and counted.
+     */
+    @Column(name = "min_pairs", nullable = false)
+    public int minPairs;
+
+    /**
+     * Seal when this many new outcomes (pairs and drops of the current round, dpo) or samples (sft, pretrain) are
+     * waiting; null: no count trigger. For dpo it also bounds a round's versions: ceil(pairs / sealEvery) + 1.
+     */
     @Column(name = "seal_every")
     public Integer sealEvery;
 

@@ -7,8 +7,9 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 
 /**
- * What a generation made of one prompted sample: a pair (no {@link #dropReason}) or a counted drop. Rows are written
- * only by {@code PairRepository.insertIfAbsent} (unique on pipeline, sample and model version).
+ * What one answer of a generation made of one prompted sample: a pair (no {@link #dropReason}) or a counted drop.
+ * Rows are written only by {@code PairRepository.insertIfAbsent} (unique on pipeline, sample, model version and
+ * answer index).
  */
 @Entity
 @Table(name = "preference_pair")
@@ -29,6 +30,10 @@ public class PreferencePair extends PanacheEntity {
     @Column(name = "prompt_hash", nullable = false)
     public String promptHash;
 
+    /** The answer's position in the generation's completions (0: the first, the greedy one when asked for). */
+    @Column(name = "answer_index", nullable = false)
+    public int answerIndex;
+
     @Column(nullable = false)
     public String chosen;
 
@@ -42,6 +47,14 @@ public class PreferencePair extends PanacheEntity {
 
     @Column(name = "dataset_version_id")
     public Long datasetVersionId;
+
+    /** Set when the row was left out of training as a leftover of a finished round too small to seal. */
+    @Column(name = "superseded_at")
+    public Instant supersededAt;
+
+    /** The version whose manifest counted this superseded row (each is counted once); null until then. */
+    @Column(name = "superseded_in_version_id")
+    public Long supersededInVersionId;
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;

@@ -134,11 +134,11 @@ class DpoPipelineTest {
             switch (i % 10) {
                 case 0 -> {
                     generations.add(generation(prompt, "  " + truth.toUpperCase() + " \n", FinishReason.STOP, null));
-                    expectedDrops.merge("dropped.rejected_equals_chosen", 1L, Long::sum);
+                    expectedDrops.merge("dropped.correct", 1L, Long::sum);
                 }
                 case 1 -> {
                     generations.add(generation(prompt, " \n", FinishReason.LENGTH, null));
-                    expectedDrops.merge("dropped.empty_rejected", 1L, Long::sum);
+                    expectedDrops.merge("dropped.empty", 1L, Long::sum);
                 }
                 case 2 -> {
                     generations.add(generation(prompt, "", FinishReason.ERROR, "scheduler queue closed"));
@@ -158,6 +158,7 @@ class DpoPipelineTest {
 
         Map<String, Object> expected = new HashMap<>(expectedDrops);
         expected.put("pairs", expectedPairs);
+        expected.put("superseded", 0L);
         await().atMost(WAIT).untilAsserted(() -> assertThat(outcomes(pipeline)).isEqualTo(asInts(expected)));
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(kafka.readAll("tunestream.generations.dlq").stream().filter(r -> poisonKey.equals(r.key()))).hasSize(1);
@@ -173,7 +174,7 @@ class DpoPipelineTest {
         await().atMost(WAIT).until(() -> kafka.caughtUp("dataset-service.generations", "tunestream.generations"));
         assertThat(outcomes(pipeline)).as("a replayed generation adds no pair and no drop").isEqualTo(asInts(expected));
         given().accept("text/plain").get("/q/metrics").then().statusCode(200)
-                .body(containsString("tunestream_dataset_pair_outcomes_total{outcome=\"empty_rejected\""))
+                .body(containsString("tunestream_dataset_pair_outcomes_total{outcome=\"empty\""))
                 .body(containsString("tunestream_dataset_prompts_published_total"));
 
         // Seal: the version's files are in object storage, with the checksums of the manifest and the event.

@@ -25,8 +25,16 @@ public class DatasetVersionRepository implements PanacheRepository<DatasetVersio
         return last == null ? 0 : last;
     }
 
-    /** Versions whose event the broker has not acknowledged. */
+    /** The versions a pipeline sealed of one round. */
+    public long countByRound(long pipelineId, int round) {
+        return count("pipelineId = ?1 and round = ?2", pipelineId, round);
+    }
+
+    /**
+     * Versions whose event the broker has not acknowledged. A version of an evaluation set (no recipe) is never
+     * published: it never trains.
+     */
     public List<DatasetVersion> unpublished() {
-        return list("publishedAt is null", Sort.by("id"));
+        return list("publishedAt is null and recipe is not null", Sort.by("id"));
     }
 }

@@ -15,6 +15,13 @@ public class PromptRepository implements PanacheRepository<Prompt> {
         return count("pipelineId = ?1 and round = ?2", pipelineId, round);
     }
 
+    /** Prompts of the round that no answer resolved yet (no pair or drop for the sample and model version). */
+    public long countUnresolvedInRound(long pipelineId, int round) {
+        return count("from Prompt q where q.pipelineId = ?1 and q.round = ?2 and not exists (select 1 from"
+                + " PreferencePair p where p.pipelineId = q.pipelineId and p.sampleId = q.sampleId"
+                + " and p.modelVersion = q.modelVersion)", pipelineId, round);
+    }
+
     public long countByPipeline(long pipelineId) {
         return count("pipelineId", pipelineId);
     }

@@ -102,6 +102,11 @@ public class SampleRepository implements PanacheRepository<Sample> {
                 .page(Page.ofSize(limit)).list();
     }
 
+    /** Whether a sample that can be a DPO prompt has no prompt yet in the pipeline for the model version. */
+    public boolean hasUnprompted(long datasetId, long pipelineId, int modelVersion) {
+        return !withoutPrompt(datasetId, pipelineId, modelVersion, 1).isEmpty();
+    }
+
     /** The next samples after {@code afterId} that an sft or pretrain pipeline has not sealed yet, by id. */
     public List<Sample> unsealedAfter(long datasetId, long pipelineId, long afterId, int limit) {
         return find("from Sample s where s.datasetId = ?1 and s.id > ?3 and not exists (select 1 from SealedSample x"

@@ -67,7 +67,7 @@ public class DatasetResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(CreateDatasetRequest request) {
         if (request == null) {
-            throw new InvalidRequestException("send {\"name\": ..., \"kind\": \"sft\" | \"preference\" | \"pretrain\"}");
+            throw new InvalidRequestException("send {\"name\": ..., \"kind\": \"sft\" | \"preference\" | \"pretrain\" | \"eval\"}");
         }
         Dataset dataset = datasets.create(request.name(), request.kind());
         return Response.created(URI.create("/datasets/" + dataset.name)).entity(DatasetResponse.of(dataset)).build();

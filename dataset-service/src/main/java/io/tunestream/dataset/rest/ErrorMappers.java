@@ -26,6 +26,12 @@ public class ErrorMappers {
             return new RecordError(line ? error.position() : null, line ? null : error.position(), error.field(),
                     error.problem(), error.getMessage());
         }
+
+        static RecordError of(InvalidUploadException.RecordProblem problem) {
+            boolean line = problem.positionKind() == PositionKind.LINE;
+            return new RecordError(line ? problem.position() : null, line ? null : problem.position(),
+                    problem.field(), problem.problem(), problem.message());
+        }
     }
 
     /**
@@ -39,7 +45,10 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response invalidUpload(InvalidUploadException e) {
         ValidationReport report = e.report();
-        UploadErrorResponse body = report == null
+        UploadErrorResponse body = !e.problems().isEmpty()
+                ? new UploadErrorResponse(e.getMessage(), e.format(), e.records(), e.invalid(), true,
+                        e.problems().stream().map(RecordError::of).toList())
+                : report == null
                 ? new UploadErrorResponse(e.getMessage(), null, null, null, null, List.of())
                 : new UploadErrorResponse(e.getMessage(), report.format() == null ? null : report.format().label(),
                         report.recordCount(), report.invalidCount(), report.complete(),

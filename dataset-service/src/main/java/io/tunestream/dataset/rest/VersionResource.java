@@ -10,7 +10,9 @@ import io.tunestream.dataset.repository.DatasetRepository;
 import io.tunestream.dataset.repository.DatasetVersionRepository;
 import io.tunestream.dataset.service.NotFoundException;
 import io.tunestream.dataset.storage.ObjectStore;
+import io.tunestream.dataset.service.SealingService;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -20,6 +22,7 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -38,16 +41,32 @@ public class VersionResource {
     private final DatasetRepository datasets;
     private final DatasetVersionRepository versions;
     private final ObjectStore objectStore;
+    private final SealingService sealing;
 
-    public VersionResource(DatasetRepository datasets, DatasetVersionRepository versions, ObjectStore objectStore) {
+    public VersionResource(DatasetRepository datasets, DatasetVersionRepository versions, ObjectStore objectStore,
+            SealingService sealing) {
+        this.sealing = sealing;
         this.datasets = datasets;
         this.versions = versions;
         this.objectStore = objectStore;
     }
 
-    public record VersionResponse(String dataset, int version, String recipe, Integer round, String sourceModel,
-            Integer sourceModelVersion, long train, long eval, String manifestSha256, Instant createdAt,
-            Instant publishedAt) {
+    /** @param recipe null for a version of an evaluation set ({@code kind} {@code eval}), which never trains */
+    public record VersionResponse(String dataset, int version, String kind, String recipe, Integer round,
+            String sourceModel, Integer sourceModelVersion, long train, long eval, String manifestSha256,
+            Instant createdAt, Instant publishedAt) {
+    }
+
+    /**
+     * Seals every sample of an evaluation set ({@code eval} dataset) as its next version: 201
+     * {@code {"dataset", "version", "records", "sha256"}} ({@code sha256} of {@code eval.jsonl}); 400 for another
+     * kind of dataset, 409 when it has no samples or none since its last version. Never published.
+     */
+    @POST
+    public Response sealEvaluationSet(@PathParam("dataset") String datasetName) {
+        SealingService.EvalSetVersion sealed = sealing.sealEvaluationSet(datasetName);
+        return Response.created(URI.create("/datasets/" + sealed.dataset() + "/versions/" + sealed.version()))
+                .entity(sealed).build();
     }
 
     @GET
@@ -101,7 +120,8 @@ public class VersionResource {
     }
 
     private static VersionResponse toResponse(Dataset dataset, DatasetVersion version) {
-        return new VersionResponse(dataset.name, version.number, RecipeConverter.label(version.recipe), version.round,
+        return new VersionResponse(dataset.name, version.number, dataset.kind.label(),
+                version.recipe == null ? null : RecipeConverter.label(version.recipe), version.round,
                 version.sourceModel, version.sourceModelVersion, version.trainCount, version.evalCount,
                 version.manifestSha256, version.createdAt, version.publishedAt);
     }

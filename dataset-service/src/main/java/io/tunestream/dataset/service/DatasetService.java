@@ -45,7 +45,7 @@ public class DatasetService {
     public Dataset create(String name, String kind) {
         Names.require(name, "name");
         if (kind == null) {
-            throw new InvalidRequestException("kind is required: sft, preference or pretrain");
+            throw new InvalidRequestException("kind is required: sft, preference, pretrain or eval");
         }
         DatasetKind datasetKind;
         try {

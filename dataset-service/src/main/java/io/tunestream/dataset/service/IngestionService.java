@@ -2,6 +2,7 @@ package io.tunestream.dataset.service;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.tunestream.dataset.Dataset;
+import io.tunestream.dataset.DatasetKind;
 import io.tunestream.dataset.Upload;
 import io.tunestream.dataset.config.DatasetConfig;
 import io.tunestream.dataset.repository.DatasetRepository;
@@ -92,6 +93,13 @@ public class IngestionService {
             if (!dataset.kind.accepts(report.format())) {
                 throw new InvalidUploadException(RecordFile.wrongFormat(dataset.kind, report.format())
                         + "; nothing was stored", null);
+            }
+            if (dataset.kind == DatasetKind.EVAL) {
+                InvalidUploadException problems = RecordFile.evalProblems(spool, sourceName,
+                        config.upload().maxErrors());
+                if (problems != null) {
+                    throw problems;
+                }
             }
             String uploadId = UUID.randomUUID().toString();
             String key = "datasets/" + dataset.name + "/uploads/" + uploadId + ".jsonl";

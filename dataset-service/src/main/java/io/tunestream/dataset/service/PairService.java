@@ -15,14 +15,14 @@ import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.util.HashSet;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 
 /**
- * Pair assembly: joins a generation with the samples whose prompt it answers. chosen = the ground truth, rejected =
- * the generation, or a counted drop. A generation is recorded once under its natural key (prompt hash, model,
- * version); a redelivery or duplicate finds it recorded and changes nothing, and a sample has at most one pair or
- * drop per pipeline and model version.
+ * Pair assembly: joins a generation with the samples whose prompt it answers. Each of its answers makes one outcome:
+ * a pair (chosen = the ground truth, rejected = the answer) for every distinct wrong answer, or a counted drop
+ * ({@link PairJudge}). A generation is recorded once under its natural key (prompt hash, model, version); a
+ * redelivery or duplicate finds it recorded and changes nothing, and a sample has at most one outcome per pipeline,
+ * model version and answer index.
  */
 @ApplicationScoped
 public class PairService {
@@ -50,10 +50,11 @@ public class PairService {
         String finishReason = generation.finishReason().name().toLowerCase(Locale.ROOT);
         String sampling = SamplingJson.write(generation.sampling());
         if (!pairs.recordGeneration(generation.promptHash(), generation.model(), generation.modelVersion(),
-                generation.text(), finishReason, generation.error(), sampling)) {
+                generation.text(), generation.completions(), finishReason, generation.error(), sampling)) {
             return false;
         }
-        StoredGeneration stored = new StoredGeneration(generation.text(), finishReason, generation.error());
+        StoredGeneration stored = new StoredGeneration(generation.text(), generation.completions(), finishReason,
+                generation.error());
         Set<Long> pipelines = new HashSet<>();
         for (Prompt prompt : prompts.answeredBy(generation.promptHash(), generation.model(), generation.modelVersion())) {
             if (resolve(prompt, stored)) {
@@ -67,24 +68,26 @@ public class PairService {
     }
 
     /**
-     * Makes the pair or drop of one prompt from its generation, unless the sample already has one for the version.
+     * Makes the pairs and drops of one prompt from its generation's answers, each unless the sample already has one
+     * for the version and answer index.
      *
-     * @return whether one was stored
+     * @return whether any was stored
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean resolve(Prompt prompt, StoredGeneration generation) {
         Sample sample = samples.findById(prompt.sampleId);
         boolean failed = ERROR.equals(generation.finishReason());
-        Optional<DropReason> drop = PairJudge.judge(sample.referenceAnswer, generation.text(), failed);
-        // The engine's own on-policy pairs strip the answer: the template, not the answer, owns the spacing.
-        String rejected = failed ? generation.error() : generation.text().strip();
-        boolean stored = pairs.insertIfAbsent(prompt.pipelineId, prompt.sampleId, prompt.round, prompt.modelVersion,
-                prompt.promptHash, sample.referenceAnswer, rejected, drop.map(DropReason::label).orElse(null));
-        if (stored) {
-            // Counted as attempted: a transaction that rolls back afterwards is redelivered and counted again.
-            metrics.counter("tunestream.dataset.pair.outcomes", "outcome", drop.map(DropReason::label).orElse("pair"))
-                    .increment();
+        boolean any = false;
+        for (PairJudge.Outcome outcome : PairJudge.judge(sample.referenceAnswer, generation.completions(), failed,
+                generation.error())) {
+            String drop = outcome.drop().map(DropReason::label).orElse(null);
+            if (pairs.insertIfAbsent(prompt.pipelineId, prompt.sampleId, prompt.round, prompt.modelVersion,
+                    outcome.answerIndex(), prompt.promptHash, sample.referenceAnswer, outcome.rejected(), drop)) {
+                any = true;
+                // Counted as attempted: a transaction that rolls back afterwards is redelivered and counted again.
+                metrics.counter("tunestream.dataset.pair.outcomes", "outcome", drop == null ? "pair" : drop).increment();
+            }
         }
-        return stored;
+        return any;
     }
 }

@@ -44,17 +44,33 @@ public class PipelineService {
         this.samplesAdded = samplesAdded;
     }
 
-    /** What a client asks for. */
+    /** Leftovers of a finished round with fewer pairs than this are superseded, unless the pipeline says otherwise. */
+    public static final int DEFAULT_MIN_PAIRS = 32;
+
+    /**
+     * What a client asks for.
+     *
+     * @param includeGreedy null: false
+     * @param training the training recipe (job hyperparameters) passed on with every version; null: the trainer's
+     * @param minPairs null: {@link #DEFAULT_MIN_PAIRS}
+     */
     public record PipelineSpec(String name, String dataset, String model, String recipe, SamplingParameters sampling,
-            Integer sealEvery, Duration sealWindow, Integer roundCap) {
+            Boolean includeGreedy, Integer sealEvery, Duration sealWindow, Integer roundCap,
+            Map<String, Object> training, Integer minPairs) {
+
+        /** A pipeline with the default sampling extras, training recipe and minimum. */
+        public PipelineSpec(String name, String dataset, String model, String recipe, SamplingParameters sampling,
+                Integer sealEvery, Duration sealWindow, Integer roundCap) {
+            this(name, dataset, model, recipe, sampling, null, sealEvery, sealWindow, roundCap, null, null);
+        }
     }
 
     /**
-     * A pipeline with its dataset's name, its prompts (all rounds; published ones) and its outcome counts
-     * ({@code pairs}, {@code dropped.<reason>}).
+     * A pipeline with its dataset's name, its prompts (all rounds; published ones), its outcome counts
+     * ({@code pairs}, {@code superseded}, {@code dropped.<reason>}) and the pairs waiting for a seal.
      */
     public record PipelineView(Pipeline pipeline, String dataset, long prompts, long promptsPublished,
-            Map<String, Long> outcomes) {
+            Map<String, Long> outcomes, long waitingPairs) {
     }
 
     /**
@@ -85,6 +101,9 @@ public class PipelineService {
         if (spec.roundCap() != null && spec.roundCap() < 1) {
             throw new InvalidRequestException("roundCap must be at least 1, got " + spec.roundCap());
         }
+        if (spec.minPairs() != null && spec.minPairs() < 1) {
+            throw new InvalidRequestException("minPairs must be at least 1, got " + spec.minPairs());
+        }
         Pipeline pipeline = new Pipeline();
         pipeline.name = spec.name();
         pipeline.datasetId = dataset.id;
@@ -92,6 +111,9 @@ public class PipelineService {
         pipeline.recipe = recipe;
         pipeline.sampling = SamplingJson.write(spec.sampling() == null
                 ? new SamplingParameters(null, null, null, null, null, null, null, null, null) : spec.sampling());
+        pipeline.includeGreedy = Boolean.TRUE.equals(spec.includeGreedy());
+        pipeline.training = spec.training() == null ? null : TrainingJson.write(spec.training());
+        pipeline.minPairs = spec.minPairs() == null ? DEFAULT_MIN_PAIRS : spec.minPairs();
         pipeline.sealEvery = spec.sealEvery();
         pipeline.sealWindowSeconds = spec.sealWindow() == null ? null : spec.sealWindow().toSeconds();
         pipeline.roundCap = spec.roundCap();
@@ -128,10 +150,15 @@ public class PipelineService {
 
     private PipelineView view(Pipeline pipeline) {
         return new PipelineView(pipeline, datasets.findById(pipeline.datasetId).name,
-                prompts.countByPipeline(pipeline.id), prompts.countPublished(pipeline.id), pairs.outcomeCounts(pipeline.id));
+                prompts.countByPipeline(pipeline.id), prompts.countPublished(pipeline.id), pairs.outcomeCounts(pipeline.id),
+                pairs.countWaitingPairs(pipeline.id));
     }
 
     private static void requireFits(Recipe recipe, DatasetKind kind) {
+        if (kind == DatasetKind.EVAL) {
+            throw new InvalidRequestException("dataset: an eval dataset never trains, so no pipeline can use it; name it"
+                    + " as the evaluationSet of a model's promotion policy, and seal it with POST /datasets/{name}/versions");
+        }
         boolean fits = switch (recipe) {
             case DPO -> kind == DatasetKind.SFT || kind == DatasetKind.PREFERENCE;
             case SFT -> kind == DatasetKind.SFT;

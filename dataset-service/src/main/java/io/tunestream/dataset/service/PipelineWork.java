@@ -24,8 +24,9 @@ import org.jboss.logging.Logger;
  * hundreds of prompts to be published): sending prompts after samples or a new round, and seals whose trigger may be
  * due. One worker thread runs the work in order; a request already waiting is not queued twice.
  *
- * <p>The same thread runs the periodic check: due time-window seals, version events and prompts the broker never
- * acknowledged (a crash or a broker outage in between), and, when configured, unanswered prompts.
+ * <p>The same thread runs the periodic check: due seals (time windows; for dpo also completed rounds and finished
+ * rounds' leftovers), version events and prompts the broker never acknowledged (a crash or a broker outage in
+ * between), and, when configured, unanswered prompts.
  */
 @ApplicationScoped
 public class PipelineWork {
@@ -83,6 +84,8 @@ public class PipelineWork {
     void onProductionChanged(@Observes(during = TransactionPhase.AFTER_SUCCESS) ProductionChanged changed) {
         for (long pipelineId : changed.pipelineIds()) {
             submit("dispatch", pipelineId, () -> dispatcher.dispatch(pipelineId));
+            // The finished round's leftovers are sealed or superseded now, not when its next straggler arrives.
+            submit("seal", pipelineId, () -> sealing.sealIfDue(pipelineId, Instant.now()));
         }
     }
 
@@ -107,7 +110,8 @@ public class PipelineWork {
                 config.prompts().resendAfter().ifPresent(after -> runLogged("resend:" + pipeline.id,
                         () -> dispatcher.resendUnanswered(pipeline.id, now.minus(after))));
             }
-            if (pipeline.sealWindowSeconds != null) {
+            // dpo: also a round completed or left behind while a seal failed (the next check retries it).
+            if (pipeline.sealWindowSeconds != null || pipeline.recipe == Recipe.DPO) {
                 runLogged("seal:" + pipeline.id, () -> sealing.sealIfDue(pipeline.id, now));
             }
         }

@@ -191,7 +191,7 @@ public class PromptDispatcher {
             for (Prompt prompt : chunk) {
                 events.add(new PromptEvent(EventIds.next(), PromptEvent.SCHEMA_VERSION, now, prompt.promptHash,
                         dataset.name, pipeline.name, String.valueOf(prompt.sampleId), prompt.round, prompt.model,
-                        prompt.modelVersion, prompt.promptText, sampling));
+                        prompt.modelVersion, prompt.promptText, sampling, pipeline.includeGreedy));
             }
             publisher.publishPrompts(events);
             prompts.markPublished(chunk.stream().map(prompt -> prompt.id).toList(), now);

@@ -20,7 +20,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * A spooled upload read with the engine's {@link DatasetReader}: first validated whole, then read once more record by
@@ -56,19 +59,34 @@ public final class RecordFile {
         return kind.formats().size() == 1 ? kind.formats().iterator().next() : null;
     }
 
+    /** Consumes the records of a valid file with their positions. */
+    @FunctionalInterface
+    public interface PositionedSink {
+        void accept(SampleContent sample, long position, PositionKind positionKind) throws IOException;
+    }
+
     /**
      * Reads a file that {@link #validate} accepted.
      *
      * @return the number of records
      */
     public static long read(Path file, String sourceName, DatasetKind kind, RecordSink sink) throws IOException {
+        return read(file, sourceName, kind, (PositionedSink) (sample, position, positionKind) -> sink.accept(sample));
+    }
+
+    /**
+     * Reads a file that {@link #validate} accepted, with each record's line (JSONL) or index (JSON array).
+     *
+     * @return the number of records
+     */
+    public static long read(Path file, String sourceName, DatasetKind kind, PositionedSink sink) throws IOException {
         long count = 0;
         try (DatasetReader reader = DatasetReader.open(Files.newInputStream(file), sourceName, expectedFormat(kind));
                 RawRecords raw = reader.layout() == DatasetReader.Layout.JSONL ? new JsonLines(file) : new ArrayElements(file)) {
             for (Iterator<ParsedRecord> records = reader.iterator(); records.hasNext(); ) {
                 ParsedRecord parsed = records.next();
                 String json = raw.next(parsed.position(), parsed.positionKind());
-                sink.accept(SampleContent.of(parsed.record(), json));
+                sink.accept(SampleContent.of(parsed.record(), json), parsed.position(), parsed.positionKind());
                 count++;
             }
         }
@@ -103,12 +121,43 @@ public final class RecordFile {
             if (!kind.accepts(parsed.record().format())) {
                 throw new InvalidSampleException(wrongFormat(kind, parsed.record().format()));
             }
+            if (kind == DatasetKind.EVAL) {
+                EvalRecords.familyProblem(record).ifPresent(problem -> {
+                    throw new InvalidSampleException(sourceName + ": field \"" + EvalRecords.FAMILY + "\": " + problem);
+                });
+            }
             return SampleContent.of(parsed.record(), json);
         } catch (DataFormatException e) {
             throw new InvalidSampleException(e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The problems of an accepted file's records that only an evaluation set has: a {@code family} that is not a
+     * non-blank string. Counts them all, keeps the first {@code maxErrors}.
+     */
+    public static InvalidUploadException evalProblems(Path file, String sourceName, int maxErrors)
+            throws IOException {
+        List<InvalidUploadException.RecordProblem> problems = new ArrayList<>();
+        long[] invalid = {0};
+        long records = read(file, sourceName, DatasetKind.EVAL, (PositionedSink) (sample, position, positionKind) -> {
+            Optional<String> problem = EvalRecords.familyProblem(MAPPER.readTree(sample.record()));
+            if (problem.isPresent()) {
+                invalid[0]++;
+                if (problems.size() < maxErrors) {
+                    problems.add(new InvalidUploadException.RecordProblem(position, positionKind, EvalRecords.FAMILY,
+                            problem.get(), sourceName + " " + positionKind.label() + " " + position + ": field \""
+                                    + EvalRecords.FAMILY + "\": " + problem.get()));
+                }
+            }
+        });
+        if (invalid[0] == 0) {
+            return null;
+        }
+        return new InvalidUploadException(invalid[0] + " of " + records + " records of " + sourceName
+                + " are invalid; nothing was stored", DataFormat.INSTRUCTION.label(), records, invalid[0], problems);
     }
 
     /** Why records of {@code format} do not belong in a dataset of {@code kind}. */
