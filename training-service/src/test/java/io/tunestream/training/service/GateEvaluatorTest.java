@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Not a @QuarkusTest: the evaluation-set reader and the gate's counts, on a tiny real model and a small file. It loads the
  * engine's natives outside Quarkus, so the build runs it in a JVM of its own (the pom's {@code engine-unit-tests}
- * execution); run it alone, not in one -Dtest list with @QuarkusTest classes.
+ * execution, which runs it whatever -Dtest says); do not name it in a -Dtest list with @QuarkusTest classes.
  */
 class GateEvaluatorTest {
 
