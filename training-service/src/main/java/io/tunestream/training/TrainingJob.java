@@ -9,6 +9,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
@@ -102,6 +103,25 @@ public class TrainingJob extends PanacheEntityBase {
     public long resumedFromStep;
 
     public String error;
+
+    /**
+     * Why the job ended as it did: which model versions made it SUPERSEDED, which job took it when COALESCED, and for
+     * SUCCEEDED which step's weights are the candidate (or that no step beat the starting weights).
+     */
+    public String reason;
+
+    /** COALESCED: the job that trains this job's dataset version together with its own. */
+    @Column(name = "coalesced_into")
+    public String coalescedInto;
+
+    /**
+     * The dataset versions this job took from other queued jobs of its pipeline and round, oldest first: each
+     * {@code {jobId, dataset, version, train, eval}} ({@code ObjectRef}s). The job trains on its own files followed by
+     * these; null when it took none.
+     */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "coalesced_versions")
+    public List<Map<String, Object>> coalescedVersions;
 
     /** The published {@code TrainedModelEvent}'s artifacts and metrics, once SUCCEEDED. */
     @JdbcTypeCode(SqlTypes.JSON)

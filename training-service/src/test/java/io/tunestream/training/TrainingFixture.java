@@ -92,6 +92,40 @@ public final class TrainingFixture {
         return datasetVersion(minio, dataset, version, model, modelVersion, Recipe.DPO);
     }
 
+    /** As {@link #dpoVersion}, with the training recipe the pipeline asks for ({@code hyperparameters}). */
+    public static DatasetVersionEvent dpoVersion(MinioClient minio, String dataset, int version, String model,
+            int modelVersion, Map<String, Object> hyperparameters) {
+        DatasetVersionEvent sealed = dpoVersion(minio, dataset, version, model, modelVersion);
+        return new DatasetVersionEvent(sealed.eventId(), sealed.schemaVersion(), sealed.occurredAt(), dataset, version,
+                Recipe.DPO, sealed.train(), sealed.eval(), sealed.manifest(), sealed.counts(), null, sealed.lineage(),
+                hyperparameters);
+    }
+
+    /**
+     * Writes version {@code version} of an evaluation set as the dataset-service seals one ({@code eval.jsonl} with
+     * every record, an empty {@code train.jsonl}, {@code manifest.json} of kind {@code eval}); {@code manifestSha256}
+     * non-null makes the manifest state that sha256 for {@code eval.jsonl} instead of the file's.
+     *
+     * @return the {@code eval.jsonl} as written
+     */
+    public static ObjectRef evaluationSet(MinioClient minio, String dataset, int version,
+            List<Map<String, Object>> records, String manifestSha256) {
+        String prefix = "datasets/" + dataset + "/versions/" + version + "/";
+        StringBuilder lines = new StringBuilder();
+        records.forEach(record -> lines.append(json(record)).append('\n'));
+        ObjectRef eval = put(minio, prefix + "eval.jsonl", lines.toString().getBytes(StandardCharsets.UTF_8));
+        ObjectRef train = put(minio, prefix + "train.jsonl", new byte[0]);
+        ObjectRef stated = manifestSha256 == null ? eval : new ObjectRef(eval.uri(), manifestSha256, eval.sizeBytes());
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("dataset", dataset);
+        manifest.put("version", version);
+        manifest.put("kind", "eval");
+        manifest.put("files", Map.of("train.jsonl", train, "eval.jsonl", stated));
+        manifest.put("counts", Map.of("eval", records.size(), "train", 0));
+        put(minio, prefix + "manifest.json", json(manifest).getBytes(StandardCharsets.UTF_8));
+        return eval;
+    }
+
     /** As {@link #dpoVersion}, with Alpaca records ({@code instruction/input/output}) for {@link Recipe#SFT}. */
     public static DatasetVersionEvent datasetVersion(MinioClient minio, String dataset, int version, String model,
             int modelVersion, Recipe recipe) {

@@ -3,6 +3,7 @@ package io.tunestream.training.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.tunestream.platform.storage.ObjectStoreSettings;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -32,6 +33,20 @@ public interface TrainingConfig {
 
     /** Hyperparameters a job gets unless its submission says otherwise. */
     Defaults defaults();
+
+    /** The registry-service, asked for a model's promotion policy when a job finishes training. */
+    Registry registry();
+
+    interface Registry {
+
+        /**
+         * The registry-service's base URL, e.g. {@code http://localhost:8084}: a finished job reads
+         * {@code GET {url}/models/{model}/policy}, and when the policy names an evaluation set, parent and candidate
+         * answer it and the trained-model event carries the result ({@code evaluation}). Unset: no job is measured on
+         * an evaluation set (the registry then falls back to {@code evalMetric}, or rejects when its policy names a set).
+         */
+        Optional<URI> url();
+    }
 
     interface Runner {
 
@@ -78,8 +93,12 @@ public interface TrainingConfig {
         @WithDefault("2e-4")
         double sftLearningRate();
 
-        /** Learning rate for DPO under LoRA (the engine's quality runs: 5e-5). */
-        @WithDefault("5e-5")
+        /**
+         * Learning rate for DPO. 3e-5: in the engine's {@code bench-quality} DPO round (checkpoint chosen by exact
+         * match on validation questions, the start competing as step 0) 1e-4 peaked at step 10 and fell after, while
+         * at 3e-5 the validation curve was flat to rising and gave +2.0 points (docs/engine.md).
+         */
+        @WithDefault("3e-5")
         double dpoLearningRate();
 
         /** LoRA rank r. */
@@ -90,9 +109,25 @@ public interface TrainingConfig {
         @WithDefault("16")
         double loraAlpha();
 
-        /** DPO beta. */
+        /** DPO beta (TRL's default and {@code bench-quality}'s: 0.1). */
         @WithDefault("0.1")
         double beta();
+
+        /** The DPO loss: {@code sigmoid} (the DPO paper's, {@code bench-quality}'s), {@code ipo} or {@code hinge}. */
+        @WithDefault("sigmoid")
+        String lossType();
+
+        /** DPO label smoothing (conservative DPO), in [0, 0.5); sigmoid loss only. */
+        @WithDefault("0")
+        double labelSmoothing();
+
+        /**
+         * Weight of the NLL term on the chosen answer in DPO, the usual guard against the chosen and rejected
+         * log-probabilities falling together; 1.0 is {@code bench-quality}'s setting, with which its figures were
+         * measured (docs/engine.md). 0 turns it off.
+         */
+        @WithDefault("1.0")
+        double nllWeight();
 
         /** Longest example in tokens. */
         @WithDefault("512")

@@ -10,7 +10,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Consumes {@code tunestream.dataset-versions}: each sealed dataset version becomes one QUEUED job (idempotent on
- * dataset, version and recipe). Only a row is written here; training runs on the runner's thread, so this poll loop
+ * dataset, version and recipe) with the event's hyperparameters, or a FAILED one saying why when they do not resolve
+ * (the record is consumed: the pipeline's recipe is wrong, not the record). Only a row is written here; training runs on the runner's thread, so this poll loop
  * never waits for it. A record that fails (not an event, no model to train) is nacked and the channel's
  * dead-letter-queue strategy writes it as received to {@code tunestream.dataset-versions.dlq} with the reason.
  */

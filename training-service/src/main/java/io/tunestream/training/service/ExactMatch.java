@@ -75,29 +75,50 @@ final class ExactMatch {
         if (questions.isEmpty()) {
             return Double.NaN;
         }
-        SamplingParams greedy = SamplingParams.greedy(maxAnswerTokens + 4);
+        boolean[] correct = correct(model, tokenizer, template, questions, maxAnswerTokens + 4);
+        int right = 0;
+        for (boolean one : correct) {
+            right += one ? 1 : 0;
+        }
+        return (double) right / questions.size();
+    }
+
+    /** Item by item, whether {@code model}'s greedy answer of up to {@code maxNewTokens} tokens is the reference. */
+    static boolean[] correct(LlamaModel model, Tokenizer tokenizer, PromptTemplate template, List<Question> questions,
+            int maxNewTokens) {
+        List<String> answers = answers(model, tokenizer, template, questions, maxNewTokens);
+        boolean[] correct = new boolean[questions.size()];
+        for (int i = 0; i < correct.length; i++) {
+            correct[i] = answers.get(i) != null && normalize(answers.get(i)).equals(normalize(questions.get(i).answer()));
+        }
+        return correct;
+    }
+
+    /**
+     * {@code model}'s greedy answers of up to {@code maxNewTokens} tokens, batched by the engine's scheduler; null for
+     * a question too long for the model's window (asked nothing, so it counts as wrong).
+     */
+    static List<String> answers(LlamaModel model, Tokenizer tokenizer, PromptTemplate template, List<Question> questions,
+            int maxNewTokens) {
+        if (questions.isEmpty()) {
+            return List.of();
+        }
+        SamplingParams greedy = SamplingParams.greedy(maxNewTokens);
         try (GenerationScheduler scheduler = new GenerationScheduler(model, ids -> tokenizer.decode(ids, true),
                 Arrays.stream(tokenizer.eosTokenIds()).boxed().collect(Collectors.toSet()),
                 new SchedulerSettings(16, questions.size()))) {
-            List<CompletableFuture<GenerationResult>> answers = new ArrayList<>();
+            List<CompletableFuture<GenerationResult>> pending = new ArrayList<>();
             int window = model.config().maxPositionEmbeddings();
             for (Question question : questions) {
                 int[] prompt = tokenizer.encode(template.render(question.prompt(), true), false);
-                // A question too long for the model's window is asked nothing and counts as wrong.
-                answers.add(prompt.length + greedy.maxNewTokens() > window ? null
+                pending.add(prompt.length + greedy.maxNewTokens() > window ? null
                         : scheduler.submit(new GenerationRequest(prompt, greedy)));
             }
-            int correct = 0;
-            for (int i = 0; i < questions.size(); i++) {
-                if (answers.get(i) == null) {
-                    continue;
-                }
-                String answer = answers.get(i).join().completions().get(0).text();
-                if (normalize(answer).equals(normalize(questions.get(i).answer()))) {
-                    correct++;
-                }
+            List<String> answers = new ArrayList<>(questions.size());
+            for (CompletableFuture<GenerationResult> answer : pending) {
+                answers.add(answer == null ? null : answer.join().completions().get(0).text());
             }
-            return (double) correct / questions.size();
+            return answers;
         }
     }
 

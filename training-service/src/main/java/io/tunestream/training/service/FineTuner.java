@@ -22,7 +22,6 @@ import io.tunestream.llm.quantization.QuantizationType;
 import io.tunestream.llm.prompt.PromptTemplates;
 import io.tunestream.llm.tokenizer.Tokenizer;
 import io.tunestream.llm.training.CausalLmObjective;
-import io.tunestream.llm.training.DpoLossType;
 import io.tunestream.llm.training.DpoObjective;
 import io.tunestream.llm.training.DpoSettings;
 import io.tunestream.llm.training.EvaluationSettings;
@@ -50,7 +49,10 @@ import java.util.function.Consumer;
  * Runs one training with the engine, in the calling thread: {@code pretrain} (packed blocks, every token learned),
  * {@code sft} (causal-LM loss on the answers) or {@code dpo} (the starting model is the frozen reference), by the job's
  * {@code method}: LoRA over the F32 base, LoRA over an int8 or NF4 base (QLoRA style), or full fine-tuning. It evaluates
- * on the eval split every {@code evalEvery} steps and keeps the weights of the lowest eval loss; every
+ * on the eval split every {@code evalEvery} steps and keeps the best weights: for DPO those that answer the most
+ * verifiable eval questions exactly (greedy), the starting weights competing as step 0, so a run whose steps never beat
+ * its start returns its start (the engine's {@code bench-quality} recipe); otherwise (SFT, pretrain, or DPO without a
+ * verifiable question) those of the lowest eval loss; every
  * {@code checkpointEvery} steps it writes a resumable checkpoint, and it resumes from one when asked. Writes
  * {@code OUTPUT/adapter/} (PEFT; not after full fine-tuning) and {@code OUTPUT/merged/} (Hugging Face checkpoint, F32)
  * and measures the parent (the base) and the candidate on the eval split.
@@ -72,9 +74,39 @@ public class FineTuner {
     /** How many held-out questions {@link #EXACT_MATCH_METRIC} was measured on. */
     public static final String EXACT_MATCH_QUESTIONS = "eval/exact_match_questions";
 
-    /** What a run produced; {@code adapter} is null after full fine-tuning. */
+    /**
+     * What a run produced; {@code adapter} is null after full fine-tuning.
+     *
+     * @param steps the last optimizer step run
+     * @param trainExamples the training examples the run drew from
+     * @param selection how the candidate's weights were chosen
+     */
     public record Outcome(Path adapter, Path merged, String evalMetric, Map<String, Double> candidateMetrics,
-            Map<String, Double> parentMetrics, long steps, long bestStep) {
+            Map<String, Double> parentMetrics, long steps, int trainExamples, Selection selection) {
+
+        /** The step whose weights are the candidate: 0 when the starting weights won. */
+        public long chosenStep() {
+            return selection.chosenStep();
+        }
+    }
+
+    /**
+     * How the candidate was chosen among the evaluated checkpoints.
+     *
+     * @param metric the metric compared, e.g. {@code eval/exact_match} (greedy exact match on the validation split) or
+     *     {@code eval/loss}
+     * @param startCompetes whether the starting weights competed as step 0
+     * @param chosenStep the step whose weights are the candidate; 0: no step beat the starting weights
+     * @param startValue the starting weights' value, or null when they were not evaluated (or the run resumed)
+     * @param chosenValue the chosen step's value
+     */
+    public record Selection(String metric, boolean startCompetes, long chosenStep, Double startValue,
+            Double chosenValue) {
+
+        /** Whether the candidate is the starting model because no step beat it. */
+        public boolean keptStart() {
+            return startCompetes && chosenStep == 0;
+        }
     }
 
     /** Told of every resumable checkpoint once it is complete on disk. */
@@ -119,7 +151,7 @@ public class FineTuner {
             List<TrainingExample> train = data.pretrainBlocks(texts(request.train(), template), hp.maxLength());
             List<TrainingExample> eval = data.pretrainBlocks(texts(request.eval(), template), hp.maxLength());
             return fit(request, model, tokenizer, template, new CausalLmObjective(tokenizer.padTokenId().orElse(0)), train,
-                    eval, List.of(), SFT_EVAL_METRIC, onStep);
+                    eval, List.of(), SFT_EVAL_METRIC, false, onStep);
         }
     }
 
@@ -140,14 +172,14 @@ public class FineTuner {
             List<ExactMatch.Question> questions = new ArrayList<>();
             forEachRecord(request.eval(), null, parsed -> questions.add(ExactMatch.question(parsed.record()).orElse(null)));
             return fit(request, model, tokenizer, template, new CausalLmObjective(tokenizer.padTokenId().orElse(0)), train,
-                    eval, questions, SFT_EVAL_METRIC, onStep);
+                    eval, questions, SFT_EVAL_METRIC, false, onStep);
         }
     }
 
     private Outcome dpo(TrainingRequest request, Consumer<StepMetrics> onStep) {
         Inference.disableGradientsOnThisThread();
         JobHyperparameters hp = request.hyperparameters();
-        DpoSettings settings = new DpoSettings(hp.beta(), DpoLossType.SIGMOID, 0, 0);
+        DpoSettings settings = hp.dpoSettings();
         try (LlamaModel model = LlamaModel.load(request.baseModel()); Tokenizer tokenizer = Tokenizer.load(request.baseModel())) {
             PromptTemplate template = PromptTemplates.forTokenizer(tokenizer, PromptTemplates.CHATML);
             TrainingData data = new TrainingData(tokenizer, template);
@@ -162,17 +194,19 @@ public class FineTuner {
                 questions.add(ExactMatch.question(parsed.record()).orElse(null));
             });
             return fit(request, model, tokenizer, template, new DpoObjective(tokenizer.padTokenId().orElse(0), settings),
-                    train, eval, questions, DPO_EVAL_METRIC, onStep);
+                    train, eval, questions, DPO_EVAL_METRIC, true, onStep);
         }
     }
 
     /**
      * @param questions one entry per held-out record: its question for exact match, or null when it has none
      * @param recipeMetric the metric the policy compares when not every held-out record is verifiable
+     * @param selectByExactMatch choose the checkpoint by greedy exact match on the verifiable held-out questions, the
+     *     starting weights competing as step 0 (the engine's {@code bench-quality} recipe for DPO), when there are any
      */
     private <E> Outcome fit(TrainingRequest request, LlamaModel model, Tokenizer tokenizer, PromptTemplate template,
             TrainingObjective<E> objective, List<E> train, List<E> eval, List<ExactMatch.Question> questions,
-            String recipeMetric, Consumer<StepMetrics> onStep) {
+            String recipeMetric, boolean selectByExactMatch, Consumer<StepMetrics> onStep) {
         if (train.isEmpty() || eval.isEmpty()) {
             throw new InvalidJobException("the dataset version has " + train.size() + " usable training and " + eval.size()
                     + " usable eval records; both splits need at least one");
@@ -212,7 +246,22 @@ public class FineTuner {
         Trainer<E> trainer = new Trainer<>(model, trainable, objective, settings)
                 .onTrainingModeChange(training -> LoraModel.setTraining(dropoutLayers, training))
                 .evaluateOn(eval, new EvaluationSettings(hp.evalEvery(), "loss", false, 0, true));
+        boolean byExactMatch = selectByExactMatch && !verifiable.isEmpty();
+        if (byExactMatch) {
+            // The objective's metrics are still recorded at every evaluation; the greedy answers decide. The start
+            // competes: a run whose steps answer no more validation questions than it started with returns its start.
+            trainer.evaluateWith(current -> Map.of("exact_match", ExactMatch.accuracy(current, tokenizer, template,
+                    verifiable, hp.exactMatchMaxAnswerTokens())),
+                    new EvaluationSettings(hp.evalEvery(), "exact_match", true, 0, true, true));
+        }
         List<StepMetrics> history = trainer.fit(train, onStep, runOutput(request), request.resumeFrom());
+        Double startValue = byExactMatch ? trainer.startMetrics().get("exact_match") : null;
+        if (byExactMatch && startValue == null && trainer.bestStep() == 0 && !Double.isNaN(trainer.bestValue())) {
+            // A resumed run does not evaluate its start again; the checkpoint kept the start's value as the best.
+            startValue = trainer.bestValue();
+        }
+        Selection selection = new Selection(byExactMatch ? EXACT_MATCH_METRIC : "eval/loss", byExactMatch,
+                trainer.bestStep(), startValue, Double.isNaN(trainer.bestValue()) ? null : trainer.bestValue());
 
         LoraModel.setTraining(adapters, false);
         Map<String, Double> candidate = withDerived(objective.evaluate(model, eval, hp.batchSize()));
@@ -233,7 +282,8 @@ public class FineTuner {
             }
         }
         return new Outcome(adapterDir, mergedDir, evalMetric, candidate, parent,
-                history.isEmpty() ? 0 : history.get(history.size() - 1).step(), trainer.bestStep());
+                // A run resumed from the checkpoint of its last step runs no step: it ran them all before.
+                history.isEmpty() ? hp.maxSteps() : history.get(history.size() - 1).step(), train.size(), selection);
     }
 
     private static Path runDirectory(TrainingRequest request) {

@@ -3,6 +3,8 @@ package io.tunestream.training.service;
 import io.tunestream.events.Recipe;
 import io.tunestream.training.config.TrainingConfig;
 import io.tunestream.llm.quantization.QuantizationType;
+import io.tunestream.llm.training.DpoLossType;
+import io.tunestream.llm.training.DpoSettings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,16 +19,22 @@ import java.util.Set;
  * exact match off), and {@code method}: {@code lora} (adapters over a frozen F32 base), {@code qlora-int8} or
  * {@code qlora-nf4} (adapters over a frozen base stored quantized, merged into the F32 base at the end) or {@code full}
  * (every weight trains; no adapter); {@code trainSuperseded} ({@code true} trains a dataset version even when the model
- * version that generated it is no longer production; by default such a job is superseded, not trained).
+ * version that generated it is no longer production; by default such a job is superseded, not trained); and for DPO
+ * the engine's recipe: {@code lossType} ({@code sigmoid}, {@code ipo} or {@code hinge}), {@code labelSmoothing}
+ * (conservative DPO, in [0, 0.5), sigmoid only) and {@code nllWeight} (an NLL term on the chosen answer; 0 turns it
+ * off).
  */
 public record JobHyperparameters(int maxSteps, int batchSize, double learningRate, int loraRank, double loraAlpha,
         double beta, int maxLength, int evalEvery, long seed, int exactMatchMaxAnswerTokens, String method,
-        boolean trainSuperseded) {
+        boolean trainSuperseded, String lossType, double labelSmoothing, double nllWeight) {
 
     public static final Set<String> KEYS = Set.of("maxSteps", "batchSize", "learningRate", "loraRank", "loraAlpha",
-            "beta", "maxLength", "evalEvery", "seed", "exactMatchMaxAnswerTokens", "method", "trainSuperseded");
+            "beta", "maxLength", "evalEvery", "seed", "exactMatchMaxAnswerTokens", "method", "trainSuperseded",
+            "lossType", "labelSmoothing", "nllWeight");
     /** The training methods, as {@code method} names them. */
     public static final List<String> METHODS = List.of("lora", "qlora-int8", "qlora-nf4", "full");
+    /** The DPO losses, as {@code lossType} names them. */
+    public static final List<String> LOSS_TYPES = List.of("sigmoid", "ipo", "hinge");
 
     public JobHyperparameters {
         if (maxSteps < 1 || batchSize < 1 || loraRank < 1 || maxLength < 8 || evalEvery < 1) {
@@ -41,6 +49,20 @@ public record JobHyperparameters(int maxSteps, int batchSize, double learningRat
         }
         if (!(learningRate > 0) || !(loraAlpha > 0) || !(beta > 0)) {
             throw new InvalidJobException("hyperparameters: learningRate, loraAlpha and beta must be positive");
+        }
+        if (!LOSS_TYPES.contains(lossType)) {
+            throw new InvalidJobException("hyperparameter 'lossType' must be one of " + LOSS_TYPES + ", got '" + lossType
+                    + "'");
+        }
+        if (!(labelSmoothing >= 0 && labelSmoothing < 0.5)) {
+            throw new InvalidJobException("hyperparameter 'labelSmoothing' must be in [0, 0.5), got " + labelSmoothing);
+        }
+        if (labelSmoothing > 0 && !lossType.equals("sigmoid")) {
+            throw new InvalidJobException("hyperparameter 'labelSmoothing' applies to lossType 'sigmoid' only, got"
+                    + " lossType '" + lossType + "'");
+        }
+        if (!(nllWeight >= 0) || Double.isInfinite(nllWeight)) {
+            throw new InvalidJobException("hyperparameter 'nllWeight' must be 0 (off) or positive, got " + nllWeight);
         }
     }
 
@@ -69,7 +91,15 @@ public record JobHyperparameters(int maxSteps, int batchSize, double learningRat
                 number(values, "seed", defaults.seed()).longValue(),
                 number(values, "exactMatchMaxAnswerTokens", defaults.exactMatchMaxAnswerTokens()).intValue(),
                 String.valueOf(values.getOrDefault("method", defaults.method())).toLowerCase(Locale.ROOT),
-                flag(values, "trainSuperseded", false));
+                flag(values, "trainSuperseded", false),
+                String.valueOf(values.getOrDefault("lossType", defaults.lossType())).strip().toLowerCase(Locale.ROOT),
+                number(values, "labelSmoothing", defaults.labelSmoothing()).doubleValue(),
+                number(values, "nllWeight", defaults.nllWeight()).doubleValue());
+    }
+
+    /** The engine's DPO settings of this job. */
+    public DpoSettings dpoSettings() {
+        return new DpoSettings(beta, DpoLossType.parse(lossType), labelSmoothing, nllWeight);
     }
 
     /** Whether adapters train (every method but {@code full}). */
@@ -101,6 +131,9 @@ public record JobHyperparameters(int maxSteps, int batchSize, double learningRat
         map.put("exactMatchMaxAnswerTokens", exactMatchMaxAnswerTokens);
         map.put("method", method);
         map.put("trainSuperseded", trainSuperseded);
+        map.put("lossType", lossType);
+        map.put("labelSmoothing", labelSmoothing);
+        map.put("nllWeight", nllWeight);
         return map;
     }
 

@@ -62,11 +62,15 @@ public class JobService {
     public record Queued(TrainingJob job, boolean created) {
     }
 
-    /** The job of a dataset-version event, created QUEUED unless it exists. */
+    /**
+     * The job of a dataset-version event, created QUEUED unless it exists, with the event's {@code hyperparameters}
+     * (the pipeline's training recipe) over the defaults. Hyperparameters that do not resolve (an unknown key, a value
+     * out of range) create the job FAILED with the reason: the event is consumed, and {@code GET /jobs} says why.
+     */
     @Transactional
     public Queued createFromEvent(DatasetVersionEvent event) {
-        return create(event.dataset(), event.version(), event.recipe(), null, null, Map.of(), event.train(), event.eval(),
-                event.manifest(), event.lineage(), JobOrigin.DATASET_VERSION);
+        return create(event.dataset(), event.version(), event.recipe(), null, null, event.hyperparameters(),
+                event.train(), event.eval(), event.manifest(), event.lineage(), JobOrigin.DATASET_VERSION);
     }
 
     /**
@@ -132,7 +136,17 @@ public class JobService {
         job.model = chosenModel;
         job.baseModelVersion = baseModelVersion != null ? baseModelVersion
                 : chosenModel.equals(lineage.sourceModel()) ? lineage.sourceModelVersion() : null;
-        job.hyperparameters = JobHyperparameters.resolve(recipe, hyperparameters, config.defaults()).asMap();
+        String invalid = null;
+        try {
+            job.hyperparameters = JobHyperparameters.resolve(recipe, hyperparameters, config.defaults()).asMap();
+        } catch (InvalidJobException e) {
+            if (origin == JobOrigin.REST) {
+                throw e;
+            }
+            // An event cannot be answered with a 400: the job records what was asked and why it cannot run.
+            invalid = "invalid hyperparameters from dataset version " + dataset + "/" + version + ": " + e.getMessage();
+            job.hyperparameters = hyperparameters == null ? Map.of() : new LinkedHashMap<>(hyperparameters);
+        }
         Map<String, Object> files = new LinkedHashMap<>();
         files.put("train", EventJson.mapper().convertValue(train, MAP));
         files.put("eval", EventJson.mapper().convertValue(eval, MAP));
@@ -141,9 +155,17 @@ public class JobService {
         }
         job.datasetFiles = files;
         job.lineage = EventJson.mapper().convertValue(lineage, MAP);
-        job.state = JobState.QUEUED;
         job.origin = origin;
         job.createdAt = Instant.now();
+        if (invalid != null) {
+            job.state = JobState.FAILED;
+            job.error = invalid.length() > 4000 ? invalid.substring(0, 4000) : invalid;
+            job.finishedAt = job.createdAt;
+            jobs.persist(job);
+            LOG.warnf("job %s failed at creation: %s", job.id, invalid);
+            return new Queued(job, true);
+        }
+        job.state = JobState.QUEUED;
         jobs.persist(job);
         signals.afterCommitWakeRunner();
         LOG.infof("queued job %s: %s/%d %s into model %s", job.id, dataset, version, recipe, chosenModel);

@@ -1,0 +1,22 @@
+package io.tunestream.training.registry;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/**
+ * The registry-service's REST API, as far as this service uses it. Package-private: only {@link RegistryClient}
+ * calls it, with a timeout and retries around each call, on the URL of {@code tunestream.training.registry.url}.
+ */
+@Path("/models")
+@Produces(MediaType.APPLICATION_JSON)
+@RegisterRestClient(configKey = "registry")
+interface RegistryRestClient {
+
+    @GET
+    @Path("/{model}/policy")
+    PromotionPolicy policy(@PathParam("model") String model);
+}
