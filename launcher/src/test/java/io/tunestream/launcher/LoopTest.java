@@ -39,9 +39,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The continuous fine-tuning loop as deployed: the five packaged services as processes on a real broker, S3 server
  * and PostgreSQL, with a tiny scratch model. Import -> prompts -> generations -> pairs -> sealed dataset version ->
- * DPO job -> trained model -> registered and promoted -> the next round answered by the new version; then a candidate
- * held to a margin it cannot reach is registered and rejected, and a roll-back puts version 1 back in production and
- * in the answers. Every hop is asserted on its events and REST views, and round 1's wall time is printed by hop.
+ * DPO job -> trained model -> registered as the candidate (a manual policy: a scratch model that answers nothing
+ * right cannot win the automatic gate, and ties never promote) and promoted by hand -> the next round answered by the
+ * new version; then a candidate under the automatic policy is registered and rejected, and a roll-back puts version 1
+ * back in production and in the answers. Every hop is asserted on its events and REST views, round 1's wall time is
+ * printed by hop, and at the end the loop's invariants are checked: a round is sealed as at most
+ * ceil(pairs / everyNew) + 1 versions, none with an empty split, and no job trained a version whose generating model
+ * had left production before the job started.
  */
 class LoopTest {
 
@@ -113,7 +117,7 @@ class LoopTest {
         assertThat(promoted1.event().alias()).isEqualTo(ModelVersionEvent.PRODUCTION);
         assertThat(promoted1.event().previousVersion()).isNull();
         HttpResponse<String> policy = client.put("registry-service", "/models/" + MODEL + "/policy",
-                "{\"mode\": \"automatic\", \"margin\": 0}");
+                "{\"mode\": \"manual\"}");
         assertThat(policy.statusCode()).as(policy.body()).isEqualTo(200);
 
         // Hop 2: an SFT dataset and a dpo pipeline; version 1 answers round 1's prompts.
@@ -155,16 +159,17 @@ class LoopTest {
         assertThat(sealed1.event().counts().get("train") + sealed1.event().counts().get("eval")).isEqualTo(ROUND);
         assertThat(sealed1.event().counts().get("eval")).as("eval pairs for the DPO metric").isPositive();
 
-        // Hops 4 and 5 as they happen: the job trains version 2 and the registry promotes it. That promotion starts
-        // round 2 at once, so a margin no metric can reach is set before anything else: round 2's candidate must be
-        // judged by it. The job and the version are inspected after.
-        Stamped<ModelVersionEvent> promoted2 = awaitModelVersionEvent(2, ModelVersionAction.PROMOTED);
+        // Hops 4 and 5 as they happen: the job trains version 2 and the registry makes it the candidate. The
+        // automatic policy with a margin no metric can reach is set before version 2 is promoted by hand, since that
+        // promotion starts round 2, whose candidate must be judged by it. The job and the version are inspected after.
+        Stamped<ModelVersionEvent> candidate2 = awaitModelVersionEvent(2, ModelVersionAction.PROMOTED);
+        assertThat(candidate2.event().alias()).isEqualTo(ModelVersionEvent.CANDIDATE);
         policy = client.put("registry-service", "/models/" + MODEL + "/policy", "{\"mode\": \"automatic\", \"margin\": 5.0}");
         assertThat(policy.statusCode()).as(policy.body()).isEqualTo(200);
-        assertThat(client.events("tunestream.model-versions", ModelVersionEvent.class))
-                .as("round 2's candidate must not be registered before the margin is set")
-                .noneMatch(event -> event.event().version() == 3);
-        assertThat(promoted2.event().alias()).isEqualTo(ModelVersionEvent.PRODUCTION);
+        HttpResponse<String> promotedByHand = client.post("registry-service", "/models/" + MODEL + "/versions/2/promote",
+                "{\"reason\": \"loop test\"}");
+        assertThat(promotedByHand.statusCode()).as(promotedByHand.body()).isEqualTo(200);
+        Stamped<ModelVersionEvent> promoted2 = awaitProduction(2);
         assertThat(promoted2.event().previousVersion()).isEqualTo(1);
 
         // Hop 4: exactly one DPO job for that dataset version; it succeeded and announced the trained model.
@@ -177,7 +182,7 @@ class LoopTest {
         assertThat(trained1.event().candidateMetrics().get(DPO_METRIC))
                 .isGreaterThanOrEqualTo(trained1.event().parentMetrics().get(DPO_METRIC));
 
-        // Hop 5: version 2, trained from 1 on dataset version 1, was registered and promoted with margin 0.
+        // Hop 5: version 2, trained from 1 on dataset version 1, was registered and held for a manual promotion.
         Stamped<ModelVersionEvent> registered2 = awaitModelVersionEvent(2, ModelVersionAction.REGISTERED);
         JsonNode version2 = version(2);
         assertThat(version2.get("origin").asText()).isEqualTo("trained");
@@ -185,9 +190,10 @@ class LoopTest {
         assertThat(version2.get("lineage").get("parentVersion").asInt()).isEqualTo(1);
         assertThat(version2.get("lineage").get("dataset").asText()).isEqualTo(dataset);
         assertThat(version2.get("lineage").get("datasetVersion").asInt()).isEqualTo(1);
-        assertThat(version2.get("decision").asText()).as(version2.toString()).isEqualTo("promoted");
-        assertThat(version2.get("decisionReason").asText()).startsWith(EXACT_MATCH).contains(">= parent")
-                .endsWith("+ margin 0");
+        assertThat(version2.get("decision").asText()).as(version2.toString()).isEqualTo("awaiting_manual");
+        assertThat(version2.get("decisionReason").asText()).contains("manual");
+        assertThat(trained1.event().steps()).isEqualTo(6);
+        assertThat(trained1.event().chosenStep()).isBetween(0L, 6L);
         assertThat(version2.get("metrics").get(EXACT_MATCH).asDouble())
                 .isEqualTo(trained1.event().candidateMetrics().get(EXACT_MATCH));
         assertThat(texts(version2.get("aliases"))).as(version2.toString()).contains(ModelVersionEvent.PRODUCTION);
@@ -209,8 +215,9 @@ class LoopTest {
         Stamped<ModelVersionEvent> rejected3 = awaitModelVersionEvent(3, ModelVersionAction.REJECTED);
         JsonNode version3 = version(3);
         assertThat(version3.get("decision").asText()).isEqualTo("rejected");
+        // No evaluation set in the policy: the rule falls back to the job's metric, and says so.
         assertThat(version3.get("decisionReason").asText()).as(version3.toString())
-                .startsWith(EXACT_MATCH).contains("< parent").contains("+ margin 5")
+                .startsWith("no evaluation set in the policy: fell back to " + EXACT_MATCH)
                 .isEqualTo(rejected3.event().reason());
         assertThat(version3.get("lineage").get("parentVersion").asInt()).isEqualTo(2);
         assertThat(texts(version3.get("aliases"))).isEmpty();
@@ -232,6 +239,70 @@ class LoopTest {
                 .doesNotContainAnyElementsOf(prompts1.stream().map(prompt -> prompt.event().sampleId()).toList());
         List<Stamped<GenerationEvent>> generations3 = awaitGenerations(pipeline, 3);
         assertThat(generations3).allSatisfy(generation -> assertThat(generation.event().modelVersion()).isEqualTo(1));
+
+        assertRoundSizedVersions(dataset);
+        assertNoJobTrainedSupersededWork(dataset);
+    }
+
+    /** Every round is sealed as at most ceil(pairs / everyNew) + 1 versions, and no version has an empty split. */
+    private void assertRoundSizedVersions(String dataset) {
+        Map<Integer, List<DatasetVersionEvent>> byRound = new java.util.TreeMap<>();
+        client.events("tunestream.dataset-versions", DatasetVersionEvent.class).stream().map(Stamped::event)
+                .filter(event -> event.dataset().equals(dataset))
+                .forEach(event -> byRound.computeIfAbsent(event.lineage().sourceModelVersion(), round -> new ArrayList<>())
+                        .add(event));
+        assertThat(byRound).as("dataset versions by generating model version").isNotEmpty();
+        byRound.forEach((round, versions) -> {
+            long pairs = versions.stream().mapToLong(v -> v.counts().get("train") + v.counts().get("eval")).sum();
+            assertThat((long) versions.size()).as("versions of the round of model version " + round + ": " + versions)
+                    .isLessThanOrEqualTo((pairs + ROUND - 1) / ROUND + 1);
+            assertThat(versions).allSatisfy(version -> {
+                assertThat(version.counts().get("train")).as("train split of " + version.datasetVersionId()).isPositive();
+                assertThat(version.counts().get("eval")).as("eval split of " + version.datasetVersionId()).isPositive();
+            });
+        });
+    }
+
+    /**
+     * A job that trained (started, then succeeded or is running) did so while the model version that generated its
+     * data still held production: its start precedes the first production change after that version's promotion.
+     */
+    private void assertNoJobTrainedSupersededWork(String dataset) {
+        List<Stamped<ModelVersionEvent>> productionChanges = client.events("tunestream.model-versions",
+                ModelVersionEvent.class).stream().filter(event -> event.event().model().equals(MODEL)
+                        && event.event().changesProduction()).toList();
+        List<Stamped<DatasetVersionEvent>> versions = client.events("tunestream.dataset-versions",
+                DatasetVersionEvent.class).stream().filter(event -> event.event().dataset().equals(dataset)).toList();
+        for (JsonNode job : client.getJson("training-service", "/jobs")) {
+            if (!job.get("dataset").asText().equals(dataset) || job.path("startedAt").isNull()
+                    || job.path("startedAt").isMissingNode() || !List.of("SUCCEEDED", "RUNNING")
+                            .contains(job.get("state").asText())) {
+                continue;
+            }
+            Stamped<DatasetVersionEvent> version = versions.stream()
+                    .filter(v -> v.event().version() == job.get("datasetVersion").asInt()).findFirst().orElseThrow();
+            int source = version.event().lineage().sourceModelVersion();
+            long started = Instant.parse(job.get("startedAt").asText()).toEpochMilli();
+            // The source held production from the last change to it before its data was sealed, until the next change.
+            long since = productionChanges.stream().filter(change -> change.event().version() == source
+                    && change.timestamp() <= version.timestamp()).mapToLong(Stamped::timestamp).max().orElseThrow();
+            productionChanges.stream().filter(change -> change.timestamp() > since && change.event().version() != source)
+                    .mapToLong(Stamped::timestamp).min().ifPresent(replaced -> assertThat(started)
+                            .as("job " + job.get("id").asText() + " on " + version.event().datasetVersionId()
+                                    + " (generated by version " + source + ") started after that version left"
+                                    + " production: " + job)
+                            .isLessThan(replaced));
+        }
+    }
+
+    private Stamped<ModelVersionEvent> awaitProduction(int version) {
+        client.awaitWithLogs("version " + version + " in production", HOP, () -> client.events("tunestream.model-versions",
+                ModelVersionEvent.class).stream().anyMatch(event -> event.event().version() == version
+                        && event.event().action() == ModelVersionAction.PROMOTED
+                        && ModelVersionEvent.PRODUCTION.equals(event.event().alias())), "registry-service");
+        return client.events("tunestream.model-versions", ModelVersionEvent.class).stream()
+                .filter(event -> event.event().version() == version && event.event().action() == ModelVersionAction.PROMOTED
+                        && ModelVersionEvent.PRODUCTION.equals(event.event().alias())).findFirst().orElseThrow();
     }
 
     /** Round 1's wall time by hop, from record timestamps and the job's REST view. */
@@ -255,7 +326,7 @@ class LoopTest {
         lines.add(hop("training (claimed -> trained-models event)", jobStarted, trained.timestamp()));
         lines.add(hop("trained-models event -> job SUCCEEDED", trained.timestamp(), jobFinished));
         lines.add(hop("trained-models event -> v2 registered", trained.timestamp(), registered.timestamp()));
-        lines.add(hop("v2 registered -> v2 promoted", registered.timestamp(), promoted.timestamp()));
+        lines.add(hop("v2 registered -> v2 promoted (by hand, after the policy change)", registered.timestamp(), promoted.timestamp()));
         lines.add(hop("v2 promoted -> first generation by v2", promoted.timestamp(), firstNext));
         lines.forEach(System.out::println);
         System.out.printf(Locale.ROOT, "LOOP total import -> first generation by the trained version: %.1f s%n",
