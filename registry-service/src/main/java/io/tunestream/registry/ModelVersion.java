@@ -1,6 +1,7 @@
 package io.tunestream.registry;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntity;
+import io.tunestream.events.GateDecision;
 import io.tunestream.events.Recipe;
 import jakarta.persistence.CascadeType;
 import jakarta.persistence.Column;
@@ -85,6 +86,13 @@ public class ModelVersion extends PanacheEntity {
 
     @Column(name = "decision_reason")
     public String decisionReason;
+
+    /**
+     * The automatic policy's decision with its figures (rule, checks that failed, candidate vs parent overall and per
+     * family, discordant counts, p-value, alpha, margin, tolerance); null for imports and manual policies.
+     */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public GateDecision gate;
 
     /** {@code s3://bucket/models/{model}/{version}/}. */
     @Column(name = "artifact_uri", nullable = false)

@@ -5,6 +5,7 @@ import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.tunestream.events.ArtifactRef;
 import io.tunestream.events.EventIds;
+import io.tunestream.events.GateEvaluation;
 import io.tunestream.events.Lineage;
 import io.tunestream.events.ObjectRef;
 import io.tunestream.events.Recipe;
@@ -158,6 +159,20 @@ public final class ModelFixture {
                 new Lineage("arithmetic", datasetVersion, "arithmetic-dpo", model, parentVersion, jobId, parentVersion));
     }
 
+    /**
+     * A finished job of {@code model} trained from {@code parentVersion} whose event carries the evaluation-set result,
+     * its merged model uploaded.
+     */
+    public static TrainedModelEvent trainedJobWithEvaluation(MinioClient minio, String model, int parentVersion,
+            int datasetVersion, double candidateMetric, double parentMetric, GateEvaluation evaluation) {
+        String jobId = newJobId();
+        TrainedModelEvent plain = trainedModel(model, jobId, uploadMergedModel(minio, jobId), parentVersion,
+                datasetVersion, candidateMetric, parentMetric);
+        return new TrainedModelEvent(plain.eventId(), plain.schemaVersion(), plain.occurredAt(), plain.jobId(),
+                plain.model(), plain.recipe(), plain.hyperparameters(), plain.adapter(), plain.mergedModel(),
+                plain.evalMetric(), plain.candidateMetrics(), plain.parentMetrics(), plain.lineage(), evaluation, 100L,
+                40L);
+    }
 
     /** The scratch checkpoint's files by name. */
     public static Map<String, byte[]> checkpointFiles() {

@@ -58,4 +58,10 @@ public final class RegistryApi {
     public static void setPolicy(String model, String mode, double margin) {
         put(Map.of("mode", mode, "margin", margin), "/models/{model}/policy", model).statusCode(200);
     }
+
+    /** An automatic policy that measures candidates on {@code dataset/version} with the default alpha and tolerance. */
+    public static void setEvaluationPolicy(String model, String dataset, int version) {
+        put(Map.of("mode", "automatic", "margin", 0.0, "evaluationSet", Map.of("dataset", dataset, "version", version)),
+                "/models/{model}/policy", model).statusCode(200);
+    }
 }

@@ -18,6 +18,8 @@ import java.util.Map;
  * @param artifact the version's Hugging Face checkpoint in object storage
  * @param metrics the version's evaluation metrics
  * @param lineage dataset version, job and parent version
+ * @param gate the automatic promotion policy's decision with its figures, on the {@code promoted}/{@code rejected} event
+ *     that announces that decision (optional: null on other events, on promotions by hand and before it existed)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelVersionEvent(
@@ -32,7 +34,8 @@ public record ModelVersionEvent(
         String reason,
         ArtifactRef artifact,
         Map<String, Double> metrics,
-        Lineage lineage) implements TunestreamEvent {
+        Lineage lineage,
+        GateDecision gate) implements TunestreamEvent {
 
     public static final int SCHEMA_VERSION = 1;
     public static final String PRODUCTION = "production";
@@ -54,6 +57,14 @@ public record ModelVersionEvent(
         EventValidation.requireValue(artifact, "ModelVersionEvent", "artifact");
         metrics = EventValidation.sortedCopy(metrics);
         lineage = lineage == null ? new Lineage(null, null, null, null, null, null, null) : lineage;
+    }
+
+    /** A change without a promotion decision of the automatic policy. */
+    public ModelVersionEvent(String eventId, int schemaVersion, Instant occurredAt, ModelVersionAction action,
+            String model, int version, String alias, Integer previousVersion, String reason, ArtifactRef artifact,
+            Map<String, Double> metrics, Lineage lineage) {
+        this(eventId, schemaVersion, occurredAt, action, model, version, alias, previousVersion, reason, artifact,
+                metrics, lineage, null);
     }
 
     /** True when this event moves the {@code production} alias (a promotion or a roll-back). */

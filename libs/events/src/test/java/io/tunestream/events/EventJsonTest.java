@@ -60,6 +60,20 @@ class EventJsonTest {
     }
 
     @Test
+    void shouldCarryTheGateDecisionOnAModelVersionEventAndReadOldEventsWithoutIt() {
+        ModelVersionEvent rejected = ExampleEvents.modelVersionRejected();
+        String json = EventJson.toJson(rejected);
+
+        assertThat(json).contains("\"pValue\":0.14453125").contains("\"failedChecks\":[\"significance\"]")
+                .doesNotContain("\"evalMetric\"");
+        assertThat(EventJson.fromJson(json, ModelVersionEvent.class)).isEqualTo(rejected);
+        // An event written before the field existed reads with no gate.
+        String old = EventJson.toJson(ExampleEvents.modelVersionPromoted());
+        assertThat(old).doesNotContain("\"gate\"");
+        assertThat(EventJson.fromJson(old, ModelVersionEvent.class).gate()).isNull();
+    }
+
+    @Test
     void shouldNameTheFieldOfAnInvalidEvent() {
         String json = EventJson.toJson(ExampleEvents.prompt()).replace(ExampleEvents.PROMPT_HASH, "not-a-hash");
 

@@ -100,7 +100,26 @@ final class ExampleEvents {
                 Lineage.ofDatasetVersion("arithmetic", 4, "arithmetic-dpo", "tiny-llama", 3).withTraining("job-0192", 3));
     }
 
+    static ModelVersionEvent modelVersionRejected() {
+        GateDecision gate = new GateDecision(GateDecision.RULE_EVALUATION_SET, false,
+                List.of(GateDecision.CHECK_SIGNIFICANCE), new GateDecision.EvaluationSet("tasks-eval", 1),
+                new GateDecision.EvaluationSet("tasks-eval", 1,
+                        "8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c"),
+                80, 52, 48, 0.65, 0.6, 6, 2, 0.14453125, 0.05, 0.0, 0.02, Map.of(
+                        "ADDITION", new GateDecision.FamilyFigures(40, 12, 8, 0.3, 0.2, 0.1, true),
+                        "SORT_DIGITS", new GateDecision.FamilyFigures(40, 40, 40, 1.0, 1.0, 0.0, true)),
+                null, null, null);
+        return new ModelVersionEvent("7c4f0dc9-0f7e-4ab1-8d9e-8fc07ce13e08", 1, TIME, ModelVersionAction.REJECTED,
+                "tiny-llama", 5, null, null, "evaluation tasks-eval/1 (80 items): exact match 0.65 vs parent 0.6 (+0.05"
+                        + " >= margin 0), 6 vs 2 discordant, one-sided sign test p=0.145 > alpha 0.05, no family dropped"
+                        + " by more than 0.02: not significant",
+                mergedModel(5), Map.of("eval/exact_match", 0.58),
+                Lineage.ofDatasetVersion("arithmetic", 5, "arithmetic-dpo", "tiny-llama", 4).withTraining("job-0193", 4),
+                gate);
+    }
+
     static List<TunestreamEvent> all() {
-        return List.of(sample(), prompt(), generation(), failedGeneration(), datasetVersion(), trainedModel(), modelVersionPromoted());
+        return List.of(sample(), prompt(), generation(), failedGeneration(), datasetVersion(), trainedModel(),
+                modelVersionPromoted(), modelVersionRejected());
     }
 }

@@ -38,9 +38,10 @@ public interface RegistryConfig {
     interface Promotion {
 
         /**
-         * {@code automatic} (a trained candidate is promoted when its eval metric is at least its parent's plus the
-         * margin, and rejected otherwise) or {@code manual} (it waits under the {@code candidate} alias). Automatic by
-         * default, so the loop runs unattended and a worse model is never promoted.
+         * {@code automatic} (a trained candidate is promoted when it beats its parent by the policy's rule: on the
+         * evaluation set the policy names, else on the eval metric, and rejected otherwise) or {@code manual} (it
+         * waits under the {@code candidate} alias). Automatic by default, so the loop runs unattended and a worse model
+         * is never promoted.
          */
         @WithDefault("automatic")
         PromotionMode defaultMode();
@@ -48,6 +49,21 @@ public interface RegistryConfig {
         /** How much a candidate's eval metric must exceed its parent's for an automatic promotion (0 = at least equal). */
         @WithDefault("0.0")
         double defaultMargin();
+
+        /**
+         * The significance level a new model's policy starts with: with an evaluation set, the one-sided sign test on
+         * the discordant items must give a p-value at most this. 0.05: a gain this large happens by chance in at most
+         * one comparison in twenty.
+         */
+        @WithDefault("0.05")
+        double defaultAlpha();
+
+        /**
+         * The largest drop of one task family's accuracy on the evaluation set that a new model's policy still
+         * promotes, as a fraction (0.02 = 2 points): a gain overall must not hide a family that got worse.
+         */
+        @WithDefault("0.02")
+        double defaultFamilyTolerance();
     }
 
     interface Registration {

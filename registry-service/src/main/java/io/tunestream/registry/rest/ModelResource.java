@@ -1,17 +1,20 @@
 package io.tunestream.registry.rest;
 
+import io.tunestream.events.GateDecision.EvaluationSet;
 import io.tunestream.registry.Alias;
 import io.tunestream.registry.ModelAlias;
 import io.tunestream.registry.ModelVersion;
 import io.tunestream.registry.PromotionMode;
 import io.tunestream.registry.RegisteredModel;
 import io.tunestream.registry.VersionState;
+import io.tunestream.registry.config.RegistryConfig;
 import io.tunestream.registry.repository.AliasChangeRepository;
 import io.tunestream.registry.repository.ModelAliasRepository;
 import io.tunestream.registry.repository.ModelRepository;
 import io.tunestream.registry.repository.ModelVersionRepository;
 import io.tunestream.registry.rest.RegistryDtos.AliasChangeResponse;
 import io.tunestream.registry.rest.RegistryDtos.AliasResponse;
+import io.tunestream.registry.rest.RegistryDtos.EvaluationSetBody;
 import io.tunestream.registry.rest.RegistryDtos.LineageGraph;
 import io.tunestream.registry.rest.RegistryDtos.MetricsResponse;
 import io.tunestream.registry.rest.RegistryDtos.ModelResponse;
@@ -46,14 +49,16 @@ public class ModelResource {
     private final ModelAliasRepository aliases;
     private final AliasChangeRepository aliasHistory;
     private final AliasService aliasService;
+    private final RegistryConfig config;
 
     public ModelResource(ModelRepository models, ModelVersionRepository versions, ModelAliasRepository aliases,
-            AliasChangeRepository aliasHistory, AliasService aliasService) {
+            AliasChangeRepository aliasHistory, AliasService aliasService, RegistryConfig config) {
         this.models = models;
         this.versions = versions;
         this.aliases = aliases;
         this.aliasHistory = aliasHistory;
         this.aliasService = aliasService;
+        this.config = config;
     }
 
     @GET
@@ -178,13 +183,18 @@ public class ModelResource {
         return RegistryMapper.policy(model(model));
     }
 
-    /** {@code {"mode": "automatic", "margin": 0.01}}; applies to candidates registered from now on. */
+    /**
+     * {@code {"mode": "automatic", "margin": 0.0, "evaluationSet": {"dataset": "tasks-eval", "version": 1}, "alpha":
+     * 0.05, "familyTolerance": 0.02}}; applies to candidates registered from now on. The body replaces the policy: a
+     * field left out takes its default (margin 0, no evaluation set, alpha and tolerance from the configuration).
+     */
     @PUT
     @Path("{model}/policy")
     public PolicyBody updatePolicy(@RestPath String model, PolicyBody policy) {
         if (policy == null || policy.mode() == null) {
-            throw new InvalidRequestException("the body must name the policy: {\"mode\": \"manual\" | \"automatic\","
-                    + " \"margin\": 0.01}");
+            throw new InvalidRequestException("policy.mode is required: the body must name the policy: {\"mode\":"
+                    + " \"manual\" | \"automatic\", \"margin\": 0.01, \"evaluationSet\": {\"dataset\": \"tasks-eval\","
+                    + " \"version\": 1}, \"alpha\": 0.05, \"familyTolerance\": 0.02}");
         }
         PromotionMode mode;
         try {
@@ -194,7 +204,31 @@ public class ModelResource {
                     + " 'automatic'");
         }
         double margin = policy.margin() == null ? 0.0 : policy.margin();
-        return RegistryMapper.policy(aliasService.updatePolicy(model, mode, margin));
+        double alpha = policy.alpha() == null ? config.promotion().defaultAlpha() : policy.alpha();
+        double tolerance = policy.familyTolerance() == null ? config.promotion().defaultFamilyTolerance()
+                : policy.familyTolerance();
+        return RegistryMapper.policy(aliasService.updatePolicy(model, mode, margin, evaluationSet(policy.evaluationSet()),
+                alpha, tolerance));
+    }
+
+    /** The body's evaluation set, checked field by field; null when the body names none. */
+    private static EvaluationSet evaluationSet(EvaluationSetBody body) {
+        if (body == null) {
+            return null;
+        }
+        if (body.dataset() == null || body.dataset().isBlank()) {
+            throw new InvalidRequestException("policy.evaluationSet.dataset is required: the name of a dataset of kind"
+                    + " 'eval'");
+        }
+        if (body.dataset().length() > 200) {
+            throw new InvalidRequestException("policy.evaluationSet.dataset must be at most 200 characters, got "
+                    + body.dataset().length());
+        }
+        if (body.version() == null || body.version() < 1) {
+            throw new InvalidRequestException("policy.evaluationSet.version must be a sealed version number >= 1, got "
+                    + body.version());
+        }
+        return new EvaluationSet(body.dataset(), body.version());
     }
 
     private ModelResponse toResponse(RegisteredModel model) {

@@ -1,6 +1,7 @@
 package io.tunestream.registry.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.tunestream.events.GateDecision;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -16,15 +17,25 @@ public final class RegistryDtos {
             Instant createdAt) {
     }
 
-    /** {@code mode}: {@code manual} or {@code automatic}; {@code margin}: how much better than its parent a candidate must be. */
-    public record PolicyBody(String mode, Double margin) {
+    /**
+     * {@code mode}: {@code manual} or {@code automatic}; {@code margin}: how much better than its parent a candidate
+     * must be; {@code evaluationSet}: the sealed eval dataset version candidates are measured on (null: the training
+     * job's eval metric decides); {@code alpha}: the sign test's significance level; {@code familyTolerance}: the
+     * largest drop of one family's accuracy that still promotes, as a fraction.
+     */
+    public record PolicyBody(String mode, Double margin, EvaluationSetBody evaluationSet, Double alpha,
+            Double familyTolerance) {
+    }
+
+    /** An evaluation set: a dataset of kind {@code eval} and one of its sealed versions. */
+    public record EvaluationSetBody(String dataset, Integer version) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record VersionResponse(String model, int version, String state, String origin, List<String> aliases,
             String jobId, String recipe, Map<String, Object> hyperparameters, LineageBody lineage, String evalMetric,
             Map<String, Double> metrics, Map<String, Double> parentMetrics, String decision, String decisionReason,
-            ArtifactBody artifact, AdapterBody adapter, String source, Instant createdAt) {
+            GateDecision gate, ArtifactBody artifact, AdapterBody adapter, String source, Instant createdAt) {
     }
 
     /** The training job's PEFT adapter, where the job left it (the registry does not copy it). */
@@ -45,7 +56,8 @@ public final class RegistryDtos {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record MetricsResponse(String model, int version, String evalMetric, Map<String, Double> metrics,
-            Map<String, Double> parentMetrics, Integer parentVersion, String decision, String decisionReason) {
+            Map<String, Double> parentMetrics, Integer parentVersion, String decision, String decisionReason,
+            GateDecision gate) {
     }
 
     public record AliasResponse(String alias, int version, Instant updatedAt) {

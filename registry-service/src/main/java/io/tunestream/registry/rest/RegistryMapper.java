@@ -9,6 +9,7 @@ import io.tunestream.registry.rest.RegistryDtos.AdapterBody;
 import io.tunestream.registry.rest.RegistryDtos.AliasChangeResponse;
 import io.tunestream.registry.rest.RegistryDtos.AliasResponse;
 import io.tunestream.registry.rest.RegistryDtos.ArtifactBody;
+import io.tunestream.registry.rest.RegistryDtos.EvaluationSetBody;
 import io.tunestream.registry.rest.RegistryDtos.FileBody;
 import io.tunestream.registry.rest.RegistryDtos.LineageBody;
 import io.tunestream.registry.rest.RegistryDtos.MetricsResponse;
@@ -33,7 +34,9 @@ final class RegistryMapper {
     }
 
     static PolicyBody policy(RegisteredModel model) {
-        return new PolicyBody(lower(model.promotionMode), model.promotionMargin);
+        return new PolicyBody(lower(model.promotionMode), model.promotionMargin, model.evaluationDataset == null ? null
+                : new EvaluationSetBody(model.evaluationDataset, model.evaluationVersion), model.gateAlpha,
+                model.familyTolerance);
     }
 
     static VersionResponse version(ModelVersion version, List<ModelAlias> aliases) {
@@ -41,7 +44,7 @@ final class RegistryMapper {
                 .map(alias -> alias.alias.label()).toList();
         return new VersionResponse(version.model.name, version.version, lower(version.state), lower(version.origin), held,
                 version.jobId, lower(version.recipe), version.hyperparameters, lineage(version), version.evalMetric,
-                version.metrics, version.parentMetrics, lower(version.decision), version.decisionReason,
+                version.metrics, version.parentMetrics, lower(version.decision), version.decisionReason, version.gate,
                 artifact(version), version.adapterUri == null ? null : new AdapterBody(version.adapterUri,
                         version.adapterFiles == null ? List.of() : version.adapterFiles),
                 version.sourceUri, version.createdAt);
@@ -63,7 +66,8 @@ final class RegistryMapper {
 
     static MetricsResponse metrics(ModelVersion version) {
         return new MetricsResponse(version.model.name, version.version, version.evalMetric, version.metrics,
-                version.parentMetrics, version.parentVersion, lower(version.decision), version.decisionReason);
+                version.parentMetrics, version.parentVersion, lower(version.decision), version.decisionReason,
+                version.gate);
     }
 
     static AliasResponse alias(ModelAlias alias) {

@@ -1,5 +1,6 @@
 package io.tunestream.registry.service;
 
+import io.tunestream.events.GateDecision;
 import io.tunestream.events.ModelVersionAction;
 import io.tunestream.registry.Alias;
 import io.tunestream.registry.AliasChange;
@@ -40,6 +41,12 @@ public class AliasMoves {
      * {@code rolled-back}), with the version that held the alias before.
      */
     public void move(RegisteredModel model, Alias alias, ModelVersion version, ModelVersionAction action, String reason) {
+        move(model, alias, version, action, reason, null);
+    }
+
+    /** The same, the event carrying the automatic policy's decision that moved the alias. */
+    public void move(RegisteredModel model, Alias alias, ModelVersion version, ModelVersionAction action, String reason,
+            GateDecision gate) {
         Instant now = Instant.now();
         ModelAlias row = aliases.findAlias(model, alias).orElseGet(() -> {
             ModelAlias created = new ModelAlias();
@@ -62,6 +69,6 @@ public class AliasMoves {
         change.changedAt = now;
         history.persist(change);
 
-        outbox.append(ModelVersionEvents.of(action, version, alias, previous, reason, now));
+        outbox.append(ModelVersionEvents.of(action, version, alias, previous, reason, gate, now));
     }
 }

@@ -1,5 +1,6 @@
 package io.tunestream.registry.service;
 
+import io.tunestream.events.GateDecision.EvaluationSet;
 import io.tunestream.events.ModelVersionAction;
 import io.tunestream.registry.Alias;
 import io.tunestream.registry.AliasChange;
@@ -85,17 +86,35 @@ public class AliasService {
         return target;
     }
 
-    /** Changes the model's policy; it applies to candidates registered from now on. */
-    public RegisteredModel updatePolicy(String modelName, PromotionMode mode, double margin) {
+    /**
+     * Changes the model's policy; it applies to candidates registered from now on.
+     *
+     * @param evaluationSet the evaluation set to measure candidates on, or null for the eval-metric rule
+     * @throws InvalidRequestException naming the field when a value is out of range
+     */
+    public RegisteredModel updatePolicy(String modelName, PromotionMode mode, double margin, EvaluationSet evaluationSet,
+            double alpha, double familyTolerance) {
         if (mode == null) {
             throw new InvalidRequestException("policy.mode is required: 'manual' or 'automatic'");
         }
         if (!Double.isFinite(margin) || margin < 0) {
             throw new InvalidRequestException("policy.margin must be a finite number >= 0, got " + margin);
         }
+        if (!(alpha > 0 && alpha < 1)) {
+            throw new InvalidRequestException("policy.alpha must be in (0, 1) (the sign test's significance level),"
+                    + " got " + alpha);
+        }
+        if (!Double.isFinite(familyTolerance) || familyTolerance < 0) {
+            throw new InvalidRequestException("policy.familyTolerance must be a finite number >= 0 (a fraction: 0.02 is"
+                    + " 2 points), got " + familyTolerance);
+        }
         RegisteredModel model = lockModel(modelName);
         model.promotionMode = mode;
         model.promotionMargin = margin;
+        model.evaluationDataset = evaluationSet == null ? null : evaluationSet.dataset();
+        model.evaluationVersion = evaluationSet == null ? null : evaluationSet.version();
+        model.gateAlpha = alpha;
+        model.familyTolerance = familyTolerance;
         return model;
     }
 

@@ -21,6 +21,16 @@ public class ModelCatalog {
     public ModelCatalog(ModelRepository models, RegistryConfig config) {
         this.models = models;
         this.config = config;
+        // Checked here rather than by the database's constraints, so that a wrong setting names its key.
+        double alpha = config.promotion().defaultAlpha();
+        double tolerance = config.promotion().defaultFamilyTolerance();
+        if (!(alpha > 0 && alpha < 1)) {
+            throw new IllegalStateException("tunestream.registry.promotion.default-alpha must be in (0, 1), got " + alpha);
+        }
+        if (!Double.isFinite(tolerance) || tolerance < 0) {
+            throw new IllegalStateException("tunestream.registry.promotion.default-family-tolerance must be a finite"
+                    + " number >= 0, got " + tolerance);
+        }
     }
 
     /** @throws InvalidRequestException naming the rule when {@code name} is not a valid model name */
@@ -38,6 +48,8 @@ public class ModelCatalog {
         model.name = requireValidName(name);
         model.promotionMode = config.promotion().defaultMode();
         model.promotionMargin = config.promotion().defaultMargin();
+        model.gateAlpha = config.promotion().defaultAlpha();
+        model.familyTolerance = config.promotion().defaultFamilyTolerance();
         model.lastVersion = 0;
         model.createdAt = Instant.now();
         models.persist(model);

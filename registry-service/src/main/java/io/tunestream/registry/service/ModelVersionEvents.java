@@ -2,6 +2,7 @@ package io.tunestream.registry.service;
 
 import io.tunestream.events.ArtifactRef;
 import io.tunestream.events.EventIds;
+import io.tunestream.events.GateDecision;
 import io.tunestream.events.Lineage;
 import io.tunestream.events.ModelVersionAction;
 import io.tunestream.events.ModelVersionEvent;
@@ -18,9 +19,15 @@ public final class ModelVersionEvents {
 
     public static ModelVersionEvent of(ModelVersionAction action, ModelVersion version, Alias alias, Integer previousVersion,
             String reason, Instant occurredAt) {
+        return of(action, version, alias, previousVersion, reason, null, occurredAt);
+    }
+
+    /** @param gate the automatic policy's decision this event announces, or null */
+    public static ModelVersionEvent of(ModelVersionAction action, ModelVersion version, Alias alias, Integer previousVersion,
+            String reason, GateDecision gate, Instant occurredAt) {
         return new ModelVersionEvent(EventIds.next(), ModelVersionEvent.SCHEMA_VERSION, occurredAt, action,
                 version.model.name, version.version, alias == null ? null : alias.label(), previousVersion, reason,
-                artifact(version), version.metrics, lineage(version));
+                artifact(version), version.metrics, lineage(version), gate);
     }
 
     public static ArtifactRef artifact(ModelVersion version) {

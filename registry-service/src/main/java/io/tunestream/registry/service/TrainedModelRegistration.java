@@ -1,6 +1,7 @@
 package io.tunestream.registry.service;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.tunestream.events.GateEvaluation;
 import io.tunestream.events.ModelVersionAction;
 import io.tunestream.events.TrainedModelEvent;
 import io.tunestream.registry.Alias;
@@ -99,7 +100,8 @@ public class TrainedModelRegistration {
             count("files-rejected");
             throw e;
         }
-        PromotionDecision decision = QuarkusTransaction.requiringNew().call(() -> complete(reservation.versionId(), files));
+        PromotionDecision decision = QuarkusTransaction.requiringNew().call(() -> complete(reservation.versionId(), files,
+                event.evaluation()));
         count(decision == null ? "already-registered" : decision.name().toLowerCase(Locale.ROOT).replace('_', '-'));
         return decision == null ? Outcome.ALREADY_REGISTERED : Outcome.REGISTERED;
     }
@@ -152,7 +154,7 @@ public class TrainedModelRegistration {
     }
 
     /** @return the policy's decision, or null when another consumer completed this registration first */
-    private PromotionDecision complete(long versionId, List<StoredFile> files) {
+    private PromotionDecision complete(long versionId, List<StoredFile> files, GateEvaluation evaluation) {
         ModelVersion version = versions.findById(versionId);
         RegisteredModel model = models.lockByName(version.model.name).orElseThrow();
         if (version.state == VersionState.READY) {
@@ -170,15 +172,18 @@ public class TrainedModelRegistration {
             return version.decision;
         }
         Integer production = aliases.target(model, Alias.PRODUCTION).map(target -> target.version).orElse(null);
-        PromotionRule.Verdict verdict = PromotionRule.decide(version.evalMetric, version.metrics, version.parentMetrics,
-                model.promotionMargin, version.parentVersion, production);
+        // The policy as it is now, under the model's row lock: a PUT of the policy applies to what completes after it.
+        PromotionRule.Verdict verdict = PromotionRule.decide(model.gatePolicy(), version.evalMetric, version.metrics,
+                version.parentMetrics, evaluation, version.parentVersion, production);
         version.decisionReason = verdict.reason();
+        version.gate = verdict.gate();
         if (verdict.promote()) {
             version.decision = PromotionDecision.PROMOTED;
-            aliases.move(model, Alias.PRODUCTION, version, ModelVersionAction.PROMOTED, verdict.reason());
+            aliases.move(model, Alias.PRODUCTION, version, ModelVersionAction.PROMOTED, verdict.reason(), verdict.gate());
         } else {
             version.decision = PromotionDecision.REJECTED;
-            outbox.append(ModelVersionEvents.of(ModelVersionAction.REJECTED, version, null, null, verdict.reason(), now));
+            outbox.append(ModelVersionEvents.of(ModelVersionAction.REJECTED, version, null, null, verdict.reason(),
+                    verdict.gate(), now));
         }
         LOG.infof("registered %s version %d from job %s: %s (%s)", model.name, version.version, version.jobId,
                 version.decision, verdict.reason());

@@ -14,7 +14,9 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.matchesRegex;
+import static org.hamcrest.Matchers.nullValue;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -39,6 +41,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class RegistryFlowTest extends RegistryBusTest {
+
+    private static final String FELL_BACK = "no evaluation set in the policy: fell back to ";
 
     @Test
     void shouldImportACheckpointAsVersionOneInProductionAndAnnounceIt() {
@@ -84,12 +88,17 @@ class RegistryFlowTest extends RegistryBusTest {
                 tuple(ModelVersionAction.PROMOTED, 1, "production", null,
                         "imported as the first version of a new model: production by default"),
                 tuple(ModelVersionAction.REGISTERED, 2, null, null, null),
-                tuple(ModelVersionAction.PROMOTED, 2, "production", 1, "eval/exact_match 0.62 >= parent 0.55 + margin 0.01"),
+                tuple(ModelVersionAction.PROMOTED, 2, "production", 1, FELL_BACK + "eval/exact_match 0.62 >= parent 0.55 + margin 0.01,"
+                        + " strictly above the parent"),
                 tuple(ModelVersionAction.REGISTERED, 3, null, null, null),
-                tuple(ModelVersionAction.REJECTED, 3, null, null, "eval/exact_match 0.41 < parent 0.45 + margin 0.01"));
+                tuple(ModelVersionAction.REJECTED, 3, null, null, FELL_BACK + "eval/exact_match 0.41 < parent 0.45 + margin 0.01"));
         get("/models/{model}/versions/3", model).statusCode(200)
                 .body("decision", equalTo("rejected"))
-                .body("decisionReason", equalTo("eval/exact_match 0.41 < parent 0.45 + margin 0.01"))
+                .body("decisionReason", equalTo(FELL_BACK + "eval/exact_match 0.41 < parent 0.45 + margin 0.01"))
+                .body("gate.rule", equalTo("eval-metric"))
+                .body("gate.failedChecks", contains("no-gain"))
+                .body("gate.candidateMetric", equalTo(0.41f))
+                .body("gate.parentMetric", equalTo(0.45f))
                 .body("state", equalTo("ready"))
                 .body("metrics.'eval/exact_match'", equalTo(0.41f));
         get("/models/{model}/aliases/production", model).statusCode(200).body("version", equalTo(2));
@@ -209,6 +218,67 @@ class RegistryFlowTest extends RegistryBusTest {
         importCheckpoint(model).statusCode(409).body("message", containsString("already exists"));
         RegistryApi.put(Map.of("mode", "sometimes"), "/models/{model}/policy", model).statusCode(400)
                 .body("message", containsString("'manual' or 'automatic'"));
+    }
+
+    @Test
+    void shouldAnswerThePolicyWithItsEvaluationSetAndDefaultsAndStoreWhatIsPut() {
+        String model = importBaseModel();
+
+        get("/models/{model}/policy", model).statusCode(200)
+                .body("mode", equalTo("automatic"))
+                .body("margin", equalTo(0.0f))
+                .body("evaluationSet", nullValue())
+                .body("alpha", equalTo(0.05f))
+                .body("familyTolerance", equalTo(0.02f))
+                .body("$", hasKey("evaluationSet"));
+
+        RegistryApi.put(Map.of("mode", "automatic", "margin", 0.01, "evaluationSet",
+                Map.of("dataset", "tasks-eval", "version", 3), "alpha", 0.01, "familyTolerance", 0.05),
+                "/models/{model}/policy", model).statusCode(200)
+                .body("evaluationSet.dataset", equalTo("tasks-eval"))
+                .body("evaluationSet.version", equalTo(3));
+        get("/models/{model}/policy", model).statusCode(200)
+                .body("mode", equalTo("automatic"))
+                .body("margin", equalTo(0.01f))
+                .body("evaluationSet.dataset", equalTo("tasks-eval"))
+                .body("evaluationSet.version", equalTo(3))
+                .body("alpha", equalTo(0.01f))
+                .body("familyTolerance", equalTo(0.05f));
+        get("/models/{model}", model).statusCode(200).body("policy.evaluationSet.version", equalTo(3));
+
+        // A PUT replaces the policy: what it leaves out takes its default.
+        RegistryApi.put(Map.of("mode", "manual"), "/models/{model}/policy", model).statusCode(200)
+                .body("evaluationSet", nullValue())
+                .body("alpha", equalTo(0.05f))
+                .body("familyTolerance", equalTo(0.02f));
+    }
+
+    @Test
+    void shouldRefuseAPolicyOutOfRangeNamingTheFieldAndKeepTheOldOne() {
+        String model = importBaseModel();
+        RegistryApi.setEvaluationPolicy(model, "tasks-eval", 1);
+
+        for (double alpha : new double[] {0.0, 1.0, -0.1, 1.5}) {
+            RegistryApi.put(Map.of("mode", "automatic", "alpha", alpha), "/models/{model}/policy", model).statusCode(400)
+                    .body("message", containsString("policy.alpha must be in (0, 1)"));
+        }
+        RegistryApi.put(Map.of("mode", "automatic", "familyTolerance", -0.01), "/models/{model}/policy", model)
+                .statusCode(400).body("message", containsString("policy.familyTolerance must be a finite number >= 0"));
+        RegistryApi.put(Map.of("mode", "automatic", "evaluationSet", Map.of("dataset", "tasks-eval", "version", 0)),
+                "/models/{model}/policy", model).statusCode(400)
+                .body("message", containsString("policy.evaluationSet.version must be a sealed version number >= 1"));
+        RegistryApi.put(Map.of("mode", "automatic", "evaluationSet", Map.of("dataset", "tasks-eval")),
+                "/models/{model}/policy", model).statusCode(400)
+                .body("message", containsString("policy.evaluationSet.version"));
+        RegistryApi.put(Map.of("mode", "automatic", "evaluationSet", Map.of("version", 1)), "/models/{model}/policy",
+                model).statusCode(400).body("message", containsString("policy.evaluationSet.dataset is required"));
+        RegistryApi.put(Map.of("mode", "automatic", "margin", -1), "/models/{model}/policy", model).statusCode(400)
+                .body("message", containsString("policy.margin"));
+
+        get("/models/{model}/policy", model).statusCode(200)
+                .body("evaluationSet.dataset", equalTo("tasks-eval"))
+                .body("evaluationSet.version", equalTo(1))
+                .body("alpha", equalTo(0.05f));
     }
 
     @Test
