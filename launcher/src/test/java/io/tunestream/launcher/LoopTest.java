@@ -190,8 +190,10 @@ class LoopTest {
         assertThat(version2.get("lineage").get("parentVersion").asInt()).isEqualTo(1);
         assertThat(version2.get("lineage").get("dataset").asText()).isEqualTo(dataset);
         assertThat(version2.get("lineage").get("datasetVersion").asInt()).isEqualTo(1);
-        assertThat(version2.get("decision").asText()).as(version2.toString()).isEqualTo("awaiting_manual");
-        assertThat(version2.get("decisionReason").asText()).contains("manual");
+        // The policy held it as the candidate ("manual"); the promotion by hand is its decision now.
+        assertThat(candidate2.event().reason()).as(candidate2.event().toString()).contains("manual");
+        assertThat(version2.get("decision").asText()).as(version2.toString()).isEqualTo("promoted");
+        assertThat(version2.get("decisionReason").asText()).isEqualTo("loop test");
         assertThat(trained1.event().steps()).isEqualTo(6);
         assertThat(trained1.event().chosenStep()).isBetween(0L, 6L);
         assertThat(version2.get("metrics").get(EXACT_MATCH).asDouble())
