@@ -60,12 +60,13 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * prompts is fed in, and a dpo pipeline (greedy plus n sampled answers, the training recipe on the pipeline) runs
  * until K candidates were decided. Per round it prints pairs, drops by reason, the chosen step, candidate vs parent
  * per family with the gate's p-value and the decision, and the production model's exact match on a held-out set that
- * neither training nor the gate used.
+ * neither training nor the gate used. A rejected candidate leaves the round open, so the benchmark then feeds a new batch
+ * of prompts for the same production model.
  *
  * <p>Opt-in: {@code ./tunestream bench-loop [--rounds K]}, i.e.
  * {@code ./mvnw -B -pl launcher verify -Dtest=LoopBenchmark -Dtunestream.bench.loop=true}. Settings as system
  * properties {@code tunestream.bench.loop.<name>}: rounds (3), prompts (per feed, 400), every-new (outcomes per
- * version, 600), seed (42), samples (n, 4), temperature (1.0), steps (100), learning-rate (3e-5), nll-weight (1.0),
+ * version; default every answer of a feed), seed (42), samples (n, 4), temperature (1.0), steps (100), learning-rate (3e-5), nll-weight (1.0),
  * beta (0.1), eval-every (10), eval-fraction (0.25), gate-per-family (40), held-out-per-family (40).
  */
 @EnabledIfSystemProperty(named = "tunestream.bench.loop", matches = "true")
@@ -79,9 +80,10 @@ class LoopBenchmark {
 
     private final int rounds = Integer.getInteger("tunestream.bench.loop.rounds", 3);
     private final int promptsPerFeed = Integer.getInteger("tunestream.bench.loop.prompts", 400);
-    private final int everyNew = Integer.getInteger("tunestream.bench.loop.every-new", 600);
     private final long seed = Long.getLong("tunestream.bench.loop.seed", 42L);
     private final int samples = Integer.getInteger("tunestream.bench.loop.samples", 4);
+    /** Every answer of a feed is one outcome, so by default a feed is sealed as one version, when it is complete. */
+    private final int everyNew = Integer.getInteger("tunestream.bench.loop.every-new", promptsPerFeed * (samples + 1));
     private final double temperature = doubleProperty("temperature", 1.0);
     private final int steps = Integer.getInteger("tunestream.bench.loop.steps", 100);
     private final double learningRate = doubleProperty("learning-rate", 3e-5);
@@ -173,14 +175,18 @@ class LoopBenchmark {
         int production = 1;
         EvalReport productionReport = start;
         for (int round = 1; round <= rounds; round++) {
-            Stamped<ModelVersionEvent> decision = awaitDecision(round, work, taken, fed);
+            Stamped<ModelVersionEvent> decision = awaitDecision(round);
             int candidate = decision.event().version();
             JsonNode version = client.getJson("registry-service", "/models/" + MODEL + "/versions/" + candidate);
             TrainedModelEvent trained = trainedModel(version.get("jobId").asText());
             DatasetVersionEvent data = datasetVersion(trained.lineage().dataset(), trained.lineage().datasetVersion());
             boolean promoted = decision.event().action() == ModelVersionAction.PROMOTED;
             printRound(round, candidate, data, trained, version, promoted);
-            if (promoted) {
+            if (!promoted) {
+                // The same production model answers a new batch, so the next round has new work: a promotion
+                // instead starts a round in which the new version answers every prompt fed so far.
+                feed(work, taken, fed, fed.size());
+            } else {
                 EvalReport report = heldOutReport(download(candidate, work.resolve("v" + candidate)), heldOut);
                 log("round %d: held-out exact match of v%d %.1f%% (parent v%d %.1f%%)%s", round, candidate,
                         100 * report.accuracy(), production, 100 * productionReport.accuracy(),
@@ -205,41 +211,11 @@ class LoopBenchmark {
                 Runtime.getRuntime().availableProcessors());
     }
 
-    /**
-     * Waits for the next decided candidate (promoted or rejected), feeding a new batch of prompts whenever every fed
-     * prompt of the current production version has an outcome and no job is waiting: the loop never starves.
-     */
-    private Stamped<ModelVersionEvent> awaitDecision(int round, Path work, Set<String> taken, List<SyntheticTask> fed)
-            throws IOException {
-        long deadline = System.nanoTime() + ROUND_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            List<Stamped<ModelVersionEvent>> decisions = decisions();
-            if (decisions.size() >= round) {
-                return decisions.get(round - 1);
-            }
-            JsonNode view = client.getJson("dataset-service", "/pipelines/bench-dpo");
-            long prompts = view.path("prompts").asLong();
-            long outcomesTotal = 0;
-            for (JsonNode value : view.path("outcomes")) {
-                outcomesTotal += value.asLong();
-            }
-            boolean jobsPending = false;
-            for (JsonNode job : client.getJson("training-service", "/jobs")) {
-                String state = job.get("state").asText();
-                jobsPending |= state.equals("QUEUED") || state.equals("RUNNING");
-            }
-            if (prompts > 0 && outcomesTotal >= prompts && !jobsPending && decisions.size() < round) {
-                feed(work, taken, fed, fed.size());
-            }
-            try {
-                Thread.sleep(2000); // polls a running loop; the condition is re-checked every turn
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
-        }
-        throw new AssertionError("no decision for round " + round + " within " + ROUND_TIMEOUT
-                + client.logTails("dataset-service", "training-service", "registry-service"));
+    /** Waits for the round's decided candidate (promoted or rejected), the loop's events in order. */
+    private Stamped<ModelVersionEvent> awaitDecision(int round) {
+        client.awaitWithLogs("the decision on round " + round + "'s candidate", ROUND_TIMEOUT,
+                () -> decisions().size() >= round, "dataset-service", "training-service", "registry-service");
+        return decisions().get(round - 1);
     }
 
     private List<Stamped<ModelVersionEvent>> decisions() {
@@ -363,19 +339,7 @@ class LoopBenchmark {
 
     /** Up to {@code perFamily} distinct tasks per family whose prompts are not taken yet (they are taken then). */
     private static List<SyntheticTask> newTasks(long taskSeed, int perFamily, Set<String> taken) {
-        TaskGenerator generator = new TaskGenerator(taskSeed);
-        List<SyntheticTask> tasks = new ArrayList<>();
-        for (TaskFamily family : CorpusSpec.defaults().families()) {
-            int found = 0;
-            for (long index = 0; index < 50L * perFamily && found < perFamily; index++) {
-                SyntheticTask task = generator.task(family, index, DIFFICULTY);
-                if (taken.add(task.prompt())) {
-                    tasks.add(task);
-                    found++;
-                }
-            }
-        }
-        return tasks;
+        return new TaskGenerator(taskSeed).untaken(CorpusSpec.defaults().families(), perFamily, DIFFICULTY, taken);
     }
 
     private static void writeTasks(Path file, List<SyntheticTask> tasks, boolean withFamily) throws IOException {

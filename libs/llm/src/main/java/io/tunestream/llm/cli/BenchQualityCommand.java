@@ -28,7 +28,6 @@ import io.tunestream.llm.prompt.PromptTemplates;
 import io.tunestream.llm.tasks.CorpusSpec;
 import io.tunestream.llm.tasks.SyntheticCorpus;
 import io.tunestream.llm.tasks.SyntheticTask;
-import io.tunestream.llm.tasks.TaskFamily;
 import io.tunestream.llm.tasks.TaskGenerator;
 import io.tunestream.llm.tokenizer.BpeTrainer;
 import io.tunestream.llm.tokenizer.Tokenizer;
@@ -328,19 +327,7 @@ final class BenchQualityCommand implements Callable<Integer> {
 
     /** Up to {@code perFamily} distinct tasks per family whose prompts are not in {@code excluded} (which grows). */
     private static List<SyntheticTask> newTasks(long taskSeed, int perFamily, Set<String> excluded) {
-        TaskGenerator generator = new TaskGenerator(taskSeed);
-        List<SyntheticTask> tasks = new ArrayList<>();
-        for (TaskFamily family : CorpusSpec.defaults().families()) {
-            int found = 0;
-            for (long index = 0; index < 50L * perFamily && found < perFamily; index++) {
-                SyntheticTask task = generator.task(family, index, DIFFICULTY);
-                if (excluded.add(task.prompt())) {
-                    tasks.add(task);
-                    found++;
-                }
-            }
-        }
-        return tasks;
+        return new TaskGenerator(taskSeed).untaken(CorpusSpec.defaults().families(), perFamily, DIFFICULTY, excluded);
     }
 
     private static Map<String, Double> validationMetrics(LlamaModel model, Tokenizer tokenizer,

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -58,6 +59,26 @@ public final class TaskGenerator {
         List<SyntheticTask> tasks = new ArrayList<>(count);
         for (int index = 0; index < count; index++) {
             tasks.add(task(family, index, difficulty));
+        }
+        return tasks;
+    }
+
+    /**
+     * Up to {@code perFamily} distinct tasks of each family whose prompts are not in {@code taken}, which grows by
+     * them: how disjoint question sets are drawn (training prompts, validation, evaluation, a loop's new prompts).
+     * A family with fewer free prompts (one-digit addition has 100 in all) gives fewer.
+     */
+    public List<SyntheticTask> untaken(Iterable<TaskFamily> families, int perFamily, int difficulty, Set<String> taken) {
+        List<SyntheticTask> tasks = new ArrayList<>();
+        for (TaskFamily family : families) {
+            int found = 0;
+            for (long index = 0; index < 50L * perFamily && found < perFamily; index++) {
+                SyntheticTask task = task(family, index, difficulty);
+                if (taken.add(task.prompt())) {
+                    tasks.add(task);
+                    found++;
+                }
+            }
         }
         return tasks;
     }

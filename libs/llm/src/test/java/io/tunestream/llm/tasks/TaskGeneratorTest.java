@@ -25,6 +25,23 @@ class TaskGeneratorTest {
         assertThat(new TaskGenerator(8).generate(family, 50, 3)).isNotEqualTo(forward);
     }
 
+    @Test
+    void untakenTasksAreDistinctSkipTakenPromptsAndTakeTheirOwn() {
+        TaskGenerator generator = new TaskGenerator(11);
+        Set<String> taken = new java.util.HashSet<>();
+        List<SyntheticTask> first = generator.untaken(List.of(TaskFamily.SORT_DIGITS, TaskFamily.REVERSE_WORD), 20, 2,
+                taken);
+        List<SyntheticTask> second = generator.untaken(List.of(TaskFamily.SORT_DIGITS, TaskFamily.REVERSE_WORD), 20, 2,
+                taken);
+
+        assertThat(first).hasSize(40);
+        assertThat(first.stream().map(SyntheticTask::prompt).distinct()).hasSize(40);
+        assertThat(first.stream().filter(task -> task.family() == TaskFamily.SORT_DIGITS)).hasSize(20);
+        assertThat(second).extracting(SyntheticTask::prompt)
+                .doesNotContainAnyElementsOf(first.stream().map(SyntheticTask::prompt).toList());
+        assertThat(taken).hasSize(first.size() + second.size());
+    }
+
     @ParameterizedTest
     @EnumSource(TaskFamily.class)
     void everyGeneratedAnswerIsCorrectAndCanonical(TaskFamily family) {
