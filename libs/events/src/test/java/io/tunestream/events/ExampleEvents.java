@@ -71,9 +71,12 @@ final class ExampleEvents {
 
     static TrainedModelEvent trainedModel() {
         Map<String, Object> hyperparameters = new LinkedHashMap<>();
-        hyperparameters.put("learning_rate", 5.0e-5);
-        hyperparameters.put("lora_r", 16);
+        hyperparameters.put("maxSteps", 100);
+        hyperparameters.put("learningRate", 3.0e-5);
+        hyperparameters.put("loraRank", 8);
         hyperparameters.put("beta", 0.1);
+        hyperparameters.put("lossType", "sigmoid");
+        hyperparameters.put("nllWeight", 1.0);
         String adapterPrefix = "s3://tunestream/adapters/job-0192/";
         ArtifactRef adapter = new ArtifactRef(adapterPrefix, List.of(
                 new ObjectRef(adapterPrefix + "adapter_config.json", SHA_CONFIG, 410),
