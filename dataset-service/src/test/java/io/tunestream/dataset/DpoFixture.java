@@ -56,11 +56,17 @@ final class DpoFixture {
      */
     static String datasetOf(int train, int eval) {
         String dataset = IngestionTest.createDataset("sft");
+        addSamples(dataset, "item", train, eval);
+        return dataset;
+    }
+
+    /** Uploads {@code train} and {@code eval} more distinct records to the dataset, named by {@code batch}. */
+    static void addSamples(String dataset, String batch, int train, int eval) {
         List<String> lines = new ArrayList<>();
         int trainLeft = train;
         int evalLeft = eval;
         for (int i = 0; trainLeft > 0 || evalLeft > 0; i++) {
-            String instruction = "What is item " + i + " of " + dataset + "?";
+            String instruction = "What is " + batch + " " + i + " of " + dataset + "?";
             String output = "answer " + i;
             boolean isEval = EvalSplit.isEval(SampleContent.of(InstructionRecord.of(instruction, output), "{}")
                     .contentHash(), EVAL_FRACTION);
@@ -69,7 +75,6 @@ final class DpoFixture {
             }
         }
         IngestionTest.upload(dataset, String.join("\n", lines)).then().statusCode(201);
-        return dataset;
     }
 
     /** The dataset's samples by id, with the side of the train/eval split each one's pairs land on. */

@@ -250,14 +250,7 @@ class DpoPipelineTest {
     }
 
     private List<PromptEvent> awaitPrompts(String pipeline, int round, int count) {
-        List<List<PromptEvent>> found = new ArrayList<>();
-        await().atMost(WAIT).untilAsserted(() -> {
-            List<PromptEvent> prompts = kafka.events("tunestream.prompts", PromptEvent.class,
-                    prompt -> prompt.pipeline().equals(pipeline) && prompt.round() == round);
-            assertThat(prompts).hasSize(count);
-            found.add(prompts);
-        });
-        return found.get(found.size() - 1);
+        return new DpoFixture(kafka).awaitPrompts(pipeline, round, count);
     }
 
     private Map<String, Integer> outcomes(String pipeline) {

@@ -111,6 +111,46 @@ class RoundVersionsTest {
     }
 
     @Test
+    void shouldSealNewPromptsOfARoundKeptOpenByARejectedCandidateEvenBeyondTheBound() {
+        String model = DpoFixture.newModel();
+        String dataset = DpoFixture.datasetOf(16, 4);
+        String pipeline = dataset + "-dpo";
+        // everyNew far above the round's pairs: the bound allows ceil(pairs / 100) + 1 = 2 versions.
+        createPipeline(Map.of("name", pipeline, "dataset", dataset, "model", model, "recipe", "dpo",
+                "sampling", SamplingParameters.greedy(16), "trigger", Map.of("everyNew", 100), "minPairs", 4));
+        fixture.promote(model, 1);
+
+        // Version 1 is trained and its candidate rejected: no promotion, so the round stays open and every new batch
+        // of samples becomes new prompts of the same round, answered by the same production version.
+        long outcomes = 0;
+        int prompted = 20;
+        java.util.Set<String> answered = new java.util.HashSet<>();
+        for (int batch = 1; batch <= 3; batch++) {
+            if (batch > 1) {
+                DpoFixture.addSamples(dataset, "batch-" + batch, 6, 2);
+                prompted += 8;
+            }
+            List<PromptEvent> prompts = fixture.awaitPrompts(pipeline, 1, prompted);
+            Map<String, SampleInfo> samples = DpoFixture.samples(dataset);
+            List<PromptEvent> fresh = prompts.stream().filter(prompt -> answered.add(prompt.promptHash())).toList();
+            assertThat(fresh).hasSize(batch == 1 ? 20 : 8);
+            fixture.answer(pipeline, wrong(fresh, samples), outcomes, fresh.size());
+            outcomes += fresh.size();
+            int expectedVersions = batch;
+            await().atMost(WAIT).untilAsserted(() -> {
+                assertThat(versions(dataset)).as("a version for each completed batch").hasSize(expectedVersions);
+                assertThat(pipeline(pipeline).get("waitingPairs").asLong()).isZero();
+            });
+        }
+        assertThat(versions(dataset)).allSatisfy(version -> {
+            assertThat(version.get("round").asInt()).isEqualTo(1);
+            assertThat(version.get("train").asLong()).isPositive();
+            assertThat(version.get("eval").asLong()).isPositive();
+        });
+        assertThat(manifest(dataset, 3).get("cut").asText()).isEqualTo("round-complete");
+    }
+
+    @Test
     void shouldSupersedeLeftoversBelowMinPairsCountThemInTheNextManifestAndSealLargerLeftoversOnce() {
         String model = DpoFixture.newModel();
         String dataset = DpoFixture.datasetOf(35, 5);

@@ -61,7 +61,9 @@ import org.jboss.logging.Logger;
  * the round is complete (every prompt has its outcomes, and no prompt is left to send), when {@code everyNew}
  * outcomes (pairs and drops) of the round are waiting, or when the time window passed (these two only with at least
  * {@code minPairs} pairs waiting), never with an empty train or eval split (the pairs wait instead). With {@code everyNew} set, a round gets at most ceil(pairs / everyNew)
- * versions before it is complete and one more for the rest, so stragglers never become versions of their own.
+ * versions before it is complete and one more for the rest, so stragglers never become versions of their own; a round
+ * that is complete again because new samples joined it after its candidate was rejected gets one more version when at
+ * least {@code minPairs} of its pairs wait, so new work never waits for a promotion that cannot come without it.
  * Leftovers of a round whose model is no longer production are sealed into one version when they hold at least
  * {@code minPairs} pairs (and the bound allows); otherwise they are superseded: kept out of every version and counted
  * as {@code superseded} in the manifest of the pipeline's next version.
@@ -285,7 +287,15 @@ public class SealingService {
                 return Optional.empty();
             }
             Cut cut = explicit ? Cut.EXPLICIT : dueCut(pipeline, round, now);
-            if (cut == null || (!explicit && !withinBudget(pipeline, round, cut == Cut.ROUND_COMPLETE))) {
+            if (cut == null) {
+                return Optional.empty();
+            }
+            if (!explicit && !withinBudget(pipeline, round, cut == Cut.ROUND_COMPLETE)
+                    && !(cut == Cut.ROUND_COMPLETE && waitingPairs >= pipeline.minPairs)) {
+                // Beyond the bound, only a round that is complete again holds new work: a rejected candidate keeps
+                // the round open and new samples become its prompts. Their pairs must not wait for a promotion that
+                // cannot come without them, so at least minPairs of them make a version; stragglers never can, since
+                // a round completes again only after new prompts.
                 return Optional.empty();
             }
             if ((cut == Cut.EVERY_NEW || cut == Cut.WINDOW) && waitingPairs < pipeline.minPairs) {
