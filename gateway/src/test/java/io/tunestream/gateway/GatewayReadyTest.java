@@ -6,10 +6,12 @@ import static org.hamcrest.Matchers.startsWith;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.tunestream.testing.PostgresResource;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(ServiceStandIns.class)
+@WithTestResource(PostgresResource.class)
 class GatewayReadyTest {
 
     @Test

@@ -10,11 +10,13 @@ import static org.hamcrest.Matchers.startsWith;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.tunestream.testing.PostgresResource;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(value = ServiceStandIns.class, initArgs = {
         @ResourceArg(name = "unready", value = "generation"), @ResourceArg(name = "unreachable", value = "registry")})
+@WithTestResource(PostgresResource.class)
 class GatewaySurfaceTest {
 
     @Test

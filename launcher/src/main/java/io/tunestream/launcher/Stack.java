@@ -26,7 +26,9 @@ import java.util.Optional;
 final class Stack {
 
     /** The service areas that own a database, named after them. */
-    static final List<String> DATABASE_OWNERS = List.of("dataset", "training", "registry");
+    static final List<String> DATABASE_OWNERS = List.of("dataset", "training", "registry", "gateway");
+    /** The gateway's first admin key, generated into the credentials file unless the environment brings one. */
+    static final String GATEWAY_ADMIN_KEY_VARIABLE = "TUNESTREAM_GATEWAY_ADMIN_KEY";
     static final Duration SERVICES_READY_TIMEOUT = Duration.ofMinutes(4);
 
     private final StackLayout layout;
@@ -186,6 +188,11 @@ final class Stack {
                     environment.put("TUNESTREAM_GATEWAY_SERVICES_" + service.replace("-service", "").toUpperCase(), "http://127.0.0.1:" + servicePort);
                 }
             });
+            putDatasource(environment, "gateway");
+            if (System.getenv(GATEWAY_ADMIN_KEY_VARIABLE) == null) {
+                // The key only has to be a ts_ token with enough entropy; the stored secret is 144 random bits.
+                environment.put(GATEWAY_ADMIN_KEY_VARIABLE, "ts_" + credentials.secret("gateway.admin-key"));
+            }
             environment.putAll(settings.serviceEnvironment().getOrDefault(module, Map.of()));
             return environment;
         }
@@ -205,12 +212,16 @@ final class Stack {
         }
         String owner = module.replace("-service", "");
         if (DATABASE_OWNERS.contains(owner)) {
-            environment.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(settings.databaseName(owner)));
-            environment.put("QUARKUS_DATASOURCE_USERNAME", settings.databaseName(owner));
-            environment.put("QUARKUS_DATASOURCE_PASSWORD", credentials.secret("postgres." + owner + ".password"));
+            putDatasource(environment, owner);
         }
         environment.putAll(settings.serviceEnvironment().getOrDefault(module, Map.of()));
         return environment;
+    }
+
+    private void putDatasource(Map<String, String> environment, String owner) {
+        environment.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(settings.databaseName(owner)));
+        environment.put("QUARKUS_DATASOURCE_USERNAME", settings.databaseName(owner));
+        environment.put("QUARKUS_DATASOURCE_PASSWORD", credentials.secret("postgres." + owner + ".password"));
     }
 
     private static void deletePidFile(Path file) {

@@ -53,7 +53,10 @@ public record StackSettings(int kafkaPort, int kafkaControllerPort, int objectSt
         return new StackSettings(kafkaPort, kafkaControllerPort, objectStorePort, servicePorts, databasePrefix, environments);
     }
 
-    /** The database (and role) of a data-owning service area ({@code dataset}, {@code training}, {@code registry}). */
+    /**
+     * The database (and role) of a data-owning area ({@code dataset}, {@code training}, {@code registry},
+     * {@code gateway}).
+     */
     public String databaseName(String area) {
         return databasePrefix + area;
     }

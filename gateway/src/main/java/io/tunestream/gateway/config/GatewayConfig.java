@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /** Configuration of the gateway, the platform's front door. */
 @ConfigMapping(prefix = "tunestream.gateway")
@@ -19,4 +20,49 @@ public interface GatewayConfig {
     /** How long the readiness check waits for a service's own readiness before counting it down. */
     @WithDefault("2s")
     Duration serviceHealthTimeout();
+
+    /**
+     * The admin key created on start when no key with its hash exists yet ({@code TUNESTREAM_GATEWAY_ADMIN_KEY}): a
+     * {@code ts_} token such as {@code ./tunestream up} generates. Set it from the environment or a Kubernetes Secret,
+     * never in a file in git. Once revoked it stays revoked, even if the variable is still set.
+     */
+    Optional<String> adminKey();
+
+    /** Calls to the services behind the gateway. */
+    Upstream upstream();
+
+    /** Per-key rate limits (token buckets), applied unless the key carries its own. */
+    RateLimit rateLimit();
+
+    /**
+     * The token the gateway sends to the services in {@code X-Tunestream-Internal-Token}
+     * ({@code TUNESTREAM_INTERNAL_TOKEN}); the services require it when they are given the same value.
+     */
+    Optional<String> internalToken();
+
+    interface Upstream {
+
+        /** The longest wait for a service to accept a connection. */
+        @WithDefault("2s")
+        Duration connectTimeout();
+
+        /**
+         * The longest wait for a service's response headers on a streamed route (upload, download, SSE, inference);
+         * the body then streams for as long as it lasts. The JSON routes use the fault-tolerance {@code @Timeout} of
+         * their REST client instead.
+         */
+        @WithDefault("60s")
+        Duration responseTimeout();
+    }
+
+    interface RateLimit {
+
+        /** Requests per second a key may make on average; the bucket holds one second's worth (at least one). */
+        @WithDefault("20")
+        double requestsPerSecond();
+
+        /** Generated tokens per minute a key with the {@code inference} scope may consume. */
+        @WithDefault("20000")
+        long inferenceTokensPerMinute();
+    }
 }
