@@ -1,11 +1,13 @@
 package io.tunestream.gateway;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
 import io.tunestream.testing.PostgresResource;
 import org.junit.jupiter.api.Test;
 
@@ -16,13 +18,13 @@ class GatewayReadyTest {
 
     @Test
     void shouldBeReadyWhenEveryServiceBehindItIs() {
-        given().when().get("/q/health/ready")
+        // The first probes of a cold JVM on a loaded machine can exceed the 2 s per-service wait; readiness is polled.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks[0].name", equalTo("Tunestream services"))
-                .body("checks[0].data.dataset", startsWith("HTTP 200"))
-                .body("checks[0].data.generation", startsWith("HTTP 200"))
-                .body("checks[0].data.training", startsWith("HTTP 200"))
-                .body("checks[0].data.registry", startsWith("HTTP 200"));
+                .body("checks.find { it.name == 'Tunestream services' }.data.dataset", startsWith("HTTP 200"))
+                .body("checks.find { it.name == 'Tunestream services' }.data.generation", startsWith("HTTP 200"))
+                .body("checks.find { it.name == 'Tunestream services' }.data.training", startsWith("HTTP 200"))
+                .body("checks.find { it.name == 'Tunestream services' }.data.registry", startsWith("HTTP 200")));
     }
 }

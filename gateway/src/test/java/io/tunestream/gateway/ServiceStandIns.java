@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -28,8 +29,8 @@ import java.util.concurrent.Executors;
  * <ul>
  * <li>{@code /q/health/ready}: 200, or 503 for the service named by the init argument {@code unready}; the service
  * named by {@code unreachable} gets the address of a closed port;</li>
- * <li>any path ending in {@code /missing}: 404 {@code application/problem+json}, as the services answer;</li>
- * <li>any path ending in {@code /legacy-error}: 409 {@code application/json} {@code {"message": ...}}, the older
+ * <li>any path with a segment {@code missing}: 404 {@code application/problem+json}, as the services answer;</li>
+ * <li>any path with a segment {@code legacy-error}: 409 {@code application/json} {@code {"message": ...}}, the older
  * error shape;</li>
  * <li>{@code POST /datasets}: 201 with an absolute {@code Location} on the service;</li>
  * <li>{@code GET .../files/...}: {@link #FILE_BYTES} deterministic bytes, streamed, with {@code X-Checksum-SHA256};</li>
@@ -49,6 +50,8 @@ public class ServiceStandIns implements QuarkusTestResourceLifecycleManager {
     public static final long CHUNK_INTERVAL_MILLIS = 20;
     public static final String MODEL = "stand-in-model";
 
+    /** Every request a stand-in received, as {@code service METHOD path}, to prove what never reached a service. */
+    public static final List<String> RECEIVED = new CopyOnWriteArrayList<>();
     private static final Map<String, HttpServer> RUNNING = new ConcurrentHashMap<>();
     private static final Map<String, String> URLS = new ConcurrentHashMap<>();
 
@@ -118,11 +121,12 @@ public class ServiceStandIns implements QuarkusTestResourceLifecycleManager {
     private static void handle(String service, HttpExchange exchange) throws IOException {
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getRawPath();
+        RECEIVED.add(service + " " + method + " " + path);
         byte[] body = exchange.getRequestBody().readAllBytes();
-        if (path.endsWith("/missing")) {
+        if (path.contains("/missing")) {
             send(exchange, 404, "application/problem+json", "{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,"
                     + "\"detail\":\"no such thing at " + path + "\",\"instance\":\"" + path + "\",\"serviceField\":\"kept\"}");
-        } else if (path.endsWith("/legacy-error")) {
+        } else if (path.contains("/legacy-error")) {
             send(exchange, 409, "application/json", "{\"status\":409,\"error\":\"Conflict\",\"message\":\"legacy conflict at " + path + "\"}");
         } else if (service.equals("dataset") && method.equals("POST") && path.equals("/datasets")) {
             exchange.getResponseHeaders().add("Location", "http://127.0.0.1:" + exchange.getLocalAddress().getPort() + "/datasets/created");
@@ -147,6 +151,10 @@ public class ServiceStandIns implements QuarkusTestResourceLifecycleManager {
     }
 
     private static void openAi(HttpExchange exchange, String path, String body) throws IOException {
+        if (path.equals("/v1/models/" + MODEL)) {
+            send(exchange, 200, "application/json", "{\"id\":\"" + MODEL + "\",\"object\":\"model\",\"created\":1700000000,\"owned_by\":\"tunestream\"}");
+            return;
+        }
         if (path.equals("/v1/models")) {
             send(exchange, 200, "application/json", "{\"object\":\"list\",\"data\":[{\"id\":\"" + MODEL
                     + "\",\"object\":\"model\",\"created\":1700000000,\"owned_by\":\"tunestream\"}]}");
