@@ -29,8 +29,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @EnabledIfSystemProperty(named = "benchmark", matches = "true")
 class GatewayLatencyBenchmark {
 
-    private static final int WARMUP = 100;
-    private static final int ROUNDS = 400;
+    private static final int WARMUP = 50;
+    private static final int ROUNDS = 300;
     private static final String CHAT = "{\"model\": \"" + ServiceStandIns.MODEL + "\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]";
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -46,9 +46,14 @@ class ProxyTest {
     }
 
     @Test
-    void shouldNeverForwardTheClientsKeyToAService() {
+    void shouldSendTheInternalTokenAndNeverTheClientsKeyToAService() {
         given().auth().oauth2(key).when().get("/api/v1/models/qa/versions/2")
-                .then().statusCode(200).body("path", equalTo("/models/qa/versions/2")).body("authorization", nullValue());
+                .then().statusCode(200).body("path", equalTo("/models/qa/versions/2")).body("authorization", nullValue())
+                .body("internalToken", equalTo(AdminKeyResource.internalToken()));
+        given().auth().oauth2(key).contentType("application/x-ndjson").body("{}\n".getBytes(StandardCharsets.UTF_8))
+                .when().post("/api/v1/datasets/arith/uploads")
+                .then().statusCode(200).body("authorization", nullValue())
+                .body("internalToken", equalTo(AdminKeyResource.internalToken()));
     }
 
     @Test

@@ -115,7 +115,7 @@ public class StreamingProxy {
                 request.header(name, value);
             }
         }
-        config.internalToken().ifPresent(token -> request.header(INTERNAL_TOKEN_HEADER, token));
+        config.internalToken().filter(token -> !token.isBlank()).ifPresent(token -> request.header(INTERNAL_TOKEN_HEADER, token));
         request.method(method, publisher(incoming, body));
         try {
             return guards.get(service).call(() -> http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()),

@@ -13,8 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /** Creates, lists, revokes and checks API keys. A key is read from the database on every request, so a revocation
@@ -30,6 +32,8 @@ public class ApiKeyService {
     private final ApiKeyRepository keys;
     private final GatewayConfig config;
     private final Clock clock;
+    /** When this replica last wrote each key's last use, so that most requests write nothing. */
+    private final Map<Long, Instant> lastRecordedUse = new ConcurrentHashMap<>();
 
     public ApiKeyService(ApiKeyRepository keys, GatewayConfig config) {
         this.keys = keys;
@@ -100,6 +104,14 @@ public class ApiKeyService {
         return key;
     }
 
+    private void recordUse(long id, Instant now) {
+        Instant recorded = lastRecordedUse.get(id);
+        if (recorded == null || recorded.isBefore(now.minus(LAST_USED_RESOLUTION))) {
+            lastRecordedUse.put(id, now);
+            keys.touch(id, now, now.minus(LAST_USED_RESOLUTION));
+        }
+    }
+
     /** The grant of a well-formed, known, unrevoked and unexpired key; empty for anything else. */
     @Transactional
     public Optional<KeyGrant> authenticate(String token) {
@@ -108,7 +120,7 @@ public class ApiKeyService {
         }
         Instant now = clock.instant();
         Optional<ApiKey> key = keys.findByHash(KeyTokens.hash(token)).filter(found -> found.usableAt(now));
-        key.ifPresent(found -> keys.touch(found.id, now, now.minus(LAST_USED_RESOLUTION)));
+        key.ifPresent(found -> recordUse(found.id, now));
         return key.map(found -> new KeyGrant(found.id, found.name, found.scopeSet(), found.requestsPerSecond, found.tokensPerMinute));
     }
 }
