@@ -36,8 +36,8 @@ import java.util.concurrent.Executors;
  * <li>{@code GET .../files/...}: {@link #FILE_BYTES} deterministic bytes, streamed, with {@code X-Checksum-SHA256};</li>
  * <li>{@code GET /jobs/{id}/progress}: three server-sent events, {@link #CHUNK_INTERVAL_MILLIS} apart;</li>
  * <li>generation {@code /v1/models}, {@code /v1/completions}, {@code /v1/chat/completions}: OpenAI bodies; with
- * {@code "stream": true} one chunk per token ({@link #TOKENS}), {@link #CHUNK_INTERVAL_MILLIS} apart, then
- * {@code [DONE]};</li>
+ * {@code "stream": true} one chunk per token ({@link #TOKENS}), {@link #CHUNK_INTERVAL_MILLIS} apart (the first
+ * {@link #HOLD_MILLIS} before the rest when the request mentions {@link #HOLD}), then {@code [DONE]};</li>
  * <li>anything else: 200 with a JSON echo of what arrived (method, path, query, content type, body length and
  * sha256, and the {@code Authorization} and internal-token headers).</li>
  * </ul>
@@ -49,6 +49,9 @@ public class ServiceStandIns implements QuarkusTestResourceLifecycleManager {
     public static final List<String> TOKENS = List.of("Hello", ",", " world", "!");
     public static final long CHUNK_INTERVAL_MILLIS = 20;
     public static final String MODEL = "stand-in-model";
+    /** A prompt containing this word makes a stream pause {@link #HOLD_MILLIS} after its first chunk. */
+    public static final String HOLD = "hold";
+    public static final long HOLD_MILLIS = 400;
 
     /** Every request a stand-in received, as {@code service METHOD path}, to prove what never reached a service. */
     public static final List<String> RECEIVED = new CopyOnWriteArrayList<>();
@@ -143,7 +146,7 @@ public class ServiceStandIns implements QuarkusTestResourceLifecycleManager {
                 for (String state : List.of("QUEUED", "RUNNING", "SUCCEEDED")) {
                     out.write(("data:{\"state\":\"" + state + "\"}\n\n").getBytes(StandardCharsets.UTF_8));
                     out.flush();
-                    pause();
+                    pause(CHUNK_INTERVAL_MILLIS);
                 }
             }
         } else if (service.equals("generation") && path.startsWith("/v1/")) {
@@ -182,9 +185,10 @@ public class ServiceStandIns implements QuarkusTestResourceLifecycleManager {
         exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
         exchange.sendResponseHeaders(200, 0);
         try (OutputStream out = exchange.getResponseBody()) {
+            boolean hold = body.contains(HOLD);
             for (int i = 0; i < TOKENS.size(); i++) {
                 if (i > 0) {
-                    pause();
+                    pause(hold && i == 1 ? HOLD_MILLIS : CHUNK_INTERVAL_MILLIS);
                 }
                 String token = TOKENS.get(i);
                 String choice = chat
@@ -252,9 +256,9 @@ public class ServiceStandIns implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    private static void pause() {
+    private static void pause(long millis) {
         try {
-            Thread.sleep(CHUNK_INTERVAL_MILLIS);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
