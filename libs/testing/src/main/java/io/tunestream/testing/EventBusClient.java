@@ -2,7 +2,6 @@ package io.tunestream.testing;
 
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
-import io.tunestream.events.Topic;
 import io.tunestream.events.TunestreamEvent;
 import io.tunestream.events.kafka.CloudEventsKafka;
 import io.tunestream.events.kafka.EventSerializer;
@@ -46,13 +45,8 @@ public class EventBusClient implements AutoCloseable {
 
     /** Publishes on the event's topic under the default prefix and waits for the broker's acknowledgement. */
     public RecordMetadata publish(TunestreamEvent event) {
-        return publish(Topic.DEFAULT_PREFIX, event);
-    }
-
-    /** Publishes on the event's topic under {@code topicPrefix} and waits for the broker's acknowledgement. */
-    public RecordMetadata publish(String topicPrefix, TunestreamEvent event) {
         try {
-            return events.send(CloudEventsKafka.record(topicPrefix, event, TEST_SOURCE)).get();
+            return events.send(CloudEventsKafka.record("tunestream", event, TEST_SOURCE)).get();
         } catch (Exception e) {
             throw new IllegalStateException("cannot publish " + event, e);
         }
@@ -60,7 +54,7 @@ public class EventBusClient implements AutoCloseable {
 
     /** Publishes without waiting for each acknowledgement (for volume); {@link #flush()} waits for all. */
     public void publishAsync(TunestreamEvent event) {
-        events.send(CloudEventsKafka.record(Topic.DEFAULT_PREFIX, event, TEST_SOURCE));
+        events.send(CloudEventsKafka.record("tunestream", event, TEST_SOURCE));
     }
 
     public void flush() {
