@@ -13,13 +13,6 @@ public interface DatasetConfig {
     /** Where this service keeps its objects ({@code tunestream.dataset.storage.bucket}, ...). */
     ObjectStoreSettings storage();
 
-    /**
-     * The prefix of the topics this service publishes to ({@code <prefix>.prompts}, {@code <prefix>.dataset-versions});
-     * keep it equal to the prefix of the {@code mp.messaging.*.topic} names.
-     */
-    @WithDefault("tunestream")
-    String topicPrefix();
-
     /** The CloudEvents {@code source} of the events this service publishes. */
     @WithDefault("/tunestream/dataset-service")
     String eventSource();

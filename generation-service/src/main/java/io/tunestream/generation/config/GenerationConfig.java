@@ -23,13 +23,6 @@ public interface GenerationConfig {
     String model();
 
     /**
-     * The prefix of the platform's topics ({@code <prefix>.generations}, ...), which names the topic of every published
-     * generation. The consumed topics are set per channel in {@code mp.messaging.incoming.*.topic}.
-     */
-    @WithDefault("tunestream")
-    String topicPrefix();
-
-    /**
      * Local directory of downloaded model files: one sub-directory per checkpoint, named by the hash of its file
      * list, so a version is downloaded once and a restarted replica reuses it after checking every file's sha256.
      */

@@ -16,13 +16,6 @@ public interface RegistryConfig {
     /** Where this service keeps its objects ({@code tunestream.registry.storage.bucket}, ...). */
     ObjectStoreSettings storage();
 
-    /**
-     * The prefix of the platform's topics, which names the topic of every published model-versions event
-     * ({@code <prefix>.model-versions}). The consumed topic is set in {@code mp.messaging.incoming.trained-models.topic}.
-     */
-    @WithDefault("tunestream")
-    String topicPrefix();
-
     /** The policy a new model starts with; each model's own can be changed over REST. */
     Promotion promotion();
 

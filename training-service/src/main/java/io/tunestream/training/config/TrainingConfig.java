@@ -14,10 +14,6 @@ public interface TrainingConfig {
     /** Where this service keeps its objects ({@code tunestream.training.storage.bucket}, ...). */
     ObjectStoreSettings storage();
 
-    /** The prefix of every topic this service publishes to ({@code <prefix>.trained-models}). */
-    @WithDefault("tunestream")
-    String topicPrefix();
-
     /**
      * The model a dataset version is trained into when its lineage names no source model (an SFT dataset no model
      * generated answers for); without it such a dataset-version event is dead-lettered.
