@@ -2,7 +2,6 @@ package io.tunestream.registry.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.tunestream.platform.storage.ObjectStoreSettings;
 import io.tunestream.registry.PromotionMode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,8 +12,6 @@ import java.util.Optional;
 @ConfigMapping(prefix = "tunestream.registry")
 public interface RegistryConfig {
 
-    /** Where this service keeps its objects ({@code tunestream.registry.storage.bucket}, ...). */
-    ObjectStoreSettings storage();
 
     /**
      * The prefix of the platform's topics, which names the topic of every published model-versions event
