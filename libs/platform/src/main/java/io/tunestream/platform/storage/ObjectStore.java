@@ -10,6 +10,7 @@ import io.minio.RemoveBucketArgs;
 import io.minio.RemoveObjectArgs;
 import io.minio.Result;
 import io.minio.StatObjectArgs;
+import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
 import io.tunestream.events.ArtifactRef;
@@ -214,11 +215,16 @@ public class ObjectStore {
 
     // ---- reads ----
 
-    /** The object's size, or empty when there is no such object. */
-    public Optional<Long> size(Location location) {
+    /** What the store says about an object without reading it. */
+    public record ObjectInfo(long size, String contentType, String etag) {
+    }
+
+    /** The object's size, content type and ETag, or empty when there is no such object. */
+    public Optional<ObjectInfo> stat(Location location) {
         try {
-            return Optional.of(minio.statObject(StatObjectArgs.builder().bucket(location.bucket())
-                    .object(location.key()).build()).size());
+            StatObjectResponse stat = minio.statObject(StatObjectArgs.builder().bucket(location.bucket())
+                    .object(location.key()).build());
+            return Optional.of(new ObjectInfo(stat.size(), stat.contentType(), stat.etag()));
         } catch (ErrorResponseException e) {
             if (NO_SUCH_OBJECT.contains(e.errorResponse().code())) {
                 return Optional.empty();
@@ -227,6 +233,11 @@ public class ObjectStore {
         } catch (Exception e) {
             throw failure("cannot stat " + location.uri(), e);
         }
+    }
+
+    /** The object's size, or empty when there is no such object. */
+    public Optional<Long> size(Location location) {
+        return stat(location).map(ObjectInfo::size);
     }
 
     public Optional<Long> size(String key) {
