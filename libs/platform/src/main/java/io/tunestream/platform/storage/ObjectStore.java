@@ -323,8 +323,9 @@ public class ObjectStore {
                 }
                 String actual = Sha256.hex(digest);
                 if (!actual.equals(ref.sha256()) || size != ref.sizeBytes()) {
-                    throw new ObjectIntegrityException(ref.uri() + " has " + size + " bytes with sha256 " + actual
-                            + ", but its reference states " + ref.sizeBytes() + " bytes with sha256 " + ref.sha256());
+                    throw new ObjectIntegrityException(ref.uri() + " has sha256 " + actual + " and " + size
+                            + " bytes, but its reference states sha256 " + ref.sha256() + " and " + ref.sizeBytes()
+                            + " bytes");
                 }
                 Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
