@@ -3,8 +3,6 @@ package io.tunestream.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
 import io.tunestream.events.ArtifactRef;
 import io.tunestream.events.DatasetVersionEvent;
 import io.tunestream.events.EventIds;
@@ -29,7 +27,6 @@ import io.tunestream.llm.generation.SamplingParams;
 import io.tunestream.llm.generation.SchedulerSettings;
 import io.tunestream.llm.model.LlamaModel;
 import io.tunestream.llm.tokenizer.Tokenizer;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -302,16 +299,15 @@ class DataPlaneTest {
     }
 
     private ArtifactRef uploadModel(Path directory) throws Exception {
-        MinioClient minio = objectStore();
+        var store = objectStore();
         String prefix = "models/" + MODEL + "/1/";
         List<ObjectRef> files = new ArrayList<>();
         try (Stream<Path> listing = Files.list(directory)) {
             for (Path file : listing.sorted().toList()) {
                 byte[] content = Files.readAllBytes(file);
-                String key = prefix + file.getFileName();
-                minio.putObject(PutObjectArgs.builder().bucket(ObjectStore.BUCKET).object(key)
-                        .stream(new ByteArrayInputStream(content), content.length, -1).build());
-                files.add(new ObjectRef("s3://" + ObjectStore.BUCKET + "/" + key, sha256(content), content.length));
+                ObjectRef stored = store.put(prefix + file.getFileName(), content, null);
+                assertThat(stored.sha256()).isEqualTo(sha256(content));
+                files.add(stored);
             }
         }
         return new ArtifactRef("s3://" + ObjectStore.BUCKET + "/" + prefix, files);
@@ -326,10 +322,9 @@ class DataPlaneTest {
         return client.readAll(topic).stream().map(ConsumerRecord::key).toList();
     }
 
-    private MinioClient objectStore() {
-        Credentials credentials = Credentials.loadOrCreate(home.resolve("credentials.properties"));
-        return MinioClient.builder().endpoint("http://127.0.0.1:" + settings.objectStorePort())
-                .credentials("tunestream", credentials.secret("object-store.secret-key")).build();
+    private io.tunestream.platform.storage.ObjectStore objectStore() {
+        return new ObjectStore(settings.objectStorePort(), Credentials.loadOrCreate(home.resolve("credentials.properties")))
+                .store();
     }
 
     private static String sha256(byte[] bytes) throws Exception {
