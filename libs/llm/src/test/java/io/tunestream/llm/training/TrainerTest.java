@@ -243,7 +243,8 @@ class TrainerTest {
         try (LlamaModel model = tinyModel()) {
             Trainer<TrainingExample> trainer = new Trainer<>(model, model.namedWeights(), new CausalLmObjective(0),
                     settings(1, 1e-3).withBatch(8, 1));
-            List<TrainingExample> epoch = trainer.bucketedEpoch(examples, new java.util.Random(1));
+            DataOrder<TrainingExample> order = trainer.dataOrder(examples);
+            List<TrainingExample> epoch = order.bucketedEpoch(new java.util.Random(1));
             assertThat(epoch).hasSize(400).containsExactlyInAnyOrderElementsOf(examples);
             // Consumed from the end, eight at a time: each batch spans few lengths; a random batch spans most of 2-61.
             double spread = 0;
@@ -254,7 +255,7 @@ class TrainerTest {
                 spread += longest - shortest;
             }
             assertThat(spread / 50).isLessThan(6);
-            assertThat(trainer.bucketedEpoch(examples, new java.util.Random(1))).containsExactlyElementsOf(epoch);
+            assertThat(order.bucketedEpoch(new java.util.Random(1))).containsExactlyElementsOf(epoch);
         }
     }
 
