@@ -39,7 +39,7 @@ final class TrainingRun {
     <E> FineTuneResult train(FineTuning<E> tuning, List<E> examples, List<E> eval, Path tokenizerSource,
             String baseModel) {
         FineTuneSpec spec = tuning.spec();
-        run.set("spec", Json.MAPPER.valueToTree(spec));
+        run.set("spec", spec.toJson());
         run.put("base_quantization", spec.method().baseQuantization().name().toLowerCase(Locale.ROOT));
         run.put("trainable_parameters", tuning.trainableParameters());
         run.put("method", spec.method().isFull() ? "full" : "lora");

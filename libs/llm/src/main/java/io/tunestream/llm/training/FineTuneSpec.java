@@ -1,6 +1,8 @@
 package io.tunestream.llm.training;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tunestream.llm.lora.LoraConfig;
 import io.tunestream.llm.quantization.QuantizationType;
 import java.util.List;
@@ -21,6 +23,8 @@ import java.util.Objects;
  */
 public record FineTuneSpec(Recipe recipe, DpoSettings dpoSettings, Method method, Optimisation optimisation,
         Evaluation evaluation, int checkpointEvery) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Default of {@link #checkpointEvery}. */
     public static final int DEFAULT_CHECKPOINT_EVERY = 100;
@@ -100,6 +104,11 @@ public record FineTuneSpec(Recipe recipe, DpoSettings dpoSettings, Method method
             case SFT -> method.isFull() ? 5e-5 : 2e-4;
             case DPO -> method.isFull() ? 5e-6 : 5e-5;
         };
+    }
+
+    /** The spec as {@code run.json} records it (the model evaluator, a function, is left out). */
+    public ObjectNode toJson() {
+        return JSON.valueToTree(this);
     }
 
     /** The training loop's settings, every default resolved. */
