@@ -33,8 +33,8 @@ class OneRecipeTest {
 
     @Test
     void aDpoSpecThroughTheCliAndThroughAJobTrainsBitIdenticalAdapters() throws IOException {
-        Path train = write("train.jsonl", lines(8, 0, true));
-        Path eval = write("eval.jsonl", lines(4, 100, true));
+        Path train = write("train.jsonl", TrainingFixture.jsonl(8, 0, Recipe.DPO));
+        Path eval = write("eval.jsonl", TrainingFixture.jsonl(4, 100, Recipe.DPO));
         // lossType, labelSmoothing, nllWeight, beta, learningRate, steps, LoRA rank/alpha and the seed all differ from
         // the defaults, so each one has to reach the engine the same way on both paths.
         JobHyperparameters job = new JobHyperparameters(4, 2, 1e-3, 4, 8, 0.2, 64, 2, 7, 0, "lora", false, "sigmoid",
@@ -59,8 +59,8 @@ class OneRecipeTest {
 
     @Test
     void aFullSftSpecThroughTheCliAndThroughAJobTrainsBitIdenticalWeights() throws IOException {
-        Path train = write("train.jsonl", lines(8, 0, false));
-        Path eval = write("eval.jsonl", lines(4, 100, false));
+        Path train = write("train.jsonl", TrainingFixture.jsonl(8, 0, Recipe.SFT));
+        Path eval = write("eval.jsonl", TrainingFixture.jsonl(4, 100, Recipe.SFT));
         JobHyperparameters job = new JobHyperparameters(3, 2, 5e-4, 8, 16, 0.1, 64, 3, 11, 0, "full", false, "sigmoid",
                 0, 0);
         Path service = work.resolve("service");
@@ -100,23 +100,8 @@ class OneRecipeTest {
         return losses;
     }
 
-    private Path write(String name, String content) throws IOException {
+    private Path write(String name, byte[] content) throws IOException {
         Path directory = Files.createDirectories(work.resolve("data"));
-        return Files.writeString(directory.resolve(name), content, StandardCharsets.UTF_8);
-    }
-
-    /** Addition questions; preference pairs whose rejected answer is wrong, or Alpaca records. */
-    private static String lines(int count, int offset, boolean preference) throws IOException {
-        StringBuilder lines = new StringBuilder();
-        for (int i = offset; i < offset + count; i++) {
-            int a = i % 7 + 1;
-            int b = i % 5 + 2;
-            String prompt = "What is " + a + " + " + b + "?";
-            String answer = "The answer is " + (a + b) + ".";
-            lines.append(JSON.writeValueAsString(preference
-                    ? java.util.Map.of("prompt", prompt, "chosen", answer, "rejected", "It is " + (a * b + 1) + ".")
-                    : java.util.Map.of("instruction", prompt, "input", "", "output", answer))).append('\n');
-        }
-        return lines.toString();
+        return Files.write(directory.resolve(name), content);
     }
 }

@@ -1,36 +1,20 @@
 package io.tunestream.llm.training;
 
+import static io.tunestream.llm.training.TrainerTest.countingSequences;
+import static io.tunestream.llm.training.TrainerTest.snapshot;
+import static io.tunestream.llm.training.TrainerTest.tinyModel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.engine.Engine;
 import io.tunestream.llm.lora.LoraConfig;
-import io.tunestream.llm.model.LlamaConfig;
 import io.tunestream.llm.model.LlamaModel;
 import io.tunestream.llm.quantization.QuantizationType;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+/** The entry point's spec and phases; the loop itself is pinned by {@link TrainerTest}, whose fixtures these share. */
 class FineTuningTest {
-
-    private static LlamaModel tinyModel() {
-        return LlamaModel.initialize(LlamaConfig.small(32, 32, 2, 4, 2, 64, 64), 3, Engine.getInstance().newBaseManager());
-    }
-
-    private static List<TrainingExample> countingSequences() {
-        List<TrainingExample> examples = new ArrayList<>();
-        for (int start = 0; start < 12; start++) {
-            int[] ids = new int[10];
-            for (int t = 0; t < ids.length; t++) {
-                ids[t] = (start + 3 * t) % 30 + 1;
-            }
-            examples.add(TrainingExample.allTokens(ids));
-        }
-        return examples;
-    }
 
     @Test
     void theNamedDefaultsAreTheOnesTheCallersUsedBefore() {
@@ -122,11 +106,5 @@ class FineTuningTest {
             Map<String, float[]> after = snapshot(model);
             before.forEach((name, values) -> assertThat(after.get(name)).as(name).containsExactly(values));
         }
-    }
-
-    private static Map<String, float[]> snapshot(LlamaModel model) {
-        Map<String, float[]> values = new LinkedHashMap<>();
-        model.namedWeights().forEach((name, array) -> values.put(name, array.toFloatArray()));
-        return values;
     }
 }

@@ -15,13 +15,13 @@ import org.junit.jupiter.api.Test;
 
 class TrainerTest {
 
-    private static LlamaModel tinyModel() {
+    static LlamaModel tinyModel() {
         return LlamaModel.initialize(LlamaConfig.small(32, 32, 2, 4, 2, 64, 64), 3,
                 Engine.getInstance().newBaseManager());
     }
 
     /** Sequences that follow a rule (each token is the previous + 3, modulo 30), so they can be learned. */
-    private static List<TrainingExample> countingSequences() {
+    static List<TrainingExample> countingSequences() {
         List<TrainingExample> examples = new ArrayList<>();
         for (int start = 0; start < 12; start++) {
             int[] ids = new int[10];
@@ -103,7 +103,7 @@ class TrainerTest {
         }
     }
 
-    private static Map<String, float[]> snapshot(LlamaModel model) {
+    static Map<String, float[]> snapshot(LlamaModel model) {
         Map<String, float[]> values = new LinkedHashMap<>();
         model.namedWeights().forEach((name, array) -> values.put(name, array.toFloatArray()));
         return values;
