@@ -22,7 +22,9 @@ import picocli.CommandLine;
 /**
  * A recipe tested from the command line (as {@code bench-quality} and a user's {@code sft}/{@code dpo} runs) is the
  * recipe a training job runs: the same spec, through the CLI and through {@link FineTuner}, on the same data and seed,
- * trains bit-identical weights. Not a {@code @QuarkusTest}: both paths are plain calls.
+ * trains bit-identical weights. Not a {@code @QuarkusTest}: both paths are plain calls. It loads the engine's natives
+ * outside Quarkus, so the build runs it in a JVM of its own (the pom's {@code engine-unit-tests} execution), as
+ * {@link GateEvaluatorTest}.
  */
 class OneRecipeTest {
 
