@@ -148,7 +148,8 @@ public final class TrainingFixture {
                 recipe, trainRef, evalRef, manifestRef, Map.of("train", 8L, "eval", 4L), null, lineage);
     }
 
-    private static byte[] jsonl(int count, int offset, Recipe recipe) {
+    /** {@code count} addition questions from {@code offset} on: preference pairs for DPO, Alpaca records otherwise. */
+    public static byte[] jsonl(int count, int offset, Recipe recipe) {
         StringBuilder lines = new StringBuilder();
         for (int i = offset; i < offset + count; i++) {
             int a = i % 7 + 1;
