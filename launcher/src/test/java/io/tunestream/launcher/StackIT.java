@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Runs the real local stack (Kafka, S3Proxy, PostgreSQL databases, the five packaged services) on free ports with its
  * own state directory and database names, beside any stack a developer has running.
  */
-class StackTest {
+class StackIT {
 
     private static final Path REPOSITORY = Path.of("").toAbsolutePath().getParent();
 

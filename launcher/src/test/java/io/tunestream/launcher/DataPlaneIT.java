@@ -64,7 +64,7 @@ import org.junit.jupiter.api.io.TempDir;
  * works and started again, and no prompt is lost; poison records go to their dead-letter topics; replayed
  * generations add nothing; the sealed version's files match its manifest.
  */
-class DataPlaneTest {
+class DataPlaneIT {
 
     private static final Path REPOSITORY = Path.of("").toAbsolutePath().getParent();
     private static final Duration WAIT = Duration.ofMinutes(2);
@@ -99,7 +99,7 @@ class DataPlaneTest {
 
         // The registry's part: version 1 in the object store, then its promotion.
         client.publish(SOURCE, promotion(uploadModel(modelDirectory)));
-        // A pipeline created while the dataset-service applies the promotion would miss it (see LoopTest).
+        // A pipeline created while the dataset-service applies the promotion would miss it (see LoopIT).
         client.awaitConsumed(DATASET_MODEL_VERSIONS_GROUP, "tunestream.model-versions", WAIT);
         String dataset = "arith-" + UUID.randomUUID().toString().substring(0, 8);
         assertThat(client.post("dataset-service", "/datasets", "{\"name\": \"" + dataset + "\", \"kind\": \"sft\"}").statusCode())
@@ -183,7 +183,7 @@ class DataPlaneTest {
      * Prompts -> pairs throughput of the whole data plane (dataset-service renders and publishes, generation-service
      * answers, dataset-service pairs) beside the raw batched engine and the one-prompt-at-a-time loop on the same
      * prompts and model, in one run. Greedy decoding, so every path generates the same tokens. Off by default:
-     * {@code ./mvnw -B -pl launcher verify -Dtest=DataPlaneTest -Dtunestream.bench.data-plane=true}.
+     * {@code ./mvnw -B -pl launcher verify -Dit.test=DataPlaneIT -Dtunestream.bench.data-plane=true}.
      */
     @Test
     @EnabledIfSystemProperty(named = "tunestream.bench.data-plane", matches = "true")
