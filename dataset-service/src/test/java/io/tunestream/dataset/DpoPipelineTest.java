@@ -7,9 +7,6 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.minio.GetObjectArgs;
-import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -29,12 +26,12 @@ import io.tunestream.llm.bootstrap.ScratchModelSpec;
 import io.tunestream.llm.tasks.CorpusSpec;
 import io.tunestream.llm.tasks.SyntheticCorpus;
 import io.tunestream.llm.tasks.TaskFamily;
+import io.tunestream.platform.storage.ObjectStore;
 import io.tunestream.platform.storage.Sha256;
 import io.tunestream.testing.KafkaBrokerResource;
 import io.tunestream.testing.ObjectStoreResource;
 import io.tunestream.testing.PostgresResource;
 import jakarta.inject.Inject;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,7 +68,7 @@ class DpoPipelineTest {
     String bootstrapServers;
 
     @Inject
-    MinioClient minio;
+    ObjectStore store;
 
     @TempDir
     Path temp;
@@ -288,10 +285,7 @@ class DpoPipelineTest {
         try (Stream<Path> listing = Files.list(directory)) {
             for (Path file : listing.sorted().toList()) {
                 byte[] content = Files.readAllBytes(file);
-                String key = prefix + file.getFileName();
-                minio.putObject(PutObjectArgs.builder().bucket(BUCKET).object(key)
-                        .stream(new ByteArrayInputStream(content), content.length, -1).build());
-                files.add(new ObjectRef("s3://" + BUCKET + "/" + key, Sha256.of(content), content.length));
+                files.add(store.put(prefix + file.getFileName(), content, null));
             }
         }
         return new ArtifactRef("s3://" + BUCKET + "/" + prefix, files);
@@ -311,9 +305,8 @@ class DpoPipelineTest {
 
     /** Downloads the object an event names and checks its size and sha256 against the event. */
     private byte[] assertStored(ObjectRef ref) throws Exception {
-        String key = ref.uri().substring(("s3://" + BUCKET + "/").length());
         byte[] content;
-        try (var in = minio.getObject(GetObjectArgs.builder().bucket(BUCKET).object(key).build())) {
+        try (var in = store.open(ref.location())) {
             content = in.readAllBytes();
         }
         assertThat(Sha256.of(content)).as(ref.uri()).isEqualTo(ref.sha256());

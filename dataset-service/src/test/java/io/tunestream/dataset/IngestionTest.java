@@ -9,16 +9,12 @@ import static org.hamcrest.Matchers.hasSize;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.minio.GetObjectArgs;
-import io.minio.ListObjectsArgs;
-import io.minio.MinioClient;
-import io.minio.Result;
-import io.minio.messages.Item;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.tunestream.events.SampleEvent;
+import io.tunestream.platform.storage.ObjectStore;
 import io.tunestream.testing.KafkaBrokerResource;
 import io.tunestream.testing.ObjectStoreResource;
 import io.tunestream.testing.PostgresResource;
@@ -60,7 +56,7 @@ class IngestionTest {
     String bootstrapServers;
 
     @Inject
-    MinioClient minio;
+    ObjectStore store;
 
     private KafkaTopics kafka;
 
@@ -88,7 +84,7 @@ class IngestionTest {
         List<String> keys = objectKeys("datasets/" + dataset + "/uploads/");
         assertThat(keys).hasSize(1);
         assertThat(keys.get(0)).endsWith(".jsonl");
-        try (var in = minio.getObject(GetObjectArgs.builder().bucket("tunestream").object(keys.get(0)).build())) {
+        try (var in = store.open(keys.get(0))) {
             assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).as("the raw upload, byte for byte").isEqualTo(body);
         }
     }
@@ -228,16 +224,7 @@ class IngestionTest {
     }
 
     private List<String> objectKeys(String prefix) {
-        List<String> keys = new ArrayList<>();
-        for (Result<Item> result : minio.listObjects(ListObjectsArgs.builder().bucket("tunestream").prefix(prefix)
-                .recursive(true).build())) {
-            try {
-                keys.add(result.get().objectName());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return keys;
+        return store.list(prefix);
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {

@@ -2,8 +2,6 @@ package io.tunestream.generation;
 
 import static org.awaitility.Awaitility.await;
 
-import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
 import io.tunestream.events.ArtifactRef;
 import io.tunestream.events.Lineage;
 import io.tunestream.events.ModelVersionAction;
@@ -15,8 +13,7 @@ import io.tunestream.llm.bootstrap.ScratchModelSpec;
 import io.tunestream.llm.tasks.CorpusSpec;
 import io.tunestream.llm.tasks.SyntheticCorpus;
 import io.tunestream.llm.tasks.TaskFamily;
-import io.tunestream.platform.storage.Sha256;
-import java.io.ByteArrayInputStream;
+import io.tunestream.platform.storage.ObjectStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -70,16 +67,13 @@ public final class ModelFixture {
     }
 
     /** Uploads the checkpoint's files under {@code models/<model>/<version>/} and describes them. */
-    public static ArtifactRef upload(MinioClient minio, int version) {
+    public static ArtifactRef upload(ObjectStore store, int version) {
         String prefix = "models/" + MODEL + "/" + version + "/";
         List<ObjectRef> files = new ArrayList<>();
         try (Stream<Path> paths = Files.list(checkpoint())) {
             for (Path path : paths.sorted().toList()) {
                 byte[] content = Files.readAllBytes(path);
-                String key = prefix + path.getFileName();
-                minio.putObject(PutObjectArgs.builder().bucket(BUCKET).object(key)
-                        .stream(new ByteArrayInputStream(content), content.length, -1).build());
-                files.add(new ObjectRef("s3://" + BUCKET + "/" + key, Sha256.of(content), content.length));
+                files.add(store.put(prefix + path.getFileName(), content, null));
             }
         } catch (Exception e) {
             throw new IllegalStateException("cannot upload the scratch model: " + e.getMessage(), e);
@@ -103,10 +97,10 @@ public final class ModelFixture {
     }
 
     /** Uploads and promotes a new version, and waits until the service has loaded it; returns its number. */
-    public static int promoteAndAwaitLoaded(KafkaTestClient kafka, MinioClient minio, ProductionModel production) {
+    public static int promoteAndAwaitLoaded(KafkaTestClient kafka, ObjectStore store, ProductionModel production) {
         int previous = production.loadedVersion();
         int version = nextVersion();
-        kafka.publish(promoted(version, previous == 0 ? null : previous, upload(minio, version)));
+        kafka.publish(promoted(version, previous == 0 ? null : previous, upload(store, version)));
         await().atMost(Duration.ofSeconds(60)).until(() -> production.loadedVersion() == version);
         return version;
     }

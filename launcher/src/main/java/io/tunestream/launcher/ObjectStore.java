@@ -1,8 +1,5 @@
 package io.tunestream.launcher;
 
-import io.minio.BucketExistsArgs;
-import io.minio.MakeBucketArgs;
-import io.minio.MinioClient;
 import io.tunestream.infra.ChildProcess;
 import io.tunestream.infra.S3ProxyServer;
 import java.util.List;
@@ -73,12 +70,9 @@ final class ObjectStore implements Component {
     }
 
     private void ensureBucket() {
-        MinioClient client = client();
         try {
-            if (!client.bucketExists(BucketExistsArgs.builder().bucket(BUCKET).build())) {
-                client.makeBucket(MakeBucketArgs.builder().bucket(BUCKET).build());
-            }
-        } catch (Exception e) {
+            store().createBucketIfMissing();
+        } catch (RuntimeException e) {
             throw new IllegalStateException("cannot create bucket '" + BUCKET + "' on " + url() + ": " + e.getMessage(), e);
         }
     }
@@ -86,7 +80,7 @@ final class ObjectStore implements Component {
     @Override
     public Health probe() {
         try {
-            return client().bucketExists(BucketExistsArgs.builder().bucket(BUCKET).build())
+            return store().bucketExists()
                     ? Health.up("UP (bucket " + BUCKET + ")")
                     : Health.down("DOWN (bucket " + BUCKET + " missing)");
         } catch (Exception e) {
@@ -94,7 +88,8 @@ final class ObjectStore implements Component {
         }
     }
 
-    private MinioClient client() {
-        return MinioClient.builder().endpoint(url()).credentials(accessKey, secretKey).build();
+    /** The platform's object store on this server's bucket (the launcher's own name for this component is taken). */
+    io.tunestream.platform.storage.ObjectStore store() {
+        return io.tunestream.platform.storage.ObjectStore.connect(url(), accessKey, secretKey, BUCKET);
     }
 }

@@ -1,8 +1,5 @@
 package io.tunestream.registry;
 
-import io.minio.GetObjectArgs;
-import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
 import io.tunestream.events.ArtifactRef;
 import io.tunestream.events.EventIds;
 import io.tunestream.events.GateEvaluation;
@@ -15,8 +12,8 @@ import io.tunestream.llm.bootstrap.ScratchModelSpec;
 import io.tunestream.llm.tasks.CorpusSpec;
 import io.tunestream.llm.tasks.SyntheticCorpus;
 import io.tunestream.llm.tasks.TaskFamily;
+import io.tunestream.platform.storage.ObjectStore;
 import io.tunestream.platform.storage.Sha256;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -75,14 +72,14 @@ public final class ModelFixture {
     }
 
     /** Uploads the checkpoint's files under {@code checkpoints/<job>/merged/}, as the training-service does. */
-    public static ArtifactRef uploadMergedModel(MinioClient minio, String jobId) {
+    public static ArtifactRef uploadMergedModel(ObjectStore store, String jobId) {
         String prefix = "checkpoints/" + jobId + "/merged/";
         List<ObjectRef> files = new ArrayList<>();
         try (Stream<Path> paths = Files.list(checkpoint())) {
             for (Path path : paths.sorted().toList()) {
                 byte[] content = Files.readAllBytes(path);
                 String key = prefix + path.getFileName();
-                put(minio, key, content);
+                put(store, key, content);
                 files.add(new ObjectRef("s3://" + BUCKET + "/" + key, Sha256.of(content), content.length));
             }
         } catch (IOException e) {
@@ -91,18 +88,13 @@ public final class ModelFixture {
         return new ArtifactRef("s3://" + BUCKET + "/" + prefix, files);
     }
 
-    public static void put(MinioClient minio, String key, byte[] content) {
-        try {
-            minio.putObject(PutObjectArgs.builder().bucket(BUCKET).object(key)
-                    .stream(new ByteArrayInputStream(content), content.length, -1).build());
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot upload " + key + ": " + e.getMessage(), e);
-        }
+    public static void put(ObjectStore store, String key, byte[] content) {
+        store.put(key, content, null);
     }
 
     /** The content of an object in the bucket. */
-    public static byte[] read(MinioClient minio, String key) {
-        try (InputStream in = minio.getObject(GetObjectArgs.builder().bucket(BUCKET).object(key).build())) {
+    public static byte[] read(ObjectStore store, String key) {
+        try (InputStream in = store.open(key)) {
             return in.readAllBytes();
         } catch (Exception e) {
             throw new IllegalStateException("cannot read " + key + ": " + e.getMessage(), e);
@@ -120,10 +112,10 @@ public final class ModelFixture {
     }
 
     /** Uploads a PEFT adapter config under {@code adapters/<job>/}, as the training-service does. */
-    public static ArtifactRef uploadAdapter(MinioClient minio, String jobId) {
+    public static ArtifactRef uploadAdapter(ObjectStore store, String jobId) {
         byte[] config = "{\"peft_type\": \"LORA\", \"r\": 8, \"lora_alpha\": 16}".getBytes(StandardCharsets.UTF_8);
         String key = "adapters/" + jobId + "/adapter_config.json";
-        put(minio, key, config);
+        put(store, key, config);
         return new ArtifactRef("s3://" + BUCKET + "/adapters/" + jobId + "/",
                 List.of(new ObjectRef("s3://" + BUCKET + "/" + key, Sha256.of(config), config.length)));
     }
@@ -138,16 +130,16 @@ public final class ModelFixture {
      * A finished job of {@code model} under a new job id: its merged model uploaded and the training-service's event
      * for it.
      */
-    public static TrainedModelEvent trainedJob(MinioClient minio, String model, Integer parentVersion,
+    public static TrainedModelEvent trainedJob(ObjectStore store, String model, Integer parentVersion,
             int datasetVersion, double candidateMetric, double parentMetric) {
         String jobId = newJobId();
-        return trainedModel(model, jobId, uploadMergedModel(minio, jobId), parentVersion, datasetVersion, candidateMetric,
+        return trainedModel(model, jobId, uploadMergedModel(store, jobId), parentVersion, datasetVersion, candidateMetric,
                 parentMetric);
     }
 
     /** The first job of a new model: no parent version, dataset version 1, candidate metric 0.5. */
-    public static TrainedModelEvent firstTrainedJob(MinioClient minio, String model) {
-        return trainedJob(minio, model, null, 1, 0.5, 0.0);
+    public static TrainedModelEvent firstTrainedJob(ObjectStore store, String model) {
+        return trainedJob(store, model, null, 1, 0.5, 0.0);
     }
 
     /** The same with the job's adapter. */
@@ -163,10 +155,10 @@ public final class ModelFixture {
      * A finished job of {@code model} trained from {@code parentVersion} whose event carries the evaluation-set result,
      * its merged model uploaded.
      */
-    public static TrainedModelEvent trainedJobWithEvaluation(MinioClient minio, String model, int parentVersion,
+    public static TrainedModelEvent trainedJobWithEvaluation(ObjectStore store, String model, int parentVersion,
             int datasetVersion, double candidateMetric, double parentMetric, GateEvaluation evaluation) {
         String jobId = newJobId();
-        TrainedModelEvent plain = trainedModel(model, jobId, uploadMergedModel(minio, jobId), parentVersion,
+        TrainedModelEvent plain = trainedModel(model, jobId, uploadMergedModel(store, jobId), parentVersion,
                 datasetVersion, candidateMetric, parentMetric);
         return new TrainedModelEvent(plain.eventId(), plain.schemaVersion(), plain.occurredAt(), plain.jobId(),
                 plain.model(), plain.recipe(), plain.hyperparameters(), plain.adapter(), plain.mergedModel(),

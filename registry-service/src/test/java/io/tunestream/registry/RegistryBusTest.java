@@ -1,9 +1,9 @@
 package io.tunestream.registry;
 
-import io.minio.MinioClient;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
+import io.tunestream.platform.storage.ObjectStore;
 import io.tunestream.testing.KafkaBrokerResource;
 import io.tunestream.testing.ObjectStoreResource;
 import io.tunestream.testing.PostgresResource;
@@ -26,7 +26,7 @@ public abstract class RegistryBusTest {
     String bootstrapServers;
 
     @Inject
-    protected MinioClient minio;
+    protected ObjectStore store;
 
     protected KafkaTestClient kafka;
     protected ConsumerTask<String, byte[]> modelVersions;

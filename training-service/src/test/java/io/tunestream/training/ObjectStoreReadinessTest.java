@@ -4,12 +4,10 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
-import io.minio.MakeBucketArgs;
-import io.minio.MinioClient;
-import io.minio.RemoveBucketArgs;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.tunestream.platform.storage.ObjectStore;
 import io.tunestream.testing.KafkaBrokerResource;
 import io.tunestream.testing.ObjectStoreResource;
 import io.tunestream.testing.PostgresResource;
@@ -23,11 +21,11 @@ import org.junit.jupiter.api.Test;
 class ObjectStoreReadinessTest {
 
     @Inject
-    MinioClient minio;
+    ObjectStore store;
 
     @Test
     void shouldReportNotReadyWhileThePlatformBucketIsMissing() throws Exception {
-        minio.removeBucket(RemoveBucketArgs.builder().bucket(ObjectStoreResource.DEFAULT_BUCKET).build());
+        store.removeBucket();
         try {
             given().when().get("/q/health/ready")
                     .then().statusCode(503)
@@ -35,7 +33,7 @@ class ObjectStoreReadinessTest {
                     .body("checks.find { it.name == 'Object store' }.status", equalTo("DOWN"))
                     .body("checks.find { it.name == 'Object store' }.data.error", equalTo("bucket 'tunestream' does not exist"));
         } finally {
-            minio.makeBucket(MakeBucketArgs.builder().bucket(ObjectStoreResource.DEFAULT_BUCKET).build());
+            store.createBucketIfMissing();
         }
 
         given().when().get("/q/health/ready")

@@ -1,7 +1,5 @@
 package io.tunestream.training;
 
-import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
 import io.tunestream.events.ArtifactRef;
 import io.tunestream.events.DatasetVersionEvent;
 import io.tunestream.events.EventIds;
@@ -16,8 +14,7 @@ import io.tunestream.llm.bootstrap.ScratchModelSpec;
 import io.tunestream.llm.tasks.CorpusSpec;
 import io.tunestream.llm.tasks.SyntheticCorpus;
 import io.tunestream.llm.tasks.TaskFamily;
-import io.tunestream.platform.storage.Sha256;
-import java.io.ByteArrayInputStream;
+import io.tunestream.platform.storage.ObjectStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -63,12 +60,12 @@ public final class TrainingFixture {
     }
 
     /** Uploads the scratch model as the registry does, under {@code models/{model}/{version}/}. */
-    public static ArtifactRef uploadModel(MinioClient minio, String model, int version) {
+    public static ArtifactRef uploadModel(ObjectStore store, String model, int version) {
         String prefix = "models/" + model + "/" + version + "/";
         List<ObjectRef> files = new ArrayList<>();
         try (Stream<Path> paths = Files.list(checkpoint())) {
             for (Path path : paths.sorted().toList()) {
-                files.add(put(minio, prefix + path.getFileName(), Files.readAllBytes(path)));
+                files.add(put(store, prefix + path.getFileName(), Files.readAllBytes(path)));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -87,15 +84,15 @@ public final class TrainingFixture {
      * Writes a sealed DPO dataset version as the dataset-service does ({@code train.jsonl}, {@code eval.jsonl},
      * {@code manifest.json} under {@code datasets/{dataset}/versions/{n}/}) and returns its event.
      */
-    public static DatasetVersionEvent dpoVersion(MinioClient minio, String dataset, int version, String model,
+    public static DatasetVersionEvent dpoVersion(ObjectStore store, String dataset, int version, String model,
             int modelVersion) {
-        return datasetVersion(minio, dataset, version, model, modelVersion, Recipe.DPO);
+        return datasetVersion(store, dataset, version, model, modelVersion, Recipe.DPO);
     }
 
     /** As {@link #dpoVersion}, with the training recipe the pipeline asks for ({@code hyperparameters}). */
-    public static DatasetVersionEvent dpoVersion(MinioClient minio, String dataset, int version, String model,
+    public static DatasetVersionEvent dpoVersion(ObjectStore store, String dataset, int version, String model,
             int modelVersion, Map<String, Object> hyperparameters) {
-        DatasetVersionEvent sealed = dpoVersion(minio, dataset, version, model, modelVersion);
+        DatasetVersionEvent sealed = dpoVersion(store, dataset, version, model, modelVersion);
         return new DatasetVersionEvent(sealed.eventId(), sealed.schemaVersion(), sealed.occurredAt(), dataset, version,
                 Recipe.DPO, sealed.train(), sealed.eval(), sealed.manifest(), sealed.counts(), null, sealed.lineage(),
                 hyperparameters);
@@ -108,13 +105,13 @@ public final class TrainingFixture {
      *
      * @return the {@code eval.jsonl} as written
      */
-    public static ObjectRef evaluationSet(MinioClient minio, String dataset, int version,
+    public static ObjectRef evaluationSet(ObjectStore store, String dataset, int version,
             List<Map<String, Object>> records, String manifestSha256) {
         String prefix = "datasets/" + dataset + "/versions/" + version + "/";
         StringBuilder lines = new StringBuilder();
         records.forEach(record -> lines.append(json(record)).append('\n'));
-        ObjectRef eval = put(minio, prefix + "eval.jsonl", lines.toString().getBytes(StandardCharsets.UTF_8));
-        ObjectRef train = put(minio, prefix + "train.jsonl", new byte[0]);
+        ObjectRef eval = put(store, prefix + "eval.jsonl", lines.toString().getBytes(StandardCharsets.UTF_8));
+        ObjectRef train = put(store, prefix + "train.jsonl", new byte[0]);
         ObjectRef stated = manifestSha256 == null ? eval : new ObjectRef(eval.uri(), manifestSha256, eval.sizeBytes());
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("dataset", dataset);
@@ -122,18 +119,18 @@ public final class TrainingFixture {
         manifest.put("kind", "eval");
         manifest.put("files", Map.of("train.jsonl", train, "eval.jsonl", stated));
         manifest.put("counts", Map.of("eval", records.size(), "train", 0));
-        put(minio, prefix + "manifest.json", json(manifest).getBytes(StandardCharsets.UTF_8));
+        put(store, prefix + "manifest.json", json(manifest).getBytes(StandardCharsets.UTF_8));
         return eval;
     }
 
     /** As {@link #dpoVersion}, with Alpaca records ({@code instruction/input/output}) for {@link Recipe#SFT}. */
-    public static DatasetVersionEvent datasetVersion(MinioClient minio, String dataset, int version, String model,
+    public static DatasetVersionEvent datasetVersion(ObjectStore store, String dataset, int version, String model,
             int modelVersion, Recipe recipe) {
         String prefix = "datasets/" + dataset + "/versions/" + version + "/";
         byte[] train = jsonl(8, 0, recipe);
         byte[] eval = jsonl(4, 100, recipe);
-        ObjectRef trainRef = put(minio, prefix + "train.jsonl", train);
-        ObjectRef evalRef = put(minio, prefix + "eval.jsonl", eval);
+        ObjectRef trainRef = put(store, prefix + "train.jsonl", train);
+        ObjectRef evalRef = put(store, prefix + "eval.jsonl", eval);
         Lineage lineage = Lineage.ofDatasetVersion(dataset, version, "rounds", model, modelVersion);
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("dataset", dataset);
@@ -143,7 +140,7 @@ public final class TrainingFixture {
         manifest.put("lineage", lineage);
         ObjectRef manifestRef;
         try {
-            manifestRef = put(minio, prefix + "manifest.json", EventJson.mapper().writeValueAsBytes(manifest));
+            manifestRef = put(store, prefix + "manifest.json", EventJson.mapper().writeValueAsBytes(manifest));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -151,7 +148,8 @@ public final class TrainingFixture {
                 recipe, trainRef, evalRef, manifestRef, Map.of("train", 8L, "eval", 4L), null, lineage);
     }
 
-    private static byte[] jsonl(int count, int offset, Recipe recipe) {
+    /** {@code count} addition questions from {@code offset} on: preference pairs for DPO, Alpaca records otherwise. */
+    public static byte[] jsonl(int count, int offset, Recipe recipe) {
         StringBuilder lines = new StringBuilder();
         for (int i = offset; i < offset + count; i++) {
             int a = i % 7 + 1;
@@ -165,14 +163,8 @@ public final class TrainingFixture {
         return lines.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    public static ObjectRef put(MinioClient minio, String key, byte[] content) {
-        try {
-            minio.putObject(PutObjectArgs.builder().bucket(BUCKET).object(key)
-                    .stream(new ByteArrayInputStream(content), content.length, -1).build());
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot upload " + key + ": " + e.getMessage(), e);
-        }
-        return new ObjectRef("s3://" + BUCKET + "/" + key, Sha256.of(content), content.length);
+    public static ObjectRef put(ObjectStore store, String key, byte[] content) {
+        return store.put(key, content, null);
     }
 
 

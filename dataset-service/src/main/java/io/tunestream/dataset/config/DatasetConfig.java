@@ -2,7 +2,6 @@ package io.tunestream.dataset.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.tunestream.platform.storage.ObjectStoreSettings;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -10,15 +9,6 @@ import java.util.Optional;
 @ConfigMapping(prefix = "tunestream.dataset")
 public interface DatasetConfig {
 
-    /** Where this service keeps its objects ({@code tunestream.dataset.storage.bucket}, ...). */
-    ObjectStoreSettings storage();
-
-    /**
-     * The prefix of the topics this service publishes to ({@code <prefix>.prompts}, {@code <prefix>.dataset-versions});
-     * keep it equal to the prefix of the {@code mp.messaging.*.topic} names.
-     */
-    @WithDefault("tunestream")
-    String topicPrefix();
 
     /** The CloudEvents {@code source} of the events this service publishes. */
     @WithDefault("/tunestream/dataset-service")

@@ -1,8 +1,10 @@
 package io.tunestream.dataset.messaging;
 
 import io.tunestream.dataset.config.DatasetConfig;
+import io.tunestream.events.Channels;
 import io.tunestream.events.DatasetVersionEvent;
 import io.tunestream.events.PromptEvent;
+import io.tunestream.events.Topic;
 import io.tunestream.events.TunestreamEvent;
 import io.tunestream.events.kafka.CloudEventsKafka;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,6 +12,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 
@@ -27,10 +30,10 @@ public class EventPublisher {
 
     public EventPublisher(@Channel(Channels.PROMPTS) Emitter<ProducerRecord<String, TunestreamEvent>> prompts,
             @Channel(Channels.DATASET_VERSIONS) Emitter<ProducerRecord<String, TunestreamEvent>> datasetVersions,
-            DatasetConfig config) {
+            @ConfigProperty(name = Topic.PREFIX_KEY) String topicPrefix, DatasetConfig config) {
         this.prompts = prompts;
         this.datasetVersions = datasetVersions;
-        this.topicPrefix = config.topicPrefix();
+        this.topicPrefix = topicPrefix;
         this.source = URI.create(config.eventSource());
     }
 

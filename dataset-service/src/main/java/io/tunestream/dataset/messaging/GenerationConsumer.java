@@ -1,7 +1,9 @@
 package io.tunestream.dataset.messaging;
 
 import io.tunestream.dataset.service.PairService;
+import io.tunestream.events.Channels;
 import io.tunestream.events.GenerationEvent;
+import io.tunestream.events.kafka.IncomingEvents;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -20,6 +22,6 @@ public class GenerationConsumer {
     @Incoming(Channels.GENERATIONS)
     @Transactional
     public void consume(GenerationEvent generation, IncomingKafkaRecordMetadata<String, GenerationEvent> metadata) {
-        pairs.assemble(UnreadableRecords.require(generation, metadata));
+        pairs.assemble(IncomingEvents.require(generation, metadata.getTopic(), metadata.getHeaders()));
     }
 }

@@ -1,7 +1,9 @@
 package io.tunestream.dataset.messaging;
 
 import io.tunestream.dataset.service.RoundService;
+import io.tunestream.events.Channels;
 import io.tunestream.events.ModelVersionEvent;
+import io.tunestream.events.kafka.IncomingEvents;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -20,6 +22,6 @@ public class ModelVersionConsumer {
     @Incoming(Channels.MODEL_VERSIONS)
     @Transactional
     public void consume(ModelVersionEvent event, IncomingKafkaRecordMetadata<String, ModelVersionEvent> metadata) {
-        rounds.apply(UnreadableRecords.require(event, metadata));
+        rounds.apply(IncomingEvents.require(event, metadata.getTopic(), metadata.getHeaders()));
     }
 }

@@ -1,7 +1,9 @@
 package io.tunestream.dataset.messaging;
 
 import io.tunestream.dataset.service.IngestionService;
+import io.tunestream.events.Channels;
 import io.tunestream.events.SampleEvent;
+import io.tunestream.events.kafka.IncomingEvents;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -9,7 +11,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Samples from producers on the bus. An event whose record is not valid for its dataset (or names no dataset) throws,
- * which sends it to {@code tunestream.samples.dlq} with the reason; the channel goes on with the next.
+ * which sends it to {@code <prefix>.samples.dlq} with the reason; the channel goes on with the next.
  */
 @ApplicationScoped
 public class SampleConsumer {
@@ -23,6 +25,6 @@ public class SampleConsumer {
     @Incoming(Channels.SAMPLES)
     @Transactional
     public void consume(SampleEvent event, IncomingKafkaRecordMetadata<String, SampleEvent> metadata) {
-        ingestion.ingest(UnreadableRecords.require(event, metadata));
+        ingestion.ingest(IncomingEvents.require(event, metadata.getTopic(), metadata.getHeaders()));
     }
 }

@@ -8,9 +8,9 @@ import io.tunestream.dataset.config.DatasetConfig;
 import io.tunestream.dataset.repository.DatasetRepository;
 import io.tunestream.dataset.repository.SampleRepository;
 import io.tunestream.dataset.repository.UploadRepository;
-import io.tunestream.dataset.storage.ObjectStore;
 import io.tunestream.events.SampleEvent;
 import io.tunestream.llm.data.ValidationReport;
+import io.tunestream.platform.storage.ObjectStore;
 import io.tunestream.platform.storage.Sha256;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -103,7 +103,7 @@ public class IngestionService {
             }
             String uploadId = UUID.randomUUID().toString();
             String key = "datasets/" + dataset.name + "/uploads/" + uploadId + ".jsonl";
-            objectStore.putFile(key, spool, "application/x-ndjson");
+            objectStore.put(key, spool, "application/x-ndjson");
             try {
                 return store(dataset, spool, sourceName, uploadId, key, sha256, size, report);
             } catch (RuntimeException e) {

@@ -1,23 +1,18 @@
 package io.tunestream.dataset.service;
 
 import io.tunestream.dataset.config.DatasetConfig;
-import io.tunestream.dataset.storage.ObjectStore;
 import io.tunestream.events.ArtifactRef;
 import io.tunestream.events.EventJson;
 import io.tunestream.events.ObjectRef;
 import io.tunestream.llm.prompt.PromptTemplate;
 import io.tunestream.llm.prompt.PromptTemplates;
 import io.tunestream.llm.tokenizer.Tokenizer;
-import io.tunestream.platform.storage.Sha256;
+import io.tunestream.platform.storage.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Set;
@@ -69,7 +64,7 @@ public class PromptTemplateResolver {
             directory = Files.createTempDirectory("tokenizer-");
             for (ObjectRef file : artifact.files()) {
                 if (TOKENIZER_FILES.contains(fileName(file))) {
-                    download(file, directory.resolve(fileName(file)));
+                    objectStore.download(file, directory.resolve(fileName(file)));
                 }
             }
             try (Tokenizer tokenizer = Tokenizer.load(directory)) {
@@ -79,19 +74,6 @@ public class PromptTemplateResolver {
             throw new UncheckedIOException("cannot fetch the tokenizer of " + artifact.uri() + ": " + e.getMessage(), e);
         } finally {
             deleteRecursively(directory);
-        }
-    }
-
-    private void download(ObjectRef file, Path target) throws IOException {
-        MessageDigest digest = Sha256.digest();
-        try (InputStream in = new DigestInputStream(objectStore.open(objectStore.keyOf(file.uri())), digest);
-                OutputStream out = Files.newOutputStream(target)) {
-            in.transferTo(out);
-        }
-        String actual = Sha256.hex(digest);
-        if (!actual.equals(file.sha256())) {
-            throw new IllegalStateException(file.uri() + " has sha256 " + actual + ", the model version event says "
-                    + file.sha256());
         }
     }
 

@@ -19,7 +19,6 @@ import io.tunestream.dataset.repository.PairRepository;
 import io.tunestream.dataset.repository.PipelineRepository;
 import io.tunestream.dataset.repository.PromptRepository;
 import io.tunestream.dataset.repository.SampleRepository;
-import io.tunestream.dataset.storage.ObjectStore;
 import io.tunestream.events.DatasetVersionEvent;
 import io.tunestream.events.EventIds;
 import io.tunestream.events.EventJson;
@@ -30,6 +29,7 @@ import io.tunestream.events.SamplingParameters;
 import io.tunestream.llm.data.DatasetWriter;
 import io.tunestream.llm.data.PreferenceRecord;
 import io.tunestream.llm.prompt.ChatMessage;
+import io.tunestream.platform.storage.ObjectStore;
 import io.tunestream.platform.storage.Sha256;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -404,13 +404,13 @@ public class SealingService {
             eval.close();
             int number = versions.lastNumber(dataset.id) + 1;
             String prefix = "datasets/" + dataset.name + "/versions/" + number + "/";
-            objectStore.putFile(prefix + TRAIN, train.file(), "application/x-ndjson");
-            objectStore.putFile(prefix + EVAL, eval.file(), "application/x-ndjson");
+            objectStore.put(prefix + TRAIN, train.file(), "application/x-ndjson");
+            objectStore.put(prefix + EVAL, eval.file(), "application/x-ndjson");
             Instant now = Instant.now();
             long superseded = pipeline != null && content.recipe() == Recipe.DPO
                     ? pairs.countUnreportedSuperseded(pipeline.id) : 0;
             byte[] manifest = manifest(dataset, pipeline, number, content, superseded, prefix, train, eval, now);
-            objectStore.putBytes(prefix + MANIFEST, manifest, "application/json");
+            objectStore.put(prefix + MANIFEST, manifest, "application/json");
 
             DatasetVersion version = new DatasetVersion();
             version.datasetId = dataset.id;

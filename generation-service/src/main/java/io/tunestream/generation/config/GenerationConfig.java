@@ -2,7 +2,6 @@ package io.tunestream.generation.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.tunestream.platform.storage.ObjectStoreSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -12,8 +11,6 @@ import java.util.Optional;
 @ConfigMapping(prefix = "tunestream.generation")
 public interface GenerationConfig {
 
-    /** Where this service keeps its objects ({@code tunestream.generation.storage.bucket}, ...). */
-    ObjectStoreSettings storage();
 
     /**
      * The registry's model name this replica serves: it follows the {@code production} alias of this model on
@@ -21,13 +18,6 @@ public interface GenerationConfig {
      */
     @WithDefault("tiny-llama")
     String model();
-
-    /**
-     * The prefix of the platform's topics ({@code <prefix>.generations}, ...), which names the topic of every published
-     * generation. The consumed topics are set per channel in {@code mp.messaging.incoming.*.topic}.
-     */
-    @WithDefault("tunestream")
-    String topicPrefix();
 
     /**
      * Local directory of downloaded model files: one sub-directory per checkpoint, named by the hash of its file

@@ -1,15 +1,17 @@
 package io.tunestream.generation.messaging;
 
+import io.tunestream.events.Channels;
 import io.tunestream.events.GenerationEvent;
+import io.tunestream.events.Topic;
 import io.tunestream.events.TunestreamEvent;
 import io.tunestream.events.kafka.CloudEventsKafka;
-import io.tunestream.generation.config.GenerationConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 
@@ -24,9 +26,9 @@ public class GenerationPublisher {
     private final AtomicReference<String> lastFailure = new AtomicReference<>();
 
     public GenerationPublisher(@Channel(Channels.GENERATIONS) Emitter<ProducerRecord<String, TunestreamEvent>> emitter,
-            GenerationConfig config) {
+            @ConfigProperty(name = Topic.PREFIX_KEY) String topicPrefix) {
         this.emitter = emitter;
-        this.topicPrefix = config.topicPrefix();
+        this.topicPrefix = topicPrefix;
     }
 
     /**

@@ -1,11 +1,12 @@
 package io.tunestream.generation.messaging;
 
+import io.tunestream.events.Channels;
 import io.tunestream.events.ModelVersionEvent;
-import io.tunestream.events.kafka.EventDeserializer;
+import io.tunestream.events.kafka.IncomingEvents;
+import io.tunestream.events.kafka.UnreadableRecordException;
 import io.tunestream.generation.service.ProductionModel;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.errors.SerializationException;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -24,7 +25,6 @@ public class ModelVersionConsumer {
     private static final Logger LOG = Logger.getLogger(ModelVersionConsumer.class);
 
     private final ProductionModel production;
-    private final EventDeserializer deserializer = new EventDeserializer();
 
     public ModelVersionConsumer(ProductionModel production) {
         this.production = production;
@@ -34,13 +34,11 @@ public class ModelVersionConsumer {
     public void consume(ConsumerRecord<String, byte[]> record) {
         ModelVersionEvent event;
         try {
-            event = (ModelVersionEvent) deserializer.deserialize(record.topic(), record.value());
-        } catch (SerializationException | ClassCastException e) {
+            event = IncomingEvents.read(record, ModelVersionEvent.class);
+        } catch (UnreadableRecordException e) {
             LOG.warnf("skipping %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), e.getMessage());
             return;
         }
-        if (event != null) {
-            production.onModelVersion(event);
-        }
+        production.onModelVersion(event);
     }
 }

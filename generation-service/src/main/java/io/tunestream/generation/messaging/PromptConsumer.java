@@ -2,8 +2,10 @@ package io.tunestream.generation.messaging;
 
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.tunestream.events.Channels;
 import io.tunestream.events.PromptEvent;
-import io.tunestream.events.kafka.EventDeserializer;
+import io.tunestream.events.kafka.IncomingEvents;
+import io.tunestream.events.kafka.UnreadableRecordException;
 import io.tunestream.generation.service.PromptGenerationService;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.apache.kafka.common.errors.SerializationException;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -28,7 +29,7 @@ import org.jboss.logging.Logger;
  *     or its model version is still loading, so the connector's bounded buffer fills up and it pauses the
  *     partitions: no prompt is buffered without bound, none is failed for being early.</li>
  * <li><b>Poison records.</b> A record that is not a valid prompt event is nacked with the parse error and the
- *     channel's dead-letter-queue strategy writes it, as received, to {@code tunestream.prompts.dlq} with the reason
+ *     channel's dead-letter-queue strategy writes it, as received, to {@code <prefix>.prompts.dlq} with the reason
  *     in its {@code dead-letter-reason} header; the batch goes on.</li>
  * </ul>
  * The value arrives as bytes and is parsed here, so that the dead-letter topic receives the exact bytes that failed.
@@ -40,7 +41,6 @@ public class PromptConsumer {
 
     private final PromptGenerationService generation;
     private final GenerationPublisher publisher;
-    private final EventDeserializer deserializer = new EventDeserializer();
     /** Blocks while prompts wait for room or for their model; never the connector's or Vert.x's threads. */
     private final ExecutorService feeder = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "tunestream-prompt-feeder");
@@ -62,8 +62,8 @@ public class PromptConsumer {
         for (KafkaRecord<String, byte[]> record : batch.getRecords()) {
             PromptEvent prompt;
             try {
-                prompt = parse(record);
-            } catch (SerializationException e) {
+                prompt = IncomingEvents.read(record.getTopic(), record.getPayload(), PromptEvent.class);
+            } catch (UnreadableRecordException e) {
                 record.nack(e);
                 continue;
             }
@@ -83,17 +83,6 @@ public class PromptConsumer {
                 Thread.currentThread().interrupt();
                 return;
             }
-        }
-    }
-
-    private PromptEvent parse(KafkaRecord<String, byte[]> record) {
-        if (record.getPayload() == null) {
-            throw new SerializationException("topic " + record.getTopic() + ": the record has no value (a tombstone)");
-        }
-        try {
-            return (PromptEvent) deserializer.deserialize(record.getTopic(), record.getPayload());
-        } catch (ClassCastException e) {
-            throw new SerializationException("topic " + record.getTopic() + " does not carry prompt events", e);
         }
     }
 

@@ -3,7 +3,6 @@ package io.tunestream.generation.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.minio.MinioClient;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -28,6 +27,7 @@ import io.tunestream.llm.tasks.SyntheticTask;
 import io.tunestream.llm.tasks.TaskFamily;
 import io.tunestream.llm.tasks.TaskGenerator;
 import io.tunestream.llm.tokenizer.Tokenizer;
+import io.tunestream.platform.storage.ObjectStore;
 import io.tunestream.testing.KafkaBrokerResource;
 import io.tunestream.testing.ObjectStoreResource;
 import jakarta.inject.Inject;
@@ -66,7 +66,7 @@ class PromptThroughputBenchmark {
     String bootstrapServers;
 
     @Inject
-    MinioClient minio;
+    ObjectStore store;
 
     @Inject
     ProductionModel production;
@@ -115,7 +115,7 @@ class PromptThroughputBenchmark {
 
         // The service: prompt events in, generation events out.
         try (KafkaTestClient kafka = new KafkaTestClient(bootstrapServers)) {
-            int version = ModelFixture.promoteAndAwaitLoaded(kafka, minio, production);
+            int version = ModelFixture.promoteAndAwaitLoaded(kafka, store, production);
             List<PromptEvent> events = prompts.stream()
                     .map(p -> Prompts.prompt(version, p, SamplingParameters.greedy(maxTokens))).toList();
             Set<String> hashes = events.stream().map(PromptEvent::promptHash).collect(Collectors.toCollection(HashSet::new));

@@ -3,7 +3,6 @@ package io.tunestream.generation.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.minio.MinioClient;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -19,6 +18,7 @@ import io.tunestream.generation.Prompts;
 import io.tunestream.generation.service.ProductionModel;
 import io.tunestream.generation.service.PromptGenerationService;
 import io.tunestream.llm.tokenizer.Tokenizer;
+import io.tunestream.platform.storage.ObjectStore;
 import io.tunestream.testing.KafkaBrokerResource;
 import io.tunestream.testing.ObjectStoreResource;
 import jakarta.inject.Inject;
@@ -52,7 +52,7 @@ class PromptFlowTest {
     int maxBatchSize;
 
     @Inject
-    MinioClient minio;
+    ObjectStore store;
 
     @Inject
     ProductionModel production;
@@ -76,7 +76,7 @@ class PromptFlowTest {
     }
 
     private int promoteAndAwaitLoaded() {
-        return ModelFixture.promoteAndAwaitLoaded(kafka, minio, production);
+        return ModelFixture.promoteAndAwaitLoaded(kafka, store, production);
     }
 
     private List<GenerationEvent> awaitGenerations(List<PromptEvent> prompts) {
@@ -207,7 +207,7 @@ class PromptFlowTest {
     void shouldRefuseAVersionWhoseFileFailsItsChecksumAndKeepServingTheCurrentOne() {
         int good = promoteAndAwaitLoaded();
         int corrupted = ModelFixture.nextVersion();
-        ArtifactRef artifact = ModelFixture.withWrongChecksum(ModelFixture.upload(minio, corrupted));
+        ArtifactRef artifact = ModelFixture.withWrongChecksum(ModelFixture.upload(store, corrupted));
         kafka.publish(ModelFixture.promoted(corrupted, good, artifact));
 
         await().atMost(TIMEOUT).until(() -> production.loadFailure(corrupted).isPresent());
@@ -232,7 +232,7 @@ class PromptFlowTest {
         PromptEvent early = Prompts.prompt(future, "Instruct: asked before the promotion\nOutput:");
         kafka.publish(early);
         // The consumer has taken the prompt (its generation is what it waits to publish) before the model exists.
-        kafka.publish(ModelFixture.promoted(future, null, ModelFixture.upload(minio, future)));
+        kafka.publish(ModelFixture.promoted(future, null, ModelFixture.upload(store, future)));
 
         GenerationEvent answer = awaitGenerations(List.of(early)).get(0);
         assertThat(answer.finishReason()).isNotEqualTo(FinishReason.ERROR);
@@ -249,7 +249,7 @@ class PromptFlowTest {
         await().atMost(TIMEOUT).until(() -> promptGeneration.waitingForModel() == 1);
         assertThat(kafka.committedOffset(CONSUMER_GROUP, partition)).isLessThanOrEqualTo(published.offset());
 
-        kafka.publish(ModelFixture.promoted(future, null, ModelFixture.upload(minio, future)));
+        kafka.publish(ModelFixture.promoted(future, null, ModelFixture.upload(store, future)));
         assertThat(awaitGenerations(List.of(waiting)).get(0).modelVersion()).isEqualTo(future);
         await().atMost(TIMEOUT).until(() -> kafka.committedOffset(CONSUMER_GROUP, partition) > published.offset());
     }

@@ -8,7 +8,6 @@ import static org.hamcrest.Matchers.startsWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.minio.MinioClient;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -17,6 +16,7 @@ import io.tunestream.generation.KafkaTestClient;
 import io.tunestream.generation.ModelFixture;
 import io.tunestream.generation.service.ProductionModel;
 import io.tunestream.llm.tokenizer.Tokenizer;
+import io.tunestream.platform.storage.ObjectStore;
 import io.tunestream.testing.KafkaBrokerResource;
 import io.tunestream.testing.ObjectStoreResource;
 import jakarta.inject.Inject;
@@ -46,7 +46,7 @@ class OpenAiResourceTest {
     String bootstrapServers;
 
     @Inject
-    MinioClient minio;
+    ObjectStore store;
 
     @Inject
     ProductionModel production;
@@ -57,7 +57,7 @@ class OpenAiResourceTest {
     @BeforeEach
     void promoteAModel() {
         kafka = new KafkaTestClient(bootstrapServers);
-        version = ModelFixture.promoteAndAwaitLoaded(kafka, minio, production);
+        version = ModelFixture.promoteAndAwaitLoaded(kafka, store, production);
     }
 
     @AfterEach

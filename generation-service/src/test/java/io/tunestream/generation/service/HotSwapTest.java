@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.minio.MinioClient;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -13,6 +12,7 @@ import io.tunestream.generation.ModelFixture;
 import io.tunestream.llm.generation.GenerationRequest;
 import io.tunestream.llm.generation.GenerationResult;
 import io.tunestream.llm.generation.SamplingParams;
+import io.tunestream.platform.storage.ObjectStore;
 import io.tunestream.testing.KafkaBrokerResource;
 import io.tunestream.testing.ObjectStoreResource;
 import jakarta.inject.Inject;
@@ -31,7 +31,7 @@ class HotSwapTest {
     String bootstrapServers;
 
     @Inject
-    MinioClient minio;
+    ObjectStore store;
 
     @Inject
     ProductionModel production;
@@ -43,11 +43,11 @@ class HotSwapTest {
     @Test
     void shouldKeepARetiredModelServingItsHoldersAndCloseItAfterTheLastRelease() throws Exception {
         try (KafkaTestClient kafka = new KafkaTestClient(bootstrapServers)) {
-            int old = ModelFixture.promoteAndAwaitLoaded(kafka, minio, production);
+            int old = ModelFixture.promoteAndAwaitLoaded(kafka, store, production);
             ServedModel held = production.acquireCurrent().orElseThrow();
             assertThat(held.version()).isEqualTo(old);
 
-            int next = ModelFixture.promoteAndAwaitLoaded(kafka, minio, production);
+            int next = ModelFixture.promoteAndAwaitLoaded(kafka, store, production);
 
             assertThat(production.acquire(old)).as("new work cannot take the retired version").isEmpty();
             ServedModel current = production.acquireCurrent().orElseThrow();

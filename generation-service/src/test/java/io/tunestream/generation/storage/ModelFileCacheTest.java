@@ -36,10 +36,10 @@ class ModelFileCacheTest {
     @Test
     void shouldKeepSubdirectoriesAndRefusePathsThatLeaveTheCacheDirectory() {
         ArtifactRef artifact = new ArtifactRef(PREFIX, List.of(file("tokenizer/vocab.json", 'a')));
-        assertThat(ModelFileCache.relativePath(artifact, artifact.files().get(0))).isEqualTo("tokenizer/vocab.json");
+        assertThat(artifact.relativePath(artifact.files().get(0))).isEqualTo("tokenizer/vocab.json");
 
         ArtifactRef escaping = new ArtifactRef(PREFIX, List.of(file("../../secrets", 'a')));
-        assertThatThrownBy(() -> ModelFileCache.relativePath(escaping, escaping.files().get(0)))
+        assertThatThrownBy(() -> escaping.relativePath(escaping.files().get(0)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no safe relative path");
     }
 }

@@ -22,4 +22,28 @@ public record ArtifactRef(String uri, List<ObjectRef> files) {
             }
         }
     }
+
+    /** The path of {@code file} under this prefix, e.g. {@code tokenizer/vocab.json}; see {@link #relativePath(String, String)}. */
+    public String relativePath(ObjectRef file) {
+        return relativePath(uri, file.uri());
+    }
+
+    /**
+     * The path of {@code fileUri} under {@code prefixUri}, for placing the file in a local directory or under another
+     * prefix.
+     *
+     * @throws IllegalArgumentException when the file is not under the prefix, or its path is empty, absolute or has a
+     *     '.' or '..' segment (it would leave the directory it is placed in)
+     */
+    public static String relativePath(String prefixUri, String fileUri) {
+        if (!fileUri.startsWith(prefixUri)) {
+            throw new IllegalArgumentException(fileUri + " is not under " + prefixUri);
+        }
+        String relative = fileUri.substring(prefixUri.length());
+        List<String> segments = List.of(relative.split("/"));
+        if (relative.isEmpty() || relative.startsWith("/") || segments.contains("..") || segments.contains(".")) {
+            throw new IllegalArgumentException(fileUri + " has no safe relative path under " + prefixUri);
+        }
+        return relative;
+    }
 }

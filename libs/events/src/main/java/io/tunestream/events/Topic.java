@@ -7,16 +7,21 @@ import java.util.Objects;
  * Every Kafka topic of the platform, with the event it carries.
  *
  * <p>Topic names are {@code <prefix>.<suffix>}; the prefix defaults to {@value #DEFAULT_PREFIX} and is configurable so
- * that several installations can share one cluster. Every topic has a dead-letter topic {@code <topic>.dlq}.
+ * that several installations can share one cluster. Every topic has a dead-letter topic {@code <topic>.dlq}. Every
+ * service reads the prefix from the one key {@value #PREFIX_KEY}, both for the topics of its channels and for the
+ * records it builds, so that a changed prefix moves the whole bus. The suffix is also the topic's channel name
+ * ({@link Channels}).
  */
 public enum Topic {
-    SAMPLES("samples", SampleEvent.class),
-    PROMPTS("prompts", PromptEvent.class),
-    GENERATIONS("generations", GenerationEvent.class),
-    DATASET_VERSIONS("dataset-versions", DatasetVersionEvent.class),
-    TRAINED_MODELS("trained-models", TrainedModelEvent.class),
-    MODEL_VERSIONS("model-versions", ModelVersionEvent.class);
+    SAMPLES(Channels.SAMPLES, SampleEvent.class),
+    PROMPTS(Channels.PROMPTS, PromptEvent.class),
+    GENERATIONS(Channels.GENERATIONS, GenerationEvent.class),
+    DATASET_VERSIONS(Channels.DATASET_VERSIONS, DatasetVersionEvent.class),
+    TRAINED_MODELS(Channels.TRAINED_MODELS, TrainedModelEvent.class),
+    MODEL_VERSIONS(Channels.MODEL_VERSIONS, ModelVersionEvent.class);
 
+    /** The configuration key of the topic prefix, the same in every service (environment: TUNESTREAM_TOPIC_PREFIX). */
+    public static final String PREFIX_KEY = "tunestream.topic-prefix";
     public static final String DEFAULT_PREFIX = "tunestream";
     public static final String DEAD_LETTER_SUFFIX = ".dlq";
 

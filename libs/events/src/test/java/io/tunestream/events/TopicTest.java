@@ -3,6 +3,11 @@ package io.tunestream.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TopicTest {
@@ -36,5 +41,27 @@ class TopicTest {
                 .hasMessageContaining("'orders'")
                 .hasMessageContaining(".dataset-versions");
         assertThatThrownBy(() -> Topic.SAMPLES.topicName("bad.")).hasMessageContaining("prefix");
+    }
+
+    @Test
+    void shouldDeriveEveryTopicAndDeadLetterTopicFromOnePrefix() {
+        for (Topic topic : Topic.values()) {
+            assertThat(topic.topicName("acme")).isEqualTo("acme." + topic.suffix());
+            assertThat(topic.deadLetterTopicName("acme")).isEqualTo("acme." + topic.suffix() + ".dlq");
+            assertThat(Topic.ofTopicName(topic.deadLetterTopicName("acme"))).isEqualTo(topic);
+        }
+        assertThat(Topic.PREFIX_KEY).isEqualTo("tunestream.topic-prefix");
+    }
+
+    @Test
+    void shouldNameOneChannelPerTopicAfterItsSuffix() throws IllegalAccessException {
+        List<String> channels = new ArrayList<>();
+        for (Field field : Channels.class.getDeclaredFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                channels.add((String) field.get(null));
+            }
+        }
+
+        assertThat(channels).containsExactlyInAnyOrderElementsOf(Arrays.stream(Topic.values()).map(Topic::suffix).toList());
     }
 }

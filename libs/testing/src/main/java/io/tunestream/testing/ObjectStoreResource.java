@@ -1,12 +1,10 @@
 package io.tunestream.testing;
 
-import io.minio.BucketExistsArgs;
-import io.minio.MakeBucketArgs;
-import io.minio.MinioClient;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.tunestream.infra.ChildProcess;
 import io.tunestream.infra.Ports;
 import io.tunestream.infra.S3ProxyServer;
+import io.tunestream.platform.storage.ObjectStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -65,12 +63,9 @@ public class ObjectStoreResource implements QuarkusTestResourceLifecycleManager 
     }
 
     private void createBucket(String endpoint, String accessKey, String secretKey) {
-        MinioClient client = MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).build();
         try {
-            if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
-                client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
-            }
-        } catch (Exception e) {
+            ObjectStore.connect(endpoint, accessKey, secretKey, bucket).createBucketIfMissing();
+        } catch (RuntimeException e) {
             stop();
             throw new IllegalStateException("cannot create bucket '" + bucket + "' on " + endpoint + ": " + e.getMessage(), e);
         }

@@ -1,28 +1,18 @@
 package io.tunestream.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.minio.GetObjectArgs;
-import io.minio.ListObjectsArgs;
-import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
-import io.minio.Result;
-import io.minio.StatObjectArgs;
-import io.minio.StatObjectResponse;
-import io.minio.errors.ErrorResponseException;
-import io.minio.messages.Item;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.tunestream.platform.storage.ObjectStore;
+import io.tunestream.platform.storage.ObjectStore.ObjectInfo;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -33,11 +23,11 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
 class ObjectStoreResourceTest {
 
-    private static final String BUCKET = ObjectStoreResource.DEFAULT_BUCKET;
-    private static final long PART_SIZE = 5L * 1024 * 1024;
+    /** The platform store's part size for streams of unknown length (ObjectStore.PART_SIZE). */
+    private static final long PART_SIZE = 16L * 1024 * 1024;
 
     @Inject
-    MinioClient minio;
+    ObjectStore store;
 
     @Test
     void shouldPutGetStatAndListObjects() throws Exception {
@@ -45,21 +35,17 @@ class ObjectStoreResourceTest {
         byte[] first = "{\"text\":\"first\"}\n".getBytes(StandardCharsets.UTF_8);
         byte[] second = "{\"text\":\"second\"}\n".getBytes(StandardCharsets.UTF_8);
 
-        put(prefix + "a.jsonl", first, -1);
-        put(prefix + "b.jsonl", second, -1);
+        assertThat(store.bucket()).isEqualTo(ObjectStoreResource.DEFAULT_BUCKET);
+        store.put(prefix + "a.jsonl", first, "application/x-ndjson");
+        store.put(prefix + "b.jsonl", second, "application/x-ndjson");
 
         assertThat(get(prefix + "a.jsonl")).isEqualTo(first);
-        StatObjectResponse stat = minio.statObject(StatObjectArgs.builder().bucket(BUCKET).object(prefix + "b.jsonl").build());
+        ObjectInfo stat = store.stat(store.location(prefix + "b.jsonl")).orElseThrow();
         assertThat(stat.size()).isEqualTo(second.length);
         assertThat(stat.contentType()).isEqualTo("application/x-ndjson");
-        List<String> names = new ArrayList<>();
-        for (Result<Item> item : minio.listObjects(ListObjectsArgs.builder().bucket(BUCKET).prefix(prefix).recursive(true).build())) {
-            names.add(item.get().objectName());
-        }
-        assertThat(names).containsExactly(prefix + "a.jsonl", prefix + "b.jsonl");
-        assertThatThrownBy(() -> minio.statObject(StatObjectArgs.builder().bucket(BUCKET).object(prefix + "missing").build()))
-                .isInstanceOf(ErrorResponseException.class)
-                .satisfies(e -> assertThat(((ErrorResponseException) e).errorResponse().code()).isEqualTo("NoSuchKey"));
+        assertThat(store.list(prefix)).containsExactly(prefix + "a.jsonl", prefix + "b.jsonl");
+        assertThat(store.stat(store.location(prefix + "missing"))).as("the server answers NoSuchKey for a missing object")
+                .isEmpty();
     }
 
     @Test
@@ -68,24 +54,19 @@ class ObjectStoreResourceTest {
         new Random(7).nextBytes(content);
         String name = "probe/" + UUID.randomUUID() + "/model.safetensors";
 
-        // Unknown size with a 5 MiB part size makes the SDK upload in parts: three here.
-        put(name, content, PART_SIZE);
+        // Unknown size makes the store upload in parts of PART_SIZE: three here.
+        try (InputStream stream = new ByteArrayInputStream(content)) {
+            store.put(name, stream, -1, "application/octet-stream");
+        }
 
-        StatObjectResponse stat = minio.statObject(StatObjectArgs.builder().bucket(BUCKET).object(name).build());
+        ObjectInfo stat = store.stat(store.location(name)).orElseThrow();
         assertThat(stat.size()).isEqualTo(content.length);
         assertThat(stat.etag()).as("the ETag of a completed multipart upload ends with its part count").endsWith("-3");
         assertThat(sha256(get(name))).isEqualTo(sha256(content));
     }
 
-    private void put(String name, byte[] content, long partSize) throws Exception {
-        try (InputStream stream = new ByteArrayInputStream(content)) {
-            PutObjectArgs.Builder args = PutObjectArgs.builder().bucket(BUCKET).object(name).contentType("application/x-ndjson");
-            minio.putObject((partSize > 0 ? args.stream(stream, -1, partSize) : args.stream(stream, content.length, -1)).build());
-        }
-    }
-
     private byte[] get(String name) throws Exception {
-        try (InputStream stream = minio.getObject(GetObjectArgs.builder().bucket(BUCKET).object(name).build())) {
+        try (InputStream stream = store.open(name)) {
             return stream.readAllBytes();
         }
     }

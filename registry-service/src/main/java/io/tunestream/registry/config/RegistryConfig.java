@@ -2,7 +2,6 @@ package io.tunestream.registry.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.tunestream.platform.storage.ObjectStoreSettings;
 import io.tunestream.registry.PromotionMode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,15 +12,6 @@ import java.util.Optional;
 @ConfigMapping(prefix = "tunestream.registry")
 public interface RegistryConfig {
 
-    /** Where this service keeps its objects ({@code tunestream.registry.storage.bucket}, ...). */
-    ObjectStoreSettings storage();
-
-    /**
-     * The prefix of the platform's topics, which names the topic of every published model-versions event
-     * ({@code <prefix>.model-versions}). The consumed topic is set in {@code mp.messaging.incoming.trained-models.topic}.
-     */
-    @WithDefault("tunestream")
-    String topicPrefix();
 
     /** The policy a new model starts with; each model's own can be changed over REST. */
     Promotion promotion();

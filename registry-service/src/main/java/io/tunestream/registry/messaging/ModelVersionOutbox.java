@@ -2,14 +2,15 @@ package io.tunestream.registry.messaging;
 
 import io.tunestream.events.EventJson;
 import io.tunestream.events.ModelVersionEvent;
+import io.tunestream.events.Topic;
 import io.tunestream.registry.OutboxEvent;
-import io.tunestream.registry.config.RegistryConfig;
 import io.tunestream.registry.repository.OutboxEventRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Instant;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Where a change of the registry puts the event announcing it: a row of {@code outbox_event} in the change's own
@@ -26,11 +27,12 @@ public class ModelVersionOutbox {
     private final String topicPrefix;
 
     public ModelVersionOutbox(OutboxEventRepository outbox, OutboxRelay relay,
-            TransactionSynchronizationRegistry transactions, RegistryConfig config) {
+            TransactionSynchronizationRegistry transactions,
+            @ConfigProperty(name = Topic.PREFIX_KEY) String topicPrefix) {
         this.outbox = outbox;
         this.relay = relay;
         this.transactions = transactions;
-        this.topicPrefix = config.topicPrefix();
+        this.topicPrefix = topicPrefix;
     }
 
     /** Adds the event to the current transaction; must be called inside one. */

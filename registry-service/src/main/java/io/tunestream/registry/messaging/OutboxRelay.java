@@ -5,8 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.tunestream.events.Channels;
 import io.tunestream.events.EventJson;
 import io.tunestream.events.ModelVersionEvent;
+import io.tunestream.events.Topic;
 import io.tunestream.events.TunestreamEvent;
 import io.tunestream.events.kafka.CloudEventsKafka;
 import io.tunestream.registry.OutboxEvent;
@@ -24,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.jboss.logging.Logger;
@@ -64,11 +67,12 @@ public class OutboxRelay {
     private ScheduledExecutorService executor;
 
     public OutboxRelay(@Channel(Channels.MODEL_VERSIONS) Emitter<ProducerRecord<String, TunestreamEvent>> emitter,
-            OutboxEventRepository outbox, EntityManager entityManager, RegistryConfig config, MeterRegistry meters) {
+            OutboxEventRepository outbox, EntityManager entityManager, RegistryConfig config, MeterRegistry meters,
+            @ConfigProperty(name = Topic.PREFIX_KEY) String topicPrefix) {
         this.emitter = emitter;
         this.outbox = outbox;
         this.entityManager = entityManager;
-        this.topicPrefix = config.topicPrefix();
+        this.topicPrefix = topicPrefix;
         this.settings = config.outbox();
         Gauge.builder("tunestream.registry.outbox.pending", pending, AtomicLong::get)
                 .description("model-versions events committed but not yet acknowledged by the broker")

@@ -1,8 +1,9 @@
 package io.tunestream.registry.messaging;
 
 import io.smallrye.common.annotation.Blocking;
+import io.tunestream.events.Channels;
 import io.tunestream.events.TrainedModelEvent;
-import io.tunestream.events.kafka.EventDeserializer;
+import io.tunestream.events.kafka.IncomingEvents;
 import io.tunestream.registry.config.RegistryConfig;
 import io.tunestream.registry.service.InvalidRequestException;
 import io.tunestream.registry.service.TrainedModelRegistration;
@@ -12,7 +13,6 @@ import io.smallrye.faulttolerance.api.Guard;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.errors.SerializationException;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -21,7 +21,7 @@ import org.jboss.logging.Logger;
  * {@link TrainedModelRegistration}; idempotent on the job id, so a redelivery creates nothing).
  *
  * <p>A record that fails is nacked with the reason, and the channel's dead-letter-queue strategy writes it, as
- * received, to {@code tunestream.trained-models.dlq} with the reason in its {@code dead-letter-reason} header; the
+ * received, to {@code <prefix>.trained-models.dlq} with the reason in its {@code dead-letter-reason} header; the
  * records after it go on. A record that can never succeed (not a valid event, files that differ from the event) is
  * dead-lettered at once; a failure that may pass (object store or database unavailable) is retried first with a
  * doubling wait (a SmallRye Fault Tolerance guard: {@code registration.attempts}, {@code registration.retry-backoff}).
@@ -35,7 +35,6 @@ public class TrainedModelConsumer {
 
     private final TrainedModelRegistration registration;
     private final Guard retrying;
-    private final EventDeserializer deserializer = new EventDeserializer();
 
     public TrainedModelConsumer(TrainedModelRegistration registration, RegistryConfig config) {
         this.registration = registration;
@@ -60,18 +59,7 @@ public class TrainedModelConsumer {
     @Incoming(Channels.TRAINED_MODELS)
     @Blocking
     public void consume(ConsumerRecord<String, byte[]> record) {
-        TrainedModelEvent event = parse(record);
+        TrainedModelEvent event = IncomingEvents.read(record, TrainedModelEvent.class);
         retrying.get(() -> registration.register(event), TrainedModelRegistration.Outcome.class);
-    }
-
-    private TrainedModelEvent parse(ConsumerRecord<String, byte[]> record) {
-        if (record.value() == null) {
-            throw new SerializationException("topic " + record.topic() + ": the record has no value (a tombstone)");
-        }
-        try {
-            return (TrainedModelEvent) deserializer.deserialize(record.topic(), record.value());
-        } catch (ClassCastException e) {
-            throw new SerializationException("topic " + record.topic() + " does not carry trained-model events", e);
-        }
     }
 }

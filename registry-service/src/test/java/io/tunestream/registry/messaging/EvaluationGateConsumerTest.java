@@ -53,7 +53,7 @@ class EvaluationGateConsumerTest extends RegistryBusTest {
         GateEvaluation tie = new GateEvaluation(SET, 1, SHA, 60, 30, 30, 0, 0,
                 Map.of("ADDITION", new FamilyResult(30, 15, 15), "SORT_DIGITS", new FamilyResult(30, 15, 15)));
 
-        kafka.publish(ModelFixture.trainedJobWithEvaluation(minio, model, 1, 2, 0.9, 0.1, tie));
+        kafka.publish(ModelFixture.trainedJobWithEvaluation(store, model, 1, 2, 0.9, 0.1, tie));
         ModelVersionEvent rejected = awaitRejected(model);
 
         String reason = "evaluation tasks-eval/1 (60 items): exact match 0.5 vs parent 0.5 (+0 >= margin 0), 0 vs 0"
@@ -85,7 +85,7 @@ class EvaluationGateConsumerTest extends RegistryBusTest {
         GateEvaluation familyDrop = new GateEvaluation(SET, 1, SHA, 100, 80, 70, 15, 5,
                 Map.of("ADDITION", new FamilyResult(50, 45, 30), "SORT_DIGITS", new FamilyResult(50, 35, 40)));
 
-        kafka.publish(ModelFixture.trainedJobWithEvaluation(minio, model, 1, 2, 0.9, 0.1, familyDrop));
+        kafka.publish(ModelFixture.trainedJobWithEvaluation(store, model, 1, 2, 0.9, 0.1, familyDrop));
         ModelVersionEvent rejected = awaitRejected(model);
 
         String reason = "evaluation tasks-eval/1 (100 items): exact match 0.8 vs parent 0.7 (+0.1 >= margin 0), 15 vs 5"
@@ -118,7 +118,7 @@ class EvaluationGateConsumerTest extends RegistryBusTest {
         }
         GateEvaluation regression = new GateEvaluation(SET, 1, SHA, 120, 60, 84, 0, 24, families);
 
-        kafka.publish(ModelFixture.trainedJobWithEvaluation(minio, model, 1, 2, 0.9, 0.1, regression));
+        kafka.publish(ModelFixture.trainedJobWithEvaluation(store, model, 1, 2, 0.9, 0.1, regression));
         ModelVersionEvent rejected = awaitRejected(model);
 
         assertThat(rejected.reason()).hasSizeGreaterThan(1000)
@@ -137,7 +137,7 @@ class EvaluationGateConsumerTest extends RegistryBusTest {
         GateEvaluation gain = new GateEvaluation(SET, 1, SHA, 80, 58, 48, 10, 0,
                 Map.of("ADDITION", new FamilyResult(40, 30, 24), "SORT_DIGITS", new FamilyResult(40, 28, 24)));
 
-        kafka.publish(ModelFixture.trainedJobWithEvaluation(minio, model, 1, 2, 0.9, 0.1, gain));
+        kafka.publish(ModelFixture.trainedJobWithEvaluation(store, model, 1, 2, 0.9, 0.1, gain));
         List<ModelVersionEvent> events = awaitModelVersionEvents(modelVersions, model,
                 list -> has(list, ModelVersionAction.PROMOTED, 2));
 
@@ -169,7 +169,7 @@ class EvaluationGateConsumerTest extends RegistryBusTest {
     void shouldRejectACandidateWithoutTheEvaluationThePolicyNames() {
         String model = modelWithEvaluationSet();
 
-        kafka.publish(ModelFixture.trainedJob(minio, model, 1, 2, 0.9, 0.1));
+        kafka.publish(ModelFixture.trainedJob(store, model, 1, 2, 0.9, 0.1));
         ModelVersionEvent rejected = awaitRejected(model);
 
         assertThat(rejected.reason()).isEqualTo("the policy names evaluation set tasks-eval/1, but the trained model came"

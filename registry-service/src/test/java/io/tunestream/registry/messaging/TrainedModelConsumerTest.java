@@ -62,11 +62,11 @@ class TrainedModelConsumerTest extends RegistryBusTest {
     @Test
     void shouldRegisterAJobOnceWhenItsEventIsDeliveredTwice() {
         String model = ModelFixture.newModelName();
-        TrainedModelEvent first = ModelFixture.firstTrainedJob(minio, model);
+        TrainedModelEvent first = ModelFixture.firstTrainedJob(store, model);
         kafka.publish(first);
         kafka.publish(first);
         // A second job of the same model (same key, same partition) is consumed after both copies of the first.
-        kafka.publish(ModelFixture.trainedJob(minio, model, 1, 2, 0.6, 0.5));
+        kafka.publish(ModelFixture.trainedJob(store, model, 1, 2, 0.6, 0.5));
 
         List<ModelVersionEvent> events = awaitModelVersionEvents(modelVersions, model,
                 list -> registeredVersions(list).contains(2));
@@ -79,7 +79,7 @@ class TrainedModelConsumerTest extends RegistryBusTest {
     @Test
     void shouldPlaceEveryFileUnderTheVersionPrefixAndAnnounceItsChecksums() {
         String model = ModelFixture.newModelName();
-        TrainedModelEvent job = ModelFixture.firstTrainedJob(minio, model);
+        TrainedModelEvent job = ModelFixture.firstTrainedJob(store, model);
         kafka.publish(job);
 
         ModelVersionEvent registered = awaitModelVersionEvents(modelVersions, model,
@@ -92,7 +92,7 @@ class TrainedModelConsumerTest extends RegistryBusTest {
         assertThat(registered.artifact().files()).hasSize(expected.size());
         for (ObjectRef file : registered.artifact().files()) {
             String name = file.uri().substring(registered.artifact().uri().length());
-            assertThat(ModelFixture.read(minio, ModelFixture.versionKey(model, 1, name))).as(name)
+            assertThat(ModelFixture.read(store, ModelFixture.versionKey(model, 1, name))).as(name)
                     .isEqualTo(expected.get(name));
             assertThat(file.sha256()).as(name).isEqualTo(Sha256.of(expected.get(name)));
         }
@@ -105,7 +105,7 @@ class TrainedModelConsumerTest extends RegistryBusTest {
         try {
             byte[] poison = "{\"jobId\": \"not a whole event\"}".getBytes(StandardCharsets.UTF_8);
             kafka.publishRaw(KafkaTestClient.TRAINED_MODELS, model, poison);
-            kafka.publish(ModelFixture.firstTrainedJob(minio, model));
+            kafka.publish(ModelFixture.firstTrainedJob(store, model));
 
             awaitModelVersionEvents(modelVersions, model, list -> registeredVersions(list).contains(1));
             ConsumerRecord<String, byte[]> deadLetter = awaitRecord(deadLetters, model);
@@ -123,7 +123,7 @@ class TrainedModelConsumerTest extends RegistryBusTest {
         ConsumerTask<String, byte[]> deadLetters = kafka.readFromStart(KafkaTestClient.TRAINED_MODELS_DLQ);
         try {
             String job = ModelFixture.newJobId();
-            ArtifactRef merged = ModelFixture.uploadMergedModel(minio, job);
+            ArtifactRef merged = ModelFixture.uploadMergedModel(store, job);
             List<ObjectRef> files = new ArrayList<>(merged.files());
             ObjectRef first = files.get(0);
             files.set(0, new ObjectRef(first.uri(), "0".repeat(64), first.sizeBytes()));
@@ -143,9 +143,9 @@ class TrainedModelConsumerTest extends RegistryBusTest {
     void shouldAcceptAFileAnEarlierAttemptAlreadyPlacedWithTheSameContent() {
         String model = ModelFixture.newModelName();
         // What a process that died after copying one file, before its commit, leaves under the reserved version.
-        ModelFixture.put(minio, ModelFixture.versionKey(model, 1, "config.json"),
+        ModelFixture.put(store, ModelFixture.versionKey(model, 1, "config.json"),
                 ModelFixture.checkpointFiles().get("config.json"));
-        kafka.publish(ModelFixture.firstTrainedJob(minio, model));
+        kafka.publish(ModelFixture.firstTrainedJob(store, model));
 
         awaitModelVersionEvents(modelVersions, model, list -> registeredVersions(list).contains(1));
 
@@ -157,23 +157,23 @@ class TrainedModelConsumerTest extends RegistryBusTest {
         String model = ModelFixture.newModelName();
         byte[] stray = "{\"not\": \"this model's config\"}".getBytes(StandardCharsets.UTF_8);
         String configKey = ModelFixture.versionKey(model, 1, "config.json");
-        ModelFixture.put(minio, configKey, stray);
+        ModelFixture.put(store, configKey, stray);
         ConsumerTask<String, byte[]> deadLetters = kafka.readFromStart(KafkaTestClient.TRAINED_MODELS_DLQ);
         try {
-            kafka.publish(ModelFixture.firstTrainedJob(minio, model));
+            kafka.publish(ModelFixture.firstTrainedJob(store, model));
 
             assertThat(deadLetterReason(awaitRecord(deadLetters, model))).contains("already exists with other content");
         } finally {
             deadLetters.stop();
         }
         assertThat(versionNumbers(model)).isEmpty();
-        assertThat(ModelFixture.read(minio, configKey)).isEqualTo(stray);
+        assertThat(ModelFixture.read(store, configKey)).isEqualTo(stray);
     }
 
     @Test
     void shouldResumeARegistrationLeftPendingByACrashIntoTheSameVersion() {
         String model = ModelFixture.newModelName();
-        TrainedModelEvent event = ModelFixture.firstTrainedJob(minio, model);
+        TrainedModelEvent event = ModelFixture.firstTrainedJob(store, model);
         // What a process that died after reserving version 1 for the job (and before completing it) leaves behind.
         QuarkusTransaction.requiringNew().run(() -> {
             RegisteredModel created = catalog.newModel(model);
@@ -204,7 +204,7 @@ class TrainedModelConsumerTest extends RegistryBusTest {
     @Test
     void shouldRetryARegistrationThatFailedForAReasonThatMayPassWithADoublingWait() {
         String model = ModelFixture.newModelName();
-        TrainedModelEvent job = ModelFixture.firstTrainedJob(minio, model);
+        TrainedModelEvent job = ModelFixture.firstTrainedJob(store, model);
         CountedRegistration attempts = countAttempts(job.jobId(), 2,
                 () -> new IllegalStateException("object store unavailable (injected by the test)"));
 
@@ -221,7 +221,7 @@ class TrainedModelConsumerTest extends RegistryBusTest {
     @Test
     void shouldDeadLetterARegistrationThatStillFailsAfterItsLastAttempt() {
         String model = ModelFixture.newModelName();
-        TrainedModelEvent job = ModelFixture.firstTrainedJob(minio, model);
+        TrainedModelEvent job = ModelFixture.firstTrainedJob(store, model);
         CountedRegistration attempts = countAttempts(job.jobId(), Integer.MAX_VALUE,
                 () -> new IllegalStateException("database unavailable (injected by the test)"));
         ConsumerTask<String, byte[]> deadLetters = kafka.readFromStart(KafkaTestClient.TRAINED_MODELS_DLQ);

@@ -65,7 +65,7 @@ class RegistryFlowTest extends RegistryBusTest {
         assertThat(events.get(1).artifact().files()).extracting(ObjectRef::uri).containsExactlyInAnyOrderElementsOf(
                 expected.keySet().stream().map(name -> ModelFixture.versionUri(model, 1) + name).toList());
         for (Map.Entry<String, byte[]> file : expected.entrySet()) {
-            assertThat(ModelFixture.read(minio, ModelFixture.versionKey(model, 1, file.getKey()))).as(file.getKey())
+            assertThat(ModelFixture.read(store, ModelFixture.versionKey(model, 1, file.getKey()))).as(file.getKey())
                     .isEqualTo(file.getValue());
         }
         get("/models/{model}/aliases/production", model).statusCode(200).body("version", equalTo(1));
@@ -76,9 +76,9 @@ class RegistryFlowTest extends RegistryBusTest {
         String model = importBaseModel();
         setPolicy(model, "automatic", 0.01);
 
-        kafka.publish(ModelFixture.trainedJob(minio, model, 1, 4, 0.62, 0.55));
+        kafka.publish(ModelFixture.trainedJob(store, model, 1, 4, 0.62, 0.55));
         awaitModelVersionEvents(modelVersions, model, list -> has(list, ModelVersionAction.PROMOTED, 2));
-        kafka.publish(ModelFixture.trainedJob(minio, model, 2, 5, 0.41, 0.45));
+        kafka.publish(ModelFixture.trainedJob(store, model, 2, 5, 0.41, 0.45));
         List<ModelVersionEvent> events = awaitModelVersionEvents(modelVersions, model,
                 list -> has(list, ModelVersionAction.REJECTED, 3));
 
@@ -110,7 +110,7 @@ class RegistryFlowTest extends RegistryBusTest {
     @Test
     void shouldRollProductionBackToTheEarlierVersionAndAnnounceIt() {
         String model = importBaseModel();
-        kafka.publish(ModelFixture.trainedJob(minio, model, 1, 4, 0.62, 0.55));
+        kafka.publish(ModelFixture.trainedJob(store, model, 1, 4, 0.62, 0.55));
         awaitModelVersionEvents(modelVersions, model, list -> has(list, ModelVersionAction.PROMOTED, 2));
 
         post(Map.of("version", 3), "/models/{model}/rollback", model).statusCode(404)
@@ -142,7 +142,7 @@ class RegistryFlowTest extends RegistryBusTest {
     void shouldKeepATrainedVersionAsCandidateUnderAManualPolicyUntilItIsPromoted() {
         String model = importBaseModel();
         setPolicy(model, "manual", 0.0);
-        kafka.publish(ModelFixture.trainedJob(minio, model, 1, 4, 0.30, 0.55));
+        kafka.publish(ModelFixture.trainedJob(store, model, 1, 4, 0.30, 0.55));
         awaitModelVersionEvents(modelVersions, model, list -> has(list, ModelVersionAction.PROMOTED, 2));
         get("/models/{model}/aliases/candidate", model).statusCode(200).body("version", equalTo(2));
         get("/models/{model}/aliases/production", model).statusCode(200).body("version", equalTo(1));
@@ -168,8 +168,8 @@ class RegistryFlowTest extends RegistryBusTest {
     void shouldDrawTheLineageAsAGraphOfVersionsAndDatasetVersions() {
         String model = importBaseModel();
         String job = ModelFixture.newJobId();
-        ArtifactRef adapter = ModelFixture.uploadAdapter(minio, job);
-        kafka.publish(ModelFixture.trainedModel(model, job, adapter, ModelFixture.uploadMergedModel(minio, job), 1, 4,
+        ArtifactRef adapter = ModelFixture.uploadAdapter(store, job);
+        kafka.publish(ModelFixture.trainedModel(model, job, adapter, ModelFixture.uploadMergedModel(store, job), 1, 4,
                 0.62, 0.55));
         awaitModelVersionEvents(modelVersions, model, list -> has(list, ModelVersionAction.PROMOTED, 2));
 

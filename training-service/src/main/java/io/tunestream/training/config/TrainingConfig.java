@@ -2,7 +2,6 @@ package io.tunestream.training.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.tunestream.platform.storage.ObjectStoreSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -11,12 +10,6 @@ import java.util.Optional;
 @ConfigMapping(prefix = "tunestream.training")
 public interface TrainingConfig {
 
-    /** Where this service keeps its objects ({@code tunestream.training.storage.bucket}, ...). */
-    ObjectStoreSettings storage();
-
-    /** The prefix of every topic this service publishes to ({@code <prefix>.trained-models}). */
-    @WithDefault("tunestream")
-    String topicPrefix();
 
     /**
      * The model a dataset version is trained into when its lineage names no source model (an SFT dataset no model

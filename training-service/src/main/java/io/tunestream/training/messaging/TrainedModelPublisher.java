@@ -1,15 +1,17 @@
 package io.tunestream.training.messaging;
 
+import io.tunestream.events.Channels;
+import io.tunestream.events.Topic;
 import io.tunestream.events.TrainedModelEvent;
 import io.tunestream.events.TunestreamEvent;
 import io.tunestream.events.kafka.CloudEventsKafka;
-import io.tunestream.training.config.TrainingConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 
@@ -20,17 +22,17 @@ public class TrainedModelPublisher {
     static final URI SOURCE = URI.create("/tunestream/training-service");
 
     private final Emitter<ProducerRecord<String, TunestreamEvent>> emitter;
-    private final TrainingConfig config;
+    private final String topicPrefix;
 
     public TrainedModelPublisher(@Channel(Channels.TRAINED_MODELS) Emitter<ProducerRecord<String, TunestreamEvent>> emitter,
-            TrainingConfig config) {
+            @ConfigProperty(name = Topic.PREFIX_KEY) String topicPrefix) {
         this.emitter = emitter;
-        this.config = config;
+        this.topicPrefix = topicPrefix;
     }
 
     public void publish(TrainedModelEvent event) {
         try {
-            emitter.send(CloudEventsKafka.record(config.topicPrefix(), event, SOURCE)).toCompletableFuture()
+            emitter.send(CloudEventsKafka.record(topicPrefix, event, SOURCE)).toCompletableFuture()
                     .get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

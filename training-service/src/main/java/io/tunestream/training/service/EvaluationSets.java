@@ -1,16 +1,13 @@
 package io.tunestream.training.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.minio.GetObjectArgs;
-import io.minio.MinioClient;
-import io.minio.errors.ErrorResponseException;
 import io.tunestream.events.EventJson;
 import io.tunestream.events.GateEvaluation;
 import io.tunestream.events.ObjectRef;
-import io.tunestream.training.config.TrainingConfig;
-import io.tunestream.training.storage.ArtifactCorruptException;
-import io.tunestream.training.storage.ArtifactStore;
+import io.tunestream.platform.storage.ObjectIntegrityException;
+import io.tunestream.platform.storage.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 
@@ -23,14 +20,10 @@ import java.nio.file.Path;
 @ApplicationScoped
 public class EvaluationSets {
 
-    private final MinioClient minio;
-    private final ArtifactStore store;
-    private final String bucket;
+    private final ObjectStore store;
 
-    public EvaluationSets(MinioClient minio, ArtifactStore store, TrainingConfig config) {
-        this.minio = minio;
+    public EvaluationSets(ObjectStore store) {
         this.store = store;
-        this.bucket = config.storage().bucket();
     }
 
     /**
@@ -50,14 +43,14 @@ public class EvaluationSets {
         JsonNode manifest = readManifest(prefix + "manifest.json", dataset, version);
         JsonNode file = manifest.path("files").path("eval.jsonl");
         if (!file.isObject()) {
-            throw new IllegalStateException("s3://" + bucket + "/" + prefix + "manifest.json lists no files.eval.jsonl:"
+            throw new IllegalStateException(store.uri(prefix + "manifest.json") + " lists no files.eval.jsonl:"
                     + " evaluation set " + dataset + " version " + version + " has no questions");
         }
         ObjectRef questions = EventJson.mapper().convertValue(file, ObjectRef.class);
         Path local = work.resolve("evaluation-set/" + dataset + "-" + version + ".jsonl");
         try {
             store.download(questions, local);
-        } catch (ArtifactCorruptException e) {
+        } catch (ObjectIntegrityException e) {
             throw new IllegalStateException("evaluation set " + dataset + " version " + version + ": the questions differ"
                     + " from its manifest: " + e.getMessage(), e);
         }
@@ -69,16 +62,12 @@ public class EvaluationSets {
     }
 
     private JsonNode readManifest(String key, String dataset, int version) {
-        try (InputStream in = minio.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+        InputStream manifest = store.find(store.location(key)).orElseThrow(() -> new IllegalStateException(
+                "evaluation set " + dataset + " version " + version + " does not exist: no " + store.uri(key)));
+        try (InputStream in = manifest) {
             return EventJson.mapper().readTree(in);
-        } catch (ErrorResponseException e) {
-            if ("NoSuchKey".equals(e.errorResponse().code())) {
-                throw new IllegalStateException("evaluation set " + dataset + " version " + version
-                        + " does not exist: no s3://" + bucket + "/" + key, e);
-            }
-            throw new IllegalStateException("cannot read s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot read s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + store.uri(key) + ": " + e.getMessage(), e);
         }
     }
 }

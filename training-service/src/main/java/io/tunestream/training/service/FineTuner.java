@@ -1,40 +1,27 @@
 package io.tunestream.training.service;
 
-import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tunestream.events.EventJson;
 import io.tunestream.events.Recipe;
-import io.tunestream.llm.checkpoint.DType;
 import io.tunestream.llm.data.DataFormat;
 import io.tunestream.llm.data.DatasetReader;
 import io.tunestream.llm.data.ParsedRecord;
 import io.tunestream.llm.data.PreferenceRecord;
-import io.tunestream.llm.lora.LoraConfig;
-import io.tunestream.llm.lora.LoraLinear;
-import io.tunestream.llm.lora.LoraMerge;
-import io.tunestream.llm.lora.LoraModel;
-import io.tunestream.llm.lora.PeftAdapter;
 import io.tunestream.llm.model.Inference;
 import io.tunestream.llm.model.LlamaModel;
 import io.tunestream.llm.prompt.PromptTemplate;
-import io.tunestream.llm.quantization.Quantization;
-import io.tunestream.llm.quantization.QuantizationType;
 import io.tunestream.llm.prompt.PromptTemplates;
 import io.tunestream.llm.tokenizer.Tokenizer;
-import io.tunestream.llm.training.CausalLmObjective;
-import io.tunestream.llm.training.DpoObjective;
-import io.tunestream.llm.training.DpoSettings;
-import io.tunestream.llm.training.EvaluationSettings;
-import io.tunestream.llm.training.LearningRateSchedule;
+import io.tunestream.llm.training.FineTuneResult;
+import io.tunestream.llm.training.FineTuneSpec;
+import io.tunestream.llm.training.FineTuning;
 import io.tunestream.llm.training.PreferenceExample;
 import io.tunestream.llm.training.StepMetrics;
-import io.tunestream.llm.training.Trainer;
 import io.tunestream.llm.training.TrainingData;
 import io.tunestream.llm.training.TrainingExample;
 import io.tunestream.llm.training.TrainingObjective;
 import io.tunestream.llm.training.RunOutput;
 import io.tunestream.llm.training.TrainingCheckpoint;
-import io.tunestream.llm.training.TrainingSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -150,8 +137,7 @@ public class FineTuner {
             TrainingData data = new TrainingData(tokenizer, template);
             List<TrainingExample> train = data.pretrainBlocks(texts(request.train(), template), hp.maxLength());
             List<TrainingExample> eval = data.pretrainBlocks(texts(request.eval(), template), hp.maxLength());
-            return fit(request, model, tokenizer, template, new CausalLmObjective(tokenizer.padTokenId().orElse(0)), train,
-                    eval, List.of(), SFT_EVAL_METRIC, false, onStep);
+            return fit(request, model, tokenizer, template, train, eval, List.of(), SFT_EVAL_METRIC, onStep);
         }
     }
 
@@ -171,15 +157,13 @@ public class FineTuner {
             List<TrainingExample> eval = sftExamples(data, request.eval(), hp.maxLength());
             List<ExactMatch.Question> questions = new ArrayList<>();
             forEachRecord(request.eval(), null, parsed -> questions.add(ExactMatch.question(parsed.record()).orElse(null)));
-            return fit(request, model, tokenizer, template, new CausalLmObjective(tokenizer.padTokenId().orElse(0)), train,
-                    eval, questions, SFT_EVAL_METRIC, false, onStep);
+            return fit(request, model, tokenizer, template, train, eval, questions, SFT_EVAL_METRIC, onStep);
         }
     }
 
     private Outcome dpo(TrainingRequest request, Consumer<StepMetrics> onStep) {
         Inference.disableGradientsOnThisThread();
         JobHyperparameters hp = request.hyperparameters();
-        DpoSettings settings = hp.dpoSettings();
         try (LlamaModel model = LlamaModel.load(request.baseModel()); Tokenizer tokenizer = Tokenizer.load(request.baseModel())) {
             PromptTemplate template = PromptTemplates.forTokenizer(tokenizer, PromptTemplates.CHATML);
             TrainingData data = new TrainingData(tokenizer, template);
@@ -193,20 +177,20 @@ public class FineTuner {
                 eval.add(data.preference((PreferenceRecord) parsed.record(), hp.maxLength(), maxPrompt));
                 questions.add(ExactMatch.question(parsed.record()).orElse(null));
             });
-            return fit(request, model, tokenizer, template, new DpoObjective(tokenizer.padTokenId().orElse(0), settings),
-                    train, eval, questions, DPO_EVAL_METRIC, true, onStep);
+            return fit(request, model, tokenizer, template, train, eval, questions, DPO_EVAL_METRIC, onStep);
         }
     }
 
     /**
+     * Runs the job's {@link FineTuneSpec} (the engine's one entry point, as the CLI and the benchmarks run theirs) and
+     * measures the parent and the candidate.
+     *
      * @param questions one entry per held-out record: its question for exact match, or null when it has none
      * @param recipeMetric the metric the policy compares when not every held-out record is verifiable
-     * @param selectByExactMatch choose the checkpoint by greedy exact match on the verifiable held-out questions, the
-     *     starting weights competing as step 0 (the engine's {@code bench-quality} recipe for DPO), when there are any
      */
     private <E> Outcome fit(TrainingRequest request, LlamaModel model, Tokenizer tokenizer, PromptTemplate template,
-            TrainingObjective<E> objective, List<E> train, List<E> eval, List<ExactMatch.Question> questions,
-            String recipeMetric, boolean selectByExactMatch, Consumer<StepMetrics> onStep) {
+            List<E> train, List<E> eval, List<ExactMatch.Question> questions, String recipeMetric,
+            Consumer<StepMetrics> onStep) {
         if (train.isEmpty() || eval.isEmpty()) {
             throw new InvalidJobException("the dataset version has " + train.size() + " usable training and " + eval.size()
                     + " usable eval records; both splits need at least one");
@@ -217,73 +201,53 @@ public class FineTuner {
                         hp.exactMatchMaxAnswerTokens());
         // Exact match decides only when it speaks for the whole split; otherwise it is reported beside the recipe's metric.
         String evalMetric = !verifiable.isEmpty() && verifiable.size() == questions.size() ? EXACT_MATCH_METRIC : recipeMetric;
+        FineTuneSpec spec = spec(request, verifiable, tokenizer, template);
+        boolean byExactMatch = spec.evaluation().modelEvaluator() != null;
+        FineTuning<E> tuning = FineTuning.of(spec, model, tokenizer.padTokenId().orElse(0));
+        TrainingObjective<E> objective = tuning.objective();
         // The parent is measured before any adapter exists; for DPO the reference pass makes policy = reference.
         objective.prepare(model, eval);
         Map<String, Double> parent = withDerived(objective.evaluate(model, eval, hp.batchSize()));
         addExactMatch(parent, model, tokenizer, template, verifiable, hp);
 
-        Map<String, NDArray> trainable = new LinkedHashMap<>();
-        Map<String, LoraLinear> adapters = Map.of();
-        LoraConfig lora = null;
-        if (hp.usesAdapters()) {
-            if (hp.baseQuantization() != QuantizationType.NONE) {
-                // QLoRA style: the frozen base is stored quantized while the adapters train in F32.
-                Quantization.quantizeBase(model, hp.baseQuantization());
-            }
-            lora = new LoraConfig(hp.loraRank(), hp.loraAlpha(), 0.05, LoraConfig.ALL_PROJECTIONS, false,
-                    request.baseModel().toString());
-            adapters = LoraModel.apply(model, lora, hp.seed());
-            adapters.forEach((name, layer) -> {
-                trainable.put(name + ".lora_A.weight", layer.loraA());
-                trainable.put(name + ".lora_B.weight", layer.loraB());
-            });
-        } else {
-            trainable.putAll(model.namedWeights());
-        }
-        Map<String, LoraLinear> dropoutLayers = adapters;
-        TrainingSettings settings = new TrainingSettings(hp.maxSteps(), hp.batchSize(), 1, hp.learningRate(),
-                Math.min(10, hp.maxSteps() / 10), LearningRateSchedule.Kind.COSINE, 0.1, 1.0, 0.0, hp.seed());
-        Trainer<E> trainer = new Trainer<>(model, trainable, objective, settings)
-                .onTrainingModeChange(training -> LoraModel.setTraining(dropoutLayers, training))
-                .evaluateOn(eval, new EvaluationSettings(hp.evalEvery(), "loss", false, 0, true));
-        boolean byExactMatch = selectByExactMatch && !verifiable.isEmpty();
-        if (byExactMatch) {
-            // The objective's metrics are still recorded at every evaluation; the greedy answers decide. The start
-            // competes: a run whose steps answer no more validation questions than it started with returns its start.
-            trainer.evaluateWith(current -> Map.of("exact_match", ExactMatch.accuracy(current, tokenizer, template,
-                    verifiable, hp.exactMatchMaxAnswerTokens())),
-                    new EvaluationSettings(hp.evalEvery(), "exact_match", true, 0, true, true));
-        }
-        List<StepMetrics> history = trainer.fit(train, onStep, runOutput(request), request.resumeFrom());
-        Double startValue = byExactMatch ? trainer.startMetrics().get("exact_match") : null;
-        if (byExactMatch && startValue == null && trainer.bestStep() == 0 && !Double.isNaN(trainer.bestValue())) {
+        FineTuneResult result = tuning.setup().fit(train, eval, onStep, runOutput(request, spec), request.resumeFrom());
+        Double startValue = byExactMatch ? result.startMetrics().get("exact_match") : null;
+        if (byExactMatch && startValue == null && result.chosenStep() == 0 && !Double.isNaN(result.chosenValue())) {
             // A resumed run does not evaluate its start again; the checkpoint kept the start's value as the best.
-            startValue = trainer.bestValue();
+            startValue = result.chosenValue();
         }
         Selection selection = new Selection(byExactMatch ? EXACT_MATCH_METRIC : "eval/loss", byExactMatch,
-                trainer.bestStep(), startValue, Double.isNaN(trainer.bestValue()) ? null : trainer.bestValue());
+                result.chosenStep(), startValue, Double.isNaN(result.chosenValue()) ? null : result.chosenValue());
 
-        LoraModel.setTraining(adapters, false);
         Map<String, Double> candidate = withDerived(objective.evaluate(model, eval, hp.batchSize()));
-        Path adapterDir = null;
-        Path mergedDir = request.output().resolve("merged");
-        if (lora != null) {
-            adapterDir = request.output().resolve("adapter");
-            PeftAdapter.from(adapters, lora).write(adapterDir);
-            // Folded into the F32 base even after QLoRA: the registered model is full precision.
-            LoraMerge.mergeToCheckpoint(request.baseModel(), adapterDir, mergedDir, DType.F32);
-        } else {
-            model.save(mergedDir, DType.F32, request.baseModel());
-        }
+        FineTuneResult.Outputs outputs = tuning.writeMerged(request.output(), request.baseModel()).outputs();
         if (!verifiable.isEmpty()) {
             // Asked of the merged checkpoint: exactly the model that will be registered and served.
-            try (LlamaModel merged = LlamaModel.load(mergedDir)) {
+            try (LlamaModel merged = LlamaModel.load(outputs.model())) {
                 addExactMatch(candidate, merged, tokenizer, template, verifiable, hp);
             }
         }
-        return new Outcome(adapterDir, mergedDir, evalMetric, candidate, parent,
+        List<StepMetrics> history = result.history();
+        return new Outcome(outputs.adapter(), outputs.model(), evalMetric, candidate, parent,
                 // A run resumed from the checkpoint of its last step runs no step: it ran them all before.
                 history.isEmpty() ? hp.maxSteps() : history.get(history.size() - 1).step(), train.size(), selection);
+    }
+
+    /**
+     * The job's spec: its hyperparameters ({@link JobHyperparameters#spec}), checkpointing as requested, and for DPO
+     * with verifiable held-out questions the selection by greedy exact match, the starting weights competing as step 0
+     * (the engine's {@code bench-quality} recipe); the objective's metrics are still recorded at every evaluation.
+     */
+    static FineTuneSpec spec(TrainingRequest request, List<ExactMatch.Question> verifiable, Tokenizer tokenizer,
+            PromptTemplate template) {
+        JobHyperparameters hp = request.hyperparameters();
+        FineTuneSpec spec = hp.spec(request.recipe()).withCheckpointEvery(request.checkpointEvery());
+        if (request.recipe() != Recipe.DPO || verifiable.isEmpty()) {
+            return spec;
+        }
+        return spec.withEvaluation(spec.evaluation().withEvaluationAtStart(true).selectingBy(
+                current -> Map.of("exact_match", ExactMatch.accuracy(current, tokenizer, template, verifiable,
+                        hp.exactMatchMaxAnswerTokens())), "exact_match"));
     }
 
     private static Path runDirectory(TrainingRequest request) {
@@ -294,12 +258,13 @@ public class FineTuner {
      * The engine's run directory: {@code run.json} records what a checkpoint belongs to (the recipe and every
      * hyperparameter), copied beside each checkpoint; the engine refuses to resume a checkpoint of another seed.
      */
-    private static RunOutput runOutput(TrainingRequest request) {
+    private static RunOutput runOutput(TrainingRequest request, FineTuneSpec spec) {
         ObjectNode run = EventJson.mapper().createObjectNode();
         run.put("recipe", request.recipe().name().toLowerCase(java.util.Locale.ROOT));
         run.set("hyperparameters", EventJson.mapper().valueToTree(request.hyperparameters()));
         run.put("checkpoint_every", request.checkpointEvery());
-        return new RunOutput(runDirectory(request), run, request.checkpointEvery());
+        run.set("spec", spec.toJson());
+        return new RunOutput(runDirectory(request), run, spec.checkpointEvery());
     }
 
     private static void addExactMatch(Map<String, Double> metrics, LlamaModel model, Tokenizer tokenizer,

@@ -5,6 +5,7 @@ import io.tunestream.training.config.TrainingConfig;
 import io.tunestream.llm.quantization.QuantizationType;
 import io.tunestream.llm.training.DpoLossType;
 import io.tunestream.llm.training.DpoSettings;
+import io.tunestream.llm.training.FineTuneSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -100,6 +101,23 @@ public record JobHyperparameters(int maxSteps, int batchSize, double learningRat
     /** The engine's DPO settings of this job. */
     public DpoSettings dpoSettings() {
         return new DpoSettings(beta, DpoLossType.parse(lossType), labelSmoothing, nllWeight);
+    }
+
+    /**
+     * The engine's fine-tuning spec of this job for {@code recipe}: the spec's defaults (warmup a tenth of the steps
+     * at most 10, cosine decay to a tenth, clipping at 1.0, no weight decay, no gradient accumulation; LoRA dropout
+     * 0.05 on every projection) with the job's values, evaluated every {@code evalEvery} steps on the eval split, the
+     * lowest eval loss chosen, never stopping early.
+     */
+    public FineTuneSpec spec(Recipe recipe) {
+        FineTuneSpec.Method trainingMethod = usesAdapters()
+                ? FineTuneSpec.Method.lora().withLora(loraRank, loraAlpha).withBaseQuantization(baseQuantization())
+                : FineTuneSpec.Method.full();
+        return FineTuneSpec.of(FineTuneSpec.Recipe.valueOf(recipe.name())).withDpo(dpoSettings())
+                .withMethod(trainingMethod)
+                .withOptimisation(FineTuneSpec.Optimisation.defaults().withMaxSteps(maxSteps).withBatch(batchSize, 1)
+                        .withLearningRate(learningRate).withSeed(seed))
+                .withEvaluation(FineTuneSpec.Evaluation.every(evalEvery).withPatience(0));
     }
 
     /** Whether adapters train (every method but {@code full}). */

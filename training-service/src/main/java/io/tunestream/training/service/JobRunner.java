@@ -10,6 +10,7 @@ import io.tunestream.events.GateEvaluation;
 import io.tunestream.events.Lineage;
 import io.tunestream.events.ObjectRef;
 import io.tunestream.events.TrainedModelEvent;
+import io.tunestream.platform.storage.ObjectStore;
 import io.tunestream.training.JobState;
 import io.tunestream.training.TrainingJob;
 import io.tunestream.training.config.TrainingConfig;
@@ -17,7 +18,6 @@ import io.tunestream.training.messaging.TrainedModelPublisher;
 import io.tunestream.training.registry.PromotionPolicy;
 import io.tunestream.training.registry.RegistryClient;
 import io.tunestream.training.repository.TrainingJobRepository;
-import io.tunestream.training.storage.ArtifactStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
@@ -75,7 +75,7 @@ public class JobRunner {
 
     private final TrainingJobRepository jobs;
     private final ModelVersionCatalog models;
-    private final ArtifactStore store;
+    private final ObjectStore store;
     private final FineTuner fineTuner;
     private final EvaluationSets evaluationSets;
     private final RegistryClient registry;
@@ -88,7 +88,7 @@ public class JobRunner {
     private Thread thread;
     private ScheduledExecutorService heartbeats;
 
-    public JobRunner(TrainingJobRepository jobs, ModelVersionCatalog models, ArtifactStore store, FineTuner fineTuner,
+    public JobRunner(TrainingJobRepository jobs, ModelVersionCatalog models, ObjectStore store, FineTuner fineTuner,
             EvaluationSets evaluationSets, RegistryClient registry, TrainedModelPublisher publisher, JobSignals signals,
             TrainingConfig config) {
         this.jobs = jobs;
@@ -192,7 +192,7 @@ public class JobRunner {
         ModelVersionCatalog.BaseModel base = models.resolve(job.model, job.baseModelVersion);
         ensureHeld(job, jobs.recordBaseModel(job.id, owner, base.version(), EventJson.mapper().convertValue(base.artifact(), MAP)));
         Path baseDir = work.resolve("base");
-        store.download(base.artifact(), baseDir);
+        store.downloadDirectory(base.artifact(), baseDir);
         Path train = work.resolve("data/train.jsonl");
         Path eval = work.resolve("data/eval.jsonl");
         List<String> datasetVersions = downloadData(job, work.resolve("data"), train, eval);
@@ -201,7 +201,7 @@ public class JobRunner {
         if (job.checkpoint != null && job.checkpointStep > 0) {
             // The last checkpoint an earlier attempt uploaded: the run goes on from there, on the same data order.
             resumeFrom = work.resolve("resume/step-" + job.checkpointStep);
-            store.download(EventJson.mapper().convertValue(job.checkpoint, ArtifactRef.class), resumeFrom);
+            store.downloadDirectory(EventJson.mapper().convertValue(job.checkpoint, ArtifactRef.class), resumeFrom);
             LOG.infof("job %s: resuming from the checkpoint of step %d", job.id, job.checkpointStep);
         }
 
@@ -217,7 +217,7 @@ public class JobRunner {
                 },
                 (step, directory) -> {
                     // Objects first, then the row that names them: a recorded checkpoint is always complete.
-                    ArtifactRef checkpoint = store.upload(directory, "checkpoints/" + job.id + "/step-" + step + "/");
+                    ArtifactRef checkpoint = store.uploadDirectory(directory, "checkpoints/" + job.id + "/step-" + step + "/");
                     ensureHeld(job, jobs.recordCheckpoint(job.id, owner, step,
                             EventJson.mapper().convertValue(checkpoint, MAP)));
                 });
@@ -226,8 +226,8 @@ public class JobRunner {
         ensureHeld(job, jobs.heartbeat(job.id, owner, settings.lease()));
 
         // Objects before the event that names them.
-        ArtifactRef adapter = outcome.adapter() == null ? null : store.upload(outcome.adapter(), "adapters/" + job.id + "/");
-        ArtifactRef merged = store.upload(outcome.merged(), "checkpoints/" + job.id + "/merged/");
+        ArtifactRef adapter = outcome.adapter() == null ? null : store.uploadDirectory(outcome.adapter(), "adapters/" + job.id + "/");
+        ArtifactRef merged = store.uploadDirectory(outcome.merged(), "checkpoints/" + job.id + "/merged/");
         ensureHeld(job, jobs.heartbeat(job.id, owner, settings.lease()));
         Lineage lineage = EventJson.mapper().convertValue(job.lineage, Lineage.class).withTraining(job.id, base.version());
         TrainedModelEvent event = new TrainedModelEvent(EventIds.next(), TrainedModelEvent.SCHEMA_VERSION, Instant.now(),

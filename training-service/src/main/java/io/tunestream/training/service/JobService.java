@@ -2,14 +2,12 @@ package io.tunestream.training.service;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.minio.GetObjectArgs;
-import io.minio.MinioClient;
-import io.minio.errors.ErrorResponseException;
 import io.tunestream.events.DatasetVersionEvent;
 import io.tunestream.events.EventJson;
 import io.tunestream.events.Lineage;
 import io.tunestream.events.ObjectRef;
 import io.tunestream.events.Recipe;
+import io.tunestream.platform.storage.ObjectStore;
 import io.tunestream.training.JobOrigin;
 import io.tunestream.training.JobState;
 import io.tunestream.training.TrainingJob;
@@ -18,6 +16,7 @@ import io.tunestream.training.repository.TrainingJobRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
+import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -43,13 +42,13 @@ public class JobService {
 
     private final TrainingJobRepository jobs;
     private final TrainingConfig config;
-    private final MinioClient minio;
+    private final ObjectStore store;
     private final JobSignals signals;
 
-    public JobService(TrainingJobRepository jobs, TrainingConfig config, MinioClient minio, JobSignals signals) {
+    public JobService(TrainingJobRepository jobs, TrainingConfig config, ObjectStore store, JobSignals signals) {
         this.jobs = jobs;
         this.config = config;
-        this.minio = minio;
+        this.store = store;
         this.signals = signals;
     }
 
@@ -173,16 +172,12 @@ public class JobService {
     }
 
     private JsonNode readManifest(String key) {
-        String bucket = config.storage().bucket();
-        try (InputStream in = minio.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+        InputStream manifest = store.find(store.location(key))
+                .orElseThrow(() -> new InvalidJobException("no dataset version at " + store.uri(key)));
+        try (InputStream in = manifest) {
             return EventJson.mapper().readTree(in);
-        } catch (ErrorResponseException e) {
-            if ("NoSuchKey".equals(e.errorResponse().code())) {
-                throw new InvalidJobException("no dataset version at s3://" + bucket + "/" + key);
-            }
-            throw new IllegalStateException("cannot read s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot read s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + store.uri(key) + ": " + e.getMessage(), e);
         }
     }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.minio.MinioClient;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -17,6 +16,7 @@ import io.tunestream.events.GateEvaluation;
 import io.tunestream.events.ObjectRef;
 import io.tunestream.events.Recipe;
 import io.tunestream.events.TrainedModelEvent;
+import io.tunestream.platform.storage.ObjectStore;
 import io.tunestream.testing.KafkaBrokerResource;
 import io.tunestream.testing.ObjectStoreResource;
 import io.tunestream.testing.PostgresResource;
@@ -55,7 +55,7 @@ class TrainingEvaluationSetTest {
     String bootstrapServers;
 
     @Inject
-    MinioClient minio;
+    ObjectStore store;
 
     @Inject
     TrainingJobRepository jobs;
@@ -75,11 +75,11 @@ class TrainingEvaluationSetTest {
     @Test
     void shouldMeasureParentAndCandidateOnThePolicysEvaluationSetPerFamily() {
         String model = announcedModel("gated");
-        ObjectRef questions = TrainingFixture.evaluationSet(minio, model + "-eval", 1, records(), null);
+        ObjectRef questions = TrainingFixture.evaluationSet(store, model + "-eval", 1, records(), null);
         String dataset = TrainingFixture.newName("d");
         ConsumerTask<String, byte[]> trained = kafka.readFromStart(KafkaTestClient.TRAINED_MODELS);
         try {
-            kafka.publish(TrainingFixture.dpoVersion(minio, dataset, 1, model, 1));
+            kafka.publish(TrainingFixture.dpoVersion(store, dataset, 1, model, 1));
 
             TrainingJob job = awaitFinal(dataset);
             assertThat(job.state).as("job %s error: %s", job.id, job.error).isEqualTo(JobState.SUCCEEDED);
@@ -111,9 +111,9 @@ class TrainingEvaluationSetTest {
     @Test
     void shouldRetryARegistryThatFailsOnceAndStillMeasureTheCandidate() {
         String model = announcedModel("flaky");
-        TrainingFixture.evaluationSet(minio, model + "-eval", 1, records(), null);
+        TrainingFixture.evaluationSet(store, model + "-eval", 1, records(), null);
         String dataset = TrainingFixture.newName("d");
-        kafka.publish(TrainingFixture.dpoVersion(minio, dataset, 1, model, 1));
+        kafka.publish(TrainingFixture.dpoVersion(store, dataset, 1, model, 1));
 
         TrainingJob job = awaitFinal(dataset);
 
@@ -125,7 +125,7 @@ class TrainingEvaluationSetTest {
     void shouldPublishNoEvaluationForAModelTheRegistryHasNoPolicyFor() {
         String model = announcedModel("plain");
         String dataset = TrainingFixture.newName("d");
-        kafka.publish(TrainingFixture.dpoVersion(minio, dataset, 1, model, 1));
+        kafka.publish(TrainingFixture.dpoVersion(store, dataset, 1, model, 1));
 
         TrainingJob job = awaitFinal(dataset);
 
@@ -136,9 +136,9 @@ class TrainingEvaluationSetTest {
     @Test
     void shouldFailAJobWhoseEvaluationSetDiffersFromItsManifest() {
         String model = announcedModel("gated");
-        ObjectRef questions = TrainingFixture.evaluationSet(minio, model + "-eval", 1, records(), "0".repeat(64));
+        ObjectRef questions = TrainingFixture.evaluationSet(store, model + "-eval", 1, records(), "0".repeat(64));
         String dataset = TrainingFixture.newName("d");
-        kafka.publish(TrainingFixture.dpoVersion(minio, dataset, 1, model, 1));
+        kafka.publish(TrainingFixture.dpoVersion(store, dataset, 1, model, 1));
 
         TrainingJob job = awaitFinal(dataset);
 
@@ -172,7 +172,7 @@ class TrainingEvaluationSetTest {
     /** A model whose version 1 (the scratch model) is production, named {@code prefix-*} for the fake registry. */
     private String announcedModel(String prefix) {
         String model = TrainingFixture.newName(prefix);
-        ArtifactRef artifact = TrainingFixture.uploadModel(minio, model, 1);
+        ArtifactRef artifact = TrainingFixture.uploadModel(store, model, 1);
         kafka.publish(TrainingFixture.promoted(model, 1, artifact));
         await().atMost(TIMEOUT).until(() -> QuarkusTransaction.requiringNew()
                 .call(() -> KnownModelVersion.findById(KnownModelVersion.key(model, 1)) != null));

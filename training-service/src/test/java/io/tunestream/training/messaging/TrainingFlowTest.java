@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 
-import io.minio.GetObjectArgs;
-import io.minio.MinioClient;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -20,6 +18,7 @@ import io.tunestream.events.EventJson;
 import io.tunestream.events.ObjectRef;
 import io.tunestream.events.Recipe;
 import io.tunestream.events.TrainedModelEvent;
+import io.tunestream.platform.storage.ObjectStore;
 import io.tunestream.platform.storage.Sha256;
 import io.tunestream.testing.KafkaBrokerResource;
 import io.tunestream.testing.ObjectStoreResource;
@@ -57,7 +56,7 @@ class TrainingFlowTest {
     String bootstrapServers;
 
     @Inject
-    MinioClient minio;
+    ObjectStore store;
 
     @Inject
     TrainingJobRepository jobs;
@@ -80,7 +79,7 @@ class TrainingFlowTest {
         String dataset = TrainingFixture.newName("d");
         ConsumerTask<String, byte[]> trained = kafka.readFromStart(KafkaTestClient.TRAINED_MODELS);
         try {
-            kafka.publish(TrainingFixture.dpoVersion(minio, dataset, 1, model, 1));
+            kafka.publish(TrainingFixture.dpoVersion(store, dataset, 1, model, 1));
 
             TrainingJob job = awaitJob(dataset, 1, j -> j.state.isFinal());
             assertThat(job.state).as("job %s error: %s", job.id, job.error).isEqualTo(JobState.SUCCEEDED);
@@ -129,7 +128,7 @@ class TrainingFlowTest {
     void shouldTrainAnSftJobSubmittedOverRestAndCompareItWithItsParentOnEvalLoss() {
         String model = announcedModel();
         String dataset = TrainingFixture.newName("d");
-        TrainingFixture.datasetVersion(minio, dataset, 1, model, 1, Recipe.SFT);
+        TrainingFixture.datasetVersion(store, dataset, 1, model, 1, Recipe.SFT);
         String id = given().contentType(ContentType.JSON)
                 .body(Map.of("dataset", dataset, "version", 1, "recipe", "sft",
                         "hyperparameters", Map.of("maxSteps", 3, "exactMatchMaxAnswerTokens", 0)))
@@ -156,7 +155,7 @@ class TrainingFlowTest {
     void shouldFailAJobWhoseTrainingFileDiffersFromItsEvent() {
         String model = announcedModel();
         String dataset = TrainingFixture.newName("d");
-        DatasetVersionEvent sealed = TrainingFixture.dpoVersion(minio, dataset, 1, model, 1);
+        DatasetVersionEvent sealed = TrainingFixture.dpoVersion(store, dataset, 1, model, 1);
         ObjectRef train = sealed.train();
         ObjectRef tampered = new ObjectRef(train.uri(), "0".repeat(64), train.sizeBytes());
         kafka.publish(new DatasetVersionEvent(sealed.eventId(), sealed.schemaVersion(), sealed.occurredAt(), dataset, 1,
@@ -172,11 +171,11 @@ class TrainingFlowTest {
     @Test
     void shouldCreateOneJobForARedeliveredDatasetVersion() {
         String dataset = TrainingFixture.newName("d");
-        DatasetVersionEvent event = TrainingFixture.dpoVersion(minio, dataset, 1, "m-unknown", 1);
+        DatasetVersionEvent event = TrainingFixture.dpoVersion(store, dataset, 1, "m-unknown", 1);
         kafka.publish(event);
         kafka.publish(event);
         // The same dataset is the same partition: once version 2 has its job, both copies of version 1 were consumed.
-        kafka.publish(TrainingFixture.dpoVersion(minio, dataset, 2, "m-unknown", 1));
+        kafka.publish(TrainingFixture.dpoVersion(store, dataset, 2, "m-unknown", 1));
         awaitJob(dataset, 2, j -> true);
 
         long count = QuarkusTransaction.requiringNew().call(() -> jobs.count("dataset = ?1 and datasetVersion = 1", dataset));
@@ -204,7 +203,7 @@ class TrainingFlowTest {
     void shouldStopARunningJobWhenCancelledAndTakeTheNextOne() {
         String model = announcedModel();
         String dataset = TrainingFixture.newName("d");
-        TrainingFixture.dpoVersion(minio, dataset, 1, model, 1);
+        TrainingFixture.dpoVersion(store, dataset, 1, model, 1);
         String id = given().contentType(ContentType.JSON)
                 .body(Map.of("dataset", dataset, "version", 1, "recipe", "dpo", "hyperparameters", Map.of("maxSteps", 100000)))
                 .post("/jobs").then().statusCode(201).extract().path("id");
@@ -214,7 +213,7 @@ class TrainingFlowTest {
 
         // One runner per JVM: the next job can only start once the cancelled one stopped training.
         String next = TrainingFixture.newName("d");
-        TrainingFixture.dpoVersion(minio, next, 1, model, 1);
+        TrainingFixture.dpoVersion(store, next, 1, model, 1);
         String nextId = given().contentType(ContentType.JSON).body(Map.of("dataset", next, "version", 1, "recipe", "dpo"))
                 .post("/jobs").then().statusCode(201).extract().path("id");
         await().atMost(TIMEOUT).until(() -> job(nextId).state == JobState.SUCCEEDED);
@@ -228,7 +227,7 @@ class TrainingFlowTest {
     void shouldResumeAJobWhoseRunnerDiedFromItsLastCheckpointAndFinishItOnce() throws Exception {
         String model = announcedModel();
         String dataset = TrainingFixture.newName("d");
-        TrainingFixture.dpoVersion(minio, dataset, 1, model, 1);
+        TrainingFixture.dpoVersion(store, dataset, 1, model, 1);
         int maxSteps = 60;
         String id = given().contentType(ContentType.JSON)
                 .body(Map.of("dataset", dataset, "version", 1, "recipe", "dpo", "hyperparameters", Map.of("maxSteps", maxSteps)))
@@ -253,7 +252,7 @@ class TrainingFlowTest {
         assertThat(steps).as("every step recorded once").containsExactlyElementsOf(
                 java.util.stream.IntStream.rangeClosed(1, maxSteps).boxed().toList());
         String prefix = "checkpoints/" + id + "/step-" + job.resumedFromStep + "/";
-        try (InputStream state = minio.getObject(GetObjectArgs.builder().bucket("tunestream").object(prefix + "state.json").build())) {
+        try (InputStream state = store.open(prefix + "state.json")) {
             assertThat(EventJson.mapper().readTree(state).get("step").asLong()).isEqualTo(job.resumedFromStep);
         }
     }
@@ -262,7 +261,7 @@ class TrainingFlowTest {
     void shouldPretrainOverAnNf4BaseAndPublishTheAdapterAndTheMergedModel() {
         String model = announcedModel();
         String dataset = TrainingFixture.newName("d");
-        TrainingFixture.datasetVersion(minio, dataset, 1, model, 1, Recipe.PRETRAIN);
+        TrainingFixture.datasetVersion(store, dataset, 1, model, 1, Recipe.PRETRAIN);
         String id = given().contentType(ContentType.JSON)
                 .body(Map.of("dataset", dataset, "version", 1, "recipe", "pretrain",
                         "hyperparameters", Map.of("maxSteps", 3, "method", "qlora-nf4")))
@@ -282,7 +281,7 @@ class TrainingFlowTest {
     void shouldFullyFineTuneEveryWeightAndPublishNoAdapter() {
         String model = announcedModel();
         String dataset = TrainingFixture.newName("d");
-        TrainingFixture.datasetVersion(minio, dataset, 1, model, 1, Recipe.SFT);
+        TrainingFixture.datasetVersion(store, dataset, 1, model, 1, Recipe.SFT);
         String id = given().contentType(ContentType.JSON)
                 .body(Map.of("dataset", dataset, "version", 1, "recipe", "sft",
                         "hyperparameters", Map.of("maxSteps", 2, "method", "full", "learningRate", 1e-3)))
@@ -306,7 +305,7 @@ class TrainingFlowTest {
     @Test
     void shouldSupersedeAVersionOfAModelVersionNoLongerInProductionAndNeverTrainIt() {
         String model = announcedModel();
-        ArtifactRef second = TrainingFixture.uploadModel(minio, model, 2);
+        ArtifactRef second = TrainingFixture.uploadModel(store, model, 2);
         kafka.publish(TrainingFixture.promoted(model, 2, second));
         await().atMost(TIMEOUT).until(() -> QuarkusTransaction.requiringNew().call(() -> {
             KnownModelVersion known = KnownModelVersion.findById(KnownModelVersion.key(model, 2));
@@ -314,8 +313,8 @@ class TrainingFlowTest {
         }));
         String dataset = TrainingFixture.newName("d");
         // Generated by version 1, which version 2 replaced in production; version 2's twin asks to be trained anyway.
-        kafka.publish(TrainingFixture.dpoVersion(minio, dataset, 1, model, 1));
-        kafka.publish(TrainingFixture.dpoVersion(minio, dataset, 2, model, 1, Map.of("trainSuperseded", true)));
+        kafka.publish(TrainingFixture.dpoVersion(store, dataset, 1, model, 1));
+        kafka.publish(TrainingFixture.dpoVersion(store, dataset, 2, model, 1, Map.of("trainSuperseded", true)));
 
         TrainingJob stale = awaitJob(dataset, 1, j -> j.state.isFinal());
         TrainingJob forced = awaitJob(dataset, 2, j -> j.state.isFinal());
@@ -340,7 +339,7 @@ class TrainingFlowTest {
         String model = announcedModel();
         // The runner is busy with a long job while the round's versions arrive, so they are all queued together.
         String busyDataset = TrainingFixture.newName("d");
-        TrainingFixture.dpoVersion(minio, busyDataset, 1, model, 1);
+        TrainingFixture.dpoVersion(store, busyDataset, 1, model, 1);
         String busy = given().contentType(ContentType.JSON)
                 .body(Map.of("dataset", busyDataset, "version", 1, "recipe", "dpo",
                         "hyperparameters", Map.of("maxSteps", 100000)))
@@ -350,7 +349,7 @@ class TrainingFlowTest {
         ConsumerTask<String, byte[]> trained = kafka.readFromStart(KafkaTestClient.TRAINED_MODELS);
         try {
             for (int version = 1; version <= 3; version++) {
-                kafka.publish(TrainingFixture.dpoVersion(minio, dataset, version, model, 1));
+                kafka.publish(TrainingFixture.dpoVersion(store, dataset, version, model, 1));
             }
             awaitJob(dataset, 3, j -> j.state == JobState.QUEUED);
             given().post("/jobs/" + busy + "/cancel").then().statusCode(200);
@@ -389,7 +388,7 @@ class TrainingFlowTest {
         ConsumerTask<String, byte[]> trained = kafka.readFromStart(KafkaTestClient.TRAINED_MODELS);
         try {
             // A learning rate this small moves no greedy answer: no step can beat the start, which is returned.
-            kafka.publish(TrainingFixture.dpoVersion(minio, dataset, 1, model, 1, Map.of("maxSteps", 3, "evalEvery", 1,
+            kafka.publish(TrainingFixture.dpoVersion(store, dataset, 1, model, 1, Map.of("maxSteps", 3, "evalEvery", 1,
                     "lossType", "ipo", "nllWeight", 0.5, "beta", 0.2, "learningRate", 1e-9)));
 
             TrainingJob job = awaitJob(dataset, 1, j -> j.state.isFinal());
@@ -420,9 +419,9 @@ class TrainingFlowTest {
     void shouldFailAJobWhoseEventAsksForAnUnknownHyperparameterAndConsumeTheNextVersion() {
         String model = announcedModel();
         String dataset = TrainingFixture.newName("d");
-        kafka.publish(TrainingFixture.dpoVersion(minio, dataset, 1, model, 1, Map.of("epochs", 3)));
-        kafka.publish(TrainingFixture.dpoVersion(minio, dataset, 2, model, 1, Map.of("lossType", "kto")));
-        kafka.publish(TrainingFixture.dpoVersion(minio, dataset, 3, model, 1));
+        kafka.publish(TrainingFixture.dpoVersion(store, dataset, 1, model, 1, Map.of("epochs", 3)));
+        kafka.publish(TrainingFixture.dpoVersion(store, dataset, 2, model, 1, Map.of("lossType", "kto")));
+        kafka.publish(TrainingFixture.dpoVersion(store, dataset, 3, model, 1));
 
         TrainingJob unknown = awaitJob(dataset, 1, j -> j.state.isFinal());
         TrainingJob invalid = awaitJob(dataset, 2, j -> j.state.isFinal());
@@ -442,7 +441,7 @@ class TrainingFlowTest {
     /** A model whose version 1 (the scratch model) is announced as production, and known to the service. */
     private String announcedModel() {
         String model = TrainingFixture.newName("m");
-        ArtifactRef artifact = TrainingFixture.uploadModel(minio, model, 1);
+        ArtifactRef artifact = TrainingFixture.uploadModel(store, model, 1);
         kafka.publish(TrainingFixture.promoted(model, 1, artifact));
         await().atMost(TIMEOUT).until(() -> QuarkusTransaction.requiringNew()
                 .call(() -> KnownModelVersion.findById(KnownModelVersion.key(model, 1)) != null));
@@ -476,7 +475,7 @@ class TrainingFlowTest {
     private void assertStored(ArtifactRef artifact) throws Exception {
         for (ObjectRef file : artifact.files()) {
             String key = file.uri().substring("s3://tunestream/".length());
-            try (InputStream in = minio.getObject(GetObjectArgs.builder().bucket("tunestream").object(key).build())) {
+            try (InputStream in = store.open(key)) {
                 byte[] content = in.readAllBytes();
                 assertThat(Sha256.of(content)).as(file.uri()).isEqualTo(file.sha256());
                 assertThat((long) content.length).as(file.uri()).isEqualTo(file.sizeBytes());

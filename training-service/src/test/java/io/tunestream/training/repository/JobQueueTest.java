@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.minio.MinioClient;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -14,6 +13,7 @@ import io.restassured.http.ContentType;
 import io.tunestream.events.ArtifactRef;
 import io.tunestream.events.Recipe;
 import io.tunestream.llm.training.StepMetrics;
+import io.tunestream.platform.storage.ObjectStore;
 import io.tunestream.testing.KafkaBrokerResource;
 import io.tunestream.testing.ObjectStoreResource;
 import io.tunestream.testing.PostgresResource;
@@ -55,7 +55,7 @@ class JobQueueTest {
     ModelVersionCatalog catalog;
 
     @Inject
-    MinioClient minio;
+    ObjectStore store;
 
     /** Jobs other test classes left unfinished in the shared database would be claimable here too. */
     @BeforeEach
@@ -138,7 +138,7 @@ class JobQueueTest {
     @Test
     void shouldSubmitOnceAndCancelAQueuedJob() {
         String dataset = TrainingFixture.newName("d");
-        TrainingFixture.dpoVersion(minio, dataset, 1, "m-any", 1);
+        TrainingFixture.dpoVersion(store, dataset, 1, "m-any", 1);
         Map<String, Object> body = Map.of("dataset", dataset, "version", 1, "recipe", "dpo", "hyperparameters",
                 Map.of("maxSteps", 3));
         String id = given().contentType(ContentType.JSON).body(body).post("/jobs")
@@ -253,20 +253,20 @@ class JobQueueTest {
 
     private String queueJob() {
         String dataset = TrainingFixture.newName("d");
-        TrainingFixture.dpoVersion(minio, dataset, 1, "m-any", 1);
+        TrainingFixture.dpoVersion(store, dataset, 1, "m-any", 1);
         return service.submit(new JobService.Submission(dataset, 1, Recipe.DPO, null, null, Map.of())).job().id;
     }
 
     /** A DPO job over a new dataset version that {@code model} version {@code modelVersion} generated. */
     private String queueJob(String model, int modelVersion, Map<String, Object> hyperparameters) {
         String dataset = TrainingFixture.newName("d");
-        TrainingFixture.dpoVersion(minio, dataset, 1, model, modelVersion);
+        TrainingFixture.dpoVersion(store, dataset, 1, model, modelVersion);
         return service.submit(new JobService.Submission(dataset, 1, Recipe.DPO, null, null, hyperparameters)).job().id;
     }
 
     /** A DPO job over version {@code version} of {@code dataset}, generated in the round of m-any version 1. */
     private String queueVersion(String dataset, int version, Map<String, Object> hyperparameters) {
-        TrainingFixture.dpoVersion(minio, dataset, version, "m-any", 1);
+        TrainingFixture.dpoVersion(store, dataset, version, "m-any", 1);
         return service.submit(new JobService.Submission(dataset, version, Recipe.DPO, null, null, hyperparameters))
                 .job().id;
     }

@@ -31,20 +31,16 @@ import io.tunestream.llm.tasks.SyntheticTask;
 import io.tunestream.llm.tasks.TaskGenerator;
 import io.tunestream.llm.tokenizer.BpeTrainer;
 import io.tunestream.llm.tokenizer.Tokenizer;
-import io.tunestream.llm.training.CausalLmObjective;
 import io.tunestream.llm.training.DpoLossType;
-import io.tunestream.llm.training.DpoObjective;
 import io.tunestream.llm.training.DpoSettings;
-import io.tunestream.llm.training.EvaluationSettings;
-import io.tunestream.llm.training.LearningRateSchedule;
+import io.tunestream.llm.training.FineTuneResult;
+import io.tunestream.llm.training.FineTuneSpec;
+import io.tunestream.llm.training.FineTuning;
 import io.tunestream.llm.training.ModelEvaluator;
 import io.tunestream.llm.training.PreferenceExample;
 import io.tunestream.llm.training.StepMetrics;
-import io.tunestream.llm.training.Trainer;
 import io.tunestream.llm.training.TrainingData;
 import io.tunestream.llm.training.TrainingExample;
-import io.tunestream.llm.training.TrainingObjective;
-import io.tunestream.llm.training.TrainingSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -175,13 +171,12 @@ final class BenchQualityCommand implements Callable<Integer> {
             int pad = tokenizer.padTokenId().orElse(0);
 
             List<TrainingExample> blocks = data.pretrainBlocks(texts, 128);
-            train(model, new CausalLmObjective(pad), blocks, settings(pretrainSteps, 16, 2e-3), "pretrain", 0, false,
-                    validation, json);
+            train(model, pad, stageSpec(FineTuneSpec.pretrain(), pretrainSteps, 2e-3), blocks, "pretrain", json);
             stages.add(stage("pretrain", evaluate(model, tokenizer, chatml, evalItems), started));
 
             List<TrainingExample> sft = sftRecords.stream().map(r -> data.sft(r.messages(), 64)).toList();
-            train(model, new CausalLmObjective(pad), sft, settings(sftSteps, 16, 1e-3), "sft", sftEvalEvery, false,
-                    validation, json);
+            train(model, pad, selected(stageSpec(FineTuneSpec.sft(), sftSteps, 1e-3), sftEvalEvery, false, validation), sft,
+                    "sft", json);
             stages.add(stage("sft", evaluate(model, tokenizer, chatml, evalItems), started));
 
             List<InstructionRecord> prompts = dpoPrompts(evalItems, validationItems);
@@ -194,8 +189,9 @@ final class BenchQualityCommand implements Callable<Integer> {
             json.set("dpo", Json.MAPPER.valueToTree(dpo));
             if (!preferenceExamples.isEmpty()) {
                 // The SFT model competes: a round that only makes validation answers worse changes nothing.
-                List<StepMetrics> history = train(model, new DpoObjective(pad, dpo), preferenceExamples,
-                        settings(dpoSteps, 16, dpoLearningRate), "dpo", dpoEvalEvery, true, validation, json);
+                FineTuneSpec round = stageSpec(FineTuneSpec.dpo(), dpoSteps, dpoLearningRate).withDpo(dpo);
+                List<StepMetrics> history = train(model, pad, selected(round, dpoEvalEvery, true, validation),
+                        preferenceExamples, "dpo", json);
                 json.set("dpo_last_step", Json.MAPPER.valueToTree(history.get(history.size() - 1).metrics()));
             }
             stages.add(stage("dpo", evaluate(model, tokenizer, chatml, evalItems), started));
@@ -204,31 +200,43 @@ final class BenchQualityCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static TrainingSettings settings(int steps, int batch, double rate) {
-        return new TrainingSettings(steps, batch, 1, rate, Math.min(10, steps / 10), LearningRateSchedule.Kind.COSINE,
-                0.1, 1.0, 0.0, 42);
+    /**
+     * A stage of the run: the recipe's spec with full fine-tuning, {@code steps} steps of 16 examples at peak learning
+     * rate {@code rate}, every other setting the spec's default (seed 42).
+     */
+    private static FineTuneSpec stageSpec(FineTuneSpec recipe, int steps, double rate) {
+        return recipe.withMethod(FineTuneSpec.Method.full()).withOptimisation(FineTuneSpec.Optimisation.defaults()
+                .withMaxSteps(steps).withBatch(16, 1).withLearningRate(rate));
     }
 
     /**
-     * Trains the whole model for one stage. With {@code selectEvery} above 0 the validation questions are asked every
-     * that many steps and the checkpoint with the most right is the stage's result (with {@code startCompetes}, the
-     * model the stage started from too); the curve and the chosen step go into {@code json} under the stage's name.
+     * With {@code selectEvery} above 0 the validation questions are asked every that many steps and the checkpoint with
+     * the most right is the stage's result (with {@code startCompetes}, the model the stage started from too).
      */
-    private static <E> List<StepMetrics> train(LlamaModel model, TrainingObjective<E> objective, List<E> examples,
-            TrainingSettings settings, String stage, int selectEvery, boolean startCompetes, ModelEvaluator validation,
-            ObjectNode json) {
-        System.err.println(stage + ": " + examples.size() + " examples");
-        Trainer<E> trainer = new Trainer<>(model, model.namedWeights(), objective, settings);
-        if (selectEvery > 0) {
-            trainer.evaluateWith(validation,
-                    new EvaluationSettings(selectEvery, "exact_match", true, 0, true, startCompetes));
+    private static FineTuneSpec selected(FineTuneSpec spec, int selectEvery, boolean startCompetes,
+            ModelEvaluator validation) {
+        if (selectEvery <= 0) {
+            return spec;
         }
-        List<StepMetrics> history = trainer.fit(examples, metrics -> TrainingOptions.progress(System.err, metrics));
-        if (selectEvery > 0) {
+        return spec.withEvaluation(FineTuneSpec.Evaluation.every(selectEvery).withPatience(0)
+                .withEvaluationAtStart(startCompetes).selectingBy(validation, "exact_match"));
+    }
+
+    /**
+     * Trains the model for one stage; when the spec selects, the curve and the chosen step go into {@code json} under
+     * the stage's name.
+     */
+    private static <E> List<StepMetrics> train(LlamaModel model, int pad, FineTuneSpec spec, List<E> examples,
+            String stage, ObjectNode json) {
+        System.err.println(stage + ": " + examples.size() + " examples");
+        FineTuneResult result = FineTuning.<E>of(spec, model, pad).setup()
+                .fit(examples, List.of(), metrics -> TrainingOptions.progress(System.err, metrics), null, null);
+        List<StepMetrics> history = result.history();
+        if (spec.evaluation().enabled()) {
             ObjectNode selection = json.putObject(stage + "_selection");
             ArrayNode curve = selection.putArray("validation_exact_match");
-            if (startCompetes) {
-                curve.addObject().put("step", 0).put("exact_match", trainer.startMetrics().get("exact_match"));
+            if (spec.evaluation().evaluateAtStart()) {
+                curve.addObject().put("step", 0).put("exact_match", result.startMetrics().get("exact_match"));
             }
             for (StepMetrics metrics : history) {
                 Double exactMatch = metrics.metrics().get("eval/exact_match");
@@ -236,8 +244,8 @@ final class BenchQualityCommand implements Callable<Integer> {
                     curve.addObject().put("step", metrics.step()).put("exact_match", exactMatch);
                 }
             }
-            selection.put("chosen_step", trainer.bestStep());
-            System.err.println(stage + ": validation exact match " + curve + "; step " + trainer.bestStep()
+            selection.put("chosen_step", result.chosenStep());
+            System.err.println(stage + ": validation exact match " + curve + "; step " + result.chosenStep()
                     + " is the result");
         }
         return history;

@@ -10,12 +10,12 @@ import io.tunestream.llm.model.LlamaModel;
 import io.tunestream.llm.prompt.PromptTemplates;
 import io.tunestream.llm.tokenizer.Tokenizer;
 import io.tunestream.llm.training.DpoLossType;
-import io.tunestream.llm.training.DpoObjective;
+import io.tunestream.llm.training.FineTuneSpec;
+import io.tunestream.llm.training.FineTuning;
 import io.tunestream.llm.training.DpoSettings;
 import io.tunestream.llm.training.PreferenceExample;
 import io.tunestream.llm.training.StepMetrics;
 import io.tunestream.llm.training.TrainingData;
-import io.tunestream.llm.training.TrainingSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,24 +61,31 @@ final class DpoCommand implements Callable<Integer> {
         DpoSettings dpo = new DpoSettings(beta, DpoLossType.parse(lossType), labelSmoothing, nllWeight);
         try (LlamaModel llama = LlamaModel.load(model); Tokenizer tokenizer = Tokenizer.load(model)) {
             TrainingData data = new TrainingData(tokenizer, PromptTemplates.forTokenizer(tokenizer, template));
-            List<PreferenceExample> pairs = new ArrayList<>();
-            try (DatasetReader reader = DatasetReader.open(options.data, DataFormat.PREFERENCE)) {
-                for (ParsedRecord parsed : reader) {
-                    pairs.add(data.preference((PreferenceRecord) parsed.record(), options.maxLength, maxPromptLength));
-                }
-            }
-            TrainingSettings settings = options.settings(lora.full ? 5e-6 : 5e-5);
+            List<PreferenceExample> pairs = pairs(data, options.data);
+            List<PreferenceExample> eval = options.evalData == null ? List.of() : pairs(data, options.evalData);
+            FineTuneSpec spec = options.spec(FineTuneSpec.Recipe.DPO, lora.method()).withDpo(dpo);
             ObjectNode run = Json.MAPPER.createObjectNode().put("command", "dpo").put("model", model.toString())
                     .put("data", options.data.toString()).put("pairs", pairs.size());
-            run.set("settings", Json.MAPPER.valueToTree(settings));
+            run.set("settings", Json.MAPPER.valueToTree(spec.settings()));
             run.set("dpo", Json.MAPPER.valueToTree(dpo));
-            StepMetrics last = TrainingRun.train(llama, lora.full ? null : lora.config(model.toString()), lora.quantization(),
-                    new DpoObjective(tokenizer.padTokenId().orElse(0), dpo), pairs, options, settings, run, model);
+            FineTuning<PreferenceExample> tuning = FineTuning.<PreferenceExample>of(spec, llama,
+                    tokenizer.padTokenId().orElse(0)).setup();
+            StepMetrics last = new TrainingRun(options, run).train(tuning, pairs, eval, model, model.toString()).last();
             ObjectNode result = Json.MAPPER.createObjectNode().put("out", options.out.toAbsolutePath().toString())
                     .put("final_loss", last.loss());
             last.metrics().forEach(result::put);
             System.out.println(Json.MAPPER.writeValueAsString(result));
         }
         return 0;
+    }
+
+    private List<PreferenceExample> pairs(TrainingData data, Path file) throws java.io.IOException {
+        List<PreferenceExample> pairs = new ArrayList<>();
+        try (DatasetReader reader = DatasetReader.open(file, DataFormat.PREFERENCE)) {
+            for (ParsedRecord parsed : reader) {
+                pairs.add(data.preference((PreferenceRecord) parsed.record(), options.maxLength, maxPromptLength));
+            }
+        }
+        return pairs;
     }
 }

@@ -2,6 +2,7 @@ package io.tunestream.llm.cli;
 
 import io.tunestream.llm.lora.LoraConfig;
 import io.tunestream.llm.quantization.QuantizationType;
+import io.tunestream.llm.training.FineTuneSpec;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Option;
@@ -44,8 +45,13 @@ final class LoraOptions {
         return type;
     }
 
-    LoraConfig config(String baseModel) {
-        return new LoraConfig(rank, alpha, dropout, targets == null || targets.isEmpty() ? LoraConfig.ALL_PROJECTIONS
-                : targets, rsLora, baseModel);
+    /** Full fine-tuning, or LoRA over the base as {@code --quantize} stores it. */
+    FineTuneSpec.Method method() {
+        QuantizationType quantization = quantization();
+        if (full) {
+            return FineTuneSpec.Method.full();
+        }
+        return new FineTuneSpec.Method(new LoraConfig(rank, alpha, dropout,
+                targets == null || targets.isEmpty() ? LoraConfig.ALL_PROJECTIONS : targets, rsLora, null), quantization);
     }
 }

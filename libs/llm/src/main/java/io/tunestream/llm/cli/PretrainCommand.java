@@ -12,11 +12,11 @@ import io.tunestream.llm.prompt.PromptTemplate;
 import io.tunestream.llm.prompt.PromptTemplates;
 import io.tunestream.llm.tokenizer.BpeTrainer;
 import io.tunestream.llm.tokenizer.Tokenizer;
-import io.tunestream.llm.training.CausalLmObjective;
+import io.tunestream.llm.training.FineTuneSpec;
+import io.tunestream.llm.training.FineTuning;
 import io.tunestream.llm.training.StepMetrics;
 import io.tunestream.llm.training.TrainingData;
 import io.tunestream.llm.training.TrainingExample;
-import io.tunestream.llm.training.TrainingSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,12 +63,7 @@ final class PretrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Inference.disableGradientsOnThisThread();
         PromptTemplate chatml = PromptTemplates.named(PromptTemplates.CHATML);
-        List<String> texts = new ArrayList<>();
-        try (DatasetReader reader = DatasetReader.open(options.data, null)) {
-            for (ParsedRecord parsed : reader) {
-                texts.add(TrainingData.text(parsed.record(), chatml));
-            }
-        }
+        List<String> texts = texts(options.data, chatml);
         Path modelOut = options.out.resolve("model");
         Path tokenizerSource;
         LlamaModel model;
@@ -94,17 +89,31 @@ final class PretrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(options.data + ": the corpus holds fewer than --block-size "
                         + blockSize + " tokens");
             }
-            TrainingSettings settings = options.settings(1e-3);
+            List<TrainingExample> evalBlocks = options.evalData == null ? List.of()
+                    : new TrainingData(tokenizer, chatml).pretrainBlocks(texts(options.evalData, chatml), blockSize);
+            FineTuneSpec spec = options.spec(FineTuneSpec.Recipe.PRETRAIN, FineTuneSpec.Method.full());
             ObjectNode run = Json.MAPPER.createObjectNode().put("command", "pretrain")
                     .put("start", start.preset != null ? "preset " + start.preset : start.model.toString())
                     .put("data", options.data.toString()).put("blocks", blocks.size()).put("block_size", blockSize);
-            run.set("settings", Json.MAPPER.valueToTree(settings));
-            StepMetrics last = TrainingRun.train(llama, null, new CausalLmObjective(tokenizer.padTokenId().orElse(0)),
-                    blocks, options, settings, run, tokenizerSource);
+            run.set("settings", Json.MAPPER.valueToTree(spec.settings()));
+            FineTuning<TrainingExample> tuning = FineTuning.<TrainingExample>of(spec, llama,
+                    tokenizer.padTokenId().orElse(0)).setup();
+            StepMetrics last = new TrainingRun(options, run).train(tuning, blocks, evalBlocks, tokenizerSource,
+                    tokenizerSource.toString()).last();
             System.out.println(Json.MAPPER.writeValueAsString(Json.MAPPER.createObjectNode()
                     .put("out", options.out.toAbsolutePath().toString()).put("parameters", llama.parameterCount())
                     .put("final_loss", last.loss())));
         }
         return 0;
+    }
+
+    private static List<String> texts(Path file, PromptTemplate template) throws java.io.IOException {
+        List<String> texts = new ArrayList<>();
+        try (DatasetReader reader = DatasetReader.open(file, null)) {
+            for (ParsedRecord parsed : reader) {
+                texts.add(TrainingData.text(parsed.record(), template));
+            }
+        }
+        return texts;
     }
 }

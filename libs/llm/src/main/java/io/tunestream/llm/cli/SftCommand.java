@@ -11,11 +11,11 @@ import io.tunestream.llm.prompt.PromptTemplates;
 import io.tunestream.llm.quantization.QuantizationType;
 import io.tunestream.llm.tokenizer.AddedTokens;
 import io.tunestream.llm.tokenizer.Tokenizer;
-import io.tunestream.llm.training.CausalLmObjective;
+import io.tunestream.llm.training.FineTuneSpec;
+import io.tunestream.llm.training.FineTuning;
 import io.tunestream.llm.training.StepMetrics;
 import io.tunestream.llm.training.TrainingData;
 import io.tunestream.llm.training.TrainingExample;
-import io.tunestream.llm.training.TrainingSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,42 +73,49 @@ final class SftCommand implements Callable<Integer> {
                 }
             }
         }
-        String baseName = firstNewTokenRow > 0 ? options.out.resolve("base").toAbsolutePath().toString() : model.toString();
         try (LlamaModel llama = loaded; Tokenizer tokenizer = Tokenizer.load(tokenizerSource)) {
             PromptTemplate prompts = PromptTemplates.forTokenizer(tokenizer, template);
             TrainingData data = new TrainingData(tokenizer, prompts);
-            List<TrainingExample> examples = new ArrayList<>();
-            int nothingToLearn = 0;
-            try (DatasetReader reader = DatasetReader.open(options.data, null)) {
-                for (ParsedRecord parsed : reader) {
-                    TrainingExample example = data.sft(parsed.record(), options.maxLength);
-                    if (example.learnedTokens() == 0) {
-                        nothingToLearn++;
-                    } else {
-                        examples.add(example);
-                    }
-                }
-            }
-            if (nothingToLearn > 0) {
-                System.err.println(nothingToLearn + " records have no assistant tokens within --max-length "
-                        + options.maxLength + " and are skipped");
-            }
+            List<TrainingExample> examples = examples(data, options.data);
             if (examples.isEmpty()) {
                 throw new IllegalArgumentException(options.data + ": no record has an answer within --max-length "
                         + options.maxLength);
             }
-            TrainingSettings settings = options.settings(lora.full ? 5e-5 : 2e-4);
+            List<TrainingExample> eval = options.evalData == null ? List.of() : examples(data, options.evalData);
+            FineTuneSpec spec = options.spec(FineTuneSpec.Recipe.SFT, lora.method());
             ObjectNode run = Json.MAPPER.createObjectNode().put("command", "sft").put("model", model.toString())
                     .put("data", options.data.toString()).put("examples", examples.size());
             run.set("added_tokens", Json.MAPPER.valueToTree(addTokens));
             run.put("special_tokens", specialTokens);
-            run.set("settings", Json.MAPPER.valueToTree(settings));
-            StepMetrics last = TrainingRun.train(llama, lora.full ? null : lora.config(baseName), lora.quantization(),
-                    new CausalLmObjective(tokenizer.padTokenId().orElse(0)), examples, options, settings, run,
-                    tokenizerSource, firstNewTokenRow);
+            run.set("settings", Json.MAPPER.valueToTree(spec.settings()));
+            FineTuning<TrainingExample> tuning = FineTuning.<TrainingExample>of(spec, llama,
+                    tokenizer.padTokenId().orElse(0)).setup(firstNewTokenRow);
+            StepMetrics last = new TrainingRun(options, run).train(tuning, examples, eval, tokenizerSource,
+                    model.toString()).last();
             System.out.println(Json.MAPPER.writeValueAsString(Json.MAPPER.createObjectNode()
                     .put("out", options.out.toAbsolutePath().toString()).put("final_loss", last.loss())));
         }
         return 0;
+    }
+
+    /** The records of {@code file} with assistant tokens within {@code --max-length}; the others are skipped. */
+    private List<TrainingExample> examples(TrainingData data, Path file) throws java.io.IOException {
+        List<TrainingExample> examples = new ArrayList<>();
+        int nothingToLearn = 0;
+        try (DatasetReader reader = DatasetReader.open(file, null)) {
+            for (ParsedRecord parsed : reader) {
+                TrainingExample example = data.sft(parsed.record(), options.maxLength);
+                if (example.learnedTokens() == 0) {
+                    nothingToLearn++;
+                } else {
+                    examples.add(example);
+                }
+            }
+        }
+        if (nothingToLearn > 0) {
+            System.err.println(file + ": " + nothingToLearn + " records have no assistant tokens within --max-length "
+                    + options.maxLength + " and are skipped");
+        }
+        return examples;
     }
 }

@@ -1,9 +1,8 @@
 package io.tunestream.llm.cli;
 
-import io.tunestream.llm.training.EvaluationSettings;
+import io.tunestream.llm.training.FineTuneSpec;
 import io.tunestream.llm.training.LearningRateSchedule;
 import io.tunestream.llm.training.StepMetrics;
-import io.tunestream.llm.training.TrainingSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -58,6 +57,10 @@ final class TrainingOptions {
             description = "evaluate on a held-out split every N steps; the best checkpoint is the result (0: off)")
     int evalEvery;
 
+    @Option(names = "--eval-data",
+            description = "held-out records (same format as --data) for --eval-every, instead of --eval-fraction of --data")
+    Path evalData;
+
     @Option(names = "--eval-fraction", defaultValue = "0.05", description = "share of the data held out for --eval-every")
     double evalFraction;
 
@@ -75,17 +78,19 @@ final class TrainingOptions {
                     + " metric worse returns the model it started from")
     boolean evalAtStart;
 
-    EvaluationSettings evaluation() {
-        return evalEvery > 0
-                ? new EvaluationSettings(evalEvery, evalMetric, evalHigherIsBetter, patience, true, evalAtStart)
-                : null;
-    }
-
-    TrainingSettings settings(double defaultLearningRate) {
-        int warmup = warmupSteps != null ? warmupSteps : Math.min(10, maxSteps / 10);
-        return new TrainingSettings(maxSteps, batchSize, gradientAccumulation,
-                learningRate != null ? learningRate : defaultLearningRate, warmup,
-                LearningRateSchedule.Kind.parse(schedule), 0.1, maxGradNorm, weightDecay, seed);
+    /** The run these flags describe, for {@code recipe} trained by {@code method}. */
+    FineTuneSpec spec(FineTuneSpec.Recipe recipe, FineTuneSpec.Method method) {
+        FineTuneSpec.Optimisation optimisation = FineTuneSpec.Optimisation.defaults().withMaxSteps(maxSteps)
+                .withBatch(batchSize, gradientAccumulation).withLearningRate(learningRate).withWarmupSteps(warmupSteps)
+                .withSchedule(LearningRateSchedule.Kind.parse(schedule),
+                        FineTuneSpec.Optimisation.DEFAULT_MIN_LEARNING_RATE_RATIO)
+                .withMaxGradNorm(maxGradNorm).withWeightDecay(weightDecay).withSeed(seed);
+        FineTuneSpec.Evaluation evaluation = evalEvery > 0
+                ? FineTuneSpec.Evaluation.every(evalEvery).withMetric(evalMetric, evalHigherIsBetter)
+                        .withPatience(patience).withEvaluationAtStart(evalAtStart)
+                : FineTuneSpec.Evaluation.none();
+        return FineTuneSpec.of(recipe).withMethod(method).withOptimisation(optimisation).withEvaluation(evaluation)
+                .withCheckpointEvery(checkpointEvery);
     }
 
     /** A one-line progress bar on stderr, redrawn each step. */

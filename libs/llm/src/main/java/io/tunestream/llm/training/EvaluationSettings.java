@@ -24,9 +24,4 @@ public record EvaluationSettings(int every, String metric, boolean higherIsBette
     public EvaluationSettings(int every, String metric, boolean higherIsBetter, int patience, boolean restoreBest) {
         this(every, metric, higherIsBetter, patience, restoreBest, false);
     }
-
-    /** Lowest eval loss wins, stop after 3 evaluations without improvement. */
-    public static EvaluationSettings lowestLoss(int every) {
-        return new EvaluationSettings(every, "loss", false, 3, true);
-    }
 }

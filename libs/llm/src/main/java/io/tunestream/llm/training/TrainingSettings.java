@@ -1,7 +1,8 @@
 package io.tunestream.llm.training;
 
 /**
- * The loop's hyperparameters.
+ * The loop's hyperparameters, every value resolved: what {@link FineTuneSpec#settings()} hands to the {@link Trainer}
+ * (the named defaults live in {@link FineTuneSpec.Optimisation}).
  *
  * @param batchSize            examples per micro-batch
  * @param gradientAccumulation micro-batches per optimizer step
@@ -19,17 +20,6 @@ public record TrainingSettings(int maxSteps, int batchSize, int gradientAccumula
             throw new IllegalArgumentException("learning rate must be positive; clipping, weight decay and warmup"
                     + " must not be negative");
         }
-    }
-
-    /** Defaults in the range that works for LoRA on small models. */
-    public static TrainingSettings defaults(int maxSteps) {
-        return new TrainingSettings(maxSteps, 8, 1, 2e-4, Math.min(10, maxSteps / 10), LearningRateSchedule.Kind.COSINE,
-                0.1, 1.0, 0.0, 42);
-    }
-
-    public TrainingSettings withLearningRate(double rate) {
-        return new TrainingSettings(maxSteps, batchSize, gradientAccumulation, rate, warmupSteps, schedule,
-                minLearningRateRatio, maxGradNorm, weightDecay, seed);
     }
 
     public TrainingSettings withBatch(int size, int accumulation) {

@@ -15,13 +15,13 @@ import org.junit.jupiter.api.Test;
 
 class TrainerTest {
 
-    private static LlamaModel tinyModel() {
+    static LlamaModel tinyModel() {
         return LlamaModel.initialize(LlamaConfig.small(32, 32, 2, 4, 2, 64, 64), 3,
                 Engine.getInstance().newBaseManager());
     }
 
     /** Sequences that follow a rule (each token is the previous + 3, modulo 30), so they can be learned. */
-    private static List<TrainingExample> countingSequences() {
+    static List<TrainingExample> countingSequences() {
         List<TrainingExample> examples = new ArrayList<>();
         for (int start = 0; start < 12; start++) {
             int[] ids = new int[10];
@@ -103,7 +103,7 @@ class TrainerTest {
         }
     }
 
-    private static Map<String, float[]> snapshot(LlamaModel model) {
+    static Map<String, float[]> snapshot(LlamaModel model) {
         Map<String, float[]> values = new LinkedHashMap<>();
         model.namedWeights().forEach((name, array) -> values.put(name, array.toFloatArray()));
         return values;
@@ -243,7 +243,8 @@ class TrainerTest {
         try (LlamaModel model = tinyModel()) {
             Trainer<TrainingExample> trainer = new Trainer<>(model, model.namedWeights(), new CausalLmObjective(0),
                     settings(1, 1e-3).withBatch(8, 1));
-            List<TrainingExample> epoch = trainer.bucketedEpoch(examples, new java.util.Random(1));
+            DataOrder<TrainingExample> order = trainer.dataOrder(examples);
+            List<TrainingExample> epoch = order.bucketedEpoch(new java.util.Random(1));
             assertThat(epoch).hasSize(400).containsExactlyInAnyOrderElementsOf(examples);
             // Consumed from the end, eight at a time: each batch spans few lengths; a random batch spans most of 2-61.
             double spread = 0;
@@ -254,7 +255,7 @@ class TrainerTest {
                 spread += longest - shortest;
             }
             assertThat(spread / 50).isLessThan(6);
-            assertThat(trainer.bucketedEpoch(examples, new java.util.Random(1))).containsExactlyElementsOf(epoch);
+            assertThat(order.bucketedEpoch(new java.util.Random(1))).containsExactlyElementsOf(epoch);
         }
     }
 

@@ -1,13 +1,14 @@
 package io.tunestream.platform.storage;
 
+import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
 /**
- * Where a service keeps its objects: a group inside each service's own {@code @ConfigMapping} (key
- * {@code tunestream.<area>.storage}), which the service offers as a bean for the beans of this library. The connection
- * itself is {@code quarkus.minio.*}.
+ * Where every service keeps its objects: one group {@code tunestream.storage.*} (env {@code TUNESTREAM_STORAGE_BUCKET},
+ * ...), the same for all services because they share one bucket. The connection itself is {@code quarkus.minio.*}.
  */
+@ConfigMapping(prefix = "tunestream.storage")
 public interface ObjectStoreSettings {
 
     /** The platform's one bucket (see the storage layout in docs/architecture.md). */

@@ -47,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ceil(pairs / everyNew) + 1 versions, none with an empty split, and no job trained a version whose generating model
  * had left production before the job started.
  */
-class LoopTest {
+class LoopIT {
 
     private static final Path REPOSITORY = Path.of("").toAbsolutePath().getParent();
     /** The model name the generation-service serves by default. */

@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tunestream.infra.Ports;
 import io.tunestream.infra.PostgresAdmin;
-import io.minio.GetObjectArgs;
-import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.IOException;
@@ -48,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Runs the real local stack (Kafka, S3Proxy, PostgreSQL databases, the five packaged services) on free ports with its
  * own state directory and database names, beside any stack a developer has running.
  */
-class StackTest {
+class StackIT {
 
     private static final Path REPOSITORY = Path.of("").toAbsolutePath().getParent();
 
@@ -85,8 +81,7 @@ class StackTest {
         String topic = "stack-test.probe";
         String objectName = "probe/" + UUID.randomUUID() + ".txt";
         produceAndCommit(topic, "kept across restarts");
-        objectStore().putObject(PutObjectArgs.builder().bucket(ObjectStore.BUCKET).object(objectName)
-                .stream(new ByteArrayInputStream("kept".getBytes(StandardCharsets.UTF_8)), 4, -1).build());
+        objectStore().put(objectName, "kept".getBytes(StandardCharsets.UTF_8), null);
 
         assertThat(stack.up(quiet())).as("a second up starts nothing").isFalse();
         for (Component component : stack.components()) {
@@ -110,7 +105,7 @@ class StackTest {
         assertThat(Files.readString(home.resolve("data/kafka/meta.properties"))).as("the broker kept its storage").isEqualTo(clusterId);
         assertThat(Files.readString(home.resolve("logs/registry-service.log")))
                 .as("the registry database kept its migrated schema").contains("is up to date. No migration necessary");
-        try (InputStream kept = objectStore().getObject(GetObjectArgs.builder().bucket(ObjectStore.BUCKET).object(objectName).build())) {
+        try (InputStream kept = objectStore().open(objectName)) {
             assertThat(new String(kept.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("kept");
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
@@ -125,10 +120,9 @@ class StackTest {
         return "127.0.0.1:" + settings.kafkaPort();
     }
 
-    private MinioClient objectStore() {
-        Credentials credentials = Credentials.loadOrCreate(home.resolve("credentials.properties"));
-        return MinioClient.builder().endpoint("http://127.0.0.1:" + settings.objectStorePort())
-                .credentials("tunestream", credentials.secret("object-store.secret-key")).build();
+    private io.tunestream.platform.storage.ObjectStore objectStore() {
+        return new ObjectStore(settings.objectStorePort(), Credentials.loadOrCreate(home.resolve("credentials.properties")))
+                .store();
     }
 
     /** Produces one record to a one-partition topic and commits it for {@link #GROUP}. */

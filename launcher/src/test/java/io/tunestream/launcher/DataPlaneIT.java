@@ -3,8 +3,6 @@ package io.tunestream.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.minio.MinioClient;
-import io.minio.PutObjectArgs;
 import io.tunestream.events.ArtifactRef;
 import io.tunestream.events.DatasetVersionEvent;
 import io.tunestream.events.EventIds;
@@ -29,7 +27,6 @@ import io.tunestream.llm.generation.SamplingParams;
 import io.tunestream.llm.generation.SchedulerSettings;
 import io.tunestream.llm.model.LlamaModel;
 import io.tunestream.llm.tokenizer.Tokenizer;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -67,7 +64,7 @@ import org.junit.jupiter.api.io.TempDir;
  * works and started again, and no prompt is lost; poison records go to their dead-letter topics; replayed
  * generations add nothing; the sealed version's files match its manifest.
  */
-class DataPlaneTest {
+class DataPlaneIT {
 
     private static final Path REPOSITORY = Path.of("").toAbsolutePath().getParent();
     private static final Duration WAIT = Duration.ofMinutes(2);
@@ -102,7 +99,7 @@ class DataPlaneTest {
 
         // The registry's part: version 1 in the object store, then its promotion.
         client.publish(SOURCE, promotion(uploadModel(modelDirectory)));
-        // A pipeline created while the dataset-service applies the promotion would miss it (see LoopTest).
+        // A pipeline created while the dataset-service applies the promotion would miss it (see LoopIT).
         client.awaitConsumed(DATASET_MODEL_VERSIONS_GROUP, "tunestream.model-versions", WAIT);
         String dataset = "arith-" + UUID.randomUUID().toString().substring(0, 8);
         assertThat(client.post("dataset-service", "/datasets", "{\"name\": \"" + dataset + "\", \"kind\": \"sft\"}").statusCode())
@@ -186,7 +183,7 @@ class DataPlaneTest {
      * Prompts -> pairs throughput of the whole data plane (dataset-service renders and publishes, generation-service
      * answers, dataset-service pairs) beside the raw batched engine and the one-prompt-at-a-time loop on the same
      * prompts and model, in one run. Greedy decoding, so every path generates the same tokens. Off by default:
-     * {@code ./mvnw -B -pl launcher verify -Dtest=DataPlaneTest -Dtunestream.bench.data-plane=true}.
+     * {@code ./mvnw -B -pl launcher verify -Dit.test=DataPlaneIT -Dtunestream.bench.data-plane=true}.
      */
     @Test
     @EnabledIfSystemProperty(named = "tunestream.bench.data-plane", matches = "true")
@@ -302,16 +299,15 @@ class DataPlaneTest {
     }
 
     private ArtifactRef uploadModel(Path directory) throws Exception {
-        MinioClient minio = objectStore();
+        var store = objectStore();
         String prefix = "models/" + MODEL + "/1/";
         List<ObjectRef> files = new ArrayList<>();
         try (Stream<Path> listing = Files.list(directory)) {
             for (Path file : listing.sorted().toList()) {
                 byte[] content = Files.readAllBytes(file);
-                String key = prefix + file.getFileName();
-                minio.putObject(PutObjectArgs.builder().bucket(ObjectStore.BUCKET).object(key)
-                        .stream(new ByteArrayInputStream(content), content.length, -1).build());
-                files.add(new ObjectRef("s3://" + ObjectStore.BUCKET + "/" + key, sha256(content), content.length));
+                ObjectRef stored = store.put(prefix + file.getFileName(), content, null);
+                assertThat(stored.sha256()).isEqualTo(sha256(content));
+                files.add(stored);
             }
         }
         return new ArtifactRef("s3://" + ObjectStore.BUCKET + "/" + prefix, files);
@@ -326,10 +322,9 @@ class DataPlaneTest {
         return client.readAll(topic).stream().map(ConsumerRecord::key).toList();
     }
 
-    private MinioClient objectStore() {
-        Credentials credentials = Credentials.loadOrCreate(home.resolve("credentials.properties"));
-        return MinioClient.builder().endpoint("http://127.0.0.1:" + settings.objectStorePort())
-                .credentials("tunestream", credentials.secret("object-store.secret-key")).build();
+    private io.tunestream.platform.storage.ObjectStore objectStore() {
+        return new ObjectStore(settings.objectStorePort(), Credentials.loadOrCreate(home.resolve("credentials.properties")))
+                .store();
     }
 
     private static String sha256(byte[] bytes) throws Exception {

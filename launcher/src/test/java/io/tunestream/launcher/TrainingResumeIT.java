@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * checkpoint in object storage once it is started again and the dead run's lease has expired: the job finishes once,
  * every step is recorded once, one trained-models event is published and the registry registers one version.
  */
-class TrainingResumeTest {
+class TrainingResumeIT {
 
     private static final Path REPOSITORY = Path.of("").toAbsolutePath().getParent();
     private static final String[] SERVICES = {"training-service", "registry-service", "dataset-service"};
