@@ -8,7 +8,7 @@ import io.tunestream.dataset.config.DatasetConfig;
 import io.tunestream.dataset.repository.SampleRepository;
 import io.tunestream.dataset.service.DatasetService;
 import io.tunestream.dataset.service.IngestionService;
-import io.tunestream.dataset.service.InvalidRequestException;
+import io.tunestream.platform.problem.InvalidRequestException;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;

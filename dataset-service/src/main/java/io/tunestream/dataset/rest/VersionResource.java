@@ -8,9 +8,9 @@ import io.tunestream.dataset.DatasetVersion;
 import io.tunestream.dataset.RecipeConverter;
 import io.tunestream.dataset.repository.DatasetRepository;
 import io.tunestream.dataset.repository.DatasetVersionRepository;
-import io.tunestream.dataset.service.NotFoundException;
-import io.tunestream.dataset.storage.ObjectStore;
 import io.tunestream.dataset.service.SealingService;
+import io.tunestream.dataset.storage.ObjectStore;
+import io.tunestream.platform.problem.ResourceNotFoundException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -97,7 +97,7 @@ public class VersionResource {
             @PathParam("file") String file) {
         String contentType = FILES.get(file);
         if (contentType == null) {
-            throw new NotFoundException("a version has the files " + FILES.keySet().stream().sorted().toList()
+            throw new ResourceNotFoundException("a version has the files " + FILES.keySet().stream().sorted().toList()
                     + ", not '" + file + "'");
         }
         QuarkusTransaction.requiringNew().run(() -> version(dataset(datasetName), number));
@@ -111,12 +111,12 @@ public class VersionResource {
     }
 
     private Dataset dataset(String name) {
-        return datasets.findByName(name).orElseThrow(() -> new NotFoundException("no dataset named '" + name + "'"));
+        return datasets.findByName(name).orElseThrow(() -> new ResourceNotFoundException("no dataset named '" + name + "'"));
     }
 
     private DatasetVersion version(Dataset dataset, int number) {
         return versions.find(dataset.id, number).orElseThrow(
-                () -> new NotFoundException("dataset '" + dataset.name + "' has no version " + number));
+                () -> new ResourceNotFoundException("dataset '" + dataset.name + "' has no version " + number));
     }
 
     private static VersionResponse toResponse(Dataset dataset, DatasetVersion version) {

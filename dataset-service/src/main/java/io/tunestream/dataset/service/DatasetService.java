@@ -9,6 +9,9 @@ import io.tunestream.dataset.repository.PairRepository;
 import io.tunestream.dataset.repository.PipelineRepository;
 import io.tunestream.dataset.repository.SampleRepository;
 import io.tunestream.dataset.repository.UploadRepository;
+import io.tunestream.platform.problem.ConflictException;
+import io.tunestream.platform.problem.InvalidRequestException;
+import io.tunestream.platform.problem.ResourceNotFoundException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -66,7 +69,7 @@ public class DatasetService {
 
     @Transactional
     public Dataset get(String name) {
-        return datasets.findByName(name).orElseThrow(() -> new NotFoundException("no dataset named '" + name + "'"));
+        return datasets.findByName(name).orElseThrow(() -> new ResourceNotFoundException("no dataset named '" + name + "'"));
     }
 
     @Transactional

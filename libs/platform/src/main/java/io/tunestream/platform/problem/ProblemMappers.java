@@ -1,6 +1,7 @@
 package io.tunestream.platform.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.Priorities;
@@ -49,6 +50,12 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = DEFAULTS)
     public Response unreadableBody(JsonProcessingException e, HttpServerRequest request) {
+        return ProblemResponses.unreadableBody(e, request.path());
+    }
+
+    /** Named apart from its supertype above: Quarkus REST has a mapper of its own for exactly this one. */
+    @ServerExceptionMapper(priority = DEFAULTS)
+    public Response mismatchedBody(MismatchedInputException e, HttpServerRequest request) {
         return ProblemResponses.unreadableBody(e, request.path());
     }
 
