@@ -1,14 +1,14 @@
 package io.tunestream.registry.messaging;
 
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.faulttolerance.api.Guard;
 import io.tunestream.events.TrainedModelEvent;
 import io.tunestream.events.kafka.EventDeserializer;
+import io.tunestream.platform.problem.InvalidRequestException;
 import io.tunestream.registry.config.RegistryConfig;
-import io.tunestream.registry.service.InvalidRequestException;
 import io.tunestream.registry.service.TrainedModelRegistration;
 import io.tunestream.registry.storage.ArtifactRejectedException;
 import jakarta.enterprise.context.ApplicationScoped;
-import io.smallrye.faulttolerance.api.Guard;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -25,8 +25,11 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  */
 public class ProblemMappers {
 
-    /** After a service's own mappers of the same exception (default priority {@link Priorities#USER}). */
-    public static final int DEFAULTS = Priorities.USER + 1000;
+    /**
+     * After a service's own mappers of the same exception (default priority {@link Priorities#USER}), before the ones
+     * Quarkus REST brings (its mapper of Jackson's {@code MismatchedInputException} ranks {@code USER + 100}).
+     */
+    public static final int DEFAULTS = Priorities.USER + 50;
 
     @ServerExceptionMapper(priority = DEFAULTS)
     public Response notFound(ResourceNotFoundException e, HttpServerRequest request) {

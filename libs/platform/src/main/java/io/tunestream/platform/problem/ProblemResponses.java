@@ -98,7 +98,7 @@ public final class ProblemResponses {
         }
         String detail = e.getMessage();
         if (status.getStatusCode() >= 500) {
-            LOG.errorf(e, "%s %s failed with %d", method, instance, status.getStatusCode());
+            logFailure(e, method, instance);
             detail = SERVER_ERROR_DETAIL;
         }
         Problem problem = new Problem(Problem.ABOUT_BLANK, reasonPhrase(status), status.getStatusCode(), detail,
@@ -108,8 +108,13 @@ public final class ProblemResponses {
 
     /** Anything else: logged with its stack, answered with a 500 that names no class and quotes no message. */
     public static Response unexpected(Throwable e, String method, String instance) {
-        LOG.errorf(e, "%s %s failed", method, instance);
+        logFailure(e, method, instance);
         return Problem.of(Response.Status.INTERNAL_SERVER_ERROR, SERVER_ERROR_DETAIL, instance).toResponse();
+    }
+
+    /** Where a server-side failure is told in full: the service's log, with the request and the stack. */
+    public static void logFailure(Throwable e, String method, String instance) {
+        LOG.errorf(e, "%s %s failed", method, instance);
     }
 
     private static String reasonPhrase(Response.StatusType status) {
