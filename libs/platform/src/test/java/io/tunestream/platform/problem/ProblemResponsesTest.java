@@ -62,6 +62,7 @@ class ProblemResponsesTest {
         Path path = (Path) Proxy.newProxyInstance(Path.class.getClassLoader(), new Class<?>[] {Path.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "iterator" -> Arrays.asList(nodes).iterator();
+                    case "spliterator" -> Arrays.asList(nodes).spliterator();
                     case "toString" -> Arrays.stream(nodes).map(Path.Node::getName).toList().toString();
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
