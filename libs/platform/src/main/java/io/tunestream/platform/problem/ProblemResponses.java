@@ -3,12 +3,14 @@ package io.tunestream.platform.problem;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -69,21 +71,45 @@ public final class ProblemResponses {
                 .with("errors", errors).toResponse();
     }
 
-    /** A body that is not JSON, or not JSON of the expected shape: where the reader stopped, and why. */
+    /**
+     * A body that is not JSON, or not JSON of the expected shape: where the reader stopped ({@code line},
+     * {@code column}, {@code field}) and what the field takes. Jackson's own message about a value of the wrong type
+     * names the Java type it was bound to, so that case is told in JSON's words instead.
+     */
     public static Response unreadableBody(JsonProcessingException e, String instance) {
+        String field = e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()
+                ? mapping.getPath().stream()
+                        .map(reference -> reference.getFieldName() != null ? reference.getFieldName()
+                                : "[" + reference.getIndex() + "]")
+                        .collect(Collectors.joining(".")).replace(".[", "[")
+                : null;
+        String detail = e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null
+                ? (field == null ? "the body" : "field '" + field + "'") + " must be " + jsonKind(mismatch.getTargetType())
+                : e.getOriginalMessage();
         Problem problem = new Problem(UNREADABLE_BODY, "Unreadable body", 400,
-                "the body is not valid JSON for this endpoint: " + e.getOriginalMessage(), instance, Map.of());
+                "the body is not valid JSON for this endpoint: " + detail, instance, Map.of());
         JsonLocation location = e.getLocation();
         if (location != null && location.getLineNr() > 0) {
             problem = problem.with("line", location.getLineNr()).with("column", location.getColumnNr());
         }
-        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            problem = problem.with("field", mapping.getPath().stream()
-                    .map(reference -> reference.getFieldName() != null ? reference.getFieldName()
-                            : "[" + reference.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "["));
+        return problem.with("field", field).toResponse();
+    }
+
+    private static String jsonKind(Class<?> type) {
+        if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class && type != char.class)) {
+            return "a number";
         }
-        return problem.toResponse();
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (CharSequence.class.isAssignableFrom(type) || type.isEnum() || type == char.class
+                || type == Character.class) {
+            return "a string";
+        }
+        if (type.isArray() || Collection.class.isAssignableFrom(type)) {
+            return "an array";
+        }
+        return "an object";
     }
 
     /**

@@ -1,7 +1,10 @@
 package io.tunestream.platform.problem;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
@@ -56,6 +59,21 @@ class ProblemResponsesTest {
         assertThat(List.of(unexpected, unavailable)).extracting(response -> ((Problem) response.getEntity()).detail())
                 .containsOnly(ProblemResponses.SERVER_ERROR_DETAIL);
         assertThat(((Problem) unexpected.getEntity()).title()).isEqualTo("Internal Server Error");
+    }
+
+    @Test
+    void shouldLocateAValueOfTheWrongTypeWithoutNamingAJavaType() {
+        Exception e = assertThrows(MismatchedInputException.class, () -> new ObjectMapper()
+                .readValue("{\"dataset\": \"d\",\n \"version\": \"nine\"}", Submission.class));
+
+        Problem problem = (Problem) ProblemResponses.unreadableBody((MismatchedInputException) e, "/jobs").getEntity();
+
+        assertThat(problem.detail()).isEqualTo("the body is not valid JSON for this endpoint: field 'version' must be"
+                + " a number");
+        assertThat(problem.members()).containsEntry("field", "version").containsEntry("line", 2);
+    }
+
+    record Submission(String dataset, Integer version) {
     }
 
     private static ConstraintViolation<?> violation(String message, Path.Node... nodes) {
