@@ -185,7 +185,7 @@ class AnswersAndRecipeTest {
                 "recipe", "dpo"));
         request.putAll(fields);
         given().contentType("application/json").body(request).post("/pipelines").then().statusCode(400)
-                .body("error", containsString(message));
+                .body("detail", containsString(message));
     }
 
     private static Map<String, Object> outcomes(String pipeline) {

@@ -37,7 +37,7 @@ class EvaluationSetTest {
     void shouldSealEveryRecordWithItsFamilyIntoEvalJsonlAndNeverPublishIt() {
         String dataset = IngestionTest.createDataset("eval");
         given().post("/datasets/" + dataset + "/versions").then().statusCode(409)
-                .body("error", containsString("no samples"));
+                .body("detail", containsString("no samples"));
 
         // A family that is not a string is refused, naming line and field; nothing is stored.
         IngestionTest.upload(dataset, """
@@ -94,7 +94,7 @@ class EvaluationSetTest {
 
         // Nothing new: no second, identical version. One more record: version 2 holds all four.
         given().post("/datasets/" + dataset + "/versions").then().statusCode(409)
-                .body("error", containsString("no samples added since version 1"));
+                .body("detail", containsString("no samples added since version 1"));
         IngestionTest.upload(dataset, "{\"instruction\": \"5 - 1\", \"output\": \"4\", \"family\": \"arithmetic\"}")
                 .then().statusCode(201);
         given().post("/datasets/" + dataset + "/versions").then().statusCode(201).body("version", equalTo(2))
@@ -115,14 +115,14 @@ class EvaluationSetTest {
         String evalSet = IngestionTest.createDataset("eval");
         given().contentType("application/json")
                 .body(Map.of("name", evalSet + "-dpo", "dataset", evalSet, "model", "m", "recipe", "dpo"))
-                .post("/pipelines").then().statusCode(400).body("error", containsString("eval dataset never trains"));
+                .post("/pipelines").then().statusCode(400).body("detail", containsString("eval dataset never trains"));
         given().contentType("application/json")
                 .body(Map.of("name", evalSet + "-sft", "dataset", evalSet, "model", "m", "recipe", "sft"))
                 .post("/pipelines").then().statusCode(400);
         String sft = IngestionTest.createDataset("sft");
         IngestionTest.upload(sft, "{\"instruction\": \"a\", \"output\": \"b\"}").then().statusCode(201);
         given().post("/datasets/" + sft + "/versions").then().statusCode(400)
-                .body("error", containsString("only an eval dataset is versioned on request"));
+                .body("detail", containsString("only an eval dataset is versioned on request"));
         given().post("/datasets/no-such-set/versions").then().statusCode(404);
     }
 

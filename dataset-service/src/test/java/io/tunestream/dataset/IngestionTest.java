@@ -143,7 +143,7 @@ class IngestionTest {
                 .body("errors[0].line", equalTo(1))
                 .body("errors[0].field", equalTo("text"));
         upload("no-such-dataset-" + UUID.randomUUID(), ALPACA.get(0)).then().statusCode(404);
-        upload(dataset, "\n\n").then().statusCode(400).body("error", containsString("no records"));
+        upload(dataset, "\n\n").then().statusCode(400).body("detail", containsString("no records"));
     }
 
     @Test

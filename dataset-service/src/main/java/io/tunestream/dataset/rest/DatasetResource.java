@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tunestream.dataset.Dataset;
 import io.tunestream.dataset.Sample;
 import io.tunestream.dataset.config.DatasetConfig;
-import io.tunestream.dataset.repository.SampleRepository;
 import io.tunestream.dataset.service.DatasetService;
 import io.tunestream.dataset.service.IngestionService;
-import io.tunestream.dataset.service.InvalidRequestException;
-import jakarta.transaction.Transactional;
+import io.tunestream.platform.problem.InvalidRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -36,14 +34,11 @@ public class DatasetResource {
 
     private final DatasetService datasets;
     private final IngestionService ingestion;
-    private final SampleRepository samples;
     private final DatasetConfig config;
 
-    public DatasetResource(DatasetService datasets, IngestionService ingestion, SampleRepository samples,
-            DatasetConfig config) {
+    public DatasetResource(DatasetService datasets, IngestionService ingestion, DatasetConfig config) {
         this.datasets = datasets;
         this.ingestion = ingestion;
-        this.samples = samples;
         this.config = config;
     }
 
@@ -101,17 +96,15 @@ public class DatasetResource {
 
     @GET
     @Path("{name}/samples")
-    @Transactional
     public SamplePage samples(@PathParam("name") String name, @QueryParam("page") @DefaultValue("0") int page,
             @QueryParam("size") @DefaultValue("50") int size) {
         if (page < 0 || size < 1 || size > config.maxPageSize()) {
             throw new InvalidRequestException("page must be >= 0 and size between 1 and " + config.maxPageSize()
                     + "; got page " + page + ", size " + size);
         }
-        Dataset dataset = datasets.get(name);
-        List<SampleResponse> items = samples.page(dataset.id, page, size).stream().map(DatasetResource::toResponse)
-                .toList();
-        return new SamplePage(dataset.name, page, size, samples.countByDataset(dataset.id), items);
+        DatasetService.Samples found = datasets.samples(name, page, size);
+        List<SampleResponse> items = found.page().stream().map(DatasetResource::toResponse).toList();
+        return new SamplePage(found.dataset().name, page, size, found.total(), items);
     }
 
     @GET

@@ -3,12 +3,16 @@ package io.tunestream.dataset.service;
 import io.quarkus.panache.common.Sort;
 import io.tunestream.dataset.Dataset;
 import io.tunestream.dataset.DatasetKind;
+import io.tunestream.dataset.Sample;
 import io.tunestream.dataset.repository.DatasetRepository;
 import io.tunestream.dataset.repository.DatasetVersionRepository;
 import io.tunestream.dataset.repository.PairRepository;
 import io.tunestream.dataset.repository.PipelineRepository;
 import io.tunestream.dataset.repository.SampleRepository;
 import io.tunestream.dataset.repository.UploadRepository;
+import io.tunestream.platform.problem.ConflictException;
+import io.tunestream.platform.problem.InvalidRequestException;
+import io.tunestream.platform.problem.ResourceNotFoundException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -66,7 +70,18 @@ public class DatasetService {
 
     @Transactional
     public Dataset get(String name) {
-        return datasets.findByName(name).orElseThrow(() -> new NotFoundException("no dataset named '" + name + "'"));
+        return datasets.findByName(name).orElseThrow(() -> new ResourceNotFoundException("no dataset named '" + name + "'"));
+    }
+
+    /** One page of a dataset's samples, oldest first, and how many it holds. */
+    public record Samples(Dataset dataset, List<Sample> page, long total) {
+    }
+
+    /** @throws ResourceNotFoundException when no dataset has this name */
+    @Transactional
+    public Samples samples(String name, int page, int size) {
+        Dataset dataset = get(name);
+        return new Samples(dataset, samples.page(dataset.id, page, size), samples.countByDataset(dataset.id));
     }
 
     @Transactional

@@ -11,6 +11,7 @@ import io.tunestream.dataset.repository.UploadRepository;
 import io.tunestream.events.SampleEvent;
 import io.tunestream.llm.data.ValidationReport;
 import io.tunestream.platform.storage.ObjectStore;
+import io.tunestream.platform.problem.ResourceNotFoundException;
 import io.tunestream.platform.storage.Sha256;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -70,7 +71,7 @@ public class IngestionService {
      */
     public UploadResult upload(String datasetName, InputStream body, String sourceName) {
         Dataset dataset = QuarkusTransaction.requiringNew().call(() -> datasets.findByName(datasetName)
-                .orElseThrow(() -> new NotFoundException("no dataset named '" + datasetName + "'")));
+                .orElseThrow(() -> new ResourceNotFoundException("no dataset named '" + datasetName + "'")));
         Path spool = null;
         try {
             spool = spoolDirectory().map(directory -> createTempFile(directory)).orElseGet(() -> createTempFile(null));

@@ -2,10 +2,11 @@ package io.tunestream.dataset.service;
 
 import io.tunestream.llm.data.PositionKind;
 import io.tunestream.llm.data.ValidationReport;
+import io.tunestream.platform.problem.InvalidRequestException;
 import java.util.List;
 
-/** An upload that was rejected whole; nothing of it was stored. */
-public class InvalidUploadException extends RuntimeException {
+/** An upload that was rejected whole; nothing of it was stored. Answered with 400 and its located errors. */
+public class InvalidUploadException extends InvalidRequestException {
 
     /**
      * A problem the service found in a record the engine's reader accepted (e.g. an evaluation record's

@@ -1,5 +1,6 @@
 package io.tunestream.dataset.service;
 
+import io.tunestream.platform.problem.InvalidRequestException;
 import java.util.regex.Pattern;
 
 /** Dataset and pipeline names become object keys and event subjects, so they are kept to a safe alphabet. */

@@ -12,6 +12,9 @@ import io.tunestream.dataset.repository.PipelineRepository;
 import io.tunestream.dataset.repository.PromptRepository;
 import io.tunestream.events.Recipe;
 import io.tunestream.events.SamplingParameters;
+import io.tunestream.platform.problem.ConflictException;
+import io.tunestream.platform.problem.InvalidRequestException;
+import io.tunestream.platform.problem.ResourceNotFoundException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
@@ -145,7 +148,7 @@ public class PipelineService {
 
     @Transactional
     public Pipeline find(String name) {
-        return pipelines.findByName(name).orElseThrow(() -> new NotFoundException("no pipeline named '" + name + "'"));
+        return pipelines.findByName(name).orElseThrow(() -> new ResourceNotFoundException("no pipeline named '" + name + "'"));
     }
 
     private PipelineView view(Pipeline pipeline) {

@@ -30,6 +30,9 @@ import io.tunestream.llm.data.DatasetWriter;
 import io.tunestream.llm.data.PreferenceRecord;
 import io.tunestream.llm.prompt.ChatMessage;
 import io.tunestream.platform.storage.ObjectStore;
+import io.tunestream.platform.problem.ConflictException;
+import io.tunestream.platform.problem.InvalidRequestException;
+import io.tunestream.platform.problem.ResourceNotFoundException;
 import io.tunestream.platform.storage.Sha256;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -202,7 +205,7 @@ public class SealingService {
     public EvalSetVersion sealEvaluationSet(String datasetName) {
         return QuarkusTransaction.requiringNew().timeout(3600).call(() -> {
             Dataset found = datasets.findByName(datasetName)
-                    .orElseThrow(() -> new NotFoundException("no dataset named '" + datasetName + "'"));
+                    .orElseThrow(() -> new ResourceNotFoundException("no dataset named '" + datasetName + "'"));
             if (found.kind != DatasetKind.EVAL) {
                 throw new InvalidRequestException("dataset '" + datasetName + "' is of kind " + found.kind.label()
                         + ": only an eval dataset is versioned on request; the others are sealed by their pipelines"

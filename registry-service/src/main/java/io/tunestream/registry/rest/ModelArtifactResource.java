@@ -1,21 +1,13 @@
 package io.tunestream.registry.rest;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.tunestream.registry.ModelVersion;
+import io.tunestream.platform.problem.InvalidRequestException;
 import io.tunestream.registry.ModelVersionFile;
 import io.tunestream.registry.RegisteredModel;
-import io.tunestream.registry.VersionState;
 import io.tunestream.registry.config.RegistryConfig;
-import io.tunestream.registry.repository.ModelAliasRepository;
-import io.tunestream.registry.repository.ModelRepository;
-import io.tunestream.registry.repository.ModelVersionRepository;
 import io.tunestream.registry.rest.RegistryDtos.DirectoryImportRequest;
 import io.tunestream.registry.rest.RegistryDtos.ImportResponse;
 import io.tunestream.registry.service.CheckpointImport;
-import io.tunestream.registry.service.InvalidRequestException;
-import io.tunestream.registry.service.RegistryConflictException;
-import io.tunestream.registry.service.RegistryNotFoundException;
-import io.tunestream.registry.storage.ModelArtifactStore;
+import io.tunestream.registry.service.ModelService;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -43,19 +35,12 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 public class ModelArtifactResource {
 
     private final CheckpointImport checkpointImport;
-    private final ModelArtifactStore store;
-    private final ModelRepository models;
-    private final ModelVersionRepository versions;
-    private final ModelAliasRepository aliases;
+    private final ModelService models;
     private final RegistryConfig.Import settings;
 
-    public ModelArtifactResource(CheckpointImport checkpointImport, ModelArtifactStore store, ModelRepository models,
-            ModelVersionRepository versions, ModelAliasRepository aliases, RegistryConfig config) {
+    public ModelArtifactResource(CheckpointImport checkpointImport, ModelService models, RegistryConfig config) {
         this.checkpointImport = checkpointImport;
-        this.store = store;
         this.models = models;
-        this.versions = versions;
-        this.aliases = aliases;
         this.settings = config.importing();
     }
 
@@ -135,21 +120,9 @@ public class ModelArtifactResource {
     @jakarta.ws.rs.Path("versions/{version}/files/{path: .+}")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     public Response download(@RestPath String model, @RestPath int version, @RestPath String path) {
-        ModelVersionFile file = QuarkusTransaction.requiringNew().call(() -> {
-            RegisteredModel found = models.findByName(model)
-                    .orElseThrow(() -> new RegistryNotFoundException("no model '" + model + "'"));
-            ModelVersion number = versions.findVersion(found, version).orElseThrow(() -> new RegistryNotFoundException(
-                    "model '" + model + "' has no version " + version));
-            if (number.state != VersionState.READY) {
-                throw new RegistryConflictException("version " + version + " of model '" + model
-                        + "' is still being registered");
-            }
-            return number.files.stream().filter(candidate -> candidate.path.equals(path)).findFirst()
-                    .orElseThrow(() -> new RegistryNotFoundException("version " + version + " of model '" + model
-                            + "' has no file '" + path + "'"));
-        });
+        ModelVersionFile file = models.readyFile(model, version, path);
         StreamingOutput body = output -> {
-            try (InputStream in = store.open(model, version, path)) {
+            try (InputStream in = models.openFile(model, version, path)) {
                 in.transferTo(output);
             }
         };
@@ -164,11 +137,8 @@ public class ModelArtifactResource {
 
     private Response imported(CheckpointImport.Imported imported) {
         var summary = imported.checkpoint();
-        var registered = QuarkusTransaction.requiringNew().call(() -> {
-            RegisteredModel model = models.findByName(imported.model()).orElseThrow();
-            return RegistryMapper.version(versions.findVersion(model, imported.version()).orElseThrow(),
-                    aliases.listOf(model));
-        });
+        RegisteredModel model = models.model(imported.model());
+        var registered = RegistryMapper.version(models.version(model, imported.version()), models.aliases(model));
         return Response.status(Response.Status.CREATED)
                 .header("Location", "/models/" + imported.model() + "/versions/" + imported.version())
                 .entity(new ImportResponse(imported.model(), imported.version(), summary.architecture(),

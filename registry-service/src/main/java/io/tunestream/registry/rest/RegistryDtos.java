@@ -100,8 +100,4 @@ public final class RegistryDtos {
 
     public record LineageEdge(String from, String to, String kind) {
     }
-
-    /** Every error: the HTTP status, its name and a message that says what was wrong. */
-    public record ErrorResponse(int status, String error, String message) {
-    }
 }

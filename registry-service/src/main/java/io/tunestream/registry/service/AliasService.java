@@ -2,6 +2,9 @@ package io.tunestream.registry.service;
 
 import io.tunestream.events.GateDecision.EvaluationSet;
 import io.tunestream.events.ModelVersionAction;
+import io.tunestream.platform.problem.ConflictException;
+import io.tunestream.platform.problem.InvalidRequestException;
+import io.tunestream.platform.problem.ResourceNotFoundException;
 import io.tunestream.registry.Alias;
 import io.tunestream.registry.AliasChange;
 import io.tunestream.registry.ModelVersion;
@@ -40,14 +43,14 @@ public class AliasService {
     /**
      * Points {@code alias} at {@code version} and publishes {@code promoted}.
      *
-     * @throws RegistryConflictException when the version is not READY or already holds the alias
+     * @throws ConflictException when the version is not READY or already holds the alias
      */
     public ModelVersion promote(String modelName, int number, Alias alias, String reason) {
         RegisteredModel model = lockModel(modelName);
         ModelVersion version = readyVersion(model, number);
         Optional<ModelVersion> current = aliases.target(model, alias);
         if (current.isPresent() && current.get().version == number) {
-            throw new RegistryConflictException("version " + number + " of model '" + modelName + "' already holds "
+            throw new ConflictException("version " + number + " of model '" + modelName + "' already holds "
                     + alias.label());
         }
         String why = reason == null || reason.isBlank() ? "promoted over REST" : reason;
@@ -66,16 +69,16 @@ public class AliasService {
      * Points {@code production} back at an earlier version and publishes {@code rolled-back}.
      *
      * @param number the version to go back to, or null for the one that held production before the current one
-     * @throws RegistryConflictException when there is no production version, no earlier one, or the target is not earlier
+     * @throws ConflictException when there is no production version, no earlier one, or the target is not earlier
      */
     public ModelVersion rollBack(String modelName, Integer number, String reason) {
         RegisteredModel model = lockModel(modelName);
-        ModelVersion current = aliases.target(model, Alias.PRODUCTION).orElseThrow(() -> new RegistryConflictException(
+        ModelVersion current = aliases.target(model, Alias.PRODUCTION).orElseThrow(() -> new ConflictException(
                 "model '" + modelName + "' has no production version to roll back"));
         int targetNumber = number != null ? number : previousProduction(model, current.version);
         ModelVersion target = readyVersion(model, targetNumber);
         if (targetNumber >= current.version) {
-            throw new RegistryConflictException("cannot roll back model '" + modelName + "' to version " + targetNumber
+            throw new ConflictException("cannot roll back model '" + modelName + "' to version " + targetNumber
                     + ": production is version " + current.version + " and a roll-back goes to an earlier version"
                     + " (promote a later one instead)");
         }
@@ -125,19 +128,19 @@ public class AliasService {
                 return change.previousVersion;
             }
         }
-        throw new RegistryConflictException("model '" + model.name + "' has no production version before version "
+        throw new ConflictException("model '" + model.name + "' has no production version before version "
                 + current + "; name the version to roll back to");
     }
 
     private RegisteredModel lockModel(String name) {
-        return models.lockByName(name).orElseThrow(() -> new RegistryNotFoundException("no model '" + name + "'"));
+        return models.lockByName(name).orElseThrow(() -> new ResourceNotFoundException("no model '" + name + "'"));
     }
 
     private ModelVersion readyVersion(RegisteredModel model, int number) {
-        ModelVersion version = versions.findVersion(model, number).orElseThrow(() -> new RegistryNotFoundException(
+        ModelVersion version = versions.findVersion(model, number).orElseThrow(() -> new ResourceNotFoundException(
                 "model '" + model.name + "' has no version " + number));
         if (version.state != VersionState.READY) {
-            throw new RegistryConflictException("version " + number + " of model '" + model.name
+            throw new ConflictException("version " + number + " of model '" + model.name
                     + "' is still being registered (its files are being placed)");
         }
         return version;

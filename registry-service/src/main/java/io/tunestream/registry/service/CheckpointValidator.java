@@ -5,6 +5,7 @@ import io.tunestream.llm.checkpoint.CheckpointFiles;
 import io.tunestream.llm.checkpoint.TensorInfo;
 import io.tunestream.llm.model.LlamaConfig;
 import io.tunestream.llm.tokenizer.Tokenizer;
+import io.tunestream.platform.problem.InvalidRequestException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

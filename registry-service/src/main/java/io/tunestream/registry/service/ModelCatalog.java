@@ -1,6 +1,7 @@
 package io.tunestream.registry.service;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.tunestream.platform.problem.InvalidRequestException;
 import io.tunestream.registry.RegisteredModel;
 import io.tunestream.registry.config.RegistryConfig;
 import io.tunestream.registry.repository.ModelRepository;

@@ -1,9 +1,11 @@
 package io.tunestream.registry.service;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.tunestream.events.GateEvaluation;
 import io.tunestream.events.ModelVersionAction;
 import io.tunestream.events.TrainedModelEvent;
+import io.tunestream.platform.problem.InvalidRequestException;
 import io.tunestream.registry.Alias;
 import io.tunestream.registry.ModelVersion;
 import io.tunestream.registry.PromotionDecision;
@@ -17,7 +19,6 @@ import io.tunestream.registry.repository.ModelVersionRepository;
 import io.tunestream.registry.storage.ArtifactRejectedException;
 import io.tunestream.registry.storage.ModelArtifactStore;
 import io.tunestream.registry.storage.StoredFile;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;

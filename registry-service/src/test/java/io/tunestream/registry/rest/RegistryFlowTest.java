@@ -114,9 +114,9 @@ class RegistryFlowTest extends RegistryBusTest {
         awaitModelVersionEvents(modelVersions, model, list -> has(list, ModelVersionAction.PROMOTED, 2));
 
         post(Map.of("version", 3), "/models/{model}/rollback", model).statusCode(404)
-                .body("message", containsString("has no version 3"));
+                .body("detail", containsString("has no version 3"));
         post(Map.of("version", 2), "/models/{model}/rollback", model).statusCode(409)
-                .body("message", containsString("earlier version"));
+                .body("detail", containsString("earlier version"));
         post(Map.of("reason", "answers got longer"), "/models/{model}/rollback", model).statusCode(200)
                 .body("version", equalTo(1))
                 .body("aliases", contains("production"));
@@ -151,7 +151,7 @@ class RegistryFlowTest extends RegistryBusTest {
         RestAssured.given().when().post("/models/{model}/versions/2/promote", model).then().statusCode(200)
                 .body("aliases", hasItem("production"));
         post(Map.of(), "/models/{model}/versions/2/promote", model).statusCode(409)
-                .body("message", containsString("already holds production"));
+                .body("detail", containsString("already holds production"));
 
         List<ModelVersionEvent> events = awaitModelVersionEvents(modelVersions, model,
                 list -> list.stream().filter(event -> event.changesProduction()).count() == 2);
@@ -205,19 +205,19 @@ class RegistryFlowTest extends RegistryBusTest {
         assertThat(download.asByteArray()).isEqualTo(expected);
         assertThat(download.header("X-Checksum-SHA256")).isEqualTo(Sha256.of(expected));
         get("/models/{model}/versions/1/files/missing.bin", model).statusCode(404)
-                .body("message", containsString("has no file 'missing.bin'"));
+                .body("detail", containsString("has no file 'missing.bin'"));
     }
 
     @Test
     void shouldAnswerUnknownModelsAndVersionsWith404AndConflictsWith409() {
         get("/models/{model}", "no-such-model").statusCode(404)
                 .body("status", equalTo(404))
-                .body("message", equalTo("no model 'no-such-model'"));
+                .body("detail", equalTo("no model 'no-such-model'"));
         String model = importBaseModel();
-        get("/models/{model}/versions/7", model).statusCode(404).body("message", containsString("has no version 7"));
-        importCheckpoint(model).statusCode(409).body("message", containsString("already exists"));
+        get("/models/{model}/versions/7", model).statusCode(404).body("detail", containsString("has no version 7"));
+        importCheckpoint(model).statusCode(409).body("detail", containsString("already exists"));
         RegistryApi.put(Map.of("mode", "sometimes"), "/models/{model}/policy", model).statusCode(400)
-                .body("message", containsString("'manual' or 'automatic'"));
+                .body("detail", containsString("'manual' or 'automatic'"));
     }
 
     @Test
@@ -260,20 +260,20 @@ class RegistryFlowTest extends RegistryBusTest {
 
         for (double alpha : new double[] {0.0, 1.0, -0.1, 1.5}) {
             RegistryApi.put(Map.of("mode", "automatic", "alpha", alpha), "/models/{model}/policy", model).statusCode(400)
-                    .body("message", containsString("policy.alpha must be in (0, 1)"));
+                    .body("detail", containsString("policy.alpha must be in (0, 1)"));
         }
         RegistryApi.put(Map.of("mode", "automatic", "familyTolerance", -0.01), "/models/{model}/policy", model)
-                .statusCode(400).body("message", containsString("policy.familyTolerance must be a finite number >= 0"));
+                .statusCode(400).body("detail", containsString("policy.familyTolerance must be a finite number >= 0"));
         RegistryApi.put(Map.of("mode", "automatic", "evaluationSet", Map.of("dataset", "tasks-eval", "version", 0)),
                 "/models/{model}/policy", model).statusCode(400)
-                .body("message", containsString("policy.evaluationSet.version must be a sealed version number >= 1"));
+                .body("detail", containsString("policy.evaluationSet.version must be a sealed version number >= 1"));
         RegistryApi.put(Map.of("mode", "automatic", "evaluationSet", Map.of("dataset", "tasks-eval")),
                 "/models/{model}/policy", model).statusCode(400)
-                .body("message", containsString("policy.evaluationSet.version"));
+                .body("detail", containsString("policy.evaluationSet.version"));
         RegistryApi.put(Map.of("mode", "automatic", "evaluationSet", Map.of("version", 1)), "/models/{model}/policy",
-                model).statusCode(400).body("message", containsString("policy.evaluationSet.dataset is required"));
+                model).statusCode(400).body("detail", containsString("policy.evaluationSet.dataset is required"));
         RegistryApi.put(Map.of("mode", "automatic", "margin", -1), "/models/{model}/policy", model).statusCode(400)
-                .body("message", containsString("policy.margin"));
+                .body("detail", containsString("policy.margin"));
 
         get("/models/{model}/policy", model).statusCode(200)
                 .body("evaluationSet.dataset", equalTo("tasks-eval"))
@@ -289,7 +289,7 @@ class RegistryFlowTest extends RegistryBusTest {
             Files.copy(ModelFixture.checkpoint().resolve(name), incomplete.resolve(name));
         }
 
-        importUpload(model, incomplete).statusCode(400).body("message", containsString("tokenizer.json"));
+        importUpload(model, incomplete).statusCode(400).body("detail", containsString("tokenizer.json"));
 
         get("/models/{model}", model).statusCode(404);
     }
@@ -299,7 +299,7 @@ class RegistryFlowTest extends RegistryBusTest {
         String model = ModelFixture.newModelName();
 
         post(Map.of("directory", "/etc"), "/models/{model}/import", model).statusCode(400)
-                .body("message", containsString("allowed import directories"));
+                .body("detail", containsString("allowed import directories"));
         post(Map.of("directory", ModelFixture.checkpoint().toString()), "/models/{model}/import", model).statusCode(201)
                 .body("version", equalTo(1))
                 .body("registered.source", containsString(ModelFixture.checkpoint().toString()));

@@ -47,7 +47,4 @@ public final class JobDtos {
             return new MetricView(metric.step, metric.loss, metric.learningRate, metric.metrics, metric.recordedAt);
         }
     }
-
-    public record ErrorResponse(int status, String error, String message) {
-    }
 }

@@ -8,9 +8,11 @@ import io.tunestream.events.Lineage;
 import io.tunestream.events.ObjectRef;
 import io.tunestream.events.Recipe;
 import io.tunestream.platform.storage.ObjectStore;
+import io.tunestream.platform.problem.ConflictException;
 import io.tunestream.training.JobOrigin;
 import io.tunestream.training.JobState;
 import io.tunestream.training.TrainingJob;
+import io.tunestream.training.TrainingMetric;
 import io.tunestream.training.config.TrainingConfig;
 import io.tunestream.training.repository.TrainingJobRepository;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +22,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -93,6 +96,33 @@ public class JobService {
                 submission.baseModelVersion(), submission.hyperparameters(), train, eval, null, lineage, JobOrigin.REST);
     }
 
+    /** The newest jobs first, at most {@code limit}. */
+    @Transactional
+    public List<TrainingJob> newestFirst(int limit) {
+        return jobs.newestFirst(limit);
+    }
+
+    /** @throws JobNotFoundException when no job has this id */
+    @Transactional
+    public TrainingJob job(String jobId) {
+        TrainingJob job = jobs.findById(jobId);
+        if (job == null) {
+            throw new JobNotFoundException(jobId);
+        }
+        return job;
+    }
+
+    /**
+     * Every recorded step of the job, in order.
+     *
+     * @throws JobNotFoundException when no job has this id
+     */
+    @Transactional
+    public List<TrainingMetric> metrics(String jobId) {
+        job(jobId);
+        return jobs.metrics(jobId);
+    }
+
     /** Cancels a QUEUED or RUNNING job; a RUNNING job stops at its next step. */
     @Transactional
     public TrainingJob cancel(String jobId) {
@@ -104,7 +134,7 @@ public class JobService {
             return job;
         }
         if (job.state.isFinal()) {
-            throw new JobConflictException("job " + jobId + " is " + job.state + " and can no longer be cancelled");
+            throw new ConflictException("job " + jobId + " is " + job.state + " and can no longer be cancelled");
         }
         job.state = JobState.CANCELLED;
         job.leaseOwner = null;

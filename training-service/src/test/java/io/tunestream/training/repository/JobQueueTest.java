@@ -247,7 +247,7 @@ class JobQueueTest {
         given().contentType(ContentType.JSON).body(Map.of("dataset", "nowhere", "version", 9, "recipe", "sft"))
                 .post("/jobs")
                 .then().statusCode(400)
-                .body("message", equalTo("no dataset version at s3://tunestream/datasets/nowhere/versions/9/manifest.json"));
+                .body("detail", equalTo("no dataset version at s3://tunestream/datasets/nowhere/versions/9/manifest.json"));
         given().get("/jobs/job-unknown").then().statusCode(404);
     }
 
