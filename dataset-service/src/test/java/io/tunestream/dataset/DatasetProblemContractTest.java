@@ -26,9 +26,12 @@ class DatasetProblemContractTest {
         String dataset = IngestionTest.createDataset("sft");
         String path = "/datasets/" + dataset + "/uploads";
 
-        JsonPath body = ProblemContract.assertProblem(IngestionTest.upload(dataset,
-                "{\"instruction\": \"Add.\", \"output\": \"2\"}\n{\"instruction\": \"Multiply.\", \"output\": 42}"),
-                400, path);
+        JsonPath body = ProblemContract.assertProblem(
+                IngestionTest.upload(
+                        dataset,
+                        "{\"instruction\": \"Add.\", \"output\": \"2\"}\n{\"instruction\": \"Multiply.\", \"output\": 42}"),
+                400,
+                path);
 
         assertThat(body.getString("type")).isEqualTo("urn:tunestream:problem:invalid-request");
         assertThat(body.getInt("records")).isEqualTo(2);
@@ -39,13 +42,17 @@ class DatasetProblemContractTest {
 
     @Test
     void shouldNameWhatIsMissingOrInTheWay() {
-        JsonPath missing = ProblemContract.assertProblem(given().get("/datasets/no-such-dataset"), 404,
-                "/datasets/no-such-dataset");
+        JsonPath missing = ProblemContract.assertProblem(
+                given().get("/datasets/no-such-dataset"), 404, "/datasets/no-such-dataset");
         assertThat(missing.getString("detail")).contains("no-such-dataset");
 
         String dataset = IngestionTest.createDataset("sft");
-        JsonPath twice = ProblemContract.assertProblem(given().contentType("application/json")
-                .body("{\"name\": \"" + dataset + "\", \"kind\": \"sft\"}").post("/datasets"), 409, "/datasets");
+        JsonPath twice = ProblemContract.assertProblem(
+                given().contentType("application/json")
+                        .body("{\"name\": \"" + dataset + "\", \"kind\": \"sft\"}")
+                        .post("/datasets"),
+                409,
+                "/datasets");
         assertThat(twice.getString("detail")).contains(dataset);
     }
 
@@ -53,8 +60,8 @@ class DatasetProblemContractTest {
     void shouldAnswerRoutingErrorsAsProblems() {
         ProblemContract.assertProblem(given().get("/no-such-route"), 404, "/no-such-route");
         ProblemContract.assertProblem(given().delete("/datasets"), 405, "/datasets");
-        ProblemContract.assertProblem(given().contentType("application/json").body("{\"name\": ")
-                .post("/datasets"), 400, "/datasets");
+        ProblemContract.assertProblem(
+                given().contentType("application/json").body("{\"name\": ").post("/datasets"), 400, "/datasets");
     }
 
     @Test

@@ -11,8 +11,12 @@ import org.junit.jupiter.api.Test;
 
 /** The gateway answers errors as problems (RFC 9457), as every service behind it does. */
 @QuarkusTest
-@WithTestResource(value = ServiceStandIns.class, initArgs = {
-        @ResourceArg(name = "unready", value = "generation"), @ResourceArg(name = "unreachable", value = "registry")})
+@WithTestResource(
+        value = ServiceStandIns.class,
+        initArgs = {
+            @ResourceArg(name = "unready", value = "generation"),
+            @ResourceArg(name = "unreachable", value = "registry")
+        })
 class GatewayProblemContractTest {
 
     @Test

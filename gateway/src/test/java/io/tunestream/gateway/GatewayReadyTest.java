@@ -14,8 +14,10 @@ class GatewayReadyTest {
 
     @Test
     void shouldBeReadyWhenEveryServiceBehindItIs() {
-        given().when().get("/q/health/ready")
-                .then().statusCode(200)
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks[0].name", equalTo("Tunestream services"))
                 .body("checks[0].data.dataset", startsWith("HTTP 200"))

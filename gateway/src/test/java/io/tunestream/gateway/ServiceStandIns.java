@@ -42,7 +42,9 @@ public class ServiceStandIns implements QuarkusTestResourceLifecycleManager {
             int status = service.equals(unready) ? 503 : 200;
             HttpServer server = readinessServer(status);
             servers.add(server);
-            config.put("tunestream.gateway.services." + service, "http://127.0.0.1:" + server.getAddress().getPort());
+            config.put(
+                    "tunestream.gateway.services." + service,
+                    "http://127.0.0.1:" + server.getAddress().getPort());
         }
         return config;
     }
@@ -51,7 +53,8 @@ public class ServiceStandIns implements QuarkusTestResourceLifecycleManager {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             server.createContext("/q/health/ready", exchange -> {
-                byte[] body = ("{\"status\":\"" + (status == 200 ? "UP" : "DOWN") + "\",\"checks\":[]}").getBytes(StandardCharsets.UTF_8);
+                byte[] body = ("{\"status\":\"" + (status == 200 ? "UP" : "DOWN") + "\",\"checks\":[]}")
+                        .getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
                 exchange.sendResponseHeaders(status, body.length);
                 try (OutputStream out = exchange.getResponseBody()) {

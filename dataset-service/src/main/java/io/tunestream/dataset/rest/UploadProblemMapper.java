@@ -21,14 +21,22 @@ public class UploadProblemMapper {
     public record RecordError(Long line, Long index, String field, String problem, String message) {
         static RecordError of(DataFormatException error) {
             boolean line = error.positionKind() == PositionKind.LINE;
-            return new RecordError(line ? error.position() : null, line ? null : error.position(), error.field(),
-                    error.problem(), error.getMessage());
+            return new RecordError(
+                    line ? error.position() : null,
+                    line ? null : error.position(),
+                    error.field(),
+                    error.problem(),
+                    error.getMessage());
         }
 
         static RecordError of(InvalidUploadException.RecordProblem problem) {
             boolean line = problem.positionKind() == PositionKind.LINE;
-            return new RecordError(line ? problem.position() : null, line ? null : problem.position(),
-                    problem.field(), problem.problem(), problem.message());
+            return new RecordError(
+                    line ? problem.position() : null,
+                    line ? null : problem.position(),
+                    problem.field(),
+                    problem.problem(),
+                    problem.message());
         }
     }
 
@@ -42,15 +50,23 @@ public class UploadProblemMapper {
         Problem problem = ProblemResponses.invalidRequest(e.getMessage(), request.path());
         ValidationReport report = e.report();
         if (!e.problems().isEmpty()) {
-            problem = problem.with("format", e.format()).with("records", e.records()).with("invalid", e.invalid())
-                    .with("complete", true).with("errors", e.problems().stream().map(RecordError::of).toList());
+            problem = problem.with("format", e.format())
+                    .with("records", e.records())
+                    .with("invalid", e.invalid())
+                    .with("complete", true)
+                    .with("errors", e.problems().stream().map(RecordError::of).toList());
         } else if (report == null) {
             problem = problem.with("errors", List.of());
         } else {
-            problem = problem.with("format", report.format() == null ? null : report.format().label())
-                    .with("records", report.recordCount()).with("invalid", report.invalidCount())
+            problem = problem.with(
+                            "format",
+                            report.format() == null ? null : report.format().label())
+                    .with("records", report.recordCount())
+                    .with("invalid", report.invalidCount())
                     .with("complete", report.complete())
-                    .with("errors", report.errors().stream().map(RecordError::of).toList());
+                    .with(
+                            "errors",
+                            report.errors().stream().map(RecordError::of).toList());
         }
         return problem.toResponse();
     }

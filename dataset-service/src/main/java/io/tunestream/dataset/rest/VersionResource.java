@@ -44,10 +44,19 @@ public class VersionResource {
     }
 
     /** @param recipe null for a version of an evaluation set ({@code kind} {@code eval}), which never trains */
-    public record VersionResponse(String dataset, int version, String kind, String recipe, Integer round,
-            String sourceModel, Integer sourceModelVersion, long train, long eval, String manifestSha256,
-            Instant createdAt, Instant publishedAt) {
-    }
+    public record VersionResponse(
+            String dataset,
+            int version,
+            String kind,
+            String recipe,
+            Integer round,
+            String sourceModel,
+            Integer sourceModelVersion,
+            long train,
+            long eval,
+            String manifestSha256,
+            Instant createdAt,
+            Instant publishedAt) {}
 
     /**
      * Seals every sample of an evaluation set ({@code eval} dataset) as its next version: 201
@@ -58,13 +67,16 @@ public class VersionResource {
     public Response sealEvaluationSet(@PathParam("dataset") String datasetName) {
         SealingService.EvalSetVersion sealed = sealing.sealEvaluationSet(datasetName);
         return Response.created(URI.create("/datasets/" + sealed.dataset() + "/versions/" + sealed.version()))
-                .entity(sealed).build();
+                .entity(sealed)
+                .build();
     }
 
     @GET
     public List<VersionResponse> list(@PathParam("dataset") String datasetName) {
         VersionService.Versions found = versions.versions(datasetName);
-        return found.versions().stream().map(version -> toResponse(found.dataset(), version)).toList();
+        return found.versions().stream()
+                .map(version -> toResponse(found.dataset(), version))
+                .toList();
     }
 
     /** The manifest as stored with the version (the same bytes as {@code manifest.json}). */
@@ -83,12 +95,14 @@ public class VersionResource {
     @GET
     @Path("{version}/files/{file}")
     @Produces({"application/x-ndjson", MediaType.APPLICATION_JSON})
-    public Response file(@PathParam("dataset") String datasetName, @PathParam("version") int number,
+    public Response file(
+            @PathParam("dataset") String datasetName,
+            @PathParam("version") int number,
             @PathParam("file") String file) {
         String contentType = FILES.get(file);
         if (contentType == null) {
-            throw new ResourceNotFoundException("a version has the files " + FILES.keySet().stream().sorted().toList()
-                    + ", not '" + file + "'");
+            throw new ResourceNotFoundException("a version has the files "
+                    + FILES.keySet().stream().sorted().toList() + ", not '" + file + "'");
         }
         versions.requireVersion(datasetName, number);
         StreamingOutput body = out -> {
@@ -100,9 +114,18 @@ public class VersionResource {
     }
 
     private static VersionResponse toResponse(Dataset dataset, DatasetVersion version) {
-        return new VersionResponse(dataset.name, version.number, dataset.kind.label(),
-                version.recipe == null ? null : RecipeConverter.label(version.recipe), version.round,
-                version.sourceModel, version.sourceModelVersion, version.trainCount, version.evalCount,
-                version.manifestSha256, version.createdAt, version.publishedAt);
+        return new VersionResponse(
+                dataset.name,
+                version.number,
+                dataset.kind.label(),
+                version.recipe == null ? null : RecipeConverter.label(version.recipe),
+                version.round,
+                version.sourceModel,
+                version.sourceModelVersion,
+                version.trainCount,
+                version.evalCount,
+                version.manifestSha256,
+                version.createdAt,
+                version.publishedAt);
     }
 }

@@ -30,8 +30,13 @@ public class DatasetService {
     private final PairRepository pairs;
     private final DatasetVersionRepository versions;
 
-    public DatasetService(DatasetRepository datasets, SampleRepository samples, UploadRepository uploads,
-            PipelineRepository pipelines, PairRepository pairs, DatasetVersionRepository versions) {
+    public DatasetService(
+            DatasetRepository datasets,
+            SampleRepository samples,
+            UploadRepository uploads,
+            PipelineRepository pipelines,
+            PairRepository pairs,
+            DatasetVersionRepository versions) {
         this.datasets = datasets;
         this.samples = samples;
         this.uploads = uploads;
@@ -41,9 +46,15 @@ public class DatasetService {
     }
 
     /** What {@code GET /datasets/{name}/statistics} reports. */
-    public record Statistics(String dataset, String kind, long samples, Map<String, Long> samplesByFormat,
-            long dpoPromptSamples, long uploads, Map<String, Map<String, Long>> pipelines, int versions) {
-    }
+    public record Statistics(
+            String dataset,
+            String kind,
+            long samples,
+            Map<String, Long> samplesByFormat,
+            long dpoPromptSamples,
+            long uploads,
+            Map<String, Map<String, Long>> pipelines,
+            int versions) {}
 
     @Transactional
     public Dataset create(String name, String kind) {
@@ -70,12 +81,12 @@ public class DatasetService {
 
     @Transactional
     public Dataset get(String name) {
-        return datasets.findByName(name).orElseThrow(() -> new ResourceNotFoundException("no dataset named '" + name + "'"));
+        return datasets.findByName(name)
+                .orElseThrow(() -> new ResourceNotFoundException("no dataset named '" + name + "'"));
     }
 
     /** One page of a dataset's samples, oldest first, and how many it holds. */
-    public record Samples(Dataset dataset, List<Sample> page, long total) {
-    }
+    public record Samples(Dataset dataset, List<Sample> page, long total) {}
 
     /** @throws ResourceNotFoundException when no dataset has this name */
     @Transactional
@@ -93,9 +104,17 @@ public class DatasetService {
     public Statistics statistics(String name) {
         Dataset dataset = get(name);
         Map<String, Map<String, Long>> byPipeline = new LinkedHashMap<>();
-        pipelines.byDataset(dataset.id).forEach(pipeline -> byPipeline.put(pipeline.name, pairs.outcomeCounts(pipeline.id)));
-        return new Statistics(dataset.name, dataset.kind.label(), samples.countByDataset(dataset.id),
-                samples.countByFormat(dataset.id), samples.countDpoPrompts(dataset.id),
-                uploads.countByDataset(dataset.id), byPipeline, versions.byDataset(dataset.id).size());
+        pipelines
+                .byDataset(dataset.id)
+                .forEach(pipeline -> byPipeline.put(pipeline.name, pairs.outcomeCounts(pipeline.id)));
+        return new Statistics(
+                dataset.name,
+                dataset.kind.label(),
+                samples.countByDataset(dataset.id),
+                samples.countByFormat(dataset.id),
+                samples.countDpoPrompts(dataset.id),
+                uploads.countByDataset(dataset.id),
+                byPipeline,
+                versions.byDataset(dataset.id).size());
     }
 }

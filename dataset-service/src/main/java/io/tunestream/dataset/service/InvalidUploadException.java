@@ -14,9 +14,8 @@ public class InvalidUploadException extends InvalidRequestException {
      *
      * @param position the 1-based line (JSONL) or 0-based index (JSON array)
      */
-    public record RecordProblem(long position, PositionKind positionKind, String field, String problem,
-            String message) {
-    }
+    public record RecordProblem(
+            long position, PositionKind positionKind, String field, String problem, String message) {}
 
     private final ValidationReport report;
     private final String format;
@@ -39,8 +38,8 @@ public class InvalidUploadException extends InvalidRequestException {
      *
      * @param problems the first problems in file order; {@code invalid} counts all
      */
-    public InvalidUploadException(String message, String format, long records, long invalid,
-            List<RecordProblem> problems) {
+    public InvalidUploadException(
+            String message, String format, long records, long invalid, List<RecordProblem> problems) {
         super(message);
         this.report = null;
         this.format = format;

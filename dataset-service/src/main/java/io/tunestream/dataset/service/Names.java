@@ -8,8 +8,7 @@ final class Names {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
 
-    private Names() {
-    }
+    private Names() {}
 
     static String require(String name, String field) {
         if (name == null || !NAME.matcher(name).matches()) {

@@ -4,8 +4,8 @@ import io.tunestream.dataset.Dataset;
 import io.tunestream.dataset.DatasetVersion;
 import io.tunestream.dataset.repository.DatasetRepository;
 import io.tunestream.dataset.repository.DatasetVersionRepository;
-import io.tunestream.platform.storage.ObjectStore;
 import io.tunestream.platform.problem.ResourceNotFoundException;
+import io.tunestream.platform.storage.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.io.InputStream;
@@ -29,8 +29,7 @@ public class VersionService {
     }
 
     /** A dataset with its sealed versions, oldest first. */
-    public record Versions(Dataset dataset, List<DatasetVersion> versions) {
-    }
+    public record Versions(Dataset dataset, List<DatasetVersion> versions) {}
 
     /** @throws ResourceNotFoundException when no dataset has this name */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
@@ -64,11 +63,13 @@ public class VersionService {
     }
 
     private Dataset dataset(String name) {
-        return datasets.findByName(name).orElseThrow(() -> new ResourceNotFoundException("no dataset named '" + name + "'"));
+        return datasets.findByName(name)
+                .orElseThrow(() -> new ResourceNotFoundException("no dataset named '" + name + "'"));
     }
 
     private DatasetVersion version(Dataset dataset, int number) {
-        return versions.find(dataset.id, number).orElseThrow(
-                () -> new ResourceNotFoundException("dataset '" + dataset.name + "' has no version " + number));
+        return versions.find(dataset.id, number)
+                .orElseThrow(
+                        () -> new ResourceNotFoundException("dataset '" + dataset.name + "' has no version " + number));
     }
 }

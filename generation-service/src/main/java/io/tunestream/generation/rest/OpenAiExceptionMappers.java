@@ -34,9 +34,13 @@ public class OpenAiExceptionMappers {
         if (!isOpenAiRoute(request)) {
             return ProblemResponses.unreadableBody(e, request.path());
         }
-        return Response.status(400).type(MediaType.APPLICATION_JSON)
-                .entity(OpenAiBodies.ErrorBody.of("the body is not valid JSON for this endpoint: " + e.getOriginalMessage(),
-                        "invalid_request_error", null, "invalid_json"))
+        return Response.status(400)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(OpenAiBodies.ErrorBody.of(
+                        "the body is not valid JSON for this endpoint: " + e.getOriginalMessage(),
+                        "invalid_request_error",
+                        null,
+                        "invalid_json"))
                 .build();
     }
 
@@ -55,9 +59,13 @@ public class OpenAiExceptionMappers {
         if (status >= 500) {
             ProblemResponses.logFailure(e, request.method().name(), request.path());
         }
-        return Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(OpenAiBodies.ErrorBody.of(status >= 500 ? ProblemResponses.SERVER_ERROR_DETAIL : e.getMessage(),
-                        status >= 500 ? "server_error" : "invalid_request_error", null, null))
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(OpenAiBodies.ErrorBody.of(
+                        status >= 500 ? ProblemResponses.SERVER_ERROR_DETAIL : e.getMessage(),
+                        status >= 500 ? "server_error" : "invalid_request_error",
+                        null,
+                        null))
                 .build();
     }
 
@@ -68,7 +76,8 @@ public class OpenAiExceptionMappers {
             return ProblemResponses.unexpected(e, request.method().name(), request.path());
         }
         ProblemResponses.logFailure(e, request.method().name(), request.path());
-        return Response.status(500).type(MediaType.APPLICATION_JSON)
+        return Response.status(500)
+                .type(MediaType.APPLICATION_JSON)
                 .entity(OpenAiBodies.ErrorBody.of(ProblemResponses.SERVER_ERROR_DETAIL, "server_error", null, null))
                 .build();
     }

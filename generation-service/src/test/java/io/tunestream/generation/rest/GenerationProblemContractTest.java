@@ -36,10 +36,17 @@ class GenerationProblemContractTest {
 
     @Test
     void shouldKeepOpenAisShapeUnderV1() {
-        given().get("/v1/no-such-route").then().statusCode(404).contentType(ContentType.JSON)
+        given().get("/v1/no-such-route")
+                .then()
+                .statusCode(404)
+                .contentType(ContentType.JSON)
                 .body("error.type", equalTo("invalid_request_error"));
-        given().contentType(ContentType.JSON).body("{\"model\": \"tiny-llama\", \"prompt\": \"2 + 2\", \"temperature\": \"hot\"}")
-                .post("/v1/completions").then().statusCode(400).contentType(startsWith("application/json"))
+        given().contentType(ContentType.JSON)
+                .body("{\"model\": \"tiny-llama\", \"prompt\": \"2 + 2\", \"temperature\": \"hot\"}")
+                .post("/v1/completions")
+                .then()
+                .statusCode(400)
+                .contentType(startsWith("application/json"))
                 .body("error.type", equalTo("invalid_request_error"))
                 .body("error.code", equalTo("invalid_json"));
     }

@@ -29,8 +29,7 @@ public final class ProblemContract {
     /** A simple class name of an exception or error ({@code IllegalStateException}, {@code OutOfMemoryError}). */
     private static final Pattern THROWABLE_NAME = Pattern.compile("\\b[A-Z]\\w*(?:Exception|Error)\\b");
 
-    private ProblemContract() {
-    }
+    private ProblemContract() {}
 
     /**
      * Asserts the response is a problem of this status: the media type, every standard member, {@code status} equal
@@ -41,12 +40,14 @@ public final class ProblemContract {
     public static JsonPath assertProblem(Response response, int status, String path) {
         assertEquals(status, response.statusCode(), () -> "HTTP status of " + response.asString());
         String contentType = response.contentType();
-        assertTrue(contentType != null && contentType.startsWith(MEDIA_TYPE),
+        assertTrue(
+                contentType != null && contentType.startsWith(MEDIA_TYPE),
                 () -> "content type " + contentType + " of " + response.asString());
         JsonPath body = response.jsonPath();
         Map<String, Object> members = body.getMap("$");
-        assertTrue(members.keySet().containsAll(MEMBERS), () -> "members " + members.keySet() + " lack some of "
-                + MEMBERS);
+        assertTrue(
+                members.keySet().containsAll(MEMBERS),
+                () -> "members " + members.keySet() + " lack some of " + MEMBERS);
         MEMBERS.forEach(member -> assertNotNull(members.get(member), () -> member + " in " + members));
         assertEquals(status, body.getInt("status"), "the status member is the HTTP status");
         assertEquals(path, body.getString("instance"), "the instance member is the request's path");

@@ -65,7 +65,11 @@ public class ModelArtifactResource {
             Set<String> names = new HashSet<>();
             for (FileUpload file : files) {
                 String name = file.fileName();
-                if (name == null || name.isBlank() || name.contains("/") || name.contains("\\") || name.equals("..")
+                if (name == null
+                        || name.isBlank()
+                        || name.contains("/")
+                        || name.contains("\\")
+                        || name.equals("..")
                         || name.equals(".")) {
                     throw new InvalidRequestException("upload part '" + file.name() + "' has file name '" + name
                             + "'; each part needs a plain file name such as config.json");
@@ -75,8 +79,10 @@ public class ModelArtifactResource {
                 }
                 Files.move(file.uploadedFile(), directory.resolve(name));
             }
-            return imported(checkpointImport.importCheckpoint(model, directory, "upload:" + String.join(",",
-                    names.stream().sorted().toList())));
+            return imported(checkpointImport.importCheckpoint(
+                    model,
+                    directory,
+                    "upload:" + String.join(",", names.stream().sorted().toList())));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage the upload in " + directory + ": " + e.getMessage(), e);
         } finally {
@@ -93,8 +99,11 @@ public class ModelArtifactResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response importDirectory(@RestPath String model, DirectoryImportRequest request) {
-        if (request == null || request.directory() == null || request.directory().isBlank()) {
-            throw new InvalidRequestException("the body must name a server directory: {\"directory\": \"/path/to/checkpoint\"}");
+        if (request == null
+                || request.directory() == null
+                || request.directory().isBlank()) {
+            throw new InvalidRequestException(
+                    "the body must name a server directory: {\"directory\": \"/path/to/checkpoint\"}");
         }
         List<Path> allowed = settings.allowedDirectories().orElse(List.of());
         if (allowed.isEmpty()) {
@@ -112,7 +121,8 @@ public class ModelArtifactResource {
             throw new InvalidRequestException("directory '" + request.directory() + "' is not a directory under the"
                     + " allowed import directories " + allowed);
         }
-        return imported(checkpointImport.importCheckpoint(model, resolved, resolved.toUri().toString()));
+        return imported(checkpointImport.importCheckpoint(
+                model, resolved, resolved.toUri().toString()));
     }
 
     /** Streams one file of a ready version from object storage, with its sha256 in {@code X-Checksum-SHA256}. */
@@ -141,8 +151,15 @@ public class ModelArtifactResource {
         var registered = RegistryMapper.version(models.version(model, imported.version()), models.aliases(model));
         return Response.status(Response.Status.CREATED)
                 .header("Location", "/models/" + imported.model() + "/versions/" + imported.version())
-                .entity(new ImportResponse(imported.model(), imported.version(), summary.architecture(),
-                        summary.vocabSize(), summary.hiddenSize(), summary.layers(), summary.tensors(), summary.dtype(),
+                .entity(new ImportResponse(
+                        imported.model(),
+                        imported.version(),
+                        summary.architecture(),
+                        summary.vocabSize(),
+                        summary.hiddenSize(),
+                        summary.layers(),
+                        summary.tensors(),
+                        summary.dtype(),
                         registered))
                 .build();
     }
@@ -160,7 +177,8 @@ public class ModelArtifactResource {
             return;
         }
         try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + root, e);
         }

@@ -67,7 +67,9 @@ public class ModelResource {
     public List<VersionResponse> versions(@RestPath String model) {
         RegisteredModel found = models.model(model);
         List<ModelAlias> held = models.aliases(found);
-        return models.versions(found).stream().map(version -> RegistryMapper.version(version, held)).toList();
+        return models.versions(found).stream()
+                .map(version -> RegistryMapper.version(version, held))
+                .toList();
     }
 
     @GET
@@ -87,7 +89,9 @@ public class ModelResource {
     @GET
     @Path("{model}/metrics")
     public List<MetricsResponse> allMetrics(@RestPath String model) {
-        return models.readyVersions(models.model(model)).stream().map(RegistryMapper::metrics).toList();
+        return models.readyVersions(models.model(model)).stream()
+                .map(RegistryMapper::metrics)
+                .toList();
     }
 
     /** The model's whole lineage graph. */
@@ -103,14 +107,16 @@ public class ModelResource {
     @Path("{model}/versions/{version}/lineage")
     public LineageGraph versionLineage(@RestPath String model, @RestPath int version) {
         RegisteredModel found = models.model(model);
-        return LineageGraphs.ancestry(found.name, models.version(found, version), models.readyVersions(found),
-                models.aliases(found));
+        return LineageGraphs.ancestry(
+                found.name, models.version(found, version), models.readyVersions(found), models.aliases(found));
     }
 
     @GET
     @Path("{model}/aliases")
     public List<AliasResponse> aliases(@RestPath String model) {
-        return models.aliases(models.model(model)).stream().map(RegistryMapper::alias).toList();
+        return models.aliases(models.model(model)).stream()
+                .map(RegistryMapper::alias)
+                .toList();
     }
 
     @GET
@@ -123,7 +129,9 @@ public class ModelResource {
     @GET
     @Path("{model}/aliases/{alias}/history")
     public List<AliasChangeResponse> aliasHistory(@RestPath String model, @RestPath String alias) {
-        return models.aliasHistory(models.model(model), alias(alias)).stream().map(RegistryMapper::aliasChange).toList();
+        return models.aliasHistory(models.model(model), alias(alias)).stream()
+                .map(RegistryMapper::aliasChange)
+                .toList();
     }
 
     /**
@@ -150,8 +158,8 @@ public class ModelResource {
     @POST
     @Path("{model}/rollback")
     public VersionResponse rollBack(@RestPath String model, RollbackRequest request) {
-        ModelVersion target = aliasService.rollBack(model, request == null ? null : request.version(),
-                request == null ? null : request.reason());
+        ModelVersion target = aliasService.rollBack(
+                model, request == null ? null : request.version(), request == null ? null : request.reason());
         return version(model, target.version);
     }
 
@@ -186,15 +194,16 @@ public class ModelResource {
         try {
             mode = PromotionMode.valueOf(policy.mode().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("policy.mode '" + policy.mode() + "' is unknown; expected 'manual' or"
-                    + " 'automatic'");
+            throw new InvalidRequestException(
+                    "policy.mode '" + policy.mode() + "' is unknown; expected 'manual' or" + " 'automatic'");
         }
         double margin = policy.margin() == null ? 0.0 : policy.margin();
         double alpha = policy.alpha() == null ? config.promotion().defaultAlpha() : policy.alpha();
-        double tolerance = policy.familyTolerance() == null ? config.promotion().defaultFamilyTolerance()
+        double tolerance = policy.familyTolerance() == null
+                ? config.promotion().defaultFamilyTolerance()
                 : policy.familyTolerance();
-        return RegistryMapper.policy(aliasService.updatePolicy(model, mode, margin, evaluationSet(policy.evaluationSet()),
-                alpha, tolerance));
+        return RegistryMapper.policy(aliasService.updatePolicy(
+                model, mode, margin, evaluationSet(policy.evaluationSet()), alpha, tolerance));
     }
 
     /** The body's evaluation set, checked field by field; null when the body names none. */
@@ -203,16 +212,16 @@ public class ModelResource {
             return null;
         }
         if (body.dataset() == null || body.dataset().isBlank()) {
-            throw new InvalidRequestException("policy.evaluationSet.dataset is required: the name of a dataset of kind"
-                    + " 'eval'");
+            throw new InvalidRequestException(
+                    "policy.evaluationSet.dataset is required: the name of a dataset of kind" + " 'eval'");
         }
         if (body.dataset().length() > 200) {
             throw new InvalidRequestException("policy.evaluationSet.dataset must be at most 200 characters, got "
                     + body.dataset().length());
         }
         if (body.version() == null || body.version() < 1) {
-            throw new InvalidRequestException("policy.evaluationSet.version must be a sealed version number >= 1, got "
-                    + body.version());
+            throw new InvalidRequestException(
+                    "policy.evaluationSet.version must be a sealed version number >= 1, got " + body.version());
         }
         return new EvaluationSet(body.dataset(), body.version());
     }

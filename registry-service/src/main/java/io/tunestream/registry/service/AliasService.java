@@ -32,7 +32,10 @@ public class AliasService {
     private final AliasChangeRepository history;
     private final AliasMoves aliases;
 
-    public AliasService(ModelRepository models, ModelVersionRepository versions, AliasChangeRepository history,
+    public AliasService(
+            ModelRepository models,
+            ModelVersionRepository versions,
+            AliasChangeRepository history,
             AliasMoves aliases) {
         this.models = models;
         this.versions = versions;
@@ -50,8 +53,8 @@ public class AliasService {
         ModelVersion version = readyVersion(model, number);
         Optional<ModelVersion> current = aliases.target(model, alias);
         if (current.isPresent() && current.get().version == number) {
-            throw new ConflictException("version " + number + " of model '" + modelName + "' already holds "
-                    + alias.label());
+            throw new ConflictException(
+                    "version " + number + " of model '" + modelName + "' already holds " + alias.label());
         }
         String why = reason == null || reason.isBlank() ? "promoted over REST" : reason;
         if (alias == Alias.PRODUCTION) {
@@ -73,8 +76,9 @@ public class AliasService {
      */
     public ModelVersion rollBack(String modelName, Integer number, String reason) {
         RegisteredModel model = lockModel(modelName);
-        ModelVersion current = aliases.target(model, Alias.PRODUCTION).orElseThrow(() -> new ConflictException(
-                "model '" + modelName + "' has no production version to roll back"));
+        ModelVersion current = aliases.target(model, Alias.PRODUCTION)
+                .orElseThrow(() ->
+                        new ConflictException("model '" + modelName + "' has no production version to roll back"));
         int targetNumber = number != null ? number : previousProduction(model, current.version);
         ModelVersion target = readyVersion(model, targetNumber);
         if (targetNumber >= current.version) {
@@ -95,8 +99,13 @@ public class AliasService {
      * @param evaluationSet the evaluation set to measure candidates on, or null for the eval-metric rule
      * @throws InvalidRequestException naming the field when a value is out of range
      */
-    public RegisteredModel updatePolicy(String modelName, PromotionMode mode, double margin, EvaluationSet evaluationSet,
-            double alpha, double familyTolerance) {
+    public RegisteredModel updatePolicy(
+            String modelName,
+            PromotionMode mode,
+            double margin,
+            EvaluationSet evaluationSet,
+            double alpha,
+            double familyTolerance) {
         if (mode == null) {
             throw new InvalidRequestException("policy.mode is required: 'manual' or 'automatic'");
         }
@@ -104,8 +113,8 @@ public class AliasService {
             throw new InvalidRequestException("policy.margin must be a finite number >= 0, got " + margin);
         }
         if (!(alpha > 0 && alpha < 1)) {
-            throw new InvalidRequestException("policy.alpha must be in (0, 1) (the sign test's significance level),"
-                    + " got " + alpha);
+            throw new InvalidRequestException(
+                    "policy.alpha must be in (0, 1) (the sign test's significance level)," + " got " + alpha);
         }
         if (!Double.isFinite(familyTolerance) || familyTolerance < 0) {
             throw new InvalidRequestException("policy.familyTolerance must be a finite number >= 0 (a fraction: 0.02 is"
@@ -128,8 +137,8 @@ public class AliasService {
                 return change.previousVersion;
             }
         }
-        throw new ConflictException("model '" + model.name + "' has no production version before version "
-                + current + "; name the version to roll back to");
+        throw new ConflictException("model '" + model.name + "' has no production version before version " + current
+                + "; name the version to roll back to");
     }
 
     private RegisteredModel lockModel(String name) {
@@ -137,8 +146,9 @@ public class AliasService {
     }
 
     private ModelVersion readyVersion(RegisteredModel model, int number) {
-        ModelVersion version = versions.findVersion(model, number).orElseThrow(() -> new ResourceNotFoundException(
-                "model '" + model.name + "' has no version " + number));
+        ModelVersion version = versions.findVersion(model, number)
+                .orElseThrow(
+                        () -> new ResourceNotFoundException("model '" + model.name + "' has no version " + number));
         if (version.state != VersionState.READY) {
             throw new ConflictException("version " + number + " of model '" + model.name
                     + "' is still being registered (its files are being placed)");

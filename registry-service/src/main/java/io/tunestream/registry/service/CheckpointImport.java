@@ -44,8 +44,13 @@ public class CheckpointImport {
     private final AliasMoves aliases;
     private final ModelVersionOutbox outbox;
 
-    public CheckpointImport(ModelCatalog catalog, ModelRepository models, ModelVersionRepository versions,
-            ModelArtifactStore store, AliasMoves aliases, ModelVersionOutbox outbox) {
+    public CheckpointImport(
+            ModelCatalog catalog,
+            ModelRepository models,
+            ModelVersionRepository versions,
+            ModelArtifactStore store,
+            AliasMoves aliases,
+            ModelVersionOutbox outbox) {
         this.catalog = catalog;
         this.models = models;
         this.versions = versions;
@@ -55,8 +60,7 @@ public class CheckpointImport {
     }
 
     /** What an import created. */
-    public record Imported(String model, int version, CheckpointValidator.CheckpointSummary checkpoint) {
-    }
+    public record Imported(String model, int version, CheckpointValidator.CheckpointSummary checkpoint) {}
 
     /**
      * @param sourceUri where the files came from, kept with the version ({@code upload:...} or {@code file:...})

@@ -36,8 +36,12 @@ public class ModelService {
     private final AliasChangeRepository aliasHistory;
     private final ModelArtifactStore store;
 
-    public ModelService(ModelRepository models, ModelVersionRepository versions, ModelAliasRepository aliases,
-            AliasChangeRepository aliasHistory, ModelArtifactStore store) {
+    public ModelService(
+            ModelRepository models,
+            ModelVersionRepository versions,
+            ModelAliasRepository aliases,
+            AliasChangeRepository aliasHistory,
+            ModelArtifactStore store) {
         this.models = models;
         this.versions = versions;
         this.aliases = aliases;
@@ -57,8 +61,9 @@ public class ModelService {
 
     /** @throws ResourceNotFoundException when the model has no such version */
     public ModelVersion version(RegisteredModel model, int number) {
-        return versions.findVersion(model, number).orElseThrow(() -> new ResourceNotFoundException(
-                "model '" + model.name + "' has no version " + number));
+        return versions.findVersion(model, number)
+                .orElseThrow(
+                        () -> new ResourceNotFoundException("model '" + model.name + "' has no version " + number));
     }
 
     /** Every version of the model, ready or still being registered, in version order. */
@@ -67,7 +72,9 @@ public class ModelService {
     }
 
     public List<ModelVersion> readyVersions(RegisteredModel model) {
-        return versions.listOf(model).stream().filter(version -> version.state == VersionState.READY).toList();
+        return versions.listOf(model).stream()
+                .filter(version -> version.state == VersionState.READY)
+                .toList();
     }
 
     /** The aliases the model's versions hold. */
@@ -77,8 +84,9 @@ public class ModelService {
 
     /** @throws ResourceNotFoundException when no version of the model holds the alias */
     public ModelAlias alias(RegisteredModel model, Alias alias) {
-        return aliases.findAlias(model, alias).orElseThrow(() -> new ResourceNotFoundException(
-                "model '" + model.name + "' has no version under alias " + alias.label()));
+        return aliases.findAlias(model, alias)
+                .orElseThrow(() -> new ResourceNotFoundException(
+                        "model '" + model.name + "' has no version under alias " + alias.label()));
     }
 
     /** The alias's moves, latest first. */
@@ -98,9 +106,11 @@ public class ModelService {
         if (version.state != VersionState.READY) {
             throw new ConflictException("version " + number + " of model '" + model + "' is still being registered");
         }
-        return version.files.stream().filter(candidate -> candidate.path.equals(path)).findFirst()
-                .orElseThrow(() -> new ResourceNotFoundException("version " + number + " of model '" + model
-                        + "' has no file '" + path + "'"));
+        return version.files.stream()
+                .filter(candidate -> candidate.path.equals(path))
+                .findFirst()
+                .orElseThrow(() -> new ResourceNotFoundException(
+                        "version " + number + " of model '" + model + "' has no file '" + path + "'"));
     }
 
     /** The content of a file {@link #readyFile} found, streamed from object storage; the caller closes it. */

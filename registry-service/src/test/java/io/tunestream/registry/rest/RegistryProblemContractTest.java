@@ -29,26 +29,34 @@ class RegistryProblemContractTest {
         String model = RegistryApi.importBaseModel();
         String path = "/models/" + model + "/policy";
 
-        JsonPath invalid = ProblemContract.assertProblem(given().contentType(ContentType.JSON)
-                .body(Map.of("mode", "automatic", "alpha", 2.0)).put(path), 400, path);
+        JsonPath invalid = ProblemContract.assertProblem(
+                given().contentType(ContentType.JSON)
+                        .body(Map.of("mode", "automatic", "alpha", 2.0))
+                        .put(path),
+                400,
+                path);
         assertThat(invalid.getString("detail")).contains("policy.alpha must be in (0, 1)");
 
-        JsonPath unreadable = ProblemContract.assertProblem(given().contentType(ContentType.JSON)
-                .body("{\"mode\": \"manual\", \"margin\": \"a lot\"}").put(path), 400, path);
+        JsonPath unreadable = ProblemContract.assertProblem(
+                given().contentType(ContentType.JSON)
+                        .body("{\"mode\": \"manual\", \"margin\": \"a lot\"}")
+                        .put(path),
+                400,
+                path);
         assertThat(unreadable.getString("field")).isEqualTo("margin");
         assertThat(unreadable.getInt("line")).isEqualTo(1);
     }
 
     @Test
     void shouldNameWhatIsMissingOrInTheWay() {
-        JsonPath missing = ProblemContract.assertProblem(given().get("/models/no-such-model"), 404,
-                "/models/no-such-model");
+        JsonPath missing =
+                ProblemContract.assertProblem(given().get("/models/no-such-model"), 404, "/models/no-such-model");
         assertThat(missing.getString("detail")).isEqualTo("no model 'no-such-model'");
 
         String model = RegistryApi.importBaseModel();
         String path = "/models/" + model + "/import";
-        JsonPath twice = ProblemContract.assertProblem(RegistryApi.importCheckpoint(model).extract().response(), 409,
-                path);
+        JsonPath twice = ProblemContract.assertProblem(
+                RegistryApi.importCheckpoint(model).extract().response(), 409, path);
         assertThat(twice.getString("detail")).contains("already exists");
     }
 

@@ -18,10 +18,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.Duration;
-import org.jboss.resteasy.reactive.RestStreamElementType;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /** Training jobs: submit, list, read, their per-step metrics, cancel. */
 @Path("/jobs")
@@ -44,16 +44,25 @@ public class JobResource {
         if (request == null) {
             throw new InvalidJobException("a JSON body with dataset, version and recipe is required");
         }
-        JobService.Queued queued = service.submit(new JobService.Submission(request.dataset(), request.version(),
-                request.recipe(), request.model(), request.baseModelVersion(), request.hyperparameters()));
+        JobService.Queued queued = service.submit(new JobService.Submission(
+                request.dataset(),
+                request.version(),
+                request.recipe(),
+                request.model(),
+                request.baseModelVersion(),
+                request.hyperparameters()));
         return Response.status(queued.created() ? Response.Status.CREATED : Response.Status.OK)
-                .location(URI.create("/jobs/" + queued.job().id)).entity(JobView.of(queued.job())).build();
+                .location(URI.create("/jobs/" + queued.job().id))
+                .entity(JobView.of(queued.job()))
+                .build();
     }
 
     /** The newest jobs first. */
     @GET
     public List<JobView> list(@QueryParam("limit") @DefaultValue("100") int limit) {
-        return service.newestFirst(Math.max(1, Math.min(limit, 1000))).stream().map(JobView::of).toList();
+        return service.newestFirst(Math.max(1, Math.min(limit, 1000))).stream()
+                .map(JobView::of)
+                .toList();
     }
 
     @GET
@@ -80,12 +89,15 @@ public class JobResource {
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<JobView> progress(@PathParam("id") String id) {
         // Each look at the database runs on a worker thread, never on the event loop that writes the stream.
-        return Multi.createBy().repeating()
-                .uni(() -> Uni.createFrom().item(() -> JobView.of(service.job(id)))
+        return Multi.createBy()
+                .repeating()
+                .uni(() -> Uni.createFrom()
+                        .item(() -> JobView.of(service.job(id)))
                         .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
                 .withDelay(progressInterval)
                 .whilst(view -> !view.state().isFinal())
-                .select().distinct(view -> view.state() + "@" + view.step() + "/" + view.attempts());
+                .select()
+                .distinct(view -> view.state() + "@" + view.step() + "/" + view.attempts());
     }
 
     /** Cancels a QUEUED or RUNNING job (a running one stops at its next step); 409 for a job that already ended. */

@@ -28,12 +28,20 @@ class TrainingProblemContractTest {
 
     @Test
     void shouldSayWhatIsWrongWithASubmissionAndWhere() {
-        JsonPath missing = ProblemContract.assertProblem(given().contentType(ContentType.JSON)
-                .body(Map.of("dataset", "nowhere", "version", 9, "recipe", "sft")).post("/jobs"), 400, "/jobs");
+        JsonPath missing = ProblemContract.assertProblem(
+                given().contentType(ContentType.JSON)
+                        .body(Map.of("dataset", "nowhere", "version", 9, "recipe", "sft"))
+                        .post("/jobs"),
+                400,
+                "/jobs");
         assertThat(missing.getString("detail")).contains("no dataset version at s3://");
 
-        JsonPath unreadable = ProblemContract.assertProblem(given().contentType(ContentType.JSON)
-                .body("{\"dataset\": \"d\",\n \"version\": \"nine\", \"recipe\": \"sft\"}").post("/jobs"), 400, "/jobs");
+        JsonPath unreadable = ProblemContract.assertProblem(
+                given().contentType(ContentType.JSON)
+                        .body("{\"dataset\": \"d\",\n \"version\": \"nine\", \"recipe\": \"sft\"}")
+                        .post("/jobs"),
+                400,
+                "/jobs");
         assertThat(unreadable.getString("field")).isEqualTo("version");
         assertThat(unreadable.getInt("line")).isEqualTo(2);
     }

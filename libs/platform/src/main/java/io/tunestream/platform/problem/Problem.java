@@ -23,7 +23,12 @@ import java.util.Objects;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"type", "title", "status", "detail", "instance"})
-public record Problem(String type, String title, int status, String detail, String instance,
+public record Problem(
+        String type,
+        String title,
+        int status,
+        String detail,
+        String instance,
         @JsonIgnore Map<String, Object> members) {
 
     public static final String MEDIA_TYPE = "application/problem+json";

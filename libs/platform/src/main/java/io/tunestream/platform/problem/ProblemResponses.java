@@ -34,12 +34,12 @@ public final class ProblemResponses {
      * The detail of every server-side failure. The exception itself goes to the service's log only: its class and
      * message describe the code, not the request, and may carry internals (paths, SQL, hosts).
      */
-    public static final String SERVER_ERROR_DETAIL = "the request failed on the server; the service's log has the cause";
+    public static final String SERVER_ERROR_DETAIL =
+            "the request failed on the server; the service's log has the cause";
 
     private static final Logger LOG = Logger.getLogger(ProblemResponses.class);
 
-    private ProblemResponses() {
-    }
+    private ProblemResponses() {}
 
     public static Response notFound(ResourceNotFoundException e, String instance) {
         return new Problem(NOT_FOUND, "Resource not found", 404, e.getMessage(), instance, Map.of()).toResponse();
@@ -68,7 +68,8 @@ public final class ProblemResponses {
                 .toList();
         String detail = errors.size() == 1 ? "1 field is invalid" : errors.size() + " fields are invalid";
         return new Problem(CONSTRAINT_VIOLATION, "Invalid fields", 400, detail + ": see errors", instance, Map.of())
-                .with("errors", errors).toResponse();
+                .with("errors", errors)
+                .toResponse();
     }
 
     /**
@@ -77,17 +78,26 @@ public final class ProblemResponses {
      * names the Java type it was bound to, so that case is told in JSON's words instead.
      */
     public static Response unreadableBody(JsonProcessingException e, String instance) {
-        String field = e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()
-                ? mapping.getPath().stream()
-                        .map(reference -> reference.getFieldName() != null ? reference.getFieldName()
-                                : "[" + reference.getIndex() + "]")
-                        .collect(Collectors.joining(".")).replace(".[", "[")
-                : null;
+        String field =
+                e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()
+                        ? mapping.getPath().stream()
+                                .map(reference -> reference.getFieldName() != null
+                                        ? reference.getFieldName()
+                                        : "[" + reference.getIndex() + "]")
+                                .collect(Collectors.joining("."))
+                                .replace(".[", "[")
+                        : null;
         String detail = e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null
-                ? (field == null ? "the body" : "field '" + field + "'") + " must be " + jsonKind(mismatch.getTargetType())
+                ? (field == null ? "the body" : "field '" + field + "'") + " must be "
+                        + jsonKind(mismatch.getTargetType())
                 : e.getOriginalMessage();
-        Problem problem = new Problem(UNREADABLE_BODY, "Unreadable body", 400,
-                "the body is not valid JSON for this endpoint: " + detail, instance, Map.of());
+        Problem problem = new Problem(
+                UNREADABLE_BODY,
+                "Unreadable body",
+                400,
+                "the body is not valid JSON for this endpoint: " + detail,
+                instance,
+                Map.of());
         JsonLocation location = e.getLocation();
         if (location != null && location.getLineNr() > 0) {
             problem = problem.with("line", location.getLineNr()).with("column", location.getColumnNr());
@@ -96,13 +106,16 @@ public final class ProblemResponses {
     }
 
     private static String jsonKind(Class<?> type) {
-        if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class && type != char.class)) {
+        if (Number.class.isAssignableFrom(type)
+                || (type.isPrimitive() && type != boolean.class && type != char.class)) {
             return "a number";
         }
         if (type == Boolean.class || type == boolean.class) {
             return "true or false";
         }
-        if (CharSequence.class.isAssignableFrom(type) || type.isEnum() || type == char.class
+        if (CharSequence.class.isAssignableFrom(type)
+                || type.isEnum()
+                || type == char.class
                 || type == Character.class) {
             return "a string";
         }
@@ -127,15 +140,19 @@ public final class ProblemResponses {
             logFailure(e, method, instance);
             detail = SERVER_ERROR_DETAIL;
         }
-        Problem problem = new Problem(Problem.ABOUT_BLANK, reasonPhrase(status), status.getStatusCode(), detail,
-                instance, Map.of());
-        return Response.fromResponse(e.getResponse()).type(Problem.MEDIA_TYPE).entity(problem).build();
+        Problem problem = new Problem(
+                Problem.ABOUT_BLANK, reasonPhrase(status), status.getStatusCode(), detail, instance, Map.of());
+        return Response.fromResponse(e.getResponse())
+                .type(Problem.MEDIA_TYPE)
+                .entity(problem)
+                .build();
     }
 
     /** Anything else: logged with its stack, answered with a 500 that names no class and quotes no message. */
     public static Response unexpected(Throwable e, String method, String instance) {
         logFailure(e, method, instance);
-        return Problem.of(Response.Status.INTERNAL_SERVER_ERROR, SERVER_ERROR_DETAIL, instance).toResponse();
+        return Problem.of(Response.Status.INTERNAL_SERVER_ERROR, SERVER_ERROR_DETAIL, instance)
+                .toResponse();
     }
 
     /** Where a server-side failure is told in full: the service's log, with the request and the stack. */
@@ -154,15 +171,18 @@ public final class ProblemResponses {
     /** The violated property as the client wrote it: {@code create.request.name} becomes {@code request.name}. */
     private static String field(ConstraintViolation<?> violation) {
         String field = StreamSupport.stream(violation.getPropertyPath().spliterator(), false)
-                .filter(node -> node.getKind() != ElementKind.METHOD && node.getKind() != ElementKind.CONSTRUCTOR
-                        && node.getKind() != ElementKind.CROSS_PARAMETER && node.getKind() != ElementKind.RETURN_VALUE)
+                .filter(node -> node.getKind() != ElementKind.METHOD
+                        && node.getKind() != ElementKind.CONSTRUCTOR
+                        && node.getKind() != ElementKind.CROSS_PARAMETER
+                        && node.getKind() != ElementKind.RETURN_VALUE)
                 .map(ProblemResponses::nodeName)
                 .collect(Collectors.joining("."));
         return field.isEmpty() ? violation.getPropertyPath().toString() : field;
     }
 
     private static String nodeName(Path.Node node) {
-        return node.getIndex() != null ? node.getName() + "[" + node.getIndex() + "]"
+        return node.getIndex() != null
+                ? node.getName() + "[" + node.getIndex() + "]"
                 : node.getKey() != null ? node.getName() + "[" + node.getKey() + "]" : node.getName();
     }
 }

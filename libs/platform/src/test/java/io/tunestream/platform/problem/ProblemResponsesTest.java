@@ -25,18 +25,24 @@ class ProblemResponsesTest {
     @Test
     void shouldListEachViolatedFieldAsTheClientWroteIt() {
         ConstraintViolationException e = new ConstraintViolationException(Set.of(
-                violation("must not be blank", node("create", ElementKind.METHOD),
-                        node("request", ElementKind.PARAMETER), node("name", ElementKind.PROPERTY)),
-                violation("must be at least 1", node("list", ElementKind.METHOD), node("limit", ElementKind.PARAMETER))));
+                violation(
+                        "must not be blank",
+                        node("create", ElementKind.METHOD),
+                        node("request", ElementKind.PARAMETER),
+                        node("name", ElementKind.PROPERTY)),
+                violation(
+                        "must be at least 1", node("list", ElementKind.METHOD), node("limit", ElementKind.PARAMETER))));
 
-        Problem problem = (Problem) ProblemResponses.constraintViolation(e, "/datasets").getEntity();
+        Problem problem =
+                (Problem) ProblemResponses.constraintViolation(e, "/datasets").getEntity();
 
         assertThat(problem.status()).isEqualTo(400);
         assertThat(problem.type()).isEqualTo(ProblemResponses.CONSTRAINT_VIOLATION);
         assertThat(problem.detail()).isEqualTo("2 fields are invalid: see errors");
-        assertThat(problem.members().get("errors")).isEqualTo(List.of(
-                Map.of("field", "limit", "message", "must be at least 1"),
-                Map.of("field", "request.name", "message", "must not be blank")));
+        assertThat(problem.members().get("errors"))
+                .isEqualTo(List.of(
+                        Map.of("field", "limit", "message", "must be at least 1"),
+                        Map.of("field", "request.name", "message", "must not be blank")));
     }
 
     @Test
@@ -51,41 +57,48 @@ class ProblemResponsesTest {
 
     @Test
     void shouldTellNothingOfAServerSideFailure() {
-        Response unexpected = ProblemResponses.unexpected(new IllegalStateException("db at 10.0.0.7 refused"), "GET",
-                "/jobs");
-        Response unavailable = ProblemResponses.web(new ServiceUnavailableException("pool io.x.Pool exhausted"),
-                "GET", "/jobs");
+        Response unexpected =
+                ProblemResponses.unexpected(new IllegalStateException("db at 10.0.0.7 refused"), "GET", "/jobs");
+        Response unavailable =
+                ProblemResponses.web(new ServiceUnavailableException("pool io.x.Pool exhausted"), "GET", "/jobs");
 
-        assertThat(List.of(unexpected, unavailable)).extracting(response -> ((Problem) response.getEntity()).detail())
+        assertThat(List.of(unexpected, unavailable))
+                .extracting(response -> ((Problem) response.getEntity()).detail())
                 .containsOnly(ProblemResponses.SERVER_ERROR_DETAIL);
         assertThat(((Problem) unexpected.getEntity()).title()).isEqualTo("Internal Server Error");
     }
 
     @Test
     void shouldLocateAValueOfTheWrongTypeWithoutNamingAJavaType() {
-        Exception e = assertThrows(MismatchedInputException.class, () -> new ObjectMapper()
-                .readValue("{\"dataset\": \"d\",\n \"version\": \"nine\"}", Submission.class));
+        Exception e = assertThrows(
+                MismatchedInputException.class,
+                () -> new ObjectMapper().readValue("{\"dataset\": \"d\",\n \"version\": \"nine\"}", Submission.class));
 
-        Problem problem = (Problem) ProblemResponses.unreadableBody((MismatchedInputException) e, "/jobs").getEntity();
+        Problem problem = (Problem) ProblemResponses.unreadableBody((MismatchedInputException) e, "/jobs")
+                .getEntity();
 
-        assertThat(problem.detail()).isEqualTo("the body is not valid JSON for this endpoint: field 'version' must be"
-                + " a number");
+        assertThat(problem.detail())
+                .isEqualTo("the body is not valid JSON for this endpoint: field 'version' must be" + " a number");
         assertThat(problem.members()).containsEntry("field", "version").containsEntry("line", 2);
     }
 
-    record Submission(String dataset, Integer version) {
-    }
+    record Submission(String dataset, Integer version) {}
 
     private static ConstraintViolation<?> violation(String message, Path.Node... nodes) {
-        Path path = (Path) Proxy.newProxyInstance(Path.class.getClassLoader(), new Class<?>[] {Path.class},
+        Path path = (Path) Proxy.newProxyInstance(
+                Path.class.getClassLoader(),
+                new Class<?>[] {Path.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "iterator" -> Arrays.asList(nodes).iterator();
                     case "spliterator" -> Arrays.asList(nodes).spliterator();
-                    case "toString" -> Arrays.stream(nodes).map(Path.Node::getName).toList().toString();
+                    case "toString" ->
+                        Arrays.stream(nodes).map(Path.Node::getName).toList().toString();
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
-        return (ConstraintViolation<?>) Proxy.newProxyInstance(ConstraintViolation.class.getClassLoader(),
-                new Class<?>[] {ConstraintViolation.class}, (proxy, method, args) -> switch (method.getName()) {
+        return (ConstraintViolation<?>) Proxy.newProxyInstance(
+                ConstraintViolation.class.getClassLoader(),
+                new Class<?>[] {ConstraintViolation.class},
+                (proxy, method, args) -> switch (method.getName()) {
                     case "getMessage" -> message;
                     case "getPropertyPath" -> path;
                     case "hashCode" -> System.identityHashCode(proxy);
@@ -95,7 +108,9 @@ class ProblemResponsesTest {
     }
 
     private static Path.Node node(String name, ElementKind kind) {
-        return (Path.Node) Proxy.newProxyInstance(Path.Node.class.getClassLoader(), new Class<?>[] {Path.Node.class},
+        return (Path.Node) Proxy.newProxyInstance(
+                Path.Node.class.getClassLoader(),
+                new Class<?>[] {Path.Node.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "getName" -> name;
                     case "getKind" -> kind;

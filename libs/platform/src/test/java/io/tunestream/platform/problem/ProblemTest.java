@@ -17,26 +17,31 @@ class ProblemTest {
     @Test
     void shouldWriteTheStandardMembersThenTheExtensionsAtTheTopLevel() throws Exception {
         Problem problem = ProblemResponses.invalidRequest("2 records are invalid", "/datasets/qa/uploads")
-                .with("records", 5L).with("complete", true)
+                .with("records", 5L)
+                .with("complete", true)
                 .with("errors", List.of(Map.of("line", 3)));
 
-        assertThat(json.writeValueAsString(problem)).isEqualTo("{\"type\":\"urn:tunestream:problem:invalid-request\","
-                + "\"title\":\"Invalid request\",\"status\":400,\"detail\":\"2 records are invalid\","
-                + "\"instance\":\"/datasets/qa/uploads\",\"records\":5,\"complete\":true,"
-                + "\"errors\":[{\"line\":3}]}");
+        assertThat(json.writeValueAsString(problem))
+                .isEqualTo("{\"type\":\"urn:tunestream:problem:invalid-request\","
+                        + "\"title\":\"Invalid request\",\"status\":400,\"detail\":\"2 records are invalid\","
+                        + "\"instance\":\"/datasets/qa/uploads\",\"records\":5,\"complete\":true,"
+                        + "\"errors\":[{\"line\":3}]}");
     }
 
     @Test
     void shouldLeaveOutMembersWithoutAValue() throws Exception {
-        Problem problem = Problem.of(Response.Status.NOT_FOUND, null, "/nowhere").with("line", null);
+        Problem problem =
+                Problem.of(Response.Status.NOT_FOUND, null, "/nowhere").with("line", null);
 
-        assertThat(json.readTree(json.writeValueAsString(problem)).fieldNames()).toIterable()
+        assertThat(json.readTree(json.writeValueAsString(problem)).fieldNames())
+                .toIterable()
                 .containsExactly("type", "title", "status", "instance");
     }
 
     @Test
     void shouldRefuseAStatusThatIsNoError() {
         assertThatThrownBy(() -> Problem.of(Response.Status.OK, "fine", "/"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 200");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("got 200");
     }
 }
