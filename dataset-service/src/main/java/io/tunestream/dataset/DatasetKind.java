@@ -39,7 +39,9 @@ public enum DatasetKind {
 
     /** @throws IllegalArgumentException naming the accepted kinds */
     public static DatasetKind fromLabel(String label) {
-        return Arrays.stream(values()).filter(kind -> kind.label().equals(label)).findFirst()
+        return Arrays.stream(values())
+                .filter(kind -> kind.label().equals(label))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("kind '" + label + "' is not a dataset kind; accepted: "
                         + Arrays.stream(values()).map(DatasetKind::label).toList()));
     }

@@ -26,8 +26,12 @@ public class RecipeConverter implements AttributeConverter<Recipe, String> {
 
     /** @throws IllegalArgumentException naming the accepted recipes */
     public static Recipe fromLabel(String label) {
-        return Arrays.stream(Recipe.values()).filter(recipe -> label(recipe).equals(label)).findFirst()
+        return Arrays.stream(Recipe.values())
+                .filter(recipe -> label(recipe).equals(label))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("recipe '" + label + "' is not a recipe; accepted: "
-                        + Arrays.stream(Recipe.values()).map(RecipeConverter::label).toList()));
+                        + Arrays.stream(Recipe.values())
+                                .map(RecipeConverter::label)
+                                .toList()));
     }
 }

@@ -46,8 +46,8 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = PostgresResource.class, scope = TestResourceScope.GLOBAL)
 class AnswersAndRecipeTest {
 
-    private static final Map<String, Object> TRAINING = new LinkedHashMap<>(Map.of("lossType", "ipo", "beta", 0.2,
-            "nllWeight", 0.5, "learningRate", 3.0e-5, "maxSteps", 40));
+    private static final Map<String, Object> TRAINING = new LinkedHashMap<>(
+            Map.of("lossType", "ipo", "beta", 0.2, "nllWeight", 0.5, "learningRate", 3.0e-5, "maxSteps", 40));
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -75,23 +75,44 @@ class AnswersAndRecipeTest {
         Map<String, SampleInfo> samples = DpoFixture.samples(dataset);
         String pipeline = dataset + "-dpo";
         Map<String, Object> sampling = Map.of("temperature", 0.8, "maxTokens", 16, "n", 3, "includeGreedy", true);
-        given().contentType("application/json").body(Map.of("name", pipeline, "dataset", dataset, "model", model,
-                        "recipe", "dpo", "sampling", sampling, "trigger", Map.of("everyNew", 1000), "training", TRAINING,
-                        "minPairs", 4))
-                .post("/pipelines").then().statusCode(201);
+        given().contentType("application/json")
+                .body(Map.of(
+                        "name",
+                        pipeline,
+                        "dataset",
+                        dataset,
+                        "model",
+                        model,
+                        "recipe",
+                        "dpo",
+                        "sampling",
+                        sampling,
+                        "trigger",
+                        Map.of("everyNew", 1000),
+                        "training",
+                        TRAINING,
+                        "minPairs",
+                        4))
+                .post("/pipelines")
+                .then()
+                .statusCode(201);
         JsonNode view = pipeline(pipeline);
         assertThat(view.at("/sampling/n").asInt()).isEqualTo(3);
         assertThat(view.at("/sampling/includeGreedy").asBoolean()).isTrue();
         assertThat(view.get("minPairs").asInt()).isEqualTo(4);
         assertThat(JSON.convertValue(view.get("training"), Map.class)).isEqualTo(TRAINING);
-        JsonNode listed = IngestionTest.readJson(given().get("/pipelines").then().statusCode(200).extract().asString());
+        JsonNode listed = IngestionTest.readJson(
+                given().get("/pipelines").then().statusCode(200).extract().asString());
         List<JsonNode> mine = new ArrayList<>();
         listed.forEach(item -> {
             if (item.get("name").asText().equals(pipeline)) {
                 mine.add(item);
             }
         });
-        assertThat(mine).singleElement().satisfies(item -> assertThat(item.at("/training/lossType").asText()).isEqualTo("ipo"));
+        assertThat(mine)
+                .singleElement()
+                .satisfies(item ->
+                        assertThat(item.at("/training/lossType").asText()).isEqualTo("ipo"));
 
         fixture.promote(model, 1);
         List<PromptEvent> prompts = fixture.awaitPrompts(pipeline, 1, 10);
@@ -118,32 +139,54 @@ class AnswersAndRecipeTest {
         }
         kafka.publish(generations, DpoFixture.GENERATION_SERVICE);
         // 9 x (2 pairs, 1 correct, 1 duplicate) + (1 pair, 2 empty, 1 correct); the round is then complete.
-        Map<String, Object> expected = Map.of("pairs", 19, "superseded", 0, "dropped.correct", 10,
-                "dropped.duplicate", 9, "dropped.empty", 2);
+        Map<String, Object> expected =
+                Map.of("pairs", 19, "superseded", 0, "dropped.correct", 10, "dropped.duplicate", 9, "dropped.empty", 2);
         await().atMost(WAIT).untilAsserted(() -> assertThat(outcomes(pipeline)).isEqualTo(expected));
 
         // Redelivered, and a second generation of the same prompt under a new event id: nothing changes.
         kafka.publish(generations, DpoFixture.GENERATION_SERVICE);
         GenerationEvent again = generations.get(1);
-        kafka.publish(List.of(new GenerationEvent(EventIds.next(), 1, Instant.now(), again.promptHash(), again.dataset(),
-                again.pipeline(), again.sampleId(), again.round(), again.model(), again.modelVersion(), again.sampling(),
-                "other", FinishReason.STOP, 3, 2, 5, null, List.of("other", "another", "a third", "a fourth"))),
+        kafka.publish(
+                List.of(new GenerationEvent(
+                        EventIds.next(),
+                        1,
+                        Instant.now(),
+                        again.promptHash(),
+                        again.dataset(),
+                        again.pipeline(),
+                        again.sampleId(),
+                        again.round(),
+                        again.model(),
+                        again.modelVersion(),
+                        again.sampling(),
+                        "other",
+                        FinishReason.STOP,
+                        3,
+                        2,
+                        5,
+                        null,
+                        List.of("other", "another", "a third", "a fourth"))),
                 DpoFixture.GENERATION_SERVICE);
         await().atMost(WAIT).until(() -> kafka.caughtUp("dataset-service.generations", "tunestream.generations"));
-        assertThat(outcomes(pipeline)).as("a replayed generation adds no pair and no drop").isEqualTo(expected);
+        assertThat(outcomes(pipeline))
+                .as("a replayed generation adds no pair and no drop")
+                .isEqualTo(expected);
 
         // The complete round was sealed as one version with every pair; the recipe rides on manifest and event.
         await().atMost(WAIT).untilAsserted(() -> assertThat(versions(dataset)).hasSize(1));
         Map<String, List<String>> rejected = new HashMap<>();
         Map<String, String> sampleByPrompt = new HashMap<>();
-        prompts.forEach(prompt -> sampleByPrompt.put(samples.get(prompt.sampleId()).output(), prompt.sampleId()));
+        prompts.forEach(
+                prompt -> sampleByPrompt.put(samples.get(prompt.sampleId()).output(), prompt.sampleId()));
         for (JsonNode triple : triples(dataset, 1)) {
             String sampleId = sampleByPrompt.get(triple.get("chosen").asText());
-            rejected.computeIfAbsent(sampleId, key -> new ArrayList<>()).add(triple.get("rejected").asText());
+            rejected.computeIfAbsent(sampleId, key -> new ArrayList<>())
+                    .add(triple.get("rejected").asText());
         }
         assertThat(rejected).hasSize(10);
         expectedRejected.forEach((sampleId, answers) -> assertThat(rejected.get(sampleId))
-                .as("pairs of sample %s", sampleId).containsExactlyInAnyOrderElementsOf(answers));
+                .as("pairs of sample %s", sampleId)
+                .containsExactlyInAnyOrderElementsOf(answers));
         JsonNode manifest = manifest(dataset, 1);
         assertThat(manifest.get("cut").asText()).isEqualTo("round-complete");
         assertThat(manifest.at("/counts/dropped.duplicate").asLong()).isEqualTo(9);
@@ -151,7 +194,9 @@ class AnswersAndRecipeTest {
         assertThat(manifest.at("/sampling/n").asInt()).isEqualTo(3);
         assertThat(JSON.convertValue(manifest.get("hyperparameters"), Map.class))
                 .isEqualTo(TRAINING);
-        List<DatasetVersionEvent> events = kafka.events("tunestream.dataset-versions", DatasetVersionEvent.class,
+        List<DatasetVersionEvent> events = kafka.events(
+                "tunestream.dataset-versions",
+                DatasetVersionEvent.class,
                 event -> event.dataset().equals(dataset));
         assertThat(events).singleElement().satisfies(event -> {
             assertThat(event.hyperparameters()).isEqualTo(TRAINING);
@@ -166,29 +211,43 @@ class AnswersAndRecipeTest {
         assertRefused(Map.of("training", "fast"), "training must be a JSON object");
         assertRefused(Map.of("training", List.of(1, 2)), "training must be a JSON object");
         assertRefused(Map.of("minPairs", 0), "minPairs must be at least 1");
-        assertRefused(Map.of("sampling", Map.of("includeGreedy", "yes")), "sampling.includeGreedy must be true or false");
+        assertRefused(
+                Map.of("sampling", Map.of("includeGreedy", "yes")), "sampling.includeGreedy must be true or false");
         assertRefused(Map.of("sampling", Map.of("n", 0)), "sampling: SamplingParameters.n must be at least 1, got 0");
         assertRefused(Map.of("sampling", 3), "sampling must be a JSON object");
         // A pipeline without the new fields gets their defaults.
         String plain = dataset + "-plain";
-        given().contentType("application/json").body(Map.of("name", plain, "dataset", dataset, "model", "m",
-                "recipe", "dpo")).post("/pipelines").then().statusCode(201);
+        given().contentType("application/json")
+                .body(Map.of("name", plain, "dataset", dataset, "model", "m", "recipe", "dpo"))
+                .post("/pipelines")
+                .then()
+                .statusCode(201);
         JsonNode view = pipeline(plain);
         assertThat(view.get("minPairs").asInt()).isEqualTo(32);
-        assertThat(view.get("training").isObject() && view.get("training").isEmpty()).isTrue();
+        assertThat(view.get("training").isObject() && view.get("training").isEmpty())
+                .isTrue();
         assertThat(view.at("/sampling/includeGreedy").asBoolean()).isFalse();
     }
 
     private static void assertRefused(Map<String, Object> fields, String message) {
         String dataset = DpoFixture.datasetOf(1, 0);
-        Map<String, Object> request = new HashMap<>(Map.of("name", dataset + "-bad", "dataset", dataset, "model", "m",
-                "recipe", "dpo"));
+        Map<String, Object> request =
+                new HashMap<>(Map.of("name", dataset + "-bad", "dataset", dataset, "model", "m", "recipe", "dpo"));
         request.putAll(fields);
-        given().contentType("application/json").body(request).post("/pipelines").then().statusCode(400)
-                .body("error", containsString(message));
+        given().contentType("application/json")
+                .body(request)
+                .post("/pipelines")
+                .then()
+                .statusCode(400)
+                .body("detail", containsString(message));
     }
 
     private static Map<String, Object> outcomes(String pipeline) {
-        return given().get("/pipelines/" + pipeline).then().statusCode(200).extract().jsonPath().getMap("outcomes");
+        return given().get("/pipelines/" + pipeline)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("outcomes");
     }
 }

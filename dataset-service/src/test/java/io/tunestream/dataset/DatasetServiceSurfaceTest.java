@@ -17,7 +17,11 @@ class DatasetServiceSurfaceTest extends ServiceSurfaceContract {
 
     @Override
     protected List<String> expectedReadinessChecks() {
-        return List.of("Database connections health check", "Kafka connection health check", "SmallRye Reactive Messaging - readiness check", "Object store");
+        return List.of(
+                "Database connections health check",
+                "Kafka connection health check",
+                "SmallRye Reactive Messaging - readiness check",
+                "Object store");
     }
 
     @Override

@@ -36,8 +36,7 @@ final class DpoFixture {
     private static final double EVAL_FRACTION = 0.1;
 
     /** One sample as the service holds it. */
-    record SampleInfo(String id, String output, boolean eval) {
-    }
+    record SampleInfo(String id, String output, boolean eval) {}
 
     private final KafkaTopics kafka;
 
@@ -68,8 +67,10 @@ final class DpoFixture {
         for (int i = 0; trainLeft > 0 || evalLeft > 0; i++) {
             String instruction = "What is " + batch + " " + i + " of " + dataset + "?";
             String output = "answer " + i;
-            boolean isEval = EvalSplit.isEval(SampleContent.of(InstructionRecord.of(instruction, output), "{}")
-                    .contentHash(), EVAL_FRACTION);
+            boolean isEval = EvalSplit.isEval(
+                    SampleContent.of(InstructionRecord.of(instruction, output), "{}")
+                            .contentHash(),
+                    EVAL_FRACTION);
             if (isEval ? evalLeft-- > 0 : trainLeft-- > 0) {
                 lines.add("{\"instruction\": \"" + instruction + "\", \"output\": \"" + output + "\"}");
             }
@@ -80,26 +81,46 @@ final class DpoFixture {
     /** The dataset's samples by id, with the side of the train/eval split each one's pairs land on. */
     static Map<String, SampleInfo> samples(String dataset) {
         Map<String, SampleInfo> samples = new LinkedHashMap<>();
-        JsonNode page = IngestionTest.readJson(given().get("/datasets/" + dataset + "/samples?size=500").then()
-                .statusCode(200).extract().asString());
-        page.get("items").forEach(item -> samples.put(item.get("id").asText(), new SampleInfo(item.get("id").asText(),
-                item.get("record").get("output").asText(),
-                EvalSplit.isEval(item.get("contentHash").asText(), EVAL_FRACTION))));
+        JsonNode page = IngestionTest.readJson(given().get("/datasets/" + dataset + "/samples?size=500")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
+        page.get("items")
+                .forEach(item -> samples.put(
+                        item.get("id").asText(),
+                        new SampleInfo(
+                                item.get("id").asText(),
+                                item.get("record").get("output").asText(),
+                                EvalSplit.isEval(item.get("contentHash").asText(), EVAL_FRACTION))));
         return samples;
     }
 
     void promote(String model, int version) {
         String prefix = "s3://tunestream/models/" + model + "/" + version + "/";
-        kafka.publish(List.of(new ModelVersionEvent(EventIds.next(), ModelVersionEvent.SCHEMA_VERSION, Instant.now(),
-                ModelVersionAction.PROMOTED, model, version, ModelVersionEvent.PRODUCTION,
-                version > 1 ? version - 1 : null, null, new ArtifactRef(prefix, List.of()), Map.of(), null)),
+        kafka.publish(
+                List.of(new ModelVersionEvent(
+                        EventIds.next(),
+                        ModelVersionEvent.SCHEMA_VERSION,
+                        Instant.now(),
+                        ModelVersionAction.PROMOTED,
+                        model,
+                        version,
+                        ModelVersionEvent.PRODUCTION,
+                        version > 1 ? version - 1 : null,
+                        null,
+                        new ArtifactRef(prefix, List.of()),
+                        Map.of(),
+                        null)),
                 "/test/registry");
     }
 
     List<PromptEvent> awaitPrompts(String pipeline, int round, int count) {
         List<List<PromptEvent>> found = new ArrayList<>();
         await().atMost(WAIT).untilAsserted(() -> {
-            List<PromptEvent> prompts = kafka.events("tunestream.prompts", PromptEvent.class,
+            List<PromptEvent> prompts = kafka.events(
+                    "tunestream.prompts",
+                    PromptEvent.class,
                     prompt -> prompt.pipeline().equals(pipeline) && prompt.round() == round);
             assertThat(prompts).hasSize(count);
             found.add(prompts);
@@ -110,19 +131,38 @@ final class DpoFixture {
     /** Answers the prompts, and waits until the service has made every outcome of them. */
     void answer(String pipeline, List<GenerationEvent> generations, long outcomesBefore, long outcomesAdded) {
         kafka.publish(generations, GENERATION_SERVICE);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(outcomeTotal(pipeline))
-                .isEqualTo(outcomesBefore + outcomesAdded));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(outcomeTotal(pipeline)).isEqualTo(outcomesBefore + outcomesAdded));
     }
 
     static GenerationEvent generation(PromptEvent prompt, String... completions) {
-        return new GenerationEvent(EventIds.next(), GenerationEvent.SCHEMA_VERSION, Instant.now(), prompt.promptHash(),
-                prompt.dataset(), prompt.pipeline(), prompt.sampleId(), prompt.round(), prompt.model(),
-                prompt.modelVersion(), prompt.sampling(), completions[0], FinishReason.STOP, 20, 3, 12, null,
+        return new GenerationEvent(
+                EventIds.next(),
+                GenerationEvent.SCHEMA_VERSION,
+                Instant.now(),
+                prompt.promptHash(),
+                prompt.dataset(),
+                prompt.pipeline(),
+                prompt.sampleId(),
+                prompt.round(),
+                prompt.model(),
+                prompt.modelVersion(),
+                prompt.sampling(),
+                completions[0],
+                FinishReason.STOP,
+                20,
+                3,
+                12,
+                null,
                 List.of(completions));
     }
 
     static JsonNode pipeline(String name) {
-        return IngestionTest.readJson(given().get("/pipelines/" + name).then().statusCode(200).extract().asString());
+        return IngestionTest.readJson(given().get("/pipelines/" + name)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
     }
 
     static long outcomeTotal(String pipeline) {
@@ -140,21 +180,34 @@ final class DpoFixture {
     /** The dataset's versions as {@code GET /datasets/{name}/versions} lists them. */
     static List<JsonNode> versions(String dataset) {
         List<JsonNode> versions = new ArrayList<>();
-        IngestionTest.readJson(given().get("/datasets/" + dataset + "/versions").then().statusCode(200).extract()
-                .asString()).forEach(versions::add);
+        IngestionTest.readJson(given().get("/datasets/" + dataset + "/versions")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .forEach(versions::add);
         return versions;
     }
 
     static JsonNode manifest(String dataset, int version) {
-        return IngestionTest.readJson(given().get("/datasets/" + dataset + "/versions/" + version).then()
-                .statusCode(200).extract().asString());
+        return IngestionTest.readJson(given().get("/datasets/" + dataset + "/versions/" + version)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
     }
 
     /** Both files of a version, as the preference triples they hold. */
     static List<JsonNode> triples(String dataset, int version) {
         return Stream.of("train.jsonl", "eval.jsonl")
-                .flatMap(file -> new String(given().get("/datasets/" + dataset + "/versions/" + version + "/files/"
-                        + file).then().statusCode(200).extract().asByteArray(), StandardCharsets.UTF_8).lines())
+                .flatMap(file -> new String(
+                                given().get("/datasets/" + dataset + "/versions/" + version + "/files/" + file)
+                                        .then()
+                                        .statusCode(200)
+                                        .extract()
+                                        .asByteArray(),
+                                StandardCharsets.UTF_8)
+                        .lines())
                 .map(IngestionTest::readJson)
                 .toList();
     }

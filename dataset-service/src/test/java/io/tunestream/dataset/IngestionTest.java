@@ -75,8 +75,12 @@ class IngestionTest {
         String dataset = createDataset("sft");
         String body = String.join("\n", ALPACA) + "\n";
 
-        upload(dataset, body).then().statusCode(201)
-                .body("records", equalTo(4)).body("added", equalTo(4)).body("duplicates", equalTo(0))
+        upload(dataset, body)
+                .then()
+                .statusCode(201)
+                .body("records", equalTo(4))
+                .body("added", equalTo(4))
+                .body("duplicates", equalTo(0))
                 .body("format", equalTo("instruction"))
                 .body("objectKey", containsString("datasets/" + dataset + "/uploads/"));
 
@@ -85,7 +89,9 @@ class IngestionTest {
         assertThat(keys).hasSize(1);
         assertThat(keys.get(0)).endsWith(".jsonl");
         try (var in = store.open(keys.get(0))) {
-            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).as("the raw upload, byte for byte").isEqualTo(body);
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                    .as("the raw upload, byte for byte")
+                    .isEqualTo(body);
         }
     }
 
@@ -93,15 +99,20 @@ class IngestionTest {
     void shouldIngestSeed002ConversationsUnchangedFromJsonlAndFromAJsonArray() throws Exception {
         String dataset = createDataset("sft");
 
-        upload(dataset, String.join("\n", CONVERSATIONS)).then().statusCode(201)
-                .body("added", equalTo(3)).body("format", equalTo("conversation"));
+        upload(dataset, String.join("\n", CONVERSATIONS))
+                .then()
+                .statusCode(201)
+                .body("added", equalTo(3))
+                .body("format", equalTo("conversation"));
         assertThat(storedRecords(dataset)).containsExactlyElementsOf(parse(CONVERSATIONS));
 
         String other = createDataset("sft");
         String array = "[\n  " + String.join(",\n  ", CONVERSATIONS) + "\n]\n";
         upload(other, array).then().statusCode(201).body("added", equalTo(3));
         assertThat(storedRecords(other)).containsExactlyElementsOf(parse(CONVERSATIONS));
-        given().get("/datasets/" + other + "/statistics").then().statusCode(200)
+        given().get("/datasets/" + other + "/statistics")
+                .then()
+                .statusCode(200)
                 .body("samples", equalTo(3))
                 .body("samplesByFormat.conversation", equalTo(3))
                 .body("dpoPromptSamples", equalTo(2));
@@ -114,7 +125,9 @@ class IngestionTest {
         lines.add(2, "{\"instruction\": \"Multiply.\", \"input\": \"6 * 7\", \"output\": 42}");
         lines.add(4, "{\"instruction\": \"Subtract.\", \"input\": \"9 - 4\"}");
 
-        upload(dataset, String.join("\n", lines)).then().statusCode(400)
+        upload(dataset, String.join("\n", lines))
+                .then()
+                .statusCode(400)
                 .body("records", equalTo(6))
                 .body("invalid", equalTo(2))
                 .body("errors", hasSize(2))
@@ -126,10 +139,15 @@ class IngestionTest {
                 .body("errors[1].problem", containsString("missing"));
 
         given().get("/datasets/" + dataset + "/samples").then().statusCode(200).body("total", equalTo(0));
-        assertThat(objectKeys("datasets/" + dataset + "/")).as("nothing of a rejected upload is stored").isEmpty();
+        assertThat(objectKeys("datasets/" + dataset + "/"))
+                .as("nothing of a rejected upload is stored")
+                .isEmpty();
 
-        String array = "[\n" + ALPACA.get(0) + ",\n{\"instruction\": \"\", \"output\": \"x\"},\n" + ALPACA.get(1) + "\n]";
-        upload(dataset, array).then().statusCode(400)
+        String array =
+                "[\n" + ALPACA.get(0) + ",\n{\"instruction\": \"\", \"output\": \"x\"},\n" + ALPACA.get(1) + "\n]";
+        upload(dataset, array)
+                .then()
+                .statusCode(400)
                 .body("errors", hasSize(1))
                 .body("errors[0].index", equalTo(1))
                 .body("errors[0].field", equalTo("instruction"));
@@ -139,11 +157,13 @@ class IngestionTest {
     @Test
     void shouldRejectRecordsOfAnotherKindAndUnknownDatasets() {
         String dataset = createDataset("pretrain");
-        upload(dataset, ALPACA.get(0)).then().statusCode(400)
+        upload(dataset, ALPACA.get(0))
+                .then()
+                .statusCode(400)
                 .body("errors[0].line", equalTo(1))
                 .body("errors[0].field", equalTo("text"));
         upload("no-such-dataset-" + UUID.randomUUID(), ALPACA.get(0)).then().statusCode(404);
-        upload(dataset, "\n\n").then().statusCode(400).body("error", containsString("no records"));
+        upload(dataset, "\n\n").then().statusCode(400).body("detail", containsString("no records"));
     }
 
     @Test
@@ -157,15 +177,28 @@ class IngestionTest {
                 "{\"instruction\":\"Say hi.\",\"output\":\"hi\"}",
                 "{\"instruction\": \"Count to three.\", \"output\": \"1 2 3\"}",
                 "{\"instruction\": \"Count to three.\", \"output\": \"1 2 3\"}");
-        upload(dataset, String.join("\n", ALPACA)).then().statusCode(201)
-                .body("added", equalTo(0)).body("duplicates", equalTo(4));
-        upload(dataset, String.join("\n", reordered)).then().statusCode(201)
-                .body("records", equalTo(4)).body("added", equalTo(1)).body("duplicates", equalTo(3));
+        upload(dataset, String.join("\n", ALPACA))
+                .then()
+                .statusCode(201)
+                .body("added", equalTo(0))
+                .body("duplicates", equalTo(4));
+        upload(dataset, String.join("\n", reordered))
+                .then()
+                .statusCode(201)
+                .body("records", equalTo(4))
+                .body("added", equalTo(1))
+                .body("duplicates", equalTo(3));
 
-        given().get("/datasets/" + dataset + "/samples?size=2&page=2").then().statusCode(200)
-                .body("total", equalTo(5)).body("items", hasSize(1));
-        given().get("/datasets/" + dataset + "/statistics").then().statusCode(200)
-                .body("samples", equalTo(5)).body("uploads", equalTo(3));
+        given().get("/datasets/" + dataset + "/samples?size=2&page=2")
+                .then()
+                .statusCode(200)
+                .body("total", equalTo(5))
+                .body("items", hasSize(1));
+        given().get("/datasets/" + dataset + "/statistics")
+                .then()
+                .statusCode(200)
+                .body("samples", equalTo(5))
+                .body("uploads", equalTo(3));
     }
 
     @Test
@@ -173,41 +206,55 @@ class IngestionTest {
         String dataset = createDataset("sft");
         JsonNode valid = parse(List.of(ALPACA.get(0))).get(0);
         JsonNode conversation = parse(List.of(CONVERSATIONS.get(0))).get(0);
-        JsonNode missingOutput = parse(List.of("{\"instruction\": \"Multiply.\", \"input\": \"6 * 7\"}")).get(0);
+        JsonNode missingOutput = parse(List.of("{\"instruction\": \"Multiply.\", \"input\": \"6 * 7\"}"))
+                .get(0);
         SampleEvent invalid = SampleEvent.of(dataset, "crm-2", missingOutput);
         SampleEvent unknownDataset = SampleEvent.of("no-such-" + dataset, "crm-3", valid);
         String poisonKey = "poison-" + dataset;
 
         kafka.publish(List.of(SampleEvent.of(dataset, "crm-1", valid), invalid, unknownDataset), "/test/crm");
         kafka.publishRaw("tunestream.samples", poisonKey, "not an event".getBytes(StandardCharsets.UTF_8));
-        kafka.publish(List.of(SampleEvent.of(dataset, "crm-4", conversation), SampleEvent.of(dataset, "crm-5", valid)),
+        kafka.publish(
+                List.of(SampleEvent.of(dataset, "crm-4", conversation), SampleEvent.of(dataset, "crm-5", valid)),
                 "/test/crm");
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(storedRecords(dataset)).containsExactly(valid, conversation));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(storedRecords(dataset)).containsExactly(valid, conversation));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             List<ConsumerRecord<String, byte[]>> dead = kafka.readAll("tunestream.samples.dlq");
             ConsumerRecord<String, byte[]> invalidDead = dead.stream()
-                    .filter(record -> record.value() != null && new String(record.value(), StandardCharsets.UTF_8)
-                            .contains(invalid.eventId()))
-                    .findFirst().orElseThrow();
-            assertThat(header(invalidDead, "dead-letter-reason")).contains("output").contains("missing");
-            assertThat(dead.stream().filter(record -> poisonKey.equals(record.key()))).hasSize(1);
-            assertThat(dead.stream().filter(record -> record.value() != null
-                    && new String(record.value(), StandardCharsets.UTF_8).contains(unknownDataset.eventId())))
+                    .filter(record -> record.value() != null
+                            && new String(record.value(), StandardCharsets.UTF_8).contains(invalid.eventId()))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(header(invalidDead, "dead-letter-reason"))
+                    .contains("output")
+                    .contains("missing");
+            assertThat(dead.stream().filter(record -> poisonKey.equals(record.key())))
+                    .hasSize(1);
+            assertThat(dead.stream()
+                            .filter(record -> record.value() != null
+                                    && new String(record.value(), StandardCharsets.UTF_8)
+                                            .contains(unknownDataset.eventId())))
                     .hasSize(1);
         });
     }
 
     static String createDataset(String kind) {
         String name = "ds-" + UUID.randomUUID().toString().substring(0, 8);
-        given().contentType("application/json").body("{\"name\": \"" + name + "\", \"kind\": \"" + kind + "\"}")
-                .post("/datasets").then().statusCode(201).body("name", equalTo(name)).body("kind", equalTo(kind));
+        given().contentType("application/json")
+                .body("{\"name\": \"" + name + "\", \"kind\": \"" + kind + "\"}")
+                .post("/datasets")
+                .then()
+                .statusCode(201)
+                .body("name", equalTo(name))
+                .body("kind", equalTo(kind));
         return name;
     }
 
     static Response upload(String dataset, String body) {
-        return given().contentType("application/x-ndjson").body(body.getBytes(StandardCharsets.UTF_8))
+        return given().contentType("application/x-ndjson")
+                .body(body.getBytes(StandardCharsets.UTF_8))
                 .post("/datasets/" + dataset + "/uploads");
     }
 
@@ -215,7 +262,10 @@ class IngestionTest {
         List<JsonNode> records = new ArrayList<>();
         for (int page = 0; ; page++) {
             JsonNode response = readJson(given().get("/datasets/" + dataset + "/samples?size=500&page=" + page)
-                    .then().statusCode(200).extract().asString());
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .asString());
             response.get("items").forEach(item -> records.add(item.get("record")));
             if (response.get("items").size() < 500) {
                 return records;

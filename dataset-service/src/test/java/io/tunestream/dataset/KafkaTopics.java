@@ -48,8 +48,12 @@ final class KafkaTopics implements AutoCloseable {
     void publish(List<? extends TunestreamEvent> events, String source) {
         List<Future<?>> sent = new ArrayList<>();
         for (TunestreamEvent event : events) {
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(event.topic().topicName(), null,
-                    event.partitionKey(), EventJson.toBytes(event), CloudEventsKafka.headers(event, URI.create(source)));
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(
+                    event.topic().topicName(),
+                    null,
+                    event.partitionKey(),
+                    EventJson.toBytes(event),
+                    CloudEventsKafka.headers(event, URI.create(source)));
             sent.add(producer.send(record));
         }
         sent.forEach(KafkaTopics::join);
@@ -66,10 +70,11 @@ final class KafkaTopics implements AutoCloseable {
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(properties, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+                    .map(info -> new TopicPartition(topic, info.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -96,7 +101,8 @@ final class KafkaTopics implements AutoCloseable {
         properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(properties)) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get();
+                    .partitionsToOffsetAndMetadata()
+                    .get();
             Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream()
                     .filter(partition -> partition.topic().equals(topic))
                     .collect(Collectors.toMap(partition -> partition, partition -> OffsetSpec.latest()));
@@ -104,7 +110,9 @@ final class KafkaTopics implements AutoCloseable {
                 return false;
             }
             var ends = admin.listOffsets(latest).all().get();
-            return latest.keySet().stream().allMatch(partition -> committed.get(partition).offset() >= ends.get(partition).offset());
+            return latest.keySet().stream()
+                    .allMatch(partition -> committed.get(partition).offset()
+                            >= ends.get(partition).offset());
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the offsets of " + group + ": " + e.getMessage(), e);
         }

@@ -58,29 +58,37 @@ class ProductionLockTest {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String model = "m-lock-" + suffix;
         String dataset = "d-lock-" + suffix;
-        given().contentType(ContentType.JSON).body(Map.of("name", dataset, "kind", "sft")).post("/datasets")
-                .then().statusCode(201);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("name", dataset, "kind", "sft"))
+                .post("/datasets")
+                .then()
+                .statusCode(201);
         CountDownLatch applied = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
             // The promotion is applied and its transaction stays open until the pipeline's creation has begun.
-            Future<Boolean> promotion = threads.submit(() -> QuarkusTransaction.requiringNew().call(() -> {
-                boolean changed = rounds.apply(promotion(model));
-                applied.countDown();
-                assertThat(release.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-                return changed;
-            }));
+            Future<Boolean> promotion =
+                    threads.submit(() -> QuarkusTransaction.requiringNew().call(() -> {
+                        boolean changed = rounds.apply(promotion(model));
+                        applied.countDown();
+                        assertThat(release.await(WAIT.toSeconds(), TimeUnit.SECONDS))
+                                .isTrue();
+                        return changed;
+                    }));
             assertThat(applied.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-            Future<PipelineService.PipelineView> created = threads.submit(() -> pipelines.create(
-                    new PipelineService.PipelineSpec("p-lock-" + suffix, dataset, model, "dpo", null, null, null, null)));
+            Future<PipelineService.PipelineView> created =
+                    threads.submit(() -> pipelines.create(new PipelineService.PipelineSpec(
+                            "p-lock-" + suffix, dataset, model, "dpo", null, null, null, null)));
 
             await().atMost(WAIT).until(() -> waitingAdvisoryLocks() > 0);
             release.countDown();
 
             assertThat(promotion.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
             PipelineService.PipelineView view = created.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertThat(view.pipeline().currentModelVersion).as("the pipeline saw the committed promotion").isEqualTo(1);
+            assertThat(view.pipeline().currentModelVersion)
+                    .as("the pipeline saw the committed promotion")
+                    .isEqualTo(1);
             assertThat(view.pipeline().currentRound).isEqualTo(1);
         } finally {
             release.countDown();
@@ -90,13 +98,27 @@ class ProductionLockTest {
 
     /** Sessions waiting for an advisory lock: the pipeline's creation, blocked behind the open promotion. */
     private long waitingAdvisoryLocks() {
-        return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery(
-                "select count(*) from pg_locks where locktype = 'advisory' and not granted").getSingleResult()).longValue());
+        return QuarkusTransaction.requiringNew()
+                .call(() -> ((Number) entityManager
+                                .createNativeQuery(
+                                        "select count(*) from pg_locks where locktype = 'advisory' and not granted")
+                                .getSingleResult())
+                        .longValue());
     }
 
     private static ModelVersionEvent promotion(String model) {
-        return new ModelVersionEvent(EventIds.next(), ModelVersionEvent.SCHEMA_VERSION, Instant.now(),
-                ModelVersionAction.PROMOTED, model, 1, ModelVersionEvent.PRODUCTION, null, null,
-                new ArtifactRef("s3://tunestream/models/" + model + "/1/", List.of()), Map.of(), null);
+        return new ModelVersionEvent(
+                EventIds.next(),
+                ModelVersionEvent.SCHEMA_VERSION,
+                Instant.now(),
+                ModelVersionAction.PROMOTED,
+                model,
+                1,
+                ModelVersionEvent.PRODUCTION,
+                null,
+                null,
+                new ArtifactRef("s3://tunestream/models/" + model + "/1/", List.of()),
+                Map.of(),
+                null);
     }
 }

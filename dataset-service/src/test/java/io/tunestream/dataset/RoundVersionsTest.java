@@ -67,9 +67,21 @@ class RoundVersionsTest {
         Map<String, SampleInfo> samples = DpoFixture.samples(dataset);
         String pipeline = dataset + "-dpo";
         // A one-second window, as in a loop whose stragglers trickle in: before, each window cut a tiny version.
-        createPipeline(Map.of("name", pipeline, "dataset", dataset, "model", model, "recipe", "dpo",
-                "sampling", SamplingParameters.greedy(16), "trigger", Map.of("everyNew", 10, "window", "PT1S"),
-                "minPairs", 4));
+        createPipeline(Map.of(
+                "name",
+                pipeline,
+                "dataset",
+                dataset,
+                "model",
+                model,
+                "recipe",
+                "dpo",
+                "sampling",
+                SamplingParameters.greedy(16),
+                "trigger",
+                Map.of("everyNew", 10, "window", "PT1S"),
+                "minPairs",
+                4));
         fixture.promote(model, 1);
         List<PromptEvent> prompts = fixture.awaitPrompts(pipeline, 1, 60);
 
@@ -93,20 +105,35 @@ class RoundVersionsTest {
         });
 
         long pairs = 30;
-        List<JsonNode> round1 = versions(dataset).stream().filter(version -> version.get("round").asInt() == 1).toList();
-        assertThat(round1).as("ceil(%d pairs / everyNew 10) + 1 versions at most", pairs).isNotEmpty().hasSizeLessThanOrEqualTo(4);
+        List<JsonNode> round1 = versions(dataset).stream()
+                .filter(version -> version.get("round").asInt() == 1)
+                .toList();
+        assertThat(round1)
+                .as("ceil(%d pairs / everyNew 10) + 1 versions at most", pairs)
+                .isNotEmpty()
+                .hasSizeLessThanOrEqualTo(4);
         long sealed = 0;
         List<String> prompted = new ArrayList<>();
         for (JsonNode version : round1) {
-            assertThat(version.get("train").asLong()).as("train split of version %s", version.get("version")).isPositive();
-            assertThat(version.get("eval").asLong()).as("eval split of version %s", version.get("version")).isPositive();
+            assertThat(version.get("train").asLong())
+                    .as("train split of version %s", version.get("version"))
+                    .isPositive();
+            assertThat(version.get("eval").asLong())
+                    .as("eval split of version %s", version.get("version"))
+                    .isPositive();
             sealed += version.get("train").asLong() + version.get("eval").asLong();
             JsonNode manifest = manifest(dataset, version.get("version").asInt());
             assertThat(manifest.get("cut").asText()).isIn("every-new", "window", "round-complete", "leftovers");
-            triples(dataset, version.get("version").asInt()).forEach(triple -> prompted.add(triple.get("prompt").asText()));
+            triples(dataset, version.get("version").asInt())
+                    .forEach(triple -> prompted.add(triple.get("prompt").asText()));
         }
-        assertThat(prompted).as("no pair in two versions").doesNotHaveDuplicates().hasSize((int) sealed);
-        assertThat(sealed + outcome(pipeline, "superseded")).as("every pair sealed once or superseded").isEqualTo(pairs);
+        assertThat(prompted)
+                .as("no pair in two versions")
+                .doesNotHaveDuplicates()
+                .hasSize((int) sealed);
+        assertThat(sealed + outcome(pipeline, "superseded"))
+                .as("every pair sealed once or superseded")
+                .isEqualTo(pairs);
         assertThat(outcome(pipeline, "dropped.correct")).isEqualTo(30);
     }
 
@@ -116,8 +143,21 @@ class RoundVersionsTest {
         String dataset = DpoFixture.datasetOf(16, 4);
         String pipeline = dataset + "-dpo";
         // everyNew far above the round's pairs: the bound allows ceil(pairs / 100) + 1 = 2 versions.
-        createPipeline(Map.of("name", pipeline, "dataset", dataset, "model", model, "recipe", "dpo",
-                "sampling", SamplingParameters.greedy(16), "trigger", Map.of("everyNew", 100), "minPairs", 4));
+        createPipeline(Map.of(
+                "name",
+                pipeline,
+                "dataset",
+                dataset,
+                "model",
+                model,
+                "recipe",
+                "dpo",
+                "sampling",
+                SamplingParameters.greedy(16),
+                "trigger",
+                Map.of("everyNew", 100),
+                "minPairs",
+                4));
         fixture.promote(model, 1);
 
         // Version 1 is trained and its candidate rejected: no promotion, so the round stays open and every new batch
@@ -132,13 +172,17 @@ class RoundVersionsTest {
             }
             List<PromptEvent> prompts = fixture.awaitPrompts(pipeline, 1, prompted);
             Map<String, SampleInfo> samples = DpoFixture.samples(dataset);
-            List<PromptEvent> fresh = prompts.stream().filter(prompt -> answered.add(prompt.promptHash())).toList();
+            List<PromptEvent> fresh = prompts.stream()
+                    .filter(prompt -> answered.add(prompt.promptHash()))
+                    .toList();
             assertThat(fresh).hasSize(batch == 1 ? 20 : 8);
             fixture.answer(pipeline, wrong(fresh, samples), outcomes, fresh.size());
             outcomes += fresh.size();
             int expectedVersions = batch;
             await().atMost(WAIT).untilAsserted(() -> {
-                assertThat(versions(dataset)).as("a version for each completed batch").hasSize(expectedVersions);
+                assertThat(versions(dataset))
+                        .as("a version for each completed batch")
+                        .hasSize(expectedVersions);
                 assertThat(pipeline(pipeline).get("waitingPairs").asLong()).isZero();
             });
         }
@@ -156,8 +200,21 @@ class RoundVersionsTest {
         String dataset = DpoFixture.datasetOf(35, 5);
         Map<String, SampleInfo> samples = DpoFixture.samples(dataset);
         String pipeline = dataset + "-dpo";
-        createPipeline(Map.of("name", pipeline, "dataset", dataset, "model", model, "recipe", "dpo",
-                "sampling", SamplingParameters.greedy(16), "trigger", Map.of("everyNew", 20), "minPairs", 8));
+        createPipeline(Map.of(
+                "name",
+                pipeline,
+                "dataset",
+                dataset,
+                "model",
+                model,
+                "recipe",
+                "dpo",
+                "sampling",
+                SamplingParameters.greedy(16),
+                "trigger",
+                Map.of("everyNew", 20),
+                "minPairs",
+                8));
         assertThat(pipeline(pipeline).get("minPairs").asInt()).isEqualTo(8);
 
         // Round 1: six wrong answers, then version 2 is promoted: six pairs, fewer than minPairs 8, are superseded.
@@ -179,19 +236,26 @@ class RoundVersionsTest {
         List<PromptEvent> twelve = new ArrayList<>(pick(round2, samples, 11, false));
         twelve.addAll(pick(round2, samples, 1, true));
         fixture.answer(pipeline, wrong(twelve, samples), 6, 12);
-        assertThat(versions(dataset)).as("12 outcomes, fewer than everyNew 20, round not complete").isEmpty();
+        assertThat(versions(dataset))
+                .as("12 outcomes, fewer than everyNew 20, round not complete")
+                .isEmpty();
         fixture.promote(model, 3);
         await().atMost(WAIT).untilAsserted(() -> assertThat(versions(dataset)).hasSize(1));
         JsonNode leftovers = manifest(dataset, 1);
         assertThat(leftovers.get("round").asInt()).isEqualTo(2);
         assertThat(leftovers.get("cut").asText()).isEqualTo("leftovers");
-        assertThat(leftovers.at("/counts/train").asLong() + leftovers.at("/counts/eval").asLong()).isEqualTo(12);
-        assertThat(leftovers.at("/counts/superseded").asLong()).as("round 1's superseded pairs").isEqualTo(6);
+        assertThat(leftovers.at("/counts/train").asLong()
+                        + leftovers.at("/counts/eval").asLong())
+                .isEqualTo(12);
+        assertThat(leftovers.at("/counts/superseded").asLong())
+                .as("round 1's superseded pairs")
+                .isEqualTo(6);
         assertThat(leftovers.at("/lineage/sourceModelVersion").asInt()).isEqualTo(2);
 
         // A straggler of round 1 arrives now: superseded at once, counted in the next manifest.
         fixture.answer(pipeline, wrong(round1.subList(6, 7), samples), 18, 1);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(outcome(pipeline, "superseded")).isEqualTo(7));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(outcome(pipeline, "superseded")).isEqualTo(7));
 
         // Round 3, whole: 20 outcomes (15 pairs) cut a version by count, the other 20 complete the round.
         List<PromptEvent> round3 = fixture.awaitPrompts(pipeline, 3, 40);
@@ -214,7 +278,9 @@ class RoundVersionsTest {
         assertThat(byCount.at("/counts/train").asLong()).isEqualTo(14);
         assertThat(byCount.at("/counts/eval").asLong()).isEqualTo(1);
         assertThat(byCount.at("/counts/dropped.correct").asLong()).isEqualTo(5);
-        assertThat(byCount.at("/counts/superseded").asLong()).as("the straggler").isEqualTo(1);
+        assertThat(byCount.at("/counts/superseded").asLong())
+                .as("the straggler")
+                .isEqualTo(1);
         JsonNode complete = manifest(dataset, 3);
         assertThat(complete.get("cut").asText()).isEqualTo("round-complete");
         assertThat(complete.at("/counts/train").asLong()).isEqualTo(13);
@@ -222,35 +288,53 @@ class RoundVersionsTest {
         assertThat(complete.at("/counts/dropped.correct").asLong()).isEqualTo(5);
         assertThat(complete.at("/counts/superseded").asLong()).isZero();
 
-        await().atMost(WAIT).untilAsserted(() -> assertThat(kafka.events("tunestream.dataset-versions",
-                DatasetVersionEvent.class, event -> event.dataset().equals(dataset)))
-                .extracting(event -> event.counts().get("superseded")).containsExactly(6L, 1L, 0L));
-        JsonNode statistics = IngestionTest.readJson(given().get("/datasets/" + dataset + "/statistics").then()
-                .statusCode(200).extract().asString());
-        assertThat(statistics.at("/pipelines/" + pipeline + "/superseded").asLong()).isEqualTo(7);
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(kafka.events(
+                                "tunestream.dataset-versions",
+                                DatasetVersionEvent.class,
+                                event -> event.dataset().equals(dataset)))
+                        .extracting(event -> event.counts().get("superseded"))
+                        .containsExactly(6L, 1L, 0L));
+        JsonNode statistics = IngestionTest.readJson(given().get("/datasets/" + dataset + "/statistics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
+        assertThat(statistics.at("/pipelines/" + pipeline + "/superseded").asLong())
+                .isEqualTo(7);
         assertThat(statistics.at("/pipelines/" + pipeline + "/pairs").asLong()).isEqualTo(12 + 30);
         assertThat(outcomeTotal(pipeline)).isEqualTo(59);
     }
 
     private static void createPipeline(Map<String, Object> request) {
-        given().contentType("application/json").body(request).post("/pipelines").then().statusCode(201);
+        given().contentType("application/json")
+                .body(request)
+                .post("/pipelines")
+                .then()
+                .statusCode(201);
     }
 
     /** The first {@code count} prompts whose sample is on the given side of the split. */
-    private static List<PromptEvent> pick(List<PromptEvent> prompts, Map<String, SampleInfo> samples, int count,
-            boolean eval) {
-        List<PromptEvent> picked = prompts.stream().filter(prompt -> samples.get(prompt.sampleId()).eval() == eval)
-                .limit(count).toList();
+    private static List<PromptEvent> pick(
+            List<PromptEvent> prompts, Map<String, SampleInfo> samples, int count, boolean eval) {
+        List<PromptEvent> picked = prompts.stream()
+                .filter(prompt -> samples.get(prompt.sampleId()).eval() == eval)
+                .limit(count)
+                .toList();
         assertThat(picked).hasSize(count);
         return picked;
     }
 
     private static List<GenerationEvent> wrong(List<PromptEvent> prompts, Map<String, SampleInfo> samples) {
-        return prompts.stream().map(prompt -> generation(prompt, "not " + samples.get(prompt.sampleId()).output()))
+        return prompts.stream()
+                .map(prompt -> generation(
+                        prompt, "not " + samples.get(prompt.sampleId()).output()))
                 .toList();
     }
 
     private static List<GenerationEvent> right(List<PromptEvent> prompts, Map<String, SampleInfo> samples) {
-        return prompts.stream().map(prompt -> generation(prompt, samples.get(prompt.sampleId()).output())).toList();
+        return prompts.stream()
+                .map(prompt -> generation(prompt, samples.get(prompt.sampleId()).output()))
+                .toList();
     }
 }

@@ -39,44 +39,71 @@ class SealingTriggersTest {
     @Test
     void shouldSealAnSftVersionEveryNNewSamplesWithOnlyTheNewOnes() {
         String dataset = IngestionTest.createDataset("sft");
-        IngestionTest.upload(dataset, String.join("\n", lines(4, "Echo"))).then().statusCode(201);
+        IngestionTest.upload(dataset, String.join("\n", lines(4, "Echo")))
+                .then()
+                .statusCode(201);
         createPipeline(dataset + "-sft", dataset, "sft", Map.of("everyNew", 5));
         given().get("/datasets/" + dataset + "/versions").then().statusCode(200).body("", hasSize(0));
 
-        IngestionTest.upload(dataset, lines(5, "Echo").get(4)).then().statusCode(201).body("added", equalTo(1));
-        await().atMost(WAIT).untilAsserted(() -> given().get("/datasets/" + dataset + "/versions").then()
-                .statusCode(200).body("", hasSize(1)).body("[0].recipe", equalTo("sft")));
+        IngestionTest.upload(dataset, lines(5, "Echo").get(4))
+                .then()
+                .statusCode(201)
+                .body("added", equalTo(1));
+        await().atMost(WAIT)
+                .untilAsserted(() -> given().get("/datasets/" + dataset + "/versions")
+                        .then()
+                        .statusCode(200)
+                        .body("", hasSize(1))
+                        .body("[0].recipe", equalTo("sft")));
         List<JsonNode> first = versionRecords(dataset, 1);
         assertThat(first).hasSize(5);
-        assertThat(first).allSatisfy(record -> assertThat(record.fieldNames()).toIterable()
-                .containsExactly("instruction", "input", "output"));
+        assertThat(first)
+                .allSatisfy(record ->
+                        assertThat(record.fieldNames()).toIterable().containsExactly("instruction", "input", "output"));
 
         given().post("/pipelines/" + dataset + "-sft/seal").then().statusCode(409);
-        IngestionTest.upload(dataset, String.join("\n", lines(7, "Echo").subList(5, 7))).then().statusCode(201);
-        given().post("/pipelines/" + dataset + "-sft/seal").then().statusCode(201).body("versions[0]", equalTo(2));
+        IngestionTest.upload(dataset, String.join("\n", lines(7, "Echo").subList(5, 7)))
+                .then()
+                .statusCode(201);
+        given().post("/pipelines/" + dataset + "-sft/seal")
+                .then()
+                .statusCode(201)
+                .body("versions[0]", equalTo(2));
         List<JsonNode> second = versionRecords(dataset, 2);
-        assertThat(second).as("incremental: only the samples added since version 1").hasSize(2);
+        assertThat(second)
+                .as("incremental: only the samples added since version 1")
+                .hasSize(2);
         assertThat(second).noneMatch(first::contains);
 
         try (KafkaTopics kafka = new KafkaTopics(bootstrapServers)) {
-            List<DatasetVersionEvent> events = kafka.events("tunestream.dataset-versions", DatasetVersionEvent.class,
+            List<DatasetVersionEvent> events = kafka.events(
+                    "tunestream.dataset-versions",
+                    DatasetVersionEvent.class,
                     event -> event.dataset().equals(dataset));
             assertThat(events).extracting(DatasetVersionEvent::version).containsExactly(1, 2);
             assertThat(events).allSatisfy(event -> assertThat(event.recipe()).isEqualTo(Recipe.SFT));
-            assertThat(events.get(1).counts().get("train") + events.get(1).counts().get("eval")).isEqualTo(2);
+            assertThat(events.get(1).counts().get("train")
+                            + events.get(1).counts().get("eval"))
+                    .isEqualTo(2);
         }
     }
 
     @Test
     void shouldSealAPretrainVersionWhenItsTimeWindowHasPassed() {
         String dataset = IngestionTest.createDataset("pretrain");
-        IngestionTest.upload(dataset, "{\"text\": \"one\"}\n{\"text\": \"two\"}\n{\"text\": \"three\"}").then()
+        IngestionTest.upload(dataset, "{\"text\": \"one\"}\n{\"text\": \"two\"}\n{\"text\": \"three\"}")
+                .then()
                 .statusCode(201);
         createPipeline(dataset + "-pt", dataset, "pretrain", Map.of("window", "PT1S"));
 
-        await().atMost(WAIT).untilAsserted(() -> given().get("/datasets/" + dataset + "/versions").then()
-                .statusCode(200).body("", hasSize(1)).body("[0].recipe", equalTo("pretrain")));
-        assertThat(versionRecords(dataset, 1)).extracting(record -> record.get("text").asText())
+        await().atMost(WAIT)
+                .untilAsserted(() -> given().get("/datasets/" + dataset + "/versions")
+                        .then()
+                        .statusCode(200)
+                        .body("", hasSize(1))
+                        .body("[0].recipe", equalTo("pretrain")));
+        assertThat(versionRecords(dataset, 1))
+                .extracting(record -> record.get("text").asText())
                 .containsExactlyInAnyOrder("one", "two", "three");
     }
 
@@ -85,16 +112,22 @@ class SealingTriggersTest {
         String dataset = IngestionTest.createDataset("pretrain");
         given().contentType("application/json")
                 .body(Map.of("name", dataset + "-dpo", "dataset", dataset, "model", "m", "recipe", "dpo"))
-                .post("/pipelines").then().statusCode(400);
+                .post("/pipelines")
+                .then()
+                .statusCode(400);
         given().contentType("application/json")
                 .body(Map.of("name", dataset + "-x", "dataset", dataset, "model", "m", "recipe", "rlhf"))
-                .post("/pipelines").then().statusCode(400);
+                .post("/pipelines")
+                .then()
+                .statusCode(400);
     }
 
     private static void createPipeline(String name, String dataset, String recipe, Map<String, Object> trigger) {
         given().contentType("application/json")
                 .body(Map.of("name", name, "dataset", dataset, "model", "tiny", "recipe", recipe, "trigger", trigger))
-                .post("/pipelines").then().statusCode(201);
+                .post("/pipelines")
+                .then()
+                .statusCode(201);
     }
 
     private static List<String> lines(int count, String instruction) {
@@ -106,8 +139,14 @@ class SealingTriggersTest {
     /** Both files of a version, read through the service's download endpoint. */
     private static List<JsonNode> versionRecords(String dataset, int version) {
         return Stream.of("train.jsonl", "eval.jsonl")
-                .flatMap(file -> new String(given().get("/datasets/" + dataset + "/versions/" + version + "/files/" + file)
-                        .then().statusCode(200).extract().asByteArray(), StandardCharsets.UTF_8).lines())
+                .flatMap(file -> new String(
+                                given().get("/datasets/" + dataset + "/versions/" + version + "/files/" + file)
+                                        .then()
+                                        .statusCode(200)
+                                        .extract()
+                                        .asByteArray(),
+                                StandardCharsets.UTF_8)
+                        .lines())
                 .map(IngestionTest::readJson)
                 .toList();
     }

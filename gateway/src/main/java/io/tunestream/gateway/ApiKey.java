@@ -52,7 +52,10 @@ public class ApiKey extends PanacheEntity {
 
     public Set<Scope> scopeSet() {
         Set<Scope> set = EnumSet.noneOf(Scope.class);
-        Arrays.stream(scopes.split(",")).filter(s -> !s.isBlank()).map(Scope::parse).forEach(set::add);
+        Arrays.stream(scopes.split(","))
+                .filter(s -> !s.isBlank())
+                .map(Scope::parse)
+                .forEach(set::add);
         return set;
     }
 

@@ -42,8 +42,12 @@ class ApiKeyLifecycleTest {
         String key = TestKeys.create("hash-check", "read");
         assertThat(key).startsWith("ts_").hasSize(3 + 43);
 
-        given().auth().oauth2(AdminKeyResource.token()).when().get("/api/v1/keys")
-                .then().statusCode(200)
+        given().auth()
+                .oauth2(AdminKeyResource.token())
+                .when()
+                .get("/api/v1/keys")
+                .then()
+                .statusCode(200)
                 .body("name", hasItem("hash-check"))
                 .body("find { it.name == 'hash-check' }.prefix", equalTo(key.substring(0, 8)))
                 .body(not(containsString(key)));
@@ -51,7 +55,8 @@ class ApiKeyLifecycleTest {
         List<String> cells = everyCellOfTheKeysTable();
         assertThat(cells).contains(sha256(key), sha256(AdminKeyResource.token()));
         assertThat(cells).noneMatch(cell -> cell.contains(key.substring(8)));
-        assertThat(cells).noneMatch(cell -> cell.contains(AdminKeyResource.token().substring(8)));
+        assertThat(cells)
+                .noneMatch(cell -> cell.contains(AdminKeyResource.token().substring(8)));
     }
 
     @Test
@@ -60,22 +65,39 @@ class ApiKeyLifecycleTest {
         given().auth().oauth2(key).when().get("/api/v1/datasets").then().statusCode(200);
         long id = idOf("to-revoke");
 
-        given().auth().oauth2(AdminKeyResource.token()).when().delete("/api/v1/keys/" + id)
-                .then().statusCode(200).body("revokedAt", notNullValue());
+        given().auth()
+                .oauth2(AdminKeyResource.token())
+                .when()
+                .delete("/api/v1/keys/" + id)
+                .then()
+                .statusCode(200)
+                .body("revokedAt", notNullValue());
 
-        given().auth().oauth2(key).when().get("/api/v1/datasets")
-                .then().statusCode(401).contentType("application/problem+json")
+        given().auth()
+                .oauth2(key)
+                .when()
+                .get("/api/v1/datasets")
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json")
                 .header("WWW-Authenticate", startsWith("Bearer"))
                 .body("detail", containsString("revoked"));
     }
 
     @Test
     void shouldRefuseAnExpiredKey() throws Exception {
-        String key = TestKeys.create(Map.of("name", "short-lived", "scopes", List.of("read"),
-                "expiresAt", Instant.now().plusSeconds(3600).toString()));
+        String key = TestKeys.create(Map.of(
+                "name",
+                "short-lived",
+                "scopes",
+                List.of("read"),
+                "expiresAt",
+                Instant.now().plusSeconds(3600).toString()));
         given().auth().oauth2(key).when().get("/api/v1/datasets").then().statusCode(200);
-        try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
-            statement.executeUpdate("update api_key set expires_at = now() - interval '1 second' where name = 'short-lived'");
+        try (Connection connection = database.getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.executeUpdate(
+                    "update api_key set expires_at = now() - interval '1 second' where name = 'short-lived'");
         }
         given().auth().oauth2(key).when().get("/api/v1/datasets").then().statusCode(401);
     }
@@ -84,45 +106,81 @@ class ApiKeyLifecycleTest {
     void shouldRecordWhenAKeyWasLastUsed() {
         String key = TestKeys.create("used", "read");
         given().auth().oauth2(key).when().get("/api/v1/datasets").then().statusCode(200);
-        given().auth().oauth2(AdminKeyResource.token()).when().get("/api/v1/keys")
-                .then().body("find { it.name == 'used' }.lastUsedAt", notNullValue())
+        given().auth()
+                .oauth2(AdminKeyResource.token())
+                .when()
+                .get("/api/v1/keys")
+                .then()
+                .body("find { it.name == 'used' }.lastUsedAt", notNullValue())
                 .body("find { it.name == 'used' }.createdAt", notNullValue());
     }
 
     @Test
     void shouldRefuseUnknownOrMalformedKeys() {
-        given().auth().oauth2("ts_" + "x".repeat(43)).when().get("/api/v1/datasets").then().statusCode(401);
+        given().auth()
+                .oauth2("ts_" + "x".repeat(43))
+                .when()
+                .get("/api/v1/datasets")
+                .then()
+                .statusCode(401);
         given().auth().oauth2("not-a-key").when().get("/api/v1/datasets").then().statusCode(401);
-        given().header("Authorization", "Basic dXNlcjpwYXNz").when().get("/api/v1/datasets").then().statusCode(401);
+        given().header("Authorization", "Basic dXNlcjpwYXNz")
+                .when()
+                .get("/api/v1/datasets")
+                .then()
+                .statusCode(401);
     }
 
     @Test
     void shouldRefuseAKeyRequestNamingAnUnknownScopeOrAPastExpiry() {
-        given().auth().oauth2(AdminKeyResource.token()).contentType(ContentType.JSON)
+        given().auth()
+                .oauth2(AdminKeyResource.token())
+                .contentType(ContentType.JSON)
                 .body(Map.of("name", "bad", "scopes", List.of("read", "superuser")))
-                .when().post("/api/v1/keys")
-                .then().statusCode(400).contentType("application/problem+json")
+                .when()
+                .post("/api/v1/keys")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("detail", equalTo("unknown scope 'superuser'; accepted: read, write, admin, inference"));
-        given().auth().oauth2(AdminKeyResource.token()).contentType(ContentType.JSON)
+        given().auth()
+                .oauth2(AdminKeyResource.token())
+                .contentType(ContentType.JSON)
                 .body(Map.of("name", "bad", "scopes", List.of("read"), "expiresAt", "2020-01-01T00:00:00Z"))
-                .when().post("/api/v1/keys")
-                .then().statusCode(400).body("detail", containsString("not in the future"));
+                .when()
+                .post("/api/v1/keys")
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("not in the future"));
     }
 
     @Test
     void shouldLetOnlyAdminKeysManageKeys() {
         String key = TestKeys.create("not-admin", "read", "write", "inference");
-        given().auth().oauth2(key).when().get("/api/v1/keys").then().statusCode(403).body("requiredScope", equalTo("admin"));
+        given().auth()
+                .oauth2(key)
+                .when()
+                .get("/api/v1/keys")
+                .then()
+                .statusCode(403)
+                .body("requiredScope", equalTo("admin"));
     }
 
     private long idOf(String name) {
-        return ((Number) given().auth().oauth2(AdminKeyResource.token()).when().get("/api/v1/keys")
-                .then().extract().path("find { it.name == '" + name + "' }.id")).longValue();
+        return ((Number) given().auth()
+                        .oauth2(AdminKeyResource.token())
+                        .when()
+                        .get("/api/v1/keys")
+                        .then()
+                        .extract()
+                        .path("find { it.name == '" + name + "' }.id"))
+                .longValue();
     }
 
     private List<String> everyCellOfTheKeysTable() throws Exception {
         List<String> cells = new ArrayList<>();
-        try (Connection connection = database.getConnection(); Statement statement = connection.createStatement();
+        try (Connection connection = database.getConnection();
+                Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("select * from api_key")) {
             ResultSetMetaData columns = rows.getMetaData();
             while (rows.next()) {
@@ -135,6 +193,7 @@ class ApiKeyLifecycleTest {
     }
 
     private static String sha256(String text) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -31,14 +31,23 @@ class GatewayLatencyBenchmark {
 
     private static final int WARMUP = 50;
     private static final int ROUNDS = 300;
-    private static final String CHAT = "{\"model\": \"" + ServiceStandIns.MODEL + "\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]";
+    private static final String CHAT =
+            "{\"model\": \"" + ServiceStandIns.MODEL + "\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]";
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
     void measureAddedLatency() throws Exception {
-        String key = TestKeys.create(Map.of("name", "bench", "scopes", List.of("inference"), "requestsPerSecond", 100_000,
-                "tokensPerMinute", 100_000_000));
+        String key = TestKeys.create(Map.of(
+                "name",
+                "bench",
+                "scopes",
+                List.of("inference"),
+                "requestsPerSecond",
+                100_000,
+                "tokensPerMinute",
+                100_000_000));
         String gateway = "http://localhost:" + RestAssured.port;
         String direct = ServiceStandIns.url("generation");
         List<Long> gatewayFull = new ArrayList<>();
@@ -65,7 +74,8 @@ class GatewayLatencyBenchmark {
 
     private long full(String base, String key) throws IOException, InterruptedException {
         long started = System.nanoTime();
-        HttpResponse<byte[]> response = http.send(request(base, key, CHAT + "}"), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response =
+                http.send(request(base, key, CHAT + "}"), HttpResponse.BodyHandlers.ofByteArray());
         long elapsed = System.nanoTime() - started;
         check(response.statusCode());
         return elapsed / 1000;
@@ -73,7 +83,8 @@ class GatewayLatencyBenchmark {
 
     private long firstChunk(String base, String key) throws IOException, InterruptedException {
         long started = System.nanoTime();
-        HttpResponse<InputStream> response = http.send(request(base, key, CHAT + ", \"stream\": true}"), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response =
+                http.send(request(base, key, CHAT + ", \"stream\": true}"), HttpResponse.BodyHandlers.ofInputStream());
         check(response.statusCode());
         try (InputStream body = response.body()) {
             if (body.read() < 0) {
@@ -87,7 +98,8 @@ class GatewayLatencyBenchmark {
 
     private static HttpRequest request(String base, String key, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (key != null) {
             request.header("Authorization", "Bearer " + key);
         }
@@ -101,9 +113,15 @@ class GatewayLatencyBenchmark {
     }
 
     private static void print(String what, List<Long> gateway, List<Long> direct) {
-        System.out.printf("BENCHMARK %-30s gateway median %6d p99 %6d | direct median %6d p99 %6d | added median %6d p99 %6d%n",
-                what, percentile(gateway, 50), percentile(gateway, 99), percentile(direct, 50), percentile(direct, 99),
-                percentile(gateway, 50) - percentile(direct, 50), percentile(gateway, 99) - percentile(direct, 99));
+        System.out.printf(
+                "BENCHMARK %-30s gateway median %6d p99 %6d | direct median %6d p99 %6d | added median %6d p99 %6d%n",
+                what,
+                percentile(gateway, 50),
+                percentile(gateway, 99),
+                percentile(direct, 50),
+                percentile(direct, 99),
+                percentile(gateway, 50) - percentile(direct, 50),
+                percentile(gateway, 99) - percentile(direct, 99));
     }
 
     private static long percentile(List<Long> values, int percent) {

@@ -41,8 +41,11 @@ class OpenAiClientTest {
     }
 
     private OpenAIClient client(String apiKey) {
-        return OpenAIOkHttpClient.builder().baseUrl("http://localhost:" + RestAssured.port + "/v1").apiKey(apiKey)
-                .maxRetries(0).build();
+        return OpenAIOkHttpClient.builder()
+                .baseUrl("http://localhost:" + RestAssured.port + "/v1")
+                .apiKey(apiKey)
+                .maxRetries(0)
+                .build();
     }
 
     @Test
@@ -53,8 +56,13 @@ class OpenAiClientTest {
 
     @Test
     void shouldCompleteAChat() {
-        ChatCompletion completion = client(key).chat().completions().create(ChatCompletionCreateParams.builder()
-                .model(ServiceStandIns.MODEL).addUserMessage("hi").build());
+        ChatCompletion completion = client(key)
+                .chat()
+                .completions()
+                .create(ChatCompletionCreateParams.builder()
+                        .model(ServiceStandIns.MODEL)
+                        .addUserMessage("hi")
+                        .build());
         assertThat(completion.choices().get(0).message().content()).contains(CHAT_TEXT);
         assertThat(completion.usage().orElseThrow().completionTokens()).isEqualTo(ServiceStandIns.TOKENS.size());
     }
@@ -63,12 +71,19 @@ class OpenAiClientTest {
     void shouldStreamAChatChunkByChunk() {
         List<String> deltas = new ArrayList<>();
         List<Long> arrivals = new ArrayList<>();
-        try (StreamResponse<ChatCompletionChunk> stream = client(key).chat().completions().createStreaming(
-                ChatCompletionCreateParams.builder().model(ServiceStandIns.MODEL).addUserMessage(ServiceStandIns.HOLD).build())) {
-            stream.stream().forEach(chunk -> chunk.choices().forEach(choice -> choice.delta().content().ifPresent(text -> {
-                deltas.add(text);
-                arrivals.add(System.nanoTime());
-            })));
+        try (StreamResponse<ChatCompletionChunk> stream = client(key)
+                .chat()
+                .completions()
+                .createStreaming(ChatCompletionCreateParams.builder()
+                        .model(ServiceStandIns.MODEL)
+                        .addUserMessage(ServiceStandIns.HOLD)
+                        .build())) {
+            stream.stream()
+                    .forEach(chunk -> chunk.choices()
+                            .forEach(choice -> choice.delta().content().ifPresent(text -> {
+                                deltas.add(text);
+                                arrivals.add(System.nanoTime());
+                            })));
         }
         assertThat(deltas).containsExactlyElementsOf(ServiceStandIns.TOKENS);
         // The stand-in holds the rest of the stream 400 ms after the first chunk: a first chunk that reached the client
@@ -79,7 +94,10 @@ class OpenAiClientTest {
 
     @Test
     void shouldCompleteTextStreamedAndNot() {
-        CompletionCreateParams params = CompletionCreateParams.builder().model(ServiceStandIns.MODEL).prompt("2+2=").build();
+        CompletionCreateParams params = CompletionCreateParams.builder()
+                .model(ServiceStandIns.MODEL)
+                .prompt("2+2=")
+                .build();
         Completion completion = client(key).completions().create(params);
         assertThat(completion.choices().get(0).text()).isEqualTo(CHAT_TEXT);
         StringBuilder streamed = new StringBuilder();
@@ -91,9 +109,11 @@ class OpenAiClientTest {
 
     @Test
     void shouldRefuseAnUnknownKeyAndAKeyWithoutTheInferenceScope() {
-        assertThatThrownBy(() -> client("ts_" + "0".repeat(43)).models().list()).isInstanceOf(UnauthorizedException.class);
+        assertThatThrownBy(() -> client("ts_" + "0".repeat(43)).models().list())
+                .isInstanceOf(UnauthorizedException.class);
         String readKey = TestKeys.create("reader", "read");
-        assertThatThrownBy(() -> client(readKey).models().list()).isInstanceOf(PermissionDeniedException.class)
+        assertThatThrownBy(() -> client(readKey).models().list())
+                .isInstanceOf(PermissionDeniedException.class)
                 .hasMessageContaining("inference");
     }
 }

@@ -31,35 +31,59 @@ class ProxyTest {
 
     @BeforeEach
     void createKey() {
-        key = TestKeys.create(Map.of("name", "proxy", "scopes", List.of("read", "write", "admin"), "requestsPerSecond", 1000));
+        key = TestKeys.create(
+                Map.of("name", "proxy", "scopes", List.of("read", "write", "admin"), "requestsPerSecond", 1000));
     }
 
     @Test
     void shouldRelayABodyAndRewriteTheLocationToTheGatewaysRoute() {
         String body = "{\"name\": \"arith\", \"kind\": \"sft\", \"future\": 1}";
-        given().auth().oauth2(key).contentType(ContentType.JSON).body(body)
-                .when().post("/api/v1/datasets")
-                .then().statusCode(201)
+        given().auth()
+                .oauth2(key)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post("/api/v1/datasets")
+                .then()
+                .statusCode(201)
                 .header("Location", equalTo("http://localhost:" + port() + "/api/v1/datasets/created"))
-                .body("service", equalTo("dataset")).body("path", equalTo("/datasets"))
+                .body("service", equalTo("dataset"))
+                .body("path", equalTo("/datasets"))
                 .body("bodyBytes", equalTo(body.length()));
     }
 
     @Test
     void shouldSendTheInternalTokenAndNeverTheClientsKeyToAService() {
-        given().auth().oauth2(key).when().get("/api/v1/models/qa/versions/2")
-                .then().statusCode(200).body("path", equalTo("/models/qa/versions/2")).body("authorization", nullValue())
+        given().auth()
+                .oauth2(key)
+                .when()
+                .get("/api/v1/models/qa/versions/2")
+                .then()
+                .statusCode(200)
+                .body("path", equalTo("/models/qa/versions/2"))
+                .body("authorization", nullValue())
                 .body("internalToken", equalTo(AdminKeyResource.internalToken()));
-        given().auth().oauth2(key).contentType("application/x-ndjson").body("{}\n".getBytes(StandardCharsets.UTF_8))
-                .when().post("/api/v1/datasets/arith/uploads")
-                .then().statusCode(200).body("authorization", nullValue())
+        given().auth()
+                .oauth2(key)
+                .contentType("application/x-ndjson")
+                .body("{}\n".getBytes(StandardCharsets.UTF_8))
+                .when()
+                .post("/api/v1/datasets/arith/uploads")
+                .then()
+                .statusCode(200)
+                .body("authorization", nullValue())
                 .body("internalToken", equalTo(AdminKeyResource.internalToken()));
     }
 
     @Test
     void shouldPassAServicesProblemThroughUnchanged() {
-        given().auth().oauth2(key).when().get("/api/v1/datasets/missing")
-                .then().statusCode(404).contentType("application/problem+json")
+        given().auth()
+                .oauth2(key)
+                .when()
+                .get("/api/v1/datasets/missing")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
                 .body("detail", equalTo("no such thing at /datasets/missing"))
                 .body("instance", equalTo("/datasets/missing"))
                 .body("serviceField", equalTo("kept"));
@@ -67,9 +91,15 @@ class ProxyTest {
 
     @Test
     void shouldTurnAnOlderErrorShapeIntoAProblemKeepingItsMessage() {
-        given().auth().oauth2(key).when().post("/api/v1/jobs/legacy-error/cancel")
-                .then().statusCode(409).contentType("application/problem+json")
-                .body("status", equalTo(409)).body("title", equalTo("Conflict"))
+        given().auth()
+                .oauth2(key)
+                .when()
+                .post("/api/v1/jobs/legacy-error/cancel")
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("status", equalTo(409))
+                .body("title", equalTo("Conflict"))
                 .body("detail", equalTo("legacy conflict at /jobs/legacy-error/cancel"))
                 .body("service", equalTo("training-service"))
                 .body("instance", equalTo("/api/v1/jobs/legacy-error/cancel"));
@@ -77,40 +107,73 @@ class ProxyTest {
 
     @Test
     void shouldRefuseAQueryParameterTheRouteDoesNotTake() {
-        given().auth().oauth2(key).queryParam("page", 2).queryParam("sort", "name")
-                .when().get("/api/v1/datasets/arith/samples")
-                .then().statusCode(400).contentType("application/problem+json")
-                .body("detail", equalTo("unknown query parameter 'sort' on GET /api/v1/datasets/{name}/samples; accepted: page, size"));
-        given().auth().oauth2(key).queryParam("page", 2).queryParam("size", 10)
-                .when().get("/api/v1/datasets/arith/samples")
-                .then().statusCode(200).body("query", equalTo("page=2&size=10"));
+        given().auth()
+                .oauth2(key)
+                .queryParam("page", 2)
+                .queryParam("sort", "name")
+                .when()
+                .get("/api/v1/datasets/arith/samples")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body(
+                        "detail",
+                        equalTo(
+                                "unknown query parameter 'sort' on GET /api/v1/datasets/{name}/samples; accepted: page, size"));
+        given().auth()
+                .oauth2(key)
+                .queryParam("page", 2)
+                .queryParam("size", 10)
+                .when()
+                .get("/api/v1/datasets/arith/samples")
+                .then()
+                .statusCode(200)
+                .body("query", equalTo("page=2&size=10"));
     }
 
     @Test
     void shouldStreamAnUploadThroughWithItsFileName() throws Exception {
-        byte[] upload = "{\"instruction\":\"2+2\",\"output\":\"4\"}\n".repeat(50_000).getBytes(StandardCharsets.UTF_8);
-        given().auth().oauth2(key).contentType("application/x-ndjson").header("X-File-Name", "sft.jsonl").body(upload)
-                .when().post("/api/v1/datasets/arith/uploads")
-                .then().statusCode(200)
+        byte[] upload =
+                "{\"instruction\":\"2+2\",\"output\":\"4\"}\n".repeat(50_000).getBytes(StandardCharsets.UTF_8);
+        given().auth()
+                .oauth2(key)
+                .contentType("application/x-ndjson")
+                .header("X-File-Name", "sft.jsonl")
+                .body(upload)
+                .when()
+                .post("/api/v1/datasets/arith/uploads")
+                .then()
+                .statusCode(200)
                 .body("path", equalTo("/datasets/arith/uploads"))
                 .body("contentType", startsWith("application/x-ndjson"))
                 .body("fileName", equalTo("sft.jsonl"))
                 .body("bodyBytes", equalTo(upload.length))
-                .body("bodySha256", equalTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(upload))));
+                .body(
+                        "bodySha256",
+                        equalTo(HexFormat.of()
+                                .formatHex(MessageDigest.getInstance("SHA-256").digest(upload))));
     }
 
     @Test
     void shouldStreamAModelImportsMultipartBodyThrough() {
-        given().auth().oauth2(key).multiPart("file", "config.json", "{\"architectures\":[]}".getBytes(), "application/json")
-                .when().post("/api/v1/models/qa/import")
-                .then().statusCode(200).body("path", equalTo("/models/qa/import"))
+        given().auth()
+                .oauth2(key)
+                .multiPart("file", "config.json", "{\"architectures\":[]}".getBytes(), "application/json")
+                .when()
+                .post("/api/v1/models/qa/import")
+                .then()
+                .statusCode(200)
+                .body("path", equalTo("/models/qa/import"))
                 .body("contentType", containsString("multipart/form-data; boundary="));
     }
 
     @Test
     void shouldStreamADownloadWithItsChecksum() throws Exception {
-        io.restassured.response.Response response = given().auth().oauth2(key)
-                .when().get("/api/v1/models/qa/versions/1/files/sub/model.safetensors").andReturn();
+        io.restassured.response.Response response = given().auth()
+                .oauth2(key)
+                .when()
+                .get("/api/v1/models/qa/versions/1/files/sub/model.safetensors")
+                .andReturn();
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.header("X-Checksum-SHA256")).isEqualTo(ServiceStandIns.fileSha256());
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
@@ -130,16 +193,29 @@ class ProxyTest {
 
     @Test
     void shouldPassJobProgressThroughAsServerSentEvents() {
-        given().auth().oauth2(key).when().get("/api/v1/jobs/job-7/progress")
-                .then().statusCode(200).contentType(containsString("text/event-stream"))
-                .body(equalTo("data:{\"state\":\"QUEUED\"}\n\ndata:{\"state\":\"RUNNING\"}\n\ndata:{\"state\":\"SUCCEEDED\"}\n\n"));
+        given().auth()
+                .oauth2(key)
+                .when()
+                .get("/api/v1/jobs/job-7/progress")
+                .then()
+                .statusCode(200)
+                .contentType(containsString("text/event-stream"))
+                .body(
+                        equalTo(
+                                "data:{\"state\":\"QUEUED\"}\n\ndata:{\"state\":\"RUNNING\"}\n\ndata:{\"state\":\"SUCCEEDED\"}\n\n"));
     }
 
     @Test
     void shouldSendPromoteWithoutABodyAsTheDefaults() {
-        given().auth().oauth2(key).when().post("/api/v1/models/qa/versions/3/promote")
-                .then().statusCode(200).body("path", equalTo("/models/qa/versions/3/promote"))
-                .body("contentType", equalTo("application/json")).body("bodyBytes", equalTo(2));
+        given().auth()
+                .oauth2(key)
+                .when()
+                .post("/api/v1/models/qa/versions/3/promote")
+                .then()
+                .statusCode(200)
+                .body("path", equalTo("/models/qa/versions/3/promote"))
+                .body("contentType", equalTo("application/json"))
+                .body("bodyBytes", equalTo(2));
     }
 
     private static int port() {

@@ -28,30 +28,50 @@ class ServiceDownTest {
 
     @Test
     void shouldAnswer503NamingAKilledServiceWhileTheOthersWork() {
-        String key = TestKeys.create(Map.of("name", "survivor", "scopes", List.of("read", "write", "inference"), "requestsPerSecond", 1000));
+        String key = TestKeys.create(
+                Map.of("name", "survivor", "scopes", List.of("read", "write", "inference"), "requestsPerSecond", 1000));
         given().auth().oauth2(key).when().get("/api/v1/datasets").then().statusCode(200);
 
         ServiceStandIns.kill("dataset");
 
-        for (String path : List.of("/api/v1/datasets", "/api/v1/pipelines/p", "/api/v1/datasets/d/versions/1/files/train.jsonl")) {
+        for (String path :
+                List.of("/api/v1/datasets", "/api/v1/pipelines/p", "/api/v1/datasets/d/versions/1/files/train.jsonl")) {
             long started = System.nanoTime();
-            given().auth().oauth2(key).when().get(path)
-                    .then().statusCode(503).contentType("application/problem+json")
+            given().auth()
+                    .oauth2(key)
+                    .when()
+                    .get(path)
+                    .then()
+                    .statusCode(503)
+                    .contentType("application/problem+json")
                     .body("service", equalTo("dataset-service"))
                     .body("detail", startsWith("dataset-service is unavailable"));
-            assertThat((System.nanoTime() - started) / 1_000_000).as("answered within the timeout").isLessThan(5_000);
+            assertThat((System.nanoTime() - started) / 1_000_000)
+                    .as("answered within the timeout")
+                    .isLessThan(5_000);
         }
-        given().auth().oauth2(key).contentType("application/json").body("{}").when().post("/api/v1/datasets")
-                .then().statusCode(503).body("service", equalTo("dataset-service"));
+        given().auth()
+                .oauth2(key)
+                .contentType("application/json")
+                .body("{}")
+                .when()
+                .post("/api/v1/datasets")
+                .then()
+                .statusCode(503)
+                .body("service", equalTo("dataset-service"));
 
         given().auth().oauth2(key).when().get("/api/v1/models").then().statusCode(200);
         given().auth().oauth2(key).when().get("/api/v1/jobs/j1").then().statusCode(200);
         given().auth().oauth2(key).when().get("/v1/models").then().statusCode(200);
 
-        given().when().get("/q/health/ready")
-                .then().statusCode(503)
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(503)
                 .body("checks.find { it.name == 'Tunestream services' }.data.dataset", not(startsWith("HTTP 200")))
-                .body("checks.find { it.name == 'Tunestream services' }.data.dataset", containsString("from http://127.0.0.1:"))
+                .body(
+                        "checks.find { it.name == 'Tunestream services' }.data.dataset",
+                        containsString("from http://127.0.0.1:"))
                 .body("checks.find { it.name == 'Tunestream services' }.data.registry", startsWith("HTTP 200"))
                 .body("checks.find { it.name == 'Tunestream services' }.data.training", startsWith("HTTP 200"))
                 .body("checks.find { it.name == 'Tunestream services' }.data.generation", startsWith("HTTP 200"));

@@ -51,10 +51,12 @@ public class ServiceStandIns implements QuarkusTestResourceLifecycleManager {
     public static final String MODEL = "stand-in-model";
     /** A prompt containing this word makes a stream pause {@link #HOLD_MILLIS} after its first chunk. */
     public static final String HOLD = "hold";
+
     public static final long HOLD_MILLIS = 400;
 
     /** Every request a stand-in received, as {@code service METHOD path}, to prove what never reached a service. */
     public static final List<String> RECEIVED = new CopyOnWriteArrayList<>();
+
     private static final Map<String, HttpServer> RUNNING = new ConcurrentHashMap<>();
     private static final Map<String, String> URLS = new ConcurrentHashMap<>();
 
@@ -107,8 +109,13 @@ public class ServiceStandIns implements QuarkusTestResourceLifecycleManager {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             server.setExecutor(executor);
-            server.createContext("/q/health/ready", exchange -> send(exchange, readiness, "application/json",
-                    "{\"status\":\"" + (readiness == 200 ? "UP" : "DOWN") + "\",\"checks\":[]}"));
+            server.createContext(
+                    "/q/health/ready",
+                    exchange -> send(
+                            exchange,
+                            readiness,
+                            "application/json",
+                            "{\"status\":\"" + (readiness == 200 ? "UP" : "DOWN") + "\",\"checks\":[]}"));
             server.createContext("/", exchange -> {
                 try {
                     handle(service, exchange);
@@ -130,12 +137,24 @@ public class ServiceStandIns implements QuarkusTestResourceLifecycleManager {
         RECEIVED.add(service + " " + method + " " + path);
         byte[] body = exchange.getRequestBody().readAllBytes();
         if (path.contains("/missing")) {
-            send(exchange, 404, "application/problem+json", "{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,"
-                    + "\"detail\":\"no such thing at " + path + "\",\"instance\":\"" + path + "\",\"serviceField\":\"kept\"}");
+            send(
+                    exchange,
+                    404,
+                    "application/problem+json",
+                    "{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,"
+                            + "\"detail\":\"no such thing at " + path + "\",\"instance\":\"" + path
+                            + "\",\"serviceField\":\"kept\"}");
         } else if (path.contains("/legacy-error")) {
-            send(exchange, 409, "application/json", "{\"status\":409,\"error\":\"Conflict\",\"message\":\"legacy conflict at " + path + "\"}");
+            send(
+                    exchange,
+                    409,
+                    "application/json",
+                    "{\"status\":409,\"error\":\"Conflict\",\"message\":\"legacy conflict at " + path + "\"}");
         } else if (service.equals("dataset") && method.equals("POST") && path.equals("/datasets")) {
-            exchange.getResponseHeaders().add("Location", "http://127.0.0.1:" + exchange.getLocalAddress().getPort() + "/datasets/created");
+            exchange.getResponseHeaders()
+                    .add(
+                            "Location",
+                            "http://127.0.0.1:" + exchange.getLocalAddress().getPort() + "/datasets/created");
             send(exchange, 201, "application/json", echo(service, exchange, body));
         } else if (method.equals("GET") && path.contains("/files/")) {
             sendFile(exchange);
@@ -158,28 +177,48 @@ public class ServiceStandIns implements QuarkusTestResourceLifecycleManager {
 
     private static void openAi(HttpExchange exchange, String path, String body) throws IOException {
         if (path.equals("/v1/models/" + MODEL)) {
-            send(exchange, 200, "application/json", "{\"id\":\"" + MODEL + "\",\"object\":\"model\",\"created\":1700000000,\"owned_by\":\"tunestream\"}");
+            send(
+                    exchange,
+                    200,
+                    "application/json",
+                    "{\"id\":\"" + MODEL
+                            + "\",\"object\":\"model\",\"created\":1700000000,\"owned_by\":\"tunestream\"}");
             return;
         }
         if (path.equals("/v1/models")) {
-            send(exchange, 200, "application/json", "{\"object\":\"list\",\"data\":[{\"id\":\"" + MODEL
-                    + "\",\"object\":\"model\",\"created\":1700000000,\"owned_by\":\"tunestream\"}]}");
+            send(
+                    exchange,
+                    200,
+                    "application/json",
+                    "{\"object\":\"list\",\"data\":[{\"id\":\"" + MODEL
+                            + "\",\"object\":\"model\",\"created\":1700000000,\"owned_by\":\"tunestream\"}]}");
             return;
         }
         boolean chat = path.equals("/v1/chat/completions");
         if (!chat && !path.equals("/v1/completions")) {
-            send(exchange, 404, "application/json", "{\"error\":{\"message\":\"no route " + path + "\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}}");
+            send(
+                    exchange,
+                    404,
+                    "application/json",
+                    "{\"error\":{\"message\":\"no route " + path
+                            + "\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}}");
             return;
         }
         String id = chat ? "chatcmpl-standin" : "cmpl-standin";
         if (!body.replace(" ", "").contains("\"stream\":true")) {
             String text = String.join("", TOKENS);
             String choice = chat
-                    ? "{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + text + "\"},\"finish_reason\":\"stop\"}"
+                    ? "{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + text
+                            + "\"},\"finish_reason\":\"stop\"}"
                     : "{\"index\":0,\"text\":\"" + text + "\",\"logprobs\":null,\"finish_reason\":\"stop\"}";
-            send(exchange, 200, "application/json", "{\"id\":\"" + id + "\",\"object\":\"" + (chat ? "chat.completion" : "text_completion")
-                    + "\",\"created\":1700000000,\"model\":\"" + MODEL + "\",\"choices\":[" + choice + "],"
-                    + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":" + TOKENS.size() + ",\"total_tokens\":" + (3 + TOKENS.size()) + "}}");
+            send(
+                    exchange,
+                    200,
+                    "application/json",
+                    "{\"id\":\"" + id + "\",\"object\":\"" + (chat ? "chat.completion" : "text_completion")
+                            + "\",\"created\":1700000000,\"model\":\"" + MODEL + "\",\"choices\":[" + choice + "],"
+                            + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":" + TOKENS.size()
+                            + ",\"total_tokens\":" + (3 + TOKENS.size()) + "}}");
             return;
         }
         exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
@@ -194,8 +233,11 @@ public class ServiceStandIns implements QuarkusTestResourceLifecycleManager {
                 String choice = chat
                         ? "{\"index\":0,\"delta\":{\"content\":\"" + token + "\"},\"finish_reason\":null}"
                         : "{\"index\":0,\"text\":\"" + token + "\",\"logprobs\":null,\"finish_reason\":null}";
-                out.write(("data: {\"id\":\"" + id + "\",\"object\":\"" + (chat ? "chat.completion.chunk" : "text_completion")
-                        + "\",\"created\":1700000000,\"model\":\"" + MODEL + "\",\"choices\":[" + choice + "]}\n\n").getBytes(StandardCharsets.UTF_8));
+                out.write(("data: {\"id\":\"" + id + "\",\"object\":\""
+                                + (chat ? "chat.completion.chunk" : "text_completion")
+                                + "\",\"created\":1700000000,\"model\":\"" + MODEL + "\",\"choices\":[" + choice
+                                + "]}\n\n")
+                        .getBytes(StandardCharsets.UTF_8));
                 out.flush();
             }
             out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
@@ -241,7 +283,8 @@ public class ServiceStandIns implements QuarkusTestResourceLifecycleManager {
                 + ",\"fileName\":" + quoted(exchange.getRequestHeaders().getFirst("X-File-Name"))
                 + ",\"authorization\":" + quoted(exchange.getRequestHeaders().getFirst("Authorization"))
                 + ",\"internalToken\":" + quoted(exchange.getRequestHeaders().getFirst("X-Tunestream-Internal-Token"))
-                + ",\"bodyBytes\":" + body.length + ",\"bodySha256\":\"" + HexFormat.of().formatHex(sha256().digest(body)) + "\"}";
+                + ",\"bodyBytes\":" + body.length + ",\"bodySha256\":\""
+                + HexFormat.of().formatHex(sha256().digest(body)) + "\"}";
     }
 
     private static String quoted(String value) {

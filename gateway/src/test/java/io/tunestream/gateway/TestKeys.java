@@ -10,16 +10,22 @@ import java.util.Map;
 /** Creates keys through the gateway's admin API, with the run's admin key. */
 final class TestKeys {
 
-    private TestKeys() {
-    }
+    private TestKeys() {}
 
     static String create(String name, String... scopes) {
         return create(Map.of("name", name, "scopes", List.of(scopes)));
     }
 
     static String create(Map<String, Object> request) {
-        return given().auth().oauth2(AdminKeyResource.token()).contentType(ContentType.JSON).body(new HashMap<>(request))
-                .when().post("/api/v1/keys")
-                .then().statusCode(201).extract().path("key");
+        return given().auth()
+                .oauth2(AdminKeyResource.token())
+                .contentType(ContentType.JSON)
+                .body(new HashMap<>(request))
+                .when()
+                .post("/api/v1/keys")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("key");
     }
 }

@@ -15,7 +15,8 @@ class GenerationServiceSurfaceTest extends ServiceSurfaceContract {
 
     @Override
     protected List<String> expectedReadinessChecks() {
-        return List.of("Kafka connection health check", "SmallRye Reactive Messaging - readiness check", "Object store");
+        return List.of(
+                "Kafka connection health check", "SmallRye Reactive Messaging - readiness check", "Object store");
     }
 
     @Override

@@ -42,8 +42,7 @@ public final class ModelFixture {
     private static final AtomicInteger VERSIONS = new AtomicInteger();
     private static Path checkpoint;
 
-    private ModelFixture() {
-    }
+    private ModelFixture() {}
 
     /** A version number no test has used yet, above every one used so far. */
     public static int nextVersion() {
@@ -55,8 +54,11 @@ public final class ModelFixture {
         if (checkpoint == null) {
             try {
                 Path root = Files.createTempDirectory("generation-service-model-");
-                SyntheticCorpus.write(root.resolve("corpus"), new CorpusSpec(5, 30, 2, 2, EnumSet.allOf(TaskFamily.class)));
-                ScratchModel.create(root.resolve("model"), root.resolve("corpus").resolve(SyntheticCorpus.PRETRAIN_FILE),
+                SyntheticCorpus.write(
+                        root.resolve("corpus"), new CorpusSpec(5, 30, 2, 2, EnumSet.allOf(TaskFamily.class)));
+                ScratchModel.create(
+                        root.resolve("model"),
+                        root.resolve("corpus").resolve(SyntheticCorpus.PRETRAIN_FILE),
                         new ScratchModelSpec(3, 320, 32, 1, 2, 1, 64, 256));
                 checkpoint = root.resolve("model");
             } catch (IOException e) {
@@ -91,9 +93,19 @@ public final class ModelFixture {
 
     /** The registry's event promoting {@code version} to production. */
     public static ModelVersionEvent promoted(int version, Integer previousVersion, ArtifactRef artifact) {
-        return new ModelVersionEvent(UUID.randomUUID().toString(), ModelVersionEvent.SCHEMA_VERSION, Instant.now(),
-                ModelVersionAction.PROMOTED, MODEL, version, ModelVersionEvent.PRODUCTION, previousVersion, null, artifact,
-                Map.of(), new Lineage(null, null, null, null, null, null, null));
+        return new ModelVersionEvent(
+                UUID.randomUUID().toString(),
+                ModelVersionEvent.SCHEMA_VERSION,
+                Instant.now(),
+                ModelVersionAction.PROMOTED,
+                MODEL,
+                version,
+                ModelVersionEvent.PRODUCTION,
+                previousVersion,
+                null,
+                artifact,
+                Map.of(),
+                new Lineage(null, null, null, null, null, null, null));
     }
 
     /** Uploads and promotes a new version, and waits until the service has loaded it; returns its number. */
@@ -104,5 +116,4 @@ public final class ModelFixture {
         await().atMost(Duration.ofSeconds(60)).until(() -> production.loadedVersion() == version);
         return version;
     }
-
 }

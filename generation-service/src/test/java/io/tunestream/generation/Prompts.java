@@ -10,22 +10,43 @@ import java.util.UUID;
 /** Prompt events as the dataset-service sends them, each with a prompt hash of its own. */
 public final class Prompts {
 
-    private Prompts() {
-    }
+    private Prompts() {}
 
     public static PromptEvent prompt(int version, String text, SamplingParameters sampling) {
         // The hash covers a random nonce too, so that tests sharing the broker never see each other's generations.
         String hash = Sha256.of((text + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
-        return new PromptEvent(UUID.randomUUID().toString(), PromptEvent.SCHEMA_VERSION, Instant.now(), hash, "arithmetic",
-                "arithmetic-dpo", "sample-" + hash.substring(0, 8), 1, ModelFixture.MODEL, version, text, sampling);
+        return new PromptEvent(
+                UUID.randomUUID().toString(),
+                PromptEvent.SCHEMA_VERSION,
+                Instant.now(),
+                hash,
+                "arithmetic",
+                "arithmetic-dpo",
+                "sample-" + hash.substring(0, 8),
+                1,
+                ModelFixture.MODEL,
+                version,
+                text,
+                sampling);
     }
 
     /** A prompt that asks for {@code sampling.n} sampled answers and, with {@code includeGreedy}, a greedy one first. */
     public static PromptEvent prompt(int version, String text, SamplingParameters sampling, boolean includeGreedy) {
         PromptEvent plain = prompt(version, text, sampling);
-        return new PromptEvent(plain.eventId(), plain.schemaVersion(), plain.occurredAt(), plain.promptHash(),
-                plain.dataset(), plain.pipeline(), plain.sampleId(), plain.round(), plain.model(), plain.modelVersion(),
-                plain.prompt(), plain.sampling(), includeGreedy);
+        return new PromptEvent(
+                plain.eventId(),
+                plain.schemaVersion(),
+                plain.occurredAt(),
+                plain.promptHash(),
+                plain.dataset(),
+                plain.pipeline(),
+                plain.sampleId(),
+                plain.round(),
+                plain.model(),
+                plain.modelVersion(),
+                plain.prompt(),
+                plain.sampling(),
+                includeGreedy);
     }
 
     public static PromptEvent prompt(int version, String text) {

@@ -55,10 +55,12 @@ public final class Credentials {
         try {
             Files.createDirectories(file.getParent());
             if (!Files.exists(file)) {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
             try (Writer writer = Files.newBufferedWriter(file)) {
-                values.store(writer, "Secrets of the local Tunestream stack; delete with the data under this directory");
+                values.store(
+                        writer, "Secrets of the local Tunestream stack; delete with the data under this directory");
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);

@@ -26,6 +26,7 @@ final class KafkaBroker implements Component {
     static final String NAME = "kafka";
     /** A first start formats the storage and elects the controller; later starts replay the metadata log. */
     static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
     private static final String MAIN_CLASS = "kafka.Kafka";
 
     private final int port;
@@ -65,18 +66,38 @@ final class KafkaBroker implements Component {
         Path logDirectory = layout.dataDirectory(NAME);
         Path properties = writeServerProperties(layout, logDirectory);
         String classPath = layout.launcherLibraries().resolve("*").toString();
-        List<String> java = List.of(ChildProcess.javaExecutable(), "-Xmx512m", "-XX:+UseSerialGC",
-                "-Dlog4j2.configurationFile=" + writeLoggingConfiguration(layout), "-cp", classPath);
+        List<String> java = List.of(
+                ChildProcess.javaExecutable(),
+                "-Xmx512m",
+                "-XX:+UseSerialGC",
+                "-Dlog4j2.configurationFile=" + writeLoggingConfiguration(layout),
+                "-cp",
+                classPath);
         if (!Files.exists(logDirectory.resolve("meta.properties"))) {
             format(java, properties, layout);
         }
-        return ChildProcess.startDetached(concat(java, List.of(MAIN_CLASS, properties.toString())), layout.home(), layout.logFile(NAME), Map.of());
+        return ChildProcess.startDetached(
+                concat(java, List.of(MAIN_CLASS, properties.toString())),
+                layout.home(),
+                layout.logFile(NAME),
+                Map.of());
     }
 
     /** Formats the storage once, with a new cluster id; later starts reuse it with its data. */
     private void format(List<String> java, Path properties, StackLayout layout) {
-        Process format = ChildProcess.start(concat(java, List.of("kafka.tools.StorageTool", "format", "-t", newClusterId(), "-c",
-                properties.toString())), layout.home(), layout.logFile(NAME), Map.of());
+        Process format = ChildProcess.start(
+                concat(
+                        java,
+                        List.of(
+                                "kafka.tools.StorageTool",
+                                "format",
+                                "-t",
+                                newClusterId(),
+                                "-c",
+                                properties.toString())),
+                layout.home(),
+                layout.logFile(NAME),
+                Map.of());
         try {
             if (!format.waitFor(2, TimeUnit.MINUTES) || format.exitValue() != 0) {
                 throw new IllegalStateException("formatting the Kafka storage failed; see " + layout.logFile(NAME));
@@ -93,7 +114,10 @@ final class KafkaBroker implements Component {
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000))) {
-            int nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(3000)).nodes().get(4, TimeUnit.SECONDS).size();
+            int nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(3000))
+                    .nodes()
+                    .get(4, TimeUnit.SECONDS)
+                    .size();
             return nodes > 0 ? Health.up("UP (" + nodes + " broker)") : Health.down("DOWN (no broker in the cluster)");
         } catch (Exception e) {
             return Health.down("not answering");
@@ -101,7 +125,8 @@ final class KafkaBroker implements Component {
     }
 
     private Path writeServerProperties(StackLayout layout, Path logDirectory) {
-        String content = String.join("\n",
+        String content = String.join(
+                "\n",
                 "# Written by the Tunestream launcher at every start.",
                 "process.roles=broker,controller",
                 "node.id=1",
@@ -126,18 +151,21 @@ final class KafkaBroker implements Component {
     }
 
     private static Path writeLoggingConfiguration(StackLayout layout) {
-        return write(layout.configDirectory().resolve("kafka-log4j2.properties"), String.join("\n",
-                "rootLogger.level=INFO",
-                "rootLogger.appenderRef.stdout.ref=STDOUT",
-                "appender.stdout.type=Console",
-                "appender.stdout.name=STDOUT",
-                "appender.stdout.layout.type=PatternLayout",
-                "appender.stdout.layout.pattern=[%d] %p %m (%c)%n",
-                "logger.kafka.name=kafka",
-                "logger.kafka.level=WARN",
-                "logger.apache.name=org.apache.kafka",
-                "logger.apache.level=WARN",
-                ""));
+        return write(
+                layout.configDirectory().resolve("kafka-log4j2.properties"),
+                String.join(
+                        "\n",
+                        "rootLogger.level=INFO",
+                        "rootLogger.appenderRef.stdout.ref=STDOUT",
+                        "appender.stdout.type=Console",
+                        "appender.stdout.name=STDOUT",
+                        "appender.stdout.layout.type=PatternLayout",
+                        "appender.stdout.layout.pattern=[%d] %p %m (%c)%n",
+                        "logger.kafka.name=kafka",
+                        "logger.kafka.level=WARN",
+                        "logger.apache.name=org.apache.kafka",
+                        "logger.apache.level=WARN",
+                        ""));
     }
 
     private static Path write(Path file, String content) {
@@ -151,7 +179,8 @@ final class KafkaBroker implements Component {
     /** A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (what {@code StorageTool random-uuid} prints). */
     private static String newClusterId() {
         UUID uuid = UUID.randomUUID();
-        ByteBuffer bytes = ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+        ByteBuffer bytes =
+                ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
     }
 

@@ -29,7 +29,8 @@ final class LauncherLock implements AutoCloseable {
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 channel.close();
-                throw new LauncherException("another ./tunestream up or down is working on " + layout.home() + "; wait for it to finish");
+                throw new LauncherException(
+                        "another ./tunestream up or down is working on " + layout.home() + "; wait for it to finish");
             }
             return new LauncherLock(channel, lock);
         } catch (IOException e) {

@@ -57,7 +57,8 @@ final class ObjectStore implements Component {
 
     @Override
     public Process start(StackLayout layout) {
-        S3ProxyServer server = new S3ProxyServer(layout.s3ProxyJar(), layout.dataDirectory("s3"), port, accessKey, secretKey);
+        S3ProxyServer server =
+                new S3ProxyServer(layout.s3ProxyJar(), layout.dataDirectory("s3"), port, accessKey, secretKey);
         Process process = server.start(false, layout.logFile(NAME));
         try {
             ensureBucket();
@@ -73,7 +74,8 @@ final class ObjectStore implements Component {
         try {
             store().createBucketIfMissing();
         } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot create bucket '" + BUCKET + "' on " + url() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot create bucket '" + BUCKET + "' on " + url() + ": " + e.getMessage(), e);
         }
     }
 

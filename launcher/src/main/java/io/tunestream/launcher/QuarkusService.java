@@ -16,7 +16,8 @@ import java.util.Map;
 /** One of the five Tunestream services, run from its packaged jar with the local stack's configuration. */
 final class QuarkusService implements Component {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private final String module;
     private final int port;
@@ -57,7 +58,8 @@ final class QuarkusService implements Component {
     public Process start(StackLayout layout) {
         Path jar = layout.serviceJar(module);
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(module + " is not built (" + jar + " is missing): run ./mvnw -B install -DskipTests");
+            throw new IllegalStateException(
+                    module + " is not built (" + jar + " is missing): run ./mvnw -B install -DskipTests");
         }
         List<String> command = new ArrayList<>(List.of(ChildProcess.javaExecutable()));
         if (module.equals("generation-service")) {
@@ -74,9 +76,15 @@ final class QuarkusService implements Component {
     @Override
     public Health probe() {
         try {
-            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
-                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.discarding());
-            return response.statusCode() == 200 ? Health.up("UP") : Health.down("DOWN (HTTP " + response.statusCode() + ")");
+            HttpResponse<Void> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
+                            .timeout(Duration.ofSeconds(5))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200
+                    ? Health.up("UP")
+                    : Health.down("DOWN (HTTP " + response.statusCode() + ")");
         } catch (IOException e) {
             return Health.down("not answering");
         } catch (InterruptedException e) {

@@ -29,6 +29,7 @@ final class Stack {
     static final List<String> DATABASE_OWNERS = List.of("dataset", "training", "registry", "gateway");
     /** The gateway's first admin key, generated into the credentials file unless the environment brings one. */
     static final String GATEWAY_ADMIN_KEY_VARIABLE = "TUNESTREAM_GATEWAY_ADMIN_KEY";
+
     static final Duration SERVICES_READY_TIMEOUT = Duration.ofMinutes(4);
 
     private final StackLayout layout;
@@ -46,7 +47,9 @@ final class Stack {
         this.credentials = Credentials.loadOrCreate(layout.credentialsFile());
         this.kafka = new KafkaBroker(settings.kafkaPort(), settings.kafkaControllerPort());
         this.objectStore = new ObjectStore(settings.objectStorePort(), credentials);
-        settings.servicePorts().forEach((module, port) -> services.add(new QuarkusService(module, port, serviceEnvironment(module, port))));
+        settings.servicePorts()
+                .forEach((module, port) ->
+                        services.add(new QuarkusService(module, port, serviceEnvironment(module, port))));
     }
 
     /** Every component, in start order. */
@@ -57,7 +60,9 @@ final class Stack {
     }
 
     Optional<Component> component(String name) {
-        return components().stream().filter(component -> component.name().equals(name)).findFirst();
+        return components().stream()
+                .filter(component -> component.name().equals(name))
+                .findFirst();
     }
 
     /** The live process of a component, if the launcher started it and it still runs. */
@@ -67,7 +72,8 @@ final class Stack {
             return Optional.empty();
         }
         try {
-            return ChildProcess.findAlive(Long.parseLong(Files.readString(pidFile).trim()), component.processMarker());
+            return ChildProcess.findAlive(
+                    Long.parseLong(Files.readString(pidFile).trim()), component.processMarker());
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
@@ -85,22 +91,29 @@ final class Stack {
     }
 
     private boolean startMissing(PrintStream out) {
-        List<Component> toStart = components().stream().filter(component -> running(component).isEmpty()).toList();
+        List<Component> toStart = components().stream()
+                .filter(component -> running(component).isEmpty())
+                .toList();
         if (toStart.isEmpty()) {
             return false;
         }
         for (Component component : toStart) {
             for (int port : component.ports()) {
                 if (!Ports.isFree(port)) {
-                    throw new LauncherException("port " + port + " for " + component.name()
-                            + " is already in use by a process this launcher did not start; stop that process or free the port");
+                    throw new LauncherException(
+                            "port " + port + " for " + component.name()
+                                    + " is already in use by a process this launcher did not start; stop that process or free the port");
                 }
             }
         }
-        out.println("PostgreSQL on " + postgres.host() + ":" + postgres.port() + ": making sure it runs and has the service databases");
+        out.println("PostgreSQL on " + postgres.host() + ":" + postgres.port()
+                + ": making sure it runs and has the service databases");
         postgres.ensureRunning();
         for (String owner : DATABASE_OWNERS) {
-            postgres.createDatabase(settings.databaseName(owner), settings.databaseName(owner), credentials.secret("postgres." + owner + ".password"));
+            postgres.createDatabase(
+                    settings.databaseName(owner),
+                    settings.databaseName(owner),
+                    credentials.secret("postgres." + owner + ".password"));
         }
         for (Component infrastructure : List.of(kafka, objectStore)) {
             if (toStart.contains(infrastructure)) {
@@ -161,7 +174,8 @@ final class Stack {
                     Process process = processes.get(component);
                     if (!process.isAlive()) {
                         throw new LauncherException(component.name() + " exited with code " + process.exitValue()
-                                + " before it was ready; see " + layout.logFile(component.name()) + " (./tunestream logs " + component.name() + ")");
+                                + " before it was ready; see " + layout.logFile(component.name())
+                                + " (./tunestream logs " + component.name() + ")");
                     }
                     Component.Health health = component.probe();
                     lastSeen.put(component, health);
@@ -173,7 +187,10 @@ final class Stack {
             });
         } catch (IllegalStateException timedOut) {
             throw new LauncherException("not ready after " + timeout.toSeconds() + " s: "
-                    + waiting.stream().map(c -> c.name() + " (" + lastSeen.get(c).description() + ", log " + layout.logFile(c.name()) + ")").toList());
+                    + waiting.stream()
+                            .map(c -> c.name() + " (" + lastSeen.get(c).description() + ", log "
+                                    + layout.logFile(c.name()) + ")")
+                            .toList());
         }
     }
 
@@ -185,7 +202,10 @@ final class Stack {
         if (module.equals("gateway")) {
             settings.servicePorts().forEach((service, servicePort) -> {
                 if (!service.equals("gateway")) {
-                    environment.put("TUNESTREAM_GATEWAY_SERVICES_" + service.replace("-service", "").toUpperCase(), "http://127.0.0.1:" + servicePort);
+                    environment.put(
+                            "TUNESTREAM_GATEWAY_SERVICES_"
+                                    + service.replace("-service", "").toUpperCase(),
+                            "http://127.0.0.1:" + servicePort);
                 }
             });
             putDatasource(environment, "gateway");
@@ -203,11 +223,14 @@ final class Stack {
         environment.put("QUARKUS_MINIO_SECRET_KEY", objectStore.secretKey());
         if (module.equals("generation-service")) {
             // Downloaded model files stay with the stack's data, so a restarted replica reuses them.
-            environment.put("TUNESTREAM_GENERATION_CACHE_DIRECTORY", layout.dataDirectory(module).resolve("model-cache").toString());
+            environment.put(
+                    "TUNESTREAM_GENERATION_CACHE_DIRECTORY",
+                    layout.dataDirectory(module).resolve("model-cache").toString());
         }
         if (module.equals("training-service")) {
             // The promotion policy, and the evaluation set it names, is read from the registry when a job finishes.
-            environment.put("TUNESTREAM_TRAINING_REGISTRY_URL",
+            environment.put(
+                    "TUNESTREAM_TRAINING_REGISTRY_URL",
                     "http://127.0.0.1:" + settings.servicePorts().get("registry-service"));
         }
         String owner = module.replace("-service", "");
@@ -231,6 +254,4 @@ final class Stack {
             throw new UncheckedIOException("cannot delete " + file, e);
         }
     }
-
-
 }

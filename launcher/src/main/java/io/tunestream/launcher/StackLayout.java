@@ -22,7 +22,8 @@ public record StackLayout(Path repository, Path home) {
 
     public static StackLayout fromEnvironment(Path repository) {
         String home = System.getenv("TUNESTREAM_HOME");
-        return new StackLayout(repository, home == null || home.isBlank() ? repository.resolve(".tunestream") : Path.of(home));
+        return new StackLayout(
+                repository, home == null || home.isBlank() ? repository.resolve(".tunestream") : Path.of(home));
     }
 
     public Path pidFile(String component) {

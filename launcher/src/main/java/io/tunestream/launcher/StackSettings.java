@@ -16,8 +16,13 @@ import java.util.Map;
  * @param serviceEnvironment extra environment by service module (configuration such as
  *     {@code TUNESTREAM_TRAINING_RUNNER_LEASE}), applied over the stack's own
  */
-public record StackSettings(int kafkaPort, int kafkaControllerPort, int objectStorePort, Map<String, Integer> servicePorts,
-        String databasePrefix, Map<String, Map<String, String>> serviceEnvironment) {
+public record StackSettings(
+        int kafkaPort,
+        int kafkaControllerPort,
+        int objectStorePort,
+        Map<String, Integer> servicePorts,
+        String databasePrefix,
+        Map<String, Map<String, String>> serviceEnvironment) {
 
     public StackSettings {
         servicePorts = Collections.unmodifiableMap(new LinkedHashMap<>(servicePorts));
@@ -26,7 +31,11 @@ public record StackSettings(int kafkaPort, int kafkaControllerPort, int objectSt
         serviceEnvironment = Collections.unmodifiableMap(environments);
     }
 
-    public StackSettings(int kafkaPort, int kafkaControllerPort, int objectStorePort, Map<String, Integer> servicePorts,
+    public StackSettings(
+            int kafkaPort,
+            int kafkaControllerPort,
+            int objectStorePort,
+            Map<String, Integer> servicePorts,
             String databasePrefix) {
         this(kafkaPort, kafkaControllerPort, objectStorePort, servicePorts, databasePrefix, Map.of());
     }
@@ -50,7 +59,8 @@ public record StackSettings(int kafkaPort, int kafkaControllerPort, int objectSt
         Map<String, String> merged = new LinkedHashMap<>(environments.getOrDefault(module, Map.of()));
         merged.putAll(environment);
         environments.put(module, merged);
-        return new StackSettings(kafkaPort, kafkaControllerPort, objectStorePort, servicePorts, databasePrefix, environments);
+        return new StackSettings(
+                kafkaPort, kafkaControllerPort, objectStorePort, servicePorts, databasePrefix, environments);
     }
 
     /**

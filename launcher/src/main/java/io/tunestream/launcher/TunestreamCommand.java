@@ -21,9 +21,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ./tunestream}: the local stack on one machine, without Docker. */
-@Command(name = "tunestream", mixinStandardHelpOptions = true, version = "Tunestream 0.1.0",
-        description = "Runs the Tunestream platform on this machine: Kafka, the object store, PostgreSQL databases and the five services.",
-        subcommands = {TunestreamCommand.Up.class, TunestreamCommand.Status.class, TunestreamCommand.Logs.class, TunestreamCommand.Down.class})
+@Command(
+        name = "tunestream",
+        mixinStandardHelpOptions = true,
+        version = "Tunestream 0.1.0",
+        description =
+                "Runs the Tunestream platform on this machine: Kafka, the object store, PostgreSQL databases and the five services.",
+        subcommands = {
+            TunestreamCommand.Up.class,
+            TunestreamCommand.Status.class,
+            TunestreamCommand.Logs.class,
+            TunestreamCommand.Down.class
+        })
 public final class TunestreamCommand {
 
     /** Set by the {@code tunestream} script: the repository root. */
@@ -48,7 +57,9 @@ public final class TunestreamCommand {
     }
 
     static StackLayout layout() {
-        return StackLayout.fromEnvironment(Path.of(System.getProperty(REPOSITORY_PROPERTY, ".")).toAbsolutePath().normalize());
+        return StackLayout.fromEnvironment(Path.of(System.getProperty(REPOSITORY_PROPERTY, "."))
+                .toAbsolutePath()
+                .normalize());
     }
 
     static void printTable(Stack stack, PrintStream out) {
@@ -57,11 +68,19 @@ public final class TunestreamCommand {
         for (Component component : stack.components()) {
             Optional<ProcessHandle> process = stack.running(component);
             String health = process.isEmpty() ? "stopped" : component.probe().description();
-            out.printf(format, component.name(), process.map(p -> String.valueOf(p.pid())).orElse("-"), component.url(), health);
+            out.printf(
+                    format,
+                    component.name(),
+                    process.map(p -> String.valueOf(p.pid())).orElse("-"),
+                    component.url(),
+                    health);
         }
     }
 
-    @Command(name = "up", description = "Starts what is not running (Kafka, object store, databases, services) and waits until all are ready.")
+    @Command(
+            name = "up",
+            description =
+                    "Starts what is not running (Kafka, object store, databases, services) and waits until all are ready.")
     static final class Up implements Callable<Integer> {
         @Override
         public Integer call() {
@@ -92,7 +111,8 @@ public final class TunestreamCommand {
         @Override
         public Integer call() {
             List<String> stopped = stack().down();
-            System.out.println(stopped.isEmpty() ? "Tunestream was not running." : "stopped: " + String.join(", ", stopped));
+            System.out.println(
+                    stopped.isEmpty() ? "Tunestream was not running." : "stopped: " + String.join(", ", stopped));
             return 0;
         }
     }
@@ -100,13 +120,21 @@ public final class TunestreamCommand {
     @Command(name = "logs", description = "Prints the end of a component's log, and follows it with --follow.")
     static final class Logs implements Callable<Integer> {
 
-        @Parameters(index = "0", description = "kafka, object-store, gateway, dataset-service, generation-service, training-service or registry-service")
+        @Parameters(
+                index = "0",
+                description =
+                        "kafka, object-store, gateway, dataset-service, generation-service, training-service or registry-service")
         String component;
 
-        @Option(names = {"-n", "--lines"}, defaultValue = "100", description = "how many lines to print from the end (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = {"-n", "--lines"},
+                defaultValue = "100",
+                description = "how many lines to print from the end (default: ${DEFAULT-VALUE})")
         int lines;
 
-        @Option(names = {"-f", "--follow"}, description = "keep printing what the component writes")
+        @Option(
+                names = {"-f", "--follow"},
+                description = "keep printing what the component writes")
         boolean follow;
 
         @Override
@@ -133,7 +161,8 @@ public final class TunestreamCommand {
             long size = Files.size(log);
             Deque<String> tail = new ArrayDeque<>();
             // An InputStreamReader replaces malformed bytes instead of failing on them, as a log may hold anything.
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(log), StandardCharsets.UTF_8))) {
+            try (BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(Files.newInputStream(log), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = reader.readLine()) != null) {
                     tail.addLast(line);

@@ -22,6 +22,7 @@ class CredentialsTest {
         String other = Credentials.loadOrCreate(file).secret("postgres.registry.password");
 
         assertThat(first).hasSize(36).isEqualTo(again).isNotEqualTo(other);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
     }
 }

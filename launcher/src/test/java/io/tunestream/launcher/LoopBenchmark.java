@@ -76,6 +76,7 @@ class LoopBenchmark {
     private static final String MODEL = "tiny-llama";
     /** The synthetic tasks at their easiest, as the engine's bench-quality runs them. */
     private static final int DIFFICULTY = 1;
+
     private static final Duration ROUND_TIMEOUT = Duration.ofMinutes(20);
 
     private final int rounds = Integer.getInteger("tunestream.bench.loop.rounds", 3);
@@ -84,6 +85,7 @@ class LoopBenchmark {
     private final int samples = Integer.getInteger("tunestream.bench.loop.samples", 4);
     /** Every answer of a feed is one outcome, so by default a feed is sealed as one version, when it is complete. */
     private final int everyNew = Integer.getInteger("tunestream.bench.loop.every-new", promptsPerFeed * (samples + 1));
+
     private final double temperature = doubleProperty("temperature", 1.0);
     private final int steps = Integer.getInteger("tunestream.bench.loop.steps", 100);
     private final double learningRate = doubleProperty("learning-rate", 3e-5);
@@ -112,8 +114,14 @@ class LoopBenchmark {
         Path cache = REPOSITORY.resolve(".tunestream/bench-loop");
         Path tasks = cache.resolve("tasks-" + seed);
         if (!Files.exists(tasks.resolve(SyntheticCorpus.MANIFEST_FILE))) {
-            SyntheticCorpus.write(tasks, new CorpusSpec(seed, 2000, heldOutPerFamily, DIFFICULTY,
-                    CorpusSpec.defaults().families()));
+            SyntheticCorpus.write(
+                    tasks,
+                    new CorpusSpec(
+                            seed,
+                            2000,
+                            heldOutPerFamily,
+                            DIFFICULTY,
+                            CorpusSpec.defaults().families()));
         }
         Path base = bootstrap(cache.resolve("model-" + seed), tasks);
         log("bootstrap ready after %.1f min: %s", minutes(started), base);
@@ -130,27 +138,37 @@ class LoopBenchmark {
         writeTasks(gateFile, gate, true);
 
         settings = TestStacks.freeSettings("ts_bench")
-                .withEnvironment("registry-service", Map.of(
-                        "TUNESTREAM_REGISTRY_IMPORTING_ALLOWED_DIRECTORIES", base.getParent().toString()))
-                .withEnvironment("dataset-service", Map.of(
-                        "TUNESTREAM_DATASET_SEALING_EVAL_FRACTION", Double.toString(evalFraction)));
+                .withEnvironment(
+                        "registry-service",
+                        Map.of(
+                                "TUNESTREAM_REGISTRY_IMPORTING_ALLOWED_DIRECTORIES",
+                                base.getParent().toString()))
+                .withEnvironment(
+                        "dataset-service",
+                        Map.of("TUNESTREAM_DATASET_SEALING_EVAL_FRACTION", Double.toString(evalFraction)));
         StackLayout layout = new StackLayout(REPOSITORY, work.resolve("home"));
         client = new StackClient(settings, layout);
         stack = new Stack(layout, postgres, settings);
-        assertThat(stack.up(new PrintStream(new ByteArrayOutputStream()))).as("the stack starts").isTrue();
+        assertThat(stack.up(new PrintStream(new ByteArrayOutputStream())))
+                .as("the stack starts")
+                .isTrue();
         log("stack up after %.1f min", minutes(started));
 
-        HttpResponse<String> imported = client.post("registry-service", "/models/" + MODEL + "/import",
-                "{\"directory\": \"" + base + "\"}");
+        HttpResponse<String> imported =
+                client.post("registry-service", "/models/" + MODEL + "/import", "{\"directory\": \"" + base + "\"}");
         assertThat(imported.statusCode()).as(imported.body()).isEqualTo(201);
         ok(client.post("dataset-service", "/datasets", "{\"name\": \"bench-gate\", \"kind\": \"eval\"}"));
         ok(client.postFile("dataset-service", "/datasets/bench-gate/uploads", "application/x-ndjson", gateFile));
-        JsonNode gateVersion = StackClient.json(ok(client.post("dataset-service", "/datasets/bench-gate/versions", "{}"))
-                .body());
+        JsonNode gateVersion =
+                StackClient.json(ok(client.post("dataset-service", "/datasets/bench-gate/versions", "{}"))
+                        .body());
         int gateNumber = gateVersion.get("version").asInt();
-        ok(client.put("registry-service", "/models/" + MODEL + "/policy", "{\"mode\": \"automatic\", \"margin\": 0,"
-                + " \"evaluationSet\": {\"dataset\": \"bench-gate\", \"version\": " + gateNumber + "},"
-                + " \"alpha\": 0.05, \"familyTolerance\": 0.02}"));
+        ok(client.put(
+                "registry-service",
+                "/models/" + MODEL + "/policy",
+                "{\"mode\": \"automatic\", \"margin\": 0,"
+                        + " \"evaluationSet\": {\"dataset\": \"bench-gate\", \"version\": " + gateNumber + "},"
+                        + " \"alpha\": 0.05, \"familyTolerance\": 0.02}"));
 
         EvalReport start = heldOutReport(base, heldOut);
         List<String> summary = new ArrayList<>();
@@ -162,14 +180,29 @@ class LoopBenchmark {
         feed(work, taken, fed, 0);
         client.awaitConsumed("dataset-service.model-versions", "tunestream.model-versions", Duration.ofMinutes(2));
         ObjectNode pipeline = EventJson.mapper().createObjectNode();
-        pipeline.put("name", "bench-dpo").put("dataset", "bench-prompts").put("model", MODEL).put("recipe", "dpo")
+        pipeline.put("name", "bench-dpo")
+                .put("dataset", "bench-prompts")
+                .put("model", MODEL)
+                .put("recipe", "dpo")
                 .put("minPairs", 32);
-        pipeline.putObject("sampling").put("temperature", temperature).put("topP", 1.0).put("maxTokens", 16)
-                .put("n", samples).put("includeGreedy", true).put("seed", seed);
+        pipeline.putObject("sampling")
+                .put("temperature", temperature)
+                .put("topP", 1.0)
+                .put("maxTokens", 16)
+                .put("n", samples)
+                .put("includeGreedy", true)
+                .put("seed", seed);
         pipeline.putObject("trigger").put("everyNew", everyNew);
-        pipeline.putObject("training").put("maxSteps", steps).put("batchSize", 16).put("learningRate", learningRate)
-                .put("beta", beta).put("nllWeight", nllWeight).put("lossType", "sigmoid").put("evalEvery", evalEvery)
-                .put("method", "full").put("maxLength", 96);
+        pipeline.putObject("training")
+                .put("maxSteps", steps)
+                .put("batchSize", 16)
+                .put("learningRate", learningRate)
+                .put("beta", beta)
+                .put("nllWeight", nllWeight)
+                .put("lossType", "sigmoid")
+                .put("evalEvery", evalEvery)
+                .put("method", "full")
+                .put("maxLength", 96);
         ok(client.post("dataset-service", "/pipelines", pipeline.toString()));
 
         int production = 1;
@@ -179,7 +212,8 @@ class LoopBenchmark {
             int candidate = decision.event().version();
             JsonNode version = client.getJson("registry-service", "/models/" + MODEL + "/versions/" + candidate);
             TrainedModelEvent trained = trainedModel(version.get("jobId").asText());
-            DatasetVersionEvent data = datasetVersion(trained.lineage().dataset(), trained.lineage().datasetVersion());
+            DatasetVersionEvent data = datasetVersion(
+                    trained.lineage().dataset(), trained.lineage().datasetVersion());
             boolean promoted = decision.event().action() == ModelVersionAction.PROMOTED;
             printRound(round, candidate, data, trained, version, promoted);
             if (!promoted) {
@@ -188,41 +222,69 @@ class LoopBenchmark {
                 feed(work, taken, fed, fed.size());
             } else {
                 EvalReport report = heldOutReport(download(candidate, work.resolve("v" + candidate)), heldOut);
-                log("round %d: held-out exact match of v%d %.1f%% (parent v%d %.1f%%)%s", round, candidate,
-                        100 * report.accuracy(), production, 100 * productionReport.accuracy(),
+                log(
+                        "round %d: held-out exact match of v%d %.1f%% (parent v%d %.1f%%)%s",
+                        round,
+                        candidate,
+                        100 * report.accuracy(),
+                        production,
+                        100 * productionReport.accuracy(),
                         report.accuracy() < productionReport.accuracy() ? "  BELOW ITS PARENT" : "");
                 production = candidate;
                 productionReport = report;
             }
-            summary.add(row("round " + round + ": v" + candidate, promoted ? "promoted" : "rejected",
+            summary.add(row(
+                    "round " + round + ": v" + candidate,
+                    promoted ? "promoted" : "rejected",
                     "d" + data.version() + " " + data.counts().getOrDefault("train", 0L) + "+"
                             + data.counts().getOrDefault("eval", 0L),
-                    trained.chosenStep() + "/" + trained.steps(), gateFigures(trained.evaluation()), productionReport));
+                    trained.chosenStep() + "/" + trained.steps(),
+                    gateFigures(trained.evaluation()),
+                    productionReport));
             log("after %.1f min", minutes(started));
         }
         System.out.println();
         System.out.println("BENCH-LOOP summary (held-out exact match of the production model after each round)");
-        System.out.println(String.format(Locale.ROOT, "%-22s %-9s %-12s %-8s %-20s %s", "", "decision",
-                "data (tr+ev)", "step", "gate cand/parent", heldOutHeader(start)));
+        System.out.println(String.format(
+                Locale.ROOT,
+                "%-22s %-9s %-12s %-8s %-20s %s",
+                "",
+                "decision",
+                "data (tr+ev)",
+                "step",
+                "gate cand/parent",
+                heldOutHeader(start)));
         summary.forEach(System.out::println);
-        System.out.printf(Locale.ROOT, "BENCH-LOOP production v%d: %.1f%% vs SFT start %.1f%% (%+.1f points) in %.1f min"
-                + " on %d cores%n", production, 100 * productionReport.accuracy(), 100 * start.accuracy(),
-                100 * (productionReport.accuracy() - start.accuracy()), minutes(started),
+        System.out.printf(
+                Locale.ROOT,
+                "BENCH-LOOP production v%d: %.1f%% vs SFT start %.1f%% (%+.1f points) in %.1f min" + " on %d cores%n",
+                production,
+                100 * productionReport.accuracy(),
+                100 * start.accuracy(),
+                100 * (productionReport.accuracy() - start.accuracy()),
+                minutes(started),
                 Runtime.getRuntime().availableProcessors());
     }
 
     /** Waits for the round's decided candidate (promoted or rejected), the loop's events in order. */
     private Stamped<ModelVersionEvent> awaitDecision(int round) {
-        client.awaitWithLogs("the decision on round " + round + "'s candidate", ROUND_TIMEOUT,
-                () -> decisions().size() >= round, "dataset-service", "training-service", "registry-service");
+        client.awaitWithLogs(
+                "the decision on round " + round + "'s candidate",
+                ROUND_TIMEOUT,
+                () -> decisions().size() >= round,
+                "dataset-service",
+                "training-service",
+                "registry-service");
         return decisions().get(round - 1);
     }
 
     private List<Stamped<ModelVersionEvent>> decisions() {
         return client.events("tunestream.model-versions", ModelVersionEvent.class).stream()
-                .filter(event -> event.event().version() > 1 && (event.event().action() == ModelVersionAction.REJECTED
-                        || (event.event().action() == ModelVersionAction.PROMOTED
-                                && ModelVersionEvent.PRODUCTION.equals(event.event().alias()))))
+                .filter(event -> event.event().version() > 1
+                        && (event.event().action() == ModelVersionAction.REJECTED
+                                || (event.event().action() == ModelVersionAction.PROMOTED
+                                        && ModelVersionEvent.PRODUCTION.equals(
+                                                event.event().alias()))))
                 .toList();
     }
 
@@ -244,14 +306,46 @@ class LoopBenchmark {
             return sft.resolve("model");
         }
         Path pretrain = directory.resolve("pretrain");
-        llm("pretrain", "--preset", "tiny", "--vocab-size", "320", "--individual-digits",
-                "--data", tasks.resolve(SyntheticCorpus.PRETRAIN_FILE).toString(), "--out", pretrain.toString(),
-                "--max-steps", "800", "--batch-size", "16", "--learning-rate", "2e-3", "--block-size", "128",
-                "--seed", Long.toString(seed));
-        llm("sft", "--model", pretrain.resolve("model").toString(), "--full",
-                "--data", tasks.resolve(SyntheticCorpus.SFT_FILE).toString(), "--out", sft.toString(),
-                "--max-steps", "3200", "--batch-size", "16", "--learning-rate", "1e-3", "--max-length", "64",
-                "--seed", Long.toString(seed));
+        llm(
+                "pretrain",
+                "--preset",
+                "tiny",
+                "--vocab-size",
+                "320",
+                "--individual-digits",
+                "--data",
+                tasks.resolve(SyntheticCorpus.PRETRAIN_FILE).toString(),
+                "--out",
+                pretrain.toString(),
+                "--max-steps",
+                "800",
+                "--batch-size",
+                "16",
+                "--learning-rate",
+                "2e-3",
+                "--block-size",
+                "128",
+                "--seed",
+                Long.toString(seed));
+        llm(
+                "sft",
+                "--model",
+                pretrain.resolve("model").toString(),
+                "--full",
+                "--data",
+                tasks.resolve(SyntheticCorpus.SFT_FILE).toString(),
+                "--out",
+                sft.toString(),
+                "--max-steps",
+                "3200",
+                "--batch-size",
+                "16",
+                "--learning-rate",
+                "1e-3",
+                "--max-length",
+                "64",
+                "--seed",
+                Long.toString(seed));
         return sft.resolve("model");
     }
 
@@ -265,8 +359,11 @@ class LoopBenchmark {
         Inference.disableGradientsOnThisThread();
         try (Tokenizer tokenizer = Tokenizer.load(model);
                 LlamaModel loaded = LlamaModel.load(model);
-                GenerationScheduler scheduler = new GenerationScheduler(loaded, ids -> tokenizer.decode(ids, true),
-                        Set.copyOf(Arrays.stream(tokenizer.eosTokenIds()).boxed().toList()),
+                GenerationScheduler scheduler = new GenerationScheduler(
+                        loaded,
+                        ids -> tokenizer.decode(ids, true),
+                        Set.copyOf(
+                                Arrays.stream(tokenizer.eosTokenIds()).boxed().toList()),
                         new SchedulerSettings(32, 4096))) {
             return ExactMatchEvaluator.greedy(scheduler, tokenizer, PromptTemplates.named(PromptTemplates.CHATML), 16)
                     .evaluate(items);
@@ -280,7 +377,9 @@ class LoopBenchmark {
         for (JsonNode file : view.get("artifact").get("files")) {
             String path = file.get("path").asText();
             HttpResponse<InputStream> response = client.sendForStream(HttpRequest.newBuilder(client.uri(
-                    "registry-service", "/models/" + MODEL + "/versions/" + version + "/files/" + path)).GET().build());
+                            "registry-service", "/models/" + MODEL + "/versions/" + version + "/files/" + path))
+                    .GET()
+                    .build());
             assertThat(response.statusCode()).as(path).isEqualTo(200);
             Path target = directory.resolve(path);
             Files.createDirectories(target.getParent());
@@ -293,48 +392,100 @@ class LoopBenchmark {
 
     private TrainedModelEvent trainedModel(String jobId) {
         return client.events("tunestream.trained-models", TrainedModelEvent.class).stream()
-                .map(Stamped::event).filter(event -> event.jobId().equals(jobId)).findFirst().orElseThrow();
-    }
-
-    private DatasetVersionEvent datasetVersion(String dataset, int version) {
-        return client.events("tunestream.dataset-versions", DatasetVersionEvent.class).stream().map(Stamped::event)
-                .filter(event -> event.dataset().equals(dataset) && event.version() == version).findFirst()
+                .map(Stamped::event)
+                .filter(event -> event.jobId().equals(jobId))
+                .findFirst()
                 .orElseThrow();
     }
 
-    private void printRound(int round, int candidate, DatasetVersionEvent data, TrainedModelEvent trained,
-            JsonNode version, boolean promoted) {
+    private DatasetVersionEvent datasetVersion(String dataset, int version) {
+        return client.events("tunestream.dataset-versions", DatasetVersionEvent.class).stream()
+                .map(Stamped::event)
+                .filter(event -> event.dataset().equals(dataset) && event.version() == version)
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private void printRound(
+            int round,
+            int candidate,
+            DatasetVersionEvent data,
+            TrainedModelEvent trained,
+            JsonNode version,
+            boolean promoted) {
         log("round %d: dataset version %d: %s", round, data.version(), data.counts());
-        log("round %d: v%d trained %s steps, step %s chosen on the validation split%s", round, candidate,
-                trained.steps(), trained.chosenStep(), Long.valueOf(0).equals(trained.chosenStep())
-                        ? " (no step beat the start: the candidate is its parent's weights)" : "");
+        log(
+                "round %d: v%d trained %s steps, step %s chosen on the validation split%s",
+                round,
+                candidate,
+                trained.steps(),
+                trained.chosenStep(),
+                Long.valueOf(0).equals(trained.chosenStep())
+                        ? " (no step beat the start: the candidate is its parent's weights)"
+                        : "");
         GateEvaluation gate = trained.evaluation();
         if (gate != null) {
-            gate.families().forEach((family, result) -> log("round %d:   %-16s candidate %3d/%-3d parent %3d/%-3d",
-                    round, family, result.candidateCorrect(), result.items(), result.parentCorrect(), result.items()));
-            log("round %d:   %-16s candidate %3d/%-3d parent %3d/%-3d discordant %d vs %d", round, "all",
-                    gate.candidateCorrect(), gate.items(), gate.parentCorrect(), gate.items(), gate.candidateOnly(),
+            gate.families()
+                    .forEach((family, result) -> log(
+                            "round %d:   %-16s candidate %3d/%-3d parent %3d/%-3d",
+                            round,
+                            family,
+                            result.candidateCorrect(),
+                            result.items(),
+                            result.parentCorrect(),
+                            result.items()));
+            log(
+                    "round %d:   %-16s candidate %3d/%-3d parent %3d/%-3d discordant %d vs %d",
+                    round,
+                    "all",
+                    gate.candidateCorrect(),
+                    gate.items(),
+                    gate.parentCorrect(),
+                    gate.items(),
+                    gate.candidateOnly(),
                     gate.parentOnly());
         }
-        log("round %d: %s: %s", round, promoted ? "PROMOTED" : "REJECTED", version.path("decisionReason").asText());
+        log(
+                "round %d: %s: %s",
+                round,
+                promoted ? "PROMOTED" : "REJECTED",
+                version.path("decisionReason").asText());
     }
 
     private static String gateFigures(GateEvaluation gate) {
-        return gate == null ? "-" : String.format(Locale.ROOT, "%.1f/%.1f (%d:%d)", 100 * gate.candidateAccuracy(),
-                100 * gate.parentAccuracy(), gate.candidateOnly(), gate.parentOnly());
+        return gate == null
+                ? "-"
+                : String.format(
+                        Locale.ROOT,
+                        "%.1f/%.1f (%d:%d)",
+                        100 * gate.candidateAccuracy(),
+                        100 * gate.parentAccuracy(),
+                        gate.candidateOnly(),
+                        gate.parentOnly());
     }
 
     private static String heldOutHeader(EvalReport report) {
-        return "held-out: all " + report.byFamily().keySet().stream().map(TaskFamily::name)
-                .map(name -> name.toLowerCase(Locale.ROOT)).collect(Collectors.joining(" "));
+        return "held-out: all "
+                + report.byFamily().keySet().stream()
+                        .map(TaskFamily::name)
+                        .map(name -> name.toLowerCase(Locale.ROOT))
+                        .collect(Collectors.joining(" "));
     }
 
     private static String row(String label, String decision, String data, String step, String gate, EvalReport report) {
         String families = report.byFamily().values().stream()
                 .map(score -> String.format(Locale.ROOT, "%.1f", 100 * score.accuracy()))
                 .collect(Collectors.joining(" "));
-        return String.format(Locale.ROOT, "%-22s %-9s %-12s %-8s %-20s %.1f%% | %s", label, decision, data, step, gate,
-                100 * report.accuracy(), families);
+        return String.format(
+                Locale.ROOT,
+                "%-22s %-9s %-12s %-8s %-20s %.1f%% | %s",
+                label,
+                decision,
+                data,
+                step,
+                gate,
+                100 * report.accuracy(),
+                families);
     }
 
     /** Up to {@code perFamily} distinct tasks per family whose prompts are not taken yet (they are taken then). */
@@ -355,14 +506,17 @@ class LoopBenchmark {
         List<String> prompts = new ArrayList<>();
         for (String line : Files.readAllLines(sft)) {
             if (!line.isBlank()) {
-                prompts.add(EventJson.mapper().readTree(line).path("instruction").asText());
+                prompts.add(
+                        EventJson.mapper().readTree(line).path("instruction").asText());
             }
         }
         return prompts;
     }
 
     private static HttpResponse<String> ok(HttpResponse<String> response) {
-        assertThat(response.statusCode() / 100).as(response.uri() + ": " + response.body()).isEqualTo(2);
+        assertThat(response.statusCode() / 100)
+                .as(response.uri() + ": " + response.body())
+                .isEqualTo(2);
         return response;
     }
 

@@ -15,20 +15,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
-import java.util.LinkedHashMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -68,20 +68,26 @@ final class StackClient {
     }
 
     HttpResponse<String> post(String service, String path, String json) {
-        return send(HttpRequest.newBuilder(uri(service, path)).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+        return send(HttpRequest.newBuilder(uri(service, path))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build());
     }
 
     HttpResponse<String> put(String service, String path, String json) {
-        return send(HttpRequest.newBuilder(uri(service, path)).header("content-type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(json)).build());
+        return send(HttpRequest.newBuilder(uri(service, path))
+                .header("content-type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json))
+                .build());
     }
 
     /** Posts a file as the body, with its content type. */
     HttpResponse<String> postFile(String service, String path, String contentType, Path file) {
         try {
-            return send(HttpRequest.newBuilder(uri(service, path)).header("content-type", contentType)
-                    .POST(HttpRequest.BodyPublishers.ofFile(file)).build());
+            return send(HttpRequest.newBuilder(uri(service, path))
+                    .header("content-type", contentType)
+                    .POST(HttpRequest.BodyPublishers.ofFile(file))
+                    .build());
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + file, e);
         }
@@ -114,8 +120,8 @@ final class StackClient {
     JsonNode getJson(String service, String path) {
         HttpResponse<String> response = get(service, path);
         if (response.statusCode() / 100 != 2) {
-            throw new IllegalStateException("GET " + path + " on " + service + ": " + response.statusCode() + " "
-                    + response.body());
+            throw new IllegalStateException(
+                    "GET " + path + " on " + service + ": " + response.statusCode() + " " + response.body());
         }
         return json(response.body());
     }
@@ -131,8 +137,13 @@ final class StackClient {
     void publish(URI source, TunestreamEvent... events) throws ExecutionException, InterruptedException {
         try (KafkaProducer<String, byte[]> producer = producer()) {
             for (TunestreamEvent event : events) {
-                producer.send(new ProducerRecord<>(event.topic().topicName(), null, event.partitionKey(),
-                        EventJson.toBytes(event), CloudEventsKafka.headers(event, source))).get();
+                producer.send(new ProducerRecord<>(
+                                event.topic().topicName(),
+                                null,
+                                event.partitionKey(),
+                                EventJson.toBytes(event),
+                                CloudEventsKafka.headers(event, source)))
+                        .get();
             }
         }
     }
@@ -144,18 +155,20 @@ final class StackClient {
     }
 
     private KafkaProducer<String, byte[]> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()),
-                new StringSerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer());
     }
 
     /** A record's event with the broker's timestamp of the record. */
-    record Stamped<E>(E event, long timestamp) {
-    }
+    record Stamped<E>(E event, long timestamp) {}
 
     /** Every event of a topic up to its end as of now, with its record's timestamp. */
     <E extends TunestreamEvent> List<Stamped<E>> events(String topic, Class<E> type) {
         return readAll(topic).stream()
-                .map(record -> new Stamped<>(EventJson.fromBytes(record.value(), type), record.timestamp())).toList();
+                .map(record -> new Stamped<>(EventJson.fromBytes(record.value(), type), record.timestamp()))
+                .toList();
     }
 
     /** Every record of a topic up to its end as of now (none when the topic does not exist yet). */
@@ -164,10 +177,12 @@ final class StackClient {
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, "stack-test-" + UUID.randomUUID());
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.listTopics(Duration.ofSeconds(10)).getOrDefault(topic, List.of())
-                    .stream().map(info -> new TopicPartition(topic, info.partition())).toList();
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(properties, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions =
+                    consumer.listTopics(Duration.ofSeconds(10)).getOrDefault(topic, List.of()).stream()
+                            .map(info -> new TopicPartition(topic, info.partition()))
+                            .toList();
             List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
             if (partitions.isEmpty()) {
                 return records;
@@ -176,7 +191,8 @@ final class StackClient {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p)) && System.nanoTime() < deadline) {
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))
+                    && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
             return records;
@@ -187,19 +203,27 @@ final class StackClient {
     void awaitConsumed(String group, String topic, Duration timeout) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
-            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+            admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions()
                     .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
             Map<TopicPartition, Long> ends = new LinkedHashMap<>();
             admin.listOffsets(latest).all().get().forEach((partition, info) -> ends.put(partition, info.offset()));
             Waits.until(group + " caught up with " + topic, timeout, () -> {
                 Map<TopicPartition, OffsetAndMetadata> committed;
                 try {
-                    committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+                    committed = admin.listConsumerGroupOffsets(group)
+                            .partitionsToOffsetAndMetadata()
+                            .get();
                 } catch (InterruptedException | ExecutionException e) {
                     throw new IllegalStateException("cannot read the offsets of " + group, e);
                 }
-                return ends.entrySet().stream().allMatch(end -> end.getValue() == 0 || (committed.get(end.getKey()) != null
-                        && committed.get(end.getKey()).offset() >= end.getValue()));
+                return ends.entrySet().stream()
+                        .allMatch(end -> end.getValue() == 0
+                                || (committed.get(end.getKey()) != null
+                                        && committed.get(end.getKey()).offset() >= end.getValue()));
             });
         }
     }
@@ -219,10 +243,16 @@ final class StackClient {
         for (String service : services) {
             try {
                 List<String> lines = Files.readAllLines(layout.logFile(service));
-                logs.append("\n--- ").append(service).append(" log, last lines ---\n")
+                logs.append("\n--- ")
+                        .append(service)
+                        .append(" log, last lines ---\n")
                         .append(String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_LINES), lines.size())));
             } catch (IOException e) {
-                logs.append("\n(no log of ").append(service).append(": ").append(e.getMessage()).append(')');
+                logs.append("\n(no log of ")
+                        .append(service)
+                        .append(": ")
+                        .append(e.getMessage())
+                        .append(')');
             }
         }
         return logs.toString();

@@ -9,8 +9,7 @@ import java.util.UUID;
 /** Stacks for tests: free ports and fresh database names beside any stack a developer runs, and their clean-up. */
 final class TestStacks {
 
-    private TestStacks() {
-    }
+    private TestStacks() {}
 
     /** Settings on free ports, with database names under a fresh {@code <label>_<random>_} prefix. */
     static StackSettings freeSettings(String label) {
@@ -18,7 +17,8 @@ final class TestStacks {
         for (String module : StackSettings.defaults().servicePorts().keySet()) {
             services.put(module, Ports.freePort());
         }
-        String prefix = label + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
+        String prefix =
+                label + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
         return new StackSettings(Ports.freePort(), Ports.freePort(), Ports.freePort(), services, prefix);
     }
 

@@ -53,8 +53,11 @@ public class RegisteredModel extends PanacheEntity {
 
     /** The figures of the automatic policy. */
     public GatePolicy gatePolicy() {
-        return new GatePolicy(promotionMargin, evaluationDataset == null ? null
-                : new EvaluationSet(evaluationDataset, evaluationVersion), gateAlpha, familyTolerance);
+        return new GatePolicy(
+                promotionMargin,
+                evaluationDataset == null ? null : new EvaluationSet(evaluationDataset, evaluationVersion),
+                gateAlpha,
+                familyTolerance);
     }
 
     /** Hands out the next version number; call with the model's row locked. */

@@ -36,16 +36,18 @@ public final class KafkaTestClient extends EventBusClient {
     }
 
     /** Waits until the model's events on the task satisfy {@code condition}, and returns them. */
-    public static List<ModelVersionEvent> awaitModelVersionEvents(ConsumerTask<String, byte[]> task, String model,
-            Predicate<List<ModelVersionEvent>> condition) {
+    public static List<ModelVersionEvent> awaitModelVersionEvents(
+            ConsumerTask<String, byte[]> task, String model, Predicate<List<ModelVersionEvent>> condition) {
         await().atMost(TIMEOUT).until(() -> condition.test(modelVersionEvents(task, model)));
         return modelVersionEvents(task, model);
     }
 
     /** The version numbers announced as registered, in topic order. */
     public static List<Integer> registeredVersions(List<ModelVersionEvent> events) {
-        return events.stream().filter(event -> event.action() == ModelVersionAction.REGISTERED)
-                .map(ModelVersionEvent::version).toList();
+        return events.stream()
+                .filter(event -> event.action() == ModelVersionAction.REGISTERED)
+                .map(ModelVersionEvent::version)
+                .toList();
     }
 
     /** Whether an event announces {@code action} for {@code version}. */
@@ -56,7 +58,10 @@ public final class KafkaTestClient extends EventBusClient {
     /** Waits for the first record with {@code key} on the task (a dead-letter topic's, say), and returns it. */
     public static ConsumerRecord<String, byte[]> awaitRecord(ConsumerTask<String, byte[]> task, String key) {
         await().atMost(TIMEOUT).until(() -> task.getRecords().stream().anyMatch(record -> key.equals(record.key())));
-        return task.getRecords().stream().filter(record -> key.equals(record.key())).findFirst().orElseThrow();
+        return task.getRecords().stream()
+                .filter(record -> key.equals(record.key()))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** The reason the dead-letter-queue strategy wrote into a dead-lettered record's header. */

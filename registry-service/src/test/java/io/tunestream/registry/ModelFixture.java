@@ -42,8 +42,7 @@ public final class ModelFixture {
 
     private static Path checkpoint;
 
-    private ModelFixture() {
-    }
+    private ModelFixture() {}
 
     /** A model name no test has used. */
     public static String newModelName() {
@@ -60,8 +59,11 @@ public final class ModelFixture {
         if (checkpoint == null) {
             try {
                 Path root = Files.createTempDirectory("registry-service-model-");
-                SyntheticCorpus.write(root.resolve("corpus"), new CorpusSpec(5, 30, 2, 2, EnumSet.allOf(TaskFamily.class)));
-                ScratchModel.create(root.resolve("model"), root.resolve("corpus").resolve(SyntheticCorpus.PRETRAIN_FILE),
+                SyntheticCorpus.write(
+                        root.resolve("corpus"), new CorpusSpec(5, 30, 2, 2, EnumSet.allOf(TaskFamily.class)));
+                ScratchModel.create(
+                        root.resolve("model"),
+                        root.resolve("corpus").resolve(SyntheticCorpus.PRETRAIN_FILE),
                         new ScratchModelSpec(3, 320, 32, 1, 2, 1, 64, 256));
                 checkpoint = root.resolve("model");
             } catch (IOException e) {
@@ -116,13 +118,20 @@ public final class ModelFixture {
         byte[] config = "{\"peft_type\": \"LORA\", \"r\": 8, \"lora_alpha\": 16}".getBytes(StandardCharsets.UTF_8);
         String key = "adapters/" + jobId + "/adapter_config.json";
         put(store, key, config);
-        return new ArtifactRef("s3://" + BUCKET + "/adapters/" + jobId + "/",
+        return new ArtifactRef(
+                "s3://" + BUCKET + "/adapters/" + jobId + "/",
                 List.of(new ObjectRef("s3://" + BUCKET + "/" + key, Sha256.of(config), config.length)));
     }
 
     /** The training-service's event for a DPO job on {@code arithmetic/<datasetVersion>} started from {@code parent}. */
-    public static TrainedModelEvent trainedModel(String model, String jobId, ArtifactRef merged, Integer parentVersion,
-            int datasetVersion, double candidateMetric, double parentMetric) {
+    public static TrainedModelEvent trainedModel(
+            String model,
+            String jobId,
+            ArtifactRef merged,
+            Integer parentVersion,
+            int datasetVersion,
+            double candidateMetric,
+            double parentMetric) {
         return trainedModel(model, jobId, null, merged, parentVersion, datasetVersion, candidateMetric, parentMetric);
     }
 
@@ -130,10 +139,21 @@ public final class ModelFixture {
      * A finished job of {@code model} under a new job id: its merged model uploaded and the training-service's event
      * for it.
      */
-    public static TrainedModelEvent trainedJob(ObjectStore store, String model, Integer parentVersion,
-            int datasetVersion, double candidateMetric, double parentMetric) {
+    public static TrainedModelEvent trainedJob(
+            ObjectStore store,
+            String model,
+            Integer parentVersion,
+            int datasetVersion,
+            double candidateMetric,
+            double parentMetric) {
         String jobId = newJobId();
-        return trainedModel(model, jobId, uploadMergedModel(store, jobId), parentVersion, datasetVersion, candidateMetric,
+        return trainedModel(
+                model,
+                jobId,
+                uploadMergedModel(store, jobId),
+                parentVersion,
+                datasetVersion,
+                candidateMetric,
                 parentMetric);
     }
 
@@ -143,26 +163,69 @@ public final class ModelFixture {
     }
 
     /** The same with the job's adapter. */
-    public static TrainedModelEvent trainedModel(String model, String jobId, ArtifactRef adapter, ArtifactRef merged,
-            Integer parentVersion, int datasetVersion, double candidateMetric, double parentMetric) {
-        return new TrainedModelEvent(EventIds.next(), TrainedModelEvent.SCHEMA_VERSION, Instant.now(), jobId, model,
-                Recipe.DPO, Map.of("learning_rate", 5.0e-5, "lora_r", 8, "beta", 0.1), adapter, merged, EVAL_METRIC,
-                Map.of(EVAL_METRIC, candidateMetric, "rewards/accuracies", 0.8), Map.of(EVAL_METRIC, parentMetric),
-                new Lineage("arithmetic", datasetVersion, "arithmetic-dpo", model, parentVersion, jobId, parentVersion));
+    public static TrainedModelEvent trainedModel(
+            String model,
+            String jobId,
+            ArtifactRef adapter,
+            ArtifactRef merged,
+            Integer parentVersion,
+            int datasetVersion,
+            double candidateMetric,
+            double parentMetric) {
+        return new TrainedModelEvent(
+                EventIds.next(),
+                TrainedModelEvent.SCHEMA_VERSION,
+                Instant.now(),
+                jobId,
+                model,
+                Recipe.DPO,
+                Map.of("learning_rate", 5.0e-5, "lora_r", 8, "beta", 0.1),
+                adapter,
+                merged,
+                EVAL_METRIC,
+                Map.of(EVAL_METRIC, candidateMetric, "rewards/accuracies", 0.8),
+                Map.of(EVAL_METRIC, parentMetric),
+                new Lineage(
+                        "arithmetic", datasetVersion, "arithmetic-dpo", model, parentVersion, jobId, parentVersion));
     }
 
     /**
      * A finished job of {@code model} trained from {@code parentVersion} whose event carries the evaluation-set result,
      * its merged model uploaded.
      */
-    public static TrainedModelEvent trainedJobWithEvaluation(ObjectStore store, String model, int parentVersion,
-            int datasetVersion, double candidateMetric, double parentMetric, GateEvaluation evaluation) {
+    public static TrainedModelEvent trainedJobWithEvaluation(
+            ObjectStore store,
+            String model,
+            int parentVersion,
+            int datasetVersion,
+            double candidateMetric,
+            double parentMetric,
+            GateEvaluation evaluation) {
         String jobId = newJobId();
-        TrainedModelEvent plain = trainedModel(model, jobId, uploadMergedModel(store, jobId), parentVersion,
-                datasetVersion, candidateMetric, parentMetric);
-        return new TrainedModelEvent(plain.eventId(), plain.schemaVersion(), plain.occurredAt(), plain.jobId(),
-                plain.model(), plain.recipe(), plain.hyperparameters(), plain.adapter(), plain.mergedModel(),
-                plain.evalMetric(), plain.candidateMetrics(), plain.parentMetrics(), plain.lineage(), evaluation, 100L,
+        TrainedModelEvent plain = trainedModel(
+                model,
+                jobId,
+                uploadMergedModel(store, jobId),
+                parentVersion,
+                datasetVersion,
+                candidateMetric,
+                parentMetric);
+        return new TrainedModelEvent(
+                plain.eventId(),
+                plain.schemaVersion(),
+                plain.occurredAt(),
+                plain.jobId(),
+                plain.model(),
+                plain.recipe(),
+                plain.hyperparameters(),
+                plain.adapter(),
+                plain.mergedModel(),
+                plain.evalMetric(),
+                plain.candidateMetrics(),
+                plain.parentMetrics(),
+                plain.lineage(),
+                evaluation,
+                100L,
                 40L);
     }
 

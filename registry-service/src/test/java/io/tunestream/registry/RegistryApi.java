@@ -15,8 +15,7 @@ import java.util.stream.Stream;
 /** The registry's REST API as the tests call it. */
 public final class RegistryApi {
 
-    private RegistryApi() {
-    }
+    private RegistryApi() {}
 
     /** Uploads every file of {@code directory} as a multipart part to {@code POST /models/{model}/import}. */
     public static ValidatableResponse importUpload(String model, Path directory) {
@@ -48,20 +47,38 @@ public final class RegistryApi {
     }
 
     public static ValidatableResponse post(Object body, String path, Object... parameters) {
-        return given().contentType(ContentType.JSON).body(body).when().post(path, parameters).then();
+        return given().contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .post(path, parameters)
+                .then();
     }
 
     public static ValidatableResponse put(Object body, String path, Object... parameters) {
-        return given().contentType(ContentType.JSON).body(body).when().put(path, parameters).then();
+        return given().contentType(ContentType.JSON)
+                .body(body)
+                .when()
+                .put(path, parameters)
+                .then();
     }
 
     public static void setPolicy(String model, String mode, double margin) {
-        put(Map.of("mode", mode, "margin", margin), "/models/{model}/policy", model).statusCode(200);
+        put(Map.of("mode", mode, "margin", margin), "/models/{model}/policy", model)
+                .statusCode(200);
     }
 
     /** An automatic policy that measures candidates on {@code dataset/version} with the default alpha and tolerance. */
     public static void setEvaluationPolicy(String model, String dataset, int version) {
-        put(Map.of("mode", "automatic", "margin", 0.0, "evaluationSet", Map.of("dataset", dataset, "version", version)),
-                "/models/{model}/policy", model).statusCode(200);
+        put(
+                        Map.of(
+                                "mode",
+                                "automatic",
+                                "margin",
+                                0.0,
+                                "evaluationSet",
+                                Map.of("dataset", dataset, "version", version)),
+                        "/models/{model}/policy",
+                        model)
+                .statusCode(200);
     }
 }

@@ -12,7 +12,13 @@ package io.tunestream.training;
  * </ul>
  */
 public enum JobState {
-    QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED, SUPERSEDED, COALESCED;
+    QUEUED,
+    RUNNING,
+    SUCCEEDED,
+    FAILED,
+    CANCELLED,
+    SUPERSEDED,
+    COALESCED;
 
     public boolean isFinal() {
         return this != QUEUED && this != RUNNING;

@@ -32,7 +32,9 @@ public class FakeRegistryResource implements QuarkusTestResourceLifecycleManager
         }
         server.createContext("/models/", this::handle);
         server.start();
-        return Map.of("tunestream.training.registry.url", "http://127.0.0.1:" + server.getAddress().getPort());
+        return Map.of(
+                "tunestream.training.registry.url",
+                "http://127.0.0.1:" + server.getAddress().getPort());
     }
 
     private void handle(HttpExchange exchange) throws IOException {

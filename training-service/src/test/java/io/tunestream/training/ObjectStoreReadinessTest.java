@@ -27,17 +27,19 @@ class ObjectStoreReadinessTest {
     void shouldReportNotReadyWhileThePlatformBucketIsMissing() throws Exception {
         store.removeBucket();
         try {
-            given().when().get("/q/health/ready")
-                    .then().statusCode(503)
+            given().when()
+                    .get("/q/health/ready")
+                    .then()
+                    .statusCode(503)
                     .body("status", equalTo("DOWN"))
                     .body("checks.find { it.name == 'Object store' }.status", equalTo("DOWN"))
-                    .body("checks.find { it.name == 'Object store' }.data.error", equalTo("bucket 'tunestream' does not exist"));
+                    .body(
+                            "checks.find { it.name == 'Object store' }.data.error",
+                            equalTo("bucket 'tunestream' does not exist"));
         } finally {
             store.createBucketIfMissing();
         }
 
-        given().when().get("/q/health/ready")
-                .then().statusCode(200)
-                .body("checks.name", hasItem("Object store"));
+        given().when().get("/q/health/ready").then().statusCode(200).body("checks.name", hasItem("Object store"));
     }
 }

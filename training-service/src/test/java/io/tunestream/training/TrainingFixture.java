@@ -36,8 +36,7 @@ public final class TrainingFixture {
 
     private static Path checkpoint;
 
-    private TrainingFixture() {
-    }
+    private TrainingFixture() {}
 
     public static String newName(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -48,8 +47,11 @@ public final class TrainingFixture {
         if (checkpoint == null) {
             try {
                 Path root = Files.createTempDirectory("training-service-model-");
-                SyntheticCorpus.write(root.resolve("corpus"), new CorpusSpec(5, 30, 2, 2, EnumSet.allOf(TaskFamily.class)));
-                ScratchModel.create(root.resolve("model"), root.resolve("corpus").resolve(SyntheticCorpus.PRETRAIN_FILE),
+                SyntheticCorpus.write(
+                        root.resolve("corpus"), new CorpusSpec(5, 30, 2, 2, EnumSet.allOf(TaskFamily.class)));
+                ScratchModel.create(
+                        root.resolve("model"),
+                        root.resolve("corpus").resolve(SyntheticCorpus.PRETRAIN_FILE),
                         new ScratchModelSpec(3, 320, 32, 1, 2, 1, 64, 256));
                 checkpoint = root.resolve("model");
             } catch (IOException e) {
@@ -75,8 +77,18 @@ public final class TrainingFixture {
 
     /** The registry's event that makes {@code version} of {@code model} the production version. */
     public static ModelVersionEvent promoted(String model, int version, ArtifactRef artifact) {
-        return new ModelVersionEvent(EventIds.next(), ModelVersionEvent.SCHEMA_VERSION, Instant.now(),
-                ModelVersionAction.PROMOTED, model, version, ModelVersionEvent.PRODUCTION, null, null, artifact, Map.of(),
+        return new ModelVersionEvent(
+                EventIds.next(),
+                ModelVersionEvent.SCHEMA_VERSION,
+                Instant.now(),
+                ModelVersionAction.PROMOTED,
+                model,
+                version,
+                ModelVersionEvent.PRODUCTION,
+                null,
+                null,
+                artifact,
+                Map.of(),
                 null);
     }
 
@@ -84,17 +96,33 @@ public final class TrainingFixture {
      * Writes a sealed DPO dataset version as the dataset-service does ({@code train.jsonl}, {@code eval.jsonl},
      * {@code manifest.json} under {@code datasets/{dataset}/versions/{n}/}) and returns its event.
      */
-    public static DatasetVersionEvent dpoVersion(ObjectStore store, String dataset, int version, String model,
-            int modelVersion) {
+    public static DatasetVersionEvent dpoVersion(
+            ObjectStore store, String dataset, int version, String model, int modelVersion) {
         return datasetVersion(store, dataset, version, model, modelVersion, Recipe.DPO);
     }
 
     /** As {@link #dpoVersion}, with the training recipe the pipeline asks for ({@code hyperparameters}). */
-    public static DatasetVersionEvent dpoVersion(ObjectStore store, String dataset, int version, String model,
-            int modelVersion, Map<String, Object> hyperparameters) {
+    public static DatasetVersionEvent dpoVersion(
+            ObjectStore store,
+            String dataset,
+            int version,
+            String model,
+            int modelVersion,
+            Map<String, Object> hyperparameters) {
         DatasetVersionEvent sealed = dpoVersion(store, dataset, version, model, modelVersion);
-        return new DatasetVersionEvent(sealed.eventId(), sealed.schemaVersion(), sealed.occurredAt(), dataset, version,
-                Recipe.DPO, sealed.train(), sealed.eval(), sealed.manifest(), sealed.counts(), null, sealed.lineage(),
+        return new DatasetVersionEvent(
+                sealed.eventId(),
+                sealed.schemaVersion(),
+                sealed.occurredAt(),
+                dataset,
+                version,
+                Recipe.DPO,
+                sealed.train(),
+                sealed.eval(),
+                sealed.manifest(),
+                sealed.counts(),
+                null,
+                sealed.lineage(),
                 hyperparameters);
     }
 
@@ -105,8 +133,8 @@ public final class TrainingFixture {
      *
      * @return the {@code eval.jsonl} as written
      */
-    public static ObjectRef evaluationSet(ObjectStore store, String dataset, int version,
-            List<Map<String, Object>> records, String manifestSha256) {
+    public static ObjectRef evaluationSet(
+            ObjectStore store, String dataset, int version, List<Map<String, Object>> records, String manifestSha256) {
         String prefix = "datasets/" + dataset + "/versions/" + version + "/";
         StringBuilder lines = new StringBuilder();
         records.forEach(record -> lines.append(json(record)).append('\n'));
@@ -124,8 +152,8 @@ public final class TrainingFixture {
     }
 
     /** As {@link #dpoVersion}, with Alpaca records ({@code instruction/input/output}) for {@link Recipe#SFT}. */
-    public static DatasetVersionEvent datasetVersion(ObjectStore store, String dataset, int version, String model,
-            int modelVersion, Recipe recipe) {
+    public static DatasetVersionEvent datasetVersion(
+            ObjectStore store, String dataset, int version, String model, int modelVersion, Recipe recipe) {
         String prefix = "datasets/" + dataset + "/versions/" + version + "/";
         byte[] train = jsonl(8, 0, recipe);
         byte[] eval = jsonl(4, 100, recipe);
@@ -140,12 +168,24 @@ public final class TrainingFixture {
         manifest.put("lineage", lineage);
         ObjectRef manifestRef;
         try {
-            manifestRef = put(store, prefix + "manifest.json", EventJson.mapper().writeValueAsBytes(manifest));
+            manifestRef =
+                    put(store, prefix + "manifest.json", EventJson.mapper().writeValueAsBytes(manifest));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new DatasetVersionEvent(EventIds.next(), DatasetVersionEvent.SCHEMA_VERSION, Instant.now(), dataset, version,
-                recipe, trainRef, evalRef, manifestRef, Map.of("train", 8L, "eval", 4L), null, lineage);
+        return new DatasetVersionEvent(
+                EventIds.next(),
+                DatasetVersionEvent.SCHEMA_VERSION,
+                Instant.now(),
+                dataset,
+                version,
+                recipe,
+                trainRef,
+                evalRef,
+                manifestRef,
+                Map.of("train", 8L, "eval", 4L),
+                null,
+                lineage);
     }
 
     /** {@code count} addition questions from {@code offset} on: preference pairs for DPO, Alpaca records otherwise. */
@@ -156,9 +196,11 @@ public final class TrainingFixture {
             int b = i % 5 + 2;
             String prompt = "What is " + a + " + " + b + "?";
             String answer = "The answer is " + (a + b) + ".";
-            lines.append(recipe == Recipe.DPO
-                    ? json(new PreferenceLine(prompt, answer, "I think it is " + (a * b + 1) + "."))
-                    : json(new AlpacaLine(prompt, "", answer))).append('\n');
+            lines.append(
+                            recipe == Recipe.DPO
+                                    ? json(new PreferenceLine(prompt, answer, "I think it is " + (a * b + 1) + "."))
+                                    : json(new AlpacaLine(prompt, "", answer)))
+                    .append('\n');
         }
         return lines.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -166,7 +208,6 @@ public final class TrainingFixture {
     public static ObjectRef put(ObjectStore store, String key, byte[] content) {
         return store.put(key, content, null);
     }
-
 
     private static String json(Object line) {
         try {
@@ -176,9 +217,7 @@ public final class TrainingFixture {
         }
     }
 
-    private record PreferenceLine(String prompt, String chosen, String rejected) {
-    }
+    private record PreferenceLine(String prompt, String chosen, String rejected) {}
 
-    private record AlpacaLine(String instruction, String input, String output) {
-    }
+    private record AlpacaLine(String instruction, String input, String output) {}
 }

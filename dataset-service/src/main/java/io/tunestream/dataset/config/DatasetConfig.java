@@ -9,7 +9,6 @@ import java.util.Optional;
 @ConfigMapping(prefix = "tunestream.dataset")
 public interface DatasetConfig {
 
-
     /** The CloudEvents {@code source} of the events this service publishes. */
     @WithDefault("/tunestream/dataset-service")
     String eventSource();

@@ -28,9 +28,11 @@ public class EventPublisher {
     private final String topicPrefix;
     private final URI source;
 
-    public EventPublisher(@Channel(Channels.PROMPTS) Emitter<ProducerRecord<String, TunestreamEvent>> prompts,
+    public EventPublisher(
+            @Channel(Channels.PROMPTS) Emitter<ProducerRecord<String, TunestreamEvent>> prompts,
             @Channel(Channels.DATASET_VERSIONS) Emitter<ProducerRecord<String, TunestreamEvent>> datasetVersions,
-            @ConfigProperty(name = Topic.PREFIX_KEY) String topicPrefix, DatasetConfig config) {
+            @ConfigProperty(name = Topic.PREFIX_KEY) String topicPrefix,
+            DatasetConfig config) {
         this.prompts = prompts;
         this.datasetVersions = datasetVersions;
         this.topicPrefix = topicPrefix;
@@ -40,13 +42,17 @@ public class EventPublisher {
     /** Sends the prompts and returns when the broker acknowledged every one; throws if any send failed. */
     public void publishPrompts(List<PromptEvent> events) {
         CompletableFuture<?>[] sent = events.stream()
-                .map(event -> prompts.send(CloudEventsKafka.record(topicPrefix, event, source)).toCompletableFuture())
+                .map(event -> prompts.send(CloudEventsKafka.record(topicPrefix, event, source))
+                        .toCompletableFuture())
                 .toArray(CompletableFuture[]::new);
         CompletableFuture.allOf(sent).join();
     }
 
     /** Sends the version event and returns when the broker acknowledged it. */
     public void publishDatasetVersion(DatasetVersionEvent event) {
-        datasetVersions.send(CloudEventsKafka.record(topicPrefix, event, source)).toCompletableFuture().join();
+        datasetVersions
+                .send(CloudEventsKafka.record(topicPrefix, event, source))
+                .toCompletableFuture()
+                .join();
     }
 }

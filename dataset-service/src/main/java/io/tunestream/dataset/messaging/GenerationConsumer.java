@@ -1,10 +1,10 @@
 package io.tunestream.dataset.messaging;
 
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.tunestream.dataset.service.PairService;
 import io.tunestream.events.Channels;
 import io.tunestream.events.GenerationEvent;
 import io.tunestream.events.kafka.IncomingEvents;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.reactive.messaging.Incoming;

@@ -20,8 +20,10 @@ public class DatasetVersionRepository implements PanacheRepository<DatasetVersio
 
     /** The highest version number of the dataset, 0 when it has none. */
     public int lastNumber(long datasetId) {
-        Integer last = getEntityManager().createQuery("select max(v.number) from DatasetVersion v where v.datasetId = ?1",
-                Integer.class).setParameter(1, datasetId).getSingleResult();
+        Integer last = getEntityManager()
+                .createQuery("select max(v.number) from DatasetVersion v where v.datasetId = ?1", Integer.class)
+                .setParameter(1, datasetId)
+                .getSingleResult();
         return last == null ? 0 : last;
     }
 

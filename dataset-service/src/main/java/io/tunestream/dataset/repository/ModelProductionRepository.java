@@ -22,10 +22,10 @@ public class ModelProductionRepository implements PanacheRepository<ModelProduct
      * advisory lock works even before the model's first production row exists.
      */
     public void lockModel(String model) {
-        getEntityManager().createNativeQuery("select 1 from pg_advisory_xact_lock(?1, hashtext(?2))")
+        getEntityManager()
+                .createNativeQuery("select 1 from pg_advisory_xact_lock(?1, hashtext(?2))")
                 .setParameter(1, MODEL_LOCK_SPACE)
                 .setParameter(2, model)
                 .getSingleResult();
     }
-
 }

@@ -19,8 +19,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class PairRepository implements PanacheRepository<PreferencePair> {
 
-    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
-    };
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
     /**
      * A generation as stored: the first one received for its prompt hash, model and version.
@@ -28,17 +27,24 @@ public class PairRepository implements PanacheRepository<PreferencePair> {
      * @param completions every answer, in order; a row written before several answers per prompt has its one
      *     answer {@code text}
      */
-    public record StoredGeneration(String text, List<String> completions, String finishReason, String error) {
-    }
+    public record StoredGeneration(String text, List<String> completions, String finishReason, String error) {}
 
     /**
      * Records a generation under its natural key (prompt hash, model, version).
      *
      * @return false when one was already recorded: this one is a redelivery or a duplicate and must change nothing
      */
-    public boolean recordGeneration(String promptHash, String model, int modelVersion, String text,
-            List<String> completions, String finishReason, String error, String samplingJson) {
-        int inserted = getEntityManager().createNativeQuery("insert into generation (id, prompt_hash, model,"
+    public boolean recordGeneration(
+            String promptHash,
+            String model,
+            int modelVersion,
+            String text,
+            List<String> completions,
+            String finishReason,
+            String error,
+            String samplingJson) {
+        int inserted = getEntityManager()
+                .createNativeQuery("insert into generation (id, prompt_hash, model,"
                         + " model_version, text, finish_reason, error, sampling, received_at, completions)"
                         + " values (nextval('generation_seq'), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
                         + " on conflict (prompt_hash, model, model_version) do nothing")
@@ -57,7 +63,8 @@ public class PairRepository implements PanacheRepository<PreferencePair> {
 
     /** The generation already received for a prompt hash, model and version, if any. */
     public Optional<StoredGeneration> generation(String promptHash, String model, int modelVersion) {
-        List<?> rows = getEntityManager().createNativeQuery("select text, finish_reason, error, completions from generation"
+        List<?> rows = getEntityManager()
+                .createNativeQuery("select text, finish_reason, error, completions from generation"
                         + " where prompt_hash = ?1 and model = ?2 and model_version = ?3")
                 .setParameter(1, promptHash)
                 .setParameter(2, model)
@@ -79,9 +86,18 @@ public class PairRepository implements PanacheRepository<PreferencePair> {
      * @param dropReason null for a pair
      * @return whether it was stored
      */
-    public boolean insertIfAbsent(long pipelineId, long sampleId, int round, int modelVersion, int answerIndex,
-            String promptHash, String chosen, String rejected, String dropReason) {
-        int inserted = getEntityManager().createNativeQuery("insert into preference_pair (id, pipeline_id, sample_id,"
+    public boolean insertIfAbsent(
+            long pipelineId,
+            long sampleId,
+            int round,
+            int modelVersion,
+            int answerIndex,
+            String promptHash,
+            String chosen,
+            String rejected,
+            String dropReason) {
+        int inserted = getEntityManager()
+                .createNativeQuery("insert into preference_pair (id, pipeline_id, sample_id,"
                         + " round, model_version, prompt_hash, chosen, rejected, drop_reason, created_at, answer_index)"
                         + " values (nextval('preference_pair_seq'), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
                         + " on conflict (pipeline_id, sample_id, model_version, answer_index) do nothing")
@@ -101,20 +117,26 @@ public class PairRepository implements PanacheRepository<PreferencePair> {
 
     /** Pairs (not drops) of the round that no version holds and that are not superseded. */
     public long countUnsealedPairs(long pipelineId, int round) {
-        return count("pipelineId = ?1 and round = ?2 and datasetVersionId is null and supersededAt is null"
-                + " and dropReason is null", pipelineId, round);
+        return count(
+                "pipelineId = ?1 and round = ?2 and datasetVersionId is null and supersededAt is null"
+                        + " and dropReason is null",
+                pipelineId,
+                round);
     }
 
     /** Pairs (not drops) of any round that no version holds and that are not superseded: waiting for a seal. */
     public long countWaitingPairs(long pipelineId) {
-        return count("pipelineId = ?1 and datasetVersionId is null and supersededAt is null and dropReason is null",
+        return count(
+                "pipelineId = ?1 and datasetVersionId is null and supersededAt is null and dropReason is null",
                 pipelineId);
     }
 
     /** Pairs and drops of the round that no version holds and that are not superseded. */
     public long countUnsealedOutcomes(long pipelineId, int round) {
-        return count("pipelineId = ?1 and round = ?2 and datasetVersionId is null and supersededAt is null",
-                pipelineId, round);
+        return count(
+                "pipelineId = ?1 and round = ?2 and datasetVersionId is null and supersededAt is null",
+                pipelineId,
+                round);
     }
 
     /** Every pair (not drop) the round made so far, sealed or not. */
@@ -127,9 +149,12 @@ public class PairRepository implements PanacheRepository<PreferencePair> {
      * of the train/eval split.
      */
     public List<String> unsealedPairContentHashes(long pipelineId, int round) {
-        return getEntityManager().createQuery("select s.contentHash from PreferencePair p, Sample s"
-                        + " where s.id = p.sampleId and p.pipelineId = ?1 and p.round = ?2 and p.datasetVersionId is null"
-                        + " and p.supersededAt is null and p.dropReason is null", String.class)
+        return getEntityManager()
+                .createQuery(
+                        "select s.contentHash from PreferencePair p, Sample s"
+                                + " where s.id = p.sampleId and p.pipelineId = ?1 and p.round = ?2 and p.datasetVersionId is null"
+                                + " and p.supersededAt is null and p.dropReason is null",
+                        String.class)
                 .setParameter(1, pipelineId)
                 .setParameter(2, round)
                 .getResultList();
@@ -137,14 +162,23 @@ public class PairRepository implements PanacheRepository<PreferencePair> {
 
     /** Waiting pairs and drops of the round, in id order, after {@code afterId}. */
     public List<PreferencePair> unsealedAfter(long pipelineId, int round, long afterId, int limit) {
-        return find("pipelineId = ?1 and round = ?2 and datasetVersionId is null and supersededAt is null and id > ?3",
-                Sort.by("id"), pipelineId, round, afterId).page(Page.ofSize(limit)).list();
+        return find(
+                        "pipelineId = ?1 and round = ?2 and datasetVersionId is null and supersededAt is null and id > ?3",
+                        Sort.by("id"),
+                        pipelineId,
+                        round,
+                        afterId)
+                .page(Page.ofSize(limit))
+                .list();
     }
 
     /** Rounds of the pipeline with pairs or drops that no version holds and that are not superseded, oldest first. */
     public List<Integer> roundsWithUnsealed(long pipelineId) {
-        return getEntityManager().createQuery("select distinct p.round from PreferencePair p where p.pipelineId = ?1"
-                        + " and p.datasetVersionId is null and p.supersededAt is null order by p.round", Integer.class)
+        return getEntityManager()
+                .createQuery(
+                        "select distinct p.round from PreferencePair p where p.pipelineId = ?1"
+                                + " and p.datasetVersionId is null and p.supersededAt is null order by p.round",
+                        Integer.class)
                 .setParameter(1, pipelineId)
                 .getResultList();
     }
@@ -162,8 +196,12 @@ public class PairRepository implements PanacheRepository<PreferencePair> {
      */
     public long supersede(long pipelineId, int round, Instant at) {
         long pairs = countUnsealedPairs(pipelineId, round);
-        update("supersededAt = ?1 where pipelineId = ?2 and round = ?3 and datasetVersionId is null"
-                + " and supersededAt is null", at, pipelineId, round);
+        update(
+                "supersededAt = ?1 where pipelineId = ?2 and round = ?3 and datasetVersionId is null"
+                        + " and supersededAt is null",
+                at,
+                pipelineId,
+                round);
         return pairs;
     }
 
@@ -173,17 +211,24 @@ public class PairRepository implements PanacheRepository<PreferencePair> {
      * @return how many
      */
     public long reportSuperseded(long pipelineId, long datasetVersionId) {
-        long pairs = count("pipelineId = ?1 and supersededAt is not null and supersededInVersionId is null"
-                + " and dropReason is null", pipelineId);
-        update("supersededInVersionId = ?1 where pipelineId = ?2 and supersededAt is not null"
-                + " and supersededInVersionId is null", datasetVersionId, pipelineId);
+        long pairs = count(
+                "pipelineId = ?1 and supersededAt is not null and supersededInVersionId is null"
+                        + " and dropReason is null",
+                pipelineId);
+        update(
+                "supersededInVersionId = ?1 where pipelineId = ?2 and supersededAt is not null"
+                        + " and supersededInVersionId is null",
+                datasetVersionId,
+                pipelineId);
         return pairs;
     }
 
     /** Pairs superseded since the pipeline's previous version, not yet counted in a manifest. */
     public long countUnreportedSuperseded(long pipelineId) {
-        return count("pipelineId = ?1 and supersededAt is not null and supersededInVersionId is null"
-                + " and dropReason is null", pipelineId);
+        return count(
+                "pipelineId = ?1 and supersededAt is not null and supersededInVersionId is null"
+                        + " and dropReason is null",
+                pipelineId);
     }
 
     /**
@@ -195,8 +240,11 @@ public class PairRepository implements PanacheRepository<PreferencePair> {
         counts.put("pairs", 0L);
         long superseded = count("pipelineId = ?1 and supersededAt is not null and dropReason is null", pipelineId);
         counts.put("superseded", superseded);
-        getEntityManager().createQuery("select p.dropReason, count(p) from PreferencePair p where p.pipelineId = ?1"
-                        + " group by p.dropReason order by p.dropReason", Object[].class)
+        getEntityManager()
+                .createQuery(
+                        "select p.dropReason, count(p) from PreferencePair p where p.pipelineId = ?1"
+                                + " group by p.dropReason order by p.dropReason",
+                        Object[].class)
                 .setParameter(1, pipelineId)
                 .getResultList()
                 .forEach(row -> {

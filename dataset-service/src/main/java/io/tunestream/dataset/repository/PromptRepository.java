@@ -17,9 +17,12 @@ public class PromptRepository implements PanacheRepository<Prompt> {
 
     /** Prompts of the round that no answer resolved yet (no pair or drop for the sample and model version). */
     public long countUnresolvedInRound(long pipelineId, int round) {
-        return count("from Prompt q where q.pipelineId = ?1 and q.round = ?2 and not exists (select 1 from"
-                + " PreferencePair p where p.pipelineId = q.pipelineId and p.sampleId = q.sampleId"
-                + " and p.modelVersion = q.modelVersion)", pipelineId, round);
+        return count(
+                "from Prompt q where q.pipelineId = ?1 and q.round = ?2 and not exists (select 1 from"
+                        + " PreferencePair p where p.pipelineId = q.pipelineId and p.sampleId = q.sampleId"
+                        + " and p.modelVersion = q.modelVersion)",
+                pipelineId,
+                round);
     }
 
     public long countByPipeline(long pipelineId) {
@@ -36,8 +39,13 @@ public class PromptRepository implements PanacheRepository<Prompt> {
      * an earlier version are left: that version no longer answers).
      */
     public List<Prompt> unpublished(long pipelineId, int modelVersion, int limit) {
-        return find("pipelineId = ?1 and modelVersion = ?2 and publishedAt is null", Sort.by("id"), pipelineId,
-                modelVersion).page(Page.ofSize(limit)).list();
+        return find(
+                        "pipelineId = ?1 and modelVersion = ?2 and publishedAt is null",
+                        Sort.by("id"),
+                        pipelineId,
+                        modelVersion)
+                .page(Page.ofSize(limit))
+                .list();
     }
 
     /**
@@ -45,17 +53,20 @@ public class PromptRepository implements PanacheRepository<Prompt> {
      * sample), published before {@code publishedBefore}.
      */
     public List<Prompt> unanswered(long pipelineId, int modelVersion, Instant publishedBefore) {
-        return list("from Prompt q where q.pipelineId = ?1 and q.modelVersion = ?2 and q.publishedAt is not null"
+        return list(
+                "from Prompt q where q.pipelineId = ?1 and q.modelVersion = ?2 and q.publishedAt is not null"
                         + " and q.publishedAt < ?3 and not exists (select 1 from PreferencePair p"
                         + " where p.pipelineId = q.pipelineId and p.sampleId = q.sampleId"
                         + " and p.modelVersion = q.modelVersion) order by q.id",
-                pipelineId, modelVersion, publishedBefore);
+                pipelineId,
+                modelVersion,
+                publishedBefore);
     }
 
     /** Every prompt, of any pipeline, that a generation of this prompt hash, model and version answers. */
     public List<Prompt> answeredBy(String promptHash, String model, int modelVersion) {
-        return list("promptHash = ?1 and model = ?2 and modelVersion = ?3", Sort.by("id"), promptHash, model,
-                modelVersion);
+        return list(
+                "promptHash = ?1 and model = ?2 and modelVersion = ?3", Sort.by("id"), promptHash, model, modelVersion);
     }
 
     public void markPublished(List<Long> ids, Instant at) {

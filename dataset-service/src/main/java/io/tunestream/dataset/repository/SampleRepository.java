@@ -70,7 +70,9 @@ public class SampleRepository implements PanacheRepository<Sample> {
     }
 
     public List<Sample> page(long datasetId, int page, int size) {
-        return find("datasetId", Sort.by("id"), datasetId).page(Page.of(page, size)).list();
+        return find("datasetId", Sort.by("id"), datasetId)
+                .page(Page.of(page, size))
+                .list();
     }
 
     public long countByDataset(long datasetId) {
@@ -84,8 +86,11 @@ public class SampleRepository implements PanacheRepository<Sample> {
     /** Samples per engine format label. */
     public Map<String, Long> countByFormat(long datasetId) {
         Map<String, Long> counts = new LinkedHashMap<>();
-        getEntityManager().createQuery("select s.format, count(s) from Sample s where s.datasetId = ?1"
-                        + " group by s.format order by s.format", Object[].class)
+        getEntityManager()
+                .createQuery(
+                        "select s.format, count(s) from Sample s where s.datasetId = ?1"
+                                + " group by s.format order by s.format",
+                        Object[].class)
                 .setParameter(1, datasetId)
                 .getResultList()
                 .forEach(row -> counts.put((String) row[0], (Long) row[1]));
@@ -96,10 +101,15 @@ public class SampleRepository implements PanacheRepository<Sample> {
      * Samples that can be DPO prompts and have no prompt yet in the pipeline for the model version, oldest first.
      */
     public List<Sample> withoutPrompt(long datasetId, long pipelineId, int modelVersion, int limit) {
-        return find("from Sample s where s.datasetId = ?1 and s.promptMessages is not null and not exists"
-                        + " (select 1 from Prompt p where p.pipelineId = ?2 and p.sampleId = s.id"
-                        + " and p.modelVersion = ?3) order by s.id", datasetId, pipelineId, modelVersion)
-                .page(Page.ofSize(limit)).list();
+        return find(
+                        "from Sample s where s.datasetId = ?1 and s.promptMessages is not null and not exists"
+                                + " (select 1 from Prompt p where p.pipelineId = ?2 and p.sampleId = s.id"
+                                + " and p.modelVersion = ?3) order by s.id",
+                        datasetId,
+                        pipelineId,
+                        modelVersion)
+                .page(Page.ofSize(limit))
+                .list();
     }
 
     /** Whether a sample that can be a DPO prompt has no prompt yet in the pipeline for the model version. */
@@ -109,13 +119,21 @@ public class SampleRepository implements PanacheRepository<Sample> {
 
     /** The next samples after {@code afterId} that an sft or pretrain pipeline has not sealed yet, by id. */
     public List<Sample> unsealedAfter(long datasetId, long pipelineId, long afterId, int limit) {
-        return find("from Sample s where s.datasetId = ?1 and s.id > ?3 and not exists (select 1 from SealedSample x"
-                + " where x.pipelineId = ?2 and x.sampleId = s.id) order by s.id", datasetId, pipelineId, afterId)
-                .page(Page.ofSize(limit)).list();
+        return find(
+                        "from Sample s where s.datasetId = ?1 and s.id > ?3 and not exists (select 1 from SealedSample x"
+                                + " where x.pipelineId = ?2 and x.sampleId = s.id) order by s.id",
+                        datasetId,
+                        pipelineId,
+                        afterId)
+                .page(Page.ofSize(limit))
+                .list();
     }
 
     public long countUnsealed(long datasetId, long pipelineId) {
-        return count("from Sample s where s.datasetId = ?1 and not exists (select 1 from SealedSample x"
-                + " where x.pipelineId = ?2 and x.sampleId = s.id)", datasetId, pipelineId);
+        return count(
+                "from Sample s where s.datasetId = ?1 and not exists (select 1 from SealedSample x"
+                        + " where x.pipelineId = ?2 and x.sampleId = s.id)",
+                datasetId,
+                pipelineId);
     }
 }

@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tunestream.dataset.Dataset;
 import io.tunestream.dataset.Sample;
 import io.tunestream.dataset.config.DatasetConfig;
-import io.tunestream.dataset.repository.SampleRepository;
 import io.tunestream.dataset.service.DatasetService;
 import io.tunestream.dataset.service.IngestionService;
-import io.tunestream.dataset.service.InvalidRequestException;
-import jakarta.transaction.Transactional;
+import io.tunestream.platform.problem.InvalidRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -36,19 +34,15 @@ public class DatasetResource {
 
     private final DatasetService datasets;
     private final IngestionService ingestion;
-    private final SampleRepository samples;
     private final DatasetConfig config;
 
-    public DatasetResource(DatasetService datasets, IngestionService ingestion, SampleRepository samples,
-            DatasetConfig config) {
+    public DatasetResource(DatasetService datasets, IngestionService ingestion, DatasetConfig config) {
         this.datasets = datasets;
         this.ingestion = ingestion;
-        this.samples = samples;
         this.config = config;
     }
 
-    public record CreateDatasetRequest(String name, String kind) {
-    }
+    public record CreateDatasetRequest(String name, String kind) {}
 
     public record DatasetResponse(String name, String kind, Instant createdAt) {
         static DatasetResponse of(Dataset dataset) {
@@ -56,21 +50,22 @@ public class DatasetResource {
         }
     }
 
-    public record SampleResponse(long id, String format, String contentHash, JsonNode record, String source,
-            Instant createdAt) {
-    }
+    public record SampleResponse(
+            long id, String format, String contentHash, JsonNode record, String source, Instant createdAt) {}
 
-    public record SamplePage(String dataset, int page, int size, long total, List<SampleResponse> items) {
-    }
+    public record SamplePage(String dataset, int page, int size, long total, List<SampleResponse> items) {}
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(CreateDatasetRequest request) {
         if (request == null) {
-            throw new InvalidRequestException("send {\"name\": ..., \"kind\": \"sft\" | \"preference\" | \"pretrain\" | \"eval\"}");
+            throw new InvalidRequestException(
+                    "send {\"name\": ..., \"kind\": \"sft\" | \"preference\" | \"pretrain\" | \"eval\"}");
         }
         Dataset dataset = datasets.create(request.name(), request.kind());
-        return Response.created(URI.create("/datasets/" + dataset.name)).entity(DatasetResponse.of(dataset)).build();
+        return Response.created(URI.create("/datasets/" + dataset.name))
+                .entity(DatasetResponse.of(dataset))
+                .build();
     }
 
     @GET
@@ -90,28 +85,34 @@ public class DatasetResource {
      */
     @POST
     @Path("{name}/uploads")
-    @Consumes({"application/x-ndjson", "application/jsonl", MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN,
-            MediaType.APPLICATION_OCTET_STREAM})
-    public Response upload(@PathParam("name") String name, @HeaderParam("X-File-Name") String fileName,
-            InputStream body) {
-        IngestionService.UploadResult result = ingestion.upload(name, body,
-                fileName == null || fileName.isBlank() ? "upload" : fileName);
+    @Consumes({
+        "application/x-ndjson",
+        "application/jsonl",
+        MediaType.APPLICATION_JSON,
+        MediaType.TEXT_PLAIN,
+        MediaType.APPLICATION_OCTET_STREAM
+    })
+    public Response upload(
+            @PathParam("name") String name, @HeaderParam("X-File-Name") String fileName, InputStream body) {
+        IngestionService.UploadResult result =
+                ingestion.upload(name, body, fileName == null || fileName.isBlank() ? "upload" : fileName);
         return Response.status(Response.Status.CREATED).entity(result).build();
     }
 
     @GET
     @Path("{name}/samples")
-    @Transactional
-    public SamplePage samples(@PathParam("name") String name, @QueryParam("page") @DefaultValue("0") int page,
+    public SamplePage samples(
+            @PathParam("name") String name,
+            @QueryParam("page") @DefaultValue("0") int page,
             @QueryParam("size") @DefaultValue("50") int size) {
         if (page < 0 || size < 1 || size > config.maxPageSize()) {
             throw new InvalidRequestException("page must be >= 0 and size between 1 and " + config.maxPageSize()
                     + "; got page " + page + ", size " + size);
         }
-        Dataset dataset = datasets.get(name);
-        List<SampleResponse> items = samples.page(dataset.id, page, size).stream().map(DatasetResource::toResponse)
-                .toList();
-        return new SamplePage(dataset.name, page, size, samples.countByDataset(dataset.id), items);
+        DatasetService.Samples found = datasets.samples(name, page, size);
+        List<SampleResponse> items =
+                found.page().stream().map(DatasetResource::toResponse).toList();
+        return new SamplePage(found.dataset().name, page, size, found.total(), items);
     }
 
     @GET
@@ -122,8 +123,13 @@ public class DatasetResource {
 
     private static SampleResponse toResponse(Sample sample) {
         try {
-            return new SampleResponse(sample.id, sample.format, sample.contentHash, JSON.readTree(sample.record),
-                    sample.source, sample.createdAt);
+            return new SampleResponse(
+                    sample.id,
+                    sample.format,
+                    sample.contentHash,
+                    JSON.readTree(sample.record),
+                    sample.source,
+                    sample.createdAt);
         } catch (IOException e) {
             throw new UncheckedIOException("stored sample " + sample.id + " is not JSON", e);
         }

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tunestream.dataset.Pipeline;
 import io.tunestream.dataset.RecipeConverter;
-import io.tunestream.dataset.service.ConflictException;
-import io.tunestream.dataset.service.InvalidRequestException;
 import io.tunestream.dataset.service.PipelineService;
 import io.tunestream.dataset.service.PromptDispatcher;
 import io.tunestream.dataset.service.SamplingJson;
@@ -15,6 +13,8 @@ import io.tunestream.dataset.service.SealingService;
 import io.tunestream.dataset.service.TrainingJson;
 import io.tunestream.events.EventJson;
 import io.tunestream.events.SamplingParameters;
+import io.tunestream.platform.problem.ConflictException;
+import io.tunestream.platform.problem.InvalidRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -37,8 +37,7 @@ import java.util.Map;
 public class PipelineResource {
 
     private static final String INCLUDE_GREEDY = "includeGreedy";
-    private static final TypeReference<LinkedHashMap<String, Object>> TRAINING = new TypeReference<>() {
-    };
+    private static final TypeReference<LinkedHashMap<String, Object>> TRAINING = new TypeReference<>() {};
 
     private final PipelineService pipelines;
     private final SealingService sealing;
@@ -59,12 +58,18 @@ public class PipelineResource {
      * @param training the training recipe, a JSON object passed as-is as every version's hyperparameters
      * @param minPairs leftovers of a finished round with fewer pairs are superseded instead of sealed (default 32)
      */
-    public record CreatePipelineRequest(String name, String dataset, String model, String recipe, JsonNode sampling,
-            Trigger trigger, Integer roundCap, JsonNode training, Integer minPairs) {
-    }
+    public record CreatePipelineRequest(
+            String name,
+            String dataset,
+            String model,
+            String recipe,
+            JsonNode sampling,
+            Trigger trigger,
+            Integer roundCap,
+            JsonNode training,
+            Integer minPairs) {}
 
-    public record Trigger(Integer everyNew, String window) {
-    }
+    public record Trigger(Integer everyNew, String window) {}
 
     /**
      * @param sampling the stored sampling parameters with {@code includeGreedy}
@@ -74,29 +79,57 @@ public class PipelineResource {
      * @param waitingPairs pairs no version holds yet (not superseded): fewer than a trigger, or held back because a
      *     train or eval split would be empty
      */
-    public record PipelineResponse(String name, String dataset, String model, String recipe, JsonNode sampling,
-            Integer sealEveryNew, String sealWindow, Integer roundCap, int minPairs, Map<String, Object> training,
-            int round, Integer modelVersion, Instant roundStartedAt, Instant lastSealedAt, long prompts,
-            long promptsPublished, Map<String, Long> outcomes, long waitingPairs) {
+    public record PipelineResponse(
+            String name,
+            String dataset,
+            String model,
+            String recipe,
+            JsonNode sampling,
+            Integer sealEveryNew,
+            String sealWindow,
+            Integer roundCap,
+            int minPairs,
+            Map<String, Object> training,
+            int round,
+            Integer modelVersion,
+            Instant roundStartedAt,
+            Instant lastSealedAt,
+            long prompts,
+            long promptsPublished,
+            Map<String, Long> outcomes,
+            long waitingPairs) {
 
         static PipelineResponse of(PipelineService.PipelineView view) {
             Pipeline pipeline = view.pipeline();
             ObjectNode sampling = EventJson.mapper().valueToTree(SamplingJson.read(pipeline.sampling));
             sampling.put(INCLUDE_GREEDY, pipeline.includeGreedy);
-            return new PipelineResponse(pipeline.name, view.dataset(), pipeline.model,
-                    RecipeConverter.label(pipeline.recipe), sampling, pipeline.sealEvery,
-                    pipeline.sealWindowSeconds == null ? null : Duration.ofSeconds(pipeline.sealWindowSeconds).toString(),
-                    pipeline.roundCap, pipeline.minPairs, TrainingJson.read(pipeline.training), pipeline.currentRound,
-                    pipeline.currentModelVersion, pipeline.roundStartedAt, pipeline.lastSealedAt, view.prompts(),
-                    view.promptsPublished(), view.outcomes(), view.waitingPairs());
+            return new PipelineResponse(
+                    pipeline.name,
+                    view.dataset(),
+                    pipeline.model,
+                    RecipeConverter.label(pipeline.recipe),
+                    sampling,
+                    pipeline.sealEvery,
+                    pipeline.sealWindowSeconds == null
+                            ? null
+                            : Duration.ofSeconds(pipeline.sealWindowSeconds).toString(),
+                    pipeline.roundCap,
+                    pipeline.minPairs,
+                    TrainingJson.read(pipeline.training),
+                    pipeline.currentRound,
+                    pipeline.currentModelVersion,
+                    pipeline.roundStartedAt,
+                    pipeline.lastSealedAt,
+                    view.prompts(),
+                    view.promptsPublished(),
+                    view.outcomes(),
+                    view.waitingPairs());
         }
     }
 
-    public record SealResponse(String pipeline, List<Integer> versions) {
-    }
+    public record SealResponse(String pipeline, List<Integer> versions) {}
 
-    public record ResendResponse(String pipeline, int resent) {
-    }
+    public record ResendResponse(String pipeline, int resent) {}
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -144,12 +177,21 @@ public class PipelineResource {
             }
             training = EventJson.mapper().convertValue(request.training(), TRAINING);
         }
-        PipelineService.PipelineView view = pipelines.create(new PipelineService.PipelineSpec(request.name(),
-                request.dataset(), request.model(), request.recipe(), sampling, includeGreedy,
-                request.trigger() == null ? null : request.trigger().everyNew(), window, request.roundCap(), training,
+        PipelineService.PipelineView view = pipelines.create(new PipelineService.PipelineSpec(
+                request.name(),
+                request.dataset(),
+                request.model(),
+                request.recipe(),
+                sampling,
+                includeGreedy,
+                request.trigger() == null ? null : request.trigger().everyNew(),
+                window,
+                request.roundCap(),
+                training,
                 request.minPairs()));
         return Response.created(URI.create("/pipelines/" + view.pipeline().name))
-                .entity(PipelineResponse.of(view)).build();
+                .entity(PipelineResponse.of(view))
+                .build();
     }
 
     @GET
@@ -176,7 +218,9 @@ public class PipelineResource {
             throw new ConflictException("pipeline '" + name + "' has nothing it can seal: nothing new, or the waiting"
                     + " pairs would leave the train or the eval split empty");
         }
-        return Response.status(Response.Status.CREATED).entity(new SealResponse(name, sealed)).build();
+        return Response.status(Response.Status.CREATED)
+                .entity(new SealResponse(name, sealed))
+                .build();
     }
 
     private static String rootMessage(Throwable e) {

@@ -2,15 +2,12 @@ package io.tunestream.dataset.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.tunestream.dataset.Dataset;
 import io.tunestream.dataset.DatasetVersion;
 import io.tunestream.dataset.RecipeConverter;
-import io.tunestream.dataset.repository.DatasetRepository;
-import io.tunestream.dataset.repository.DatasetVersionRepository;
-import io.tunestream.dataset.service.NotFoundException;
 import io.tunestream.dataset.service.SealingService;
-import io.tunestream.platform.storage.ObjectStore;
+import io.tunestream.dataset.service.VersionService;
+import io.tunestream.platform.problem.ResourceNotFoundException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -38,24 +35,28 @@ public class VersionResource {
             "eval.jsonl", "application/x-ndjson",
             "manifest.json", MediaType.APPLICATION_JSON);
 
-    private final DatasetRepository datasets;
-    private final DatasetVersionRepository versions;
-    private final ObjectStore objectStore;
+    private final VersionService versions;
     private final SealingService sealing;
 
-    public VersionResource(DatasetRepository datasets, DatasetVersionRepository versions, ObjectStore objectStore,
-            SealingService sealing) {
-        this.sealing = sealing;
-        this.datasets = datasets;
+    public VersionResource(VersionService versions, SealingService sealing) {
         this.versions = versions;
-        this.objectStore = objectStore;
+        this.sealing = sealing;
     }
 
     /** @param recipe null for a version of an evaluation set ({@code kind} {@code eval}), which never trains */
-    public record VersionResponse(String dataset, int version, String kind, String recipe, Integer round,
-            String sourceModel, Integer sourceModelVersion, long train, long eval, String manifestSha256,
-            Instant createdAt, Instant publishedAt) {
-    }
+    public record VersionResponse(
+            String dataset,
+            int version,
+            String kind,
+            String recipe,
+            Integer round,
+            String sourceModel,
+            Integer sourceModelVersion,
+            long train,
+            long eval,
+            String manifestSha256,
+            Instant createdAt,
+            Instant publishedAt) {}
 
     /**
      * Seals every sample of an evaluation set ({@code eval} dataset) as its next version: 201
@@ -66,22 +67,23 @@ public class VersionResource {
     public Response sealEvaluationSet(@PathParam("dataset") String datasetName) {
         SealingService.EvalSetVersion sealed = sealing.sealEvaluationSet(datasetName);
         return Response.created(URI.create("/datasets/" + sealed.dataset() + "/versions/" + sealed.version()))
-                .entity(sealed).build();
+                .entity(sealed)
+                .build();
     }
 
     @GET
     public List<VersionResponse> list(@PathParam("dataset") String datasetName) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            Dataset dataset = dataset(datasetName);
-            return versions.byDataset(dataset.id).stream().map(version -> toResponse(dataset, version)).toList();
-        });
+        VersionService.Versions found = versions.versions(datasetName);
+        return found.versions().stream()
+                .map(version -> toResponse(found.dataset(), version))
+                .toList();
     }
 
     /** The manifest as stored with the version (the same bytes as {@code manifest.json}). */
     @GET
     @Path("{version}")
     public JsonNode manifest(@PathParam("dataset") String datasetName, @PathParam("version") int number) {
-        String manifest = QuarkusTransaction.requiringNew().call(() -> version(dataset(datasetName), number).manifest);
+        String manifest = versions.manifest(datasetName, number);
         try {
             return JSON.readTree(manifest);
         } catch (IOException e) {
@@ -93,36 +95,37 @@ public class VersionResource {
     @GET
     @Path("{version}/files/{file}")
     @Produces({"application/x-ndjson", MediaType.APPLICATION_JSON})
-    public Response file(@PathParam("dataset") String datasetName, @PathParam("version") int number,
+    public Response file(
+            @PathParam("dataset") String datasetName,
+            @PathParam("version") int number,
             @PathParam("file") String file) {
         String contentType = FILES.get(file);
         if (contentType == null) {
-            throw new NotFoundException("a version has the files " + FILES.keySet().stream().sorted().toList()
-                    + ", not '" + file + "'");
+            throw new ResourceNotFoundException("a version has the files "
+                    + FILES.keySet().stream().sorted().toList() + ", not '" + file + "'");
         }
-        QuarkusTransaction.requiringNew().run(() -> version(dataset(datasetName), number));
-        String key = "datasets/" + datasetName + "/versions/" + number + "/" + file;
+        versions.requireVersion(datasetName, number);
         StreamingOutput body = out -> {
-            try (InputStream in = objectStore.open(key)) {
+            try (InputStream in = versions.openFile(datasetName, number, file)) {
                 in.transferTo(out);
             }
         };
         return Response.ok(body, contentType).build();
     }
 
-    private Dataset dataset(String name) {
-        return datasets.findByName(name).orElseThrow(() -> new NotFoundException("no dataset named '" + name + "'"));
-    }
-
-    private DatasetVersion version(Dataset dataset, int number) {
-        return versions.find(dataset.id, number).orElseThrow(
-                () -> new NotFoundException("dataset '" + dataset.name + "' has no version " + number));
-    }
-
     private static VersionResponse toResponse(Dataset dataset, DatasetVersion version) {
-        return new VersionResponse(dataset.name, version.number, dataset.kind.label(),
-                version.recipe == null ? null : RecipeConverter.label(version.recipe), version.round,
-                version.sourceModel, version.sourceModelVersion, version.trainCount, version.evalCount,
-                version.manifestSha256, version.createdAt, version.publishedAt);
+        return new VersionResponse(
+                dataset.name,
+                version.number,
+                dataset.kind.label(),
+                version.recipe == null ? null : RecipeConverter.label(version.recipe),
+                version.round,
+                version.sourceModel,
+                version.sourceModelVersion,
+                version.trainCount,
+                version.evalCount,
+                version.manifestSha256,
+                version.createdAt,
+                version.publishedAt);
     }
 }

@@ -13,8 +13,7 @@ public final class EvalRecords {
 
     public static final String FAMILY = "family";
 
-    private EvalRecords() {
-    }
+    private EvalRecords() {}
 
     /** What is wrong with the record's {@code family}, or empty when it is a non-blank string, null or absent. */
     public static Optional<String> familyProblem(JsonNode record) {
@@ -35,7 +34,8 @@ public final class EvalRecords {
     public static Optional<String> family(JsonNode record) {
         JsonNode family = record.get(FAMILY);
         return family != null && family.isTextual() && !family.asText().isBlank()
-                ? Optional.of(family.asText()) : Optional.empty();
+                ? Optional.of(family.asText())
+                : Optional.empty();
     }
 
     private static String describe(JsonNode value) {

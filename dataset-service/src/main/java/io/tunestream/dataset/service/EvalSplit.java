@@ -9,8 +9,7 @@ public final class EvalSplit {
 
     private static final double SPAN = 0x1p60;
 
-    private EvalSplit() {
-    }
+    private EvalSplit() {}
 
     public static boolean isEval(String contentHash, double evalFraction) {
         if (evalFraction < 0 || evalFraction >= 1) {

@@ -10,6 +10,7 @@ import io.tunestream.dataset.repository.SampleRepository;
 import io.tunestream.dataset.repository.UploadRepository;
 import io.tunestream.events.SampleEvent;
 import io.tunestream.llm.data.ValidationReport;
+import io.tunestream.platform.problem.ResourceNotFoundException;
 import io.tunestream.platform.storage.ObjectStore;
 import io.tunestream.platform.storage.Sha256;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,8 +47,13 @@ public class IngestionService {
     private final DatasetConfig config;
     private final Event<SamplesAdded> samplesAdded;
 
-    public IngestionService(DatasetRepository datasets, SampleRepository samples, UploadRepository uploads,
-            ObjectStore objectStore, DatasetConfig config, Event<SamplesAdded> samplesAdded) {
+    public IngestionService(
+            DatasetRepository datasets,
+            SampleRepository samples,
+            UploadRepository uploads,
+            ObjectStore objectStore,
+            DatasetConfig config,
+            Event<SamplesAdded> samplesAdded) {
         this.datasets = datasets;
         this.samples = samples;
         this.uploads = uploads;
@@ -57,9 +63,16 @@ public class IngestionService {
     }
 
     /** What an accepted upload did. */
-    public record UploadResult(String uploadId, String dataset, String objectKey, String sha256, long sizeBytes,
-            String format, long records, long added, long duplicates) {
-    }
+    public record UploadResult(
+            String uploadId,
+            String dataset,
+            String objectKey,
+            String sha256,
+            long sizeBytes,
+            String format,
+            long records,
+            long added,
+            long duplicates) {}
 
     /**
      * Ingests an upload atomically: every record is validated before anything is stored, and the samples of a valid
@@ -69,34 +82,41 @@ public class IngestionService {
      * @throws InvalidUploadException naming every bad record (up to {@code upload.max-errors}) and field
      */
     public UploadResult upload(String datasetName, InputStream body, String sourceName) {
-        Dataset dataset = QuarkusTransaction.requiringNew().call(() -> datasets.findByName(datasetName)
-                .orElseThrow(() -> new NotFoundException("no dataset named '" + datasetName + "'")));
+        Dataset dataset = QuarkusTransaction.requiringNew()
+                .call(() -> datasets.findByName(datasetName)
+                        .orElseThrow(() -> new ResourceNotFoundException("no dataset named '" + datasetName + "'")));
         Path spool = null;
         try {
             spool = spoolDirectory().map(directory -> createTempFile(directory)).orElseGet(() -> createTempFile(null));
             MessageDigest digest = Sha256.digest();
             long size;
-            try (InputStream in = new DigestInputStream(body, digest); OutputStream out = Files.newOutputStream(spool)) {
+            try (InputStream in = new DigestInputStream(body, digest);
+                    OutputStream out = Files.newOutputStream(spool)) {
                 size = in.transferTo(out);
             }
             String sha256 = Sha256.hex(digest);
-            ValidationReport report = RecordFile.validate(spool, sourceName, dataset.kind, config.upload().maxErrors());
+            ValidationReport report = RecordFile.validate(
+                    spool, sourceName, dataset.kind, config.upload().maxErrors());
             if (report.recordCount() == 0) {
-                throw new InvalidUploadException("the upload holds no records; send JSONL (one record per line) or a"
-                        + " JSON array of records", null);
+                throw new InvalidUploadException(
+                        "the upload holds no records; send JSONL (one record per line) or a" + " JSON array of records",
+                        null);
             }
             if (!report.isValid()) {
-                throw new InvalidUploadException(report.invalidCount() + " of " + report.recordCount() + " records of "
-                        + sourceName + " are invalid" + (report.complete() ? "" : " (reading stopped at malformed JSON)")
-                        + "; nothing was stored", report);
+                throw new InvalidUploadException(
+                        report.invalidCount() + " of " + report.recordCount() + " records of "
+                                + sourceName + " are invalid"
+                                + (report.complete() ? "" : " (reading stopped at malformed JSON)")
+                                + "; nothing was stored",
+                        report);
             }
             if (!dataset.kind.accepts(report.format())) {
-                throw new InvalidUploadException(RecordFile.wrongFormat(dataset.kind, report.format())
-                        + "; nothing was stored", null);
+                throw new InvalidUploadException(
+                        RecordFile.wrongFormat(dataset.kind, report.format()) + "; nothing was stored", null);
             }
             if (dataset.kind == DatasetKind.EVAL) {
-                InvalidUploadException problems = RecordFile.evalProblems(spool, sourceName,
-                        config.upload().maxErrors());
+                InvalidUploadException problems = RecordFile.evalProblems(
+                        spool, sourceName, config.upload().maxErrors());
                 if (problems != null) {
                     throw problems;
                 }
@@ -124,8 +144,15 @@ public class IngestionService {
         }
     }
 
-    private UploadResult store(Dataset dataset, Path spool, String sourceName, String uploadId, String key,
-            String sha256, long size, ValidationReport report) {
+    private UploadResult store(
+            Dataset dataset,
+            Path spool,
+            String sourceName,
+            String uploadId,
+            String key,
+            String sha256,
+            long size,
+            ValidationReport report) {
         // A large upload is one long transaction; the default timeout is for requests, not for millions of rows.
         return QuarkusTransaction.requiringNew().timeout(3600).call(() -> {
             int batchSize = config.upload().insertBatchSize();
@@ -154,8 +181,16 @@ public class IngestionService {
             if (added[0] > 0) {
                 samplesAdded.fire(new SamplesAdded(dataset.id));
             }
-            return new UploadResult(uploadId, dataset.name, key, sha256, size, report.format().label(), records,
-                    added[0], records - added[0]);
+            return new UploadResult(
+                    uploadId,
+                    dataset.name,
+                    key,
+                    sha256,
+                    size,
+                    report.format().label(),
+                    records,
+                    added[0],
+                    records - added[0]);
         });
     }
 
@@ -184,7 +219,8 @@ public class IngestionService {
 
     private static Path createTempFile(Path directory) {
         try {
-            return directory == null ? Files.createTempFile("upload-", ".spool")
+            return directory == null
+                    ? Files.createTempFile("upload-", ".spool")
                     : Files.createTempFile(directory, "upload-", ".spool");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a spool file for an upload: " + e.getMessage(), e);

@@ -2,10 +2,11 @@ package io.tunestream.dataset.service;
 
 import io.tunestream.llm.data.PositionKind;
 import io.tunestream.llm.data.ValidationReport;
+import io.tunestream.platform.problem.InvalidRequestException;
 import java.util.List;
 
-/** An upload that was rejected whole; nothing of it was stored. */
-public class InvalidUploadException extends RuntimeException {
+/** An upload that was rejected whole; nothing of it was stored. Answered with 400 and its located errors. */
+public class InvalidUploadException extends InvalidRequestException {
 
     /**
      * A problem the service found in a record the engine's reader accepted (e.g. an evaluation record's
@@ -13,9 +14,8 @@ public class InvalidUploadException extends RuntimeException {
      *
      * @param position the 1-based line (JSONL) or 0-based index (JSON array)
      */
-    public record RecordProblem(long position, PositionKind positionKind, String field, String problem,
-            String message) {
-    }
+    public record RecordProblem(
+            long position, PositionKind positionKind, String field, String problem, String message) {}
 
     private final ValidationReport report;
     private final String format;
@@ -38,8 +38,8 @@ public class InvalidUploadException extends RuntimeException {
      *
      * @param problems the first problems in file order; {@code invalid} counts all
      */
-    public InvalidUploadException(String message, String format, long records, long invalid,
-            List<RecordProblem> problems) {
+    public InvalidUploadException(
+            String message, String format, long records, long invalid, List<RecordProblem> problems) {
         super(message);
         this.report = null;
         this.format = format;

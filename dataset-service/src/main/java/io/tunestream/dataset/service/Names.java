@@ -1,5 +1,6 @@
 package io.tunestream.dataset.service;
 
+import io.tunestream.platform.problem.InvalidRequestException;
 import java.util.regex.Pattern;
 
 /** Dataset and pipeline names become object keys and event subjects, so they are kept to a safe alphabet. */
@@ -7,8 +8,7 @@ final class Names {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
 
-    private Names() {
-    }
+    private Names() {}
 
     static String require(String name, String field) {
         if (name == null || !NAME.matcher(name).matches()) {

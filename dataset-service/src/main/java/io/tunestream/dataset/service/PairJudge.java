@@ -17,8 +17,7 @@ public final class PairJudge {
 
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
-    private PairJudge() {
-    }
+    private PairJudge() {}
 
     /**
      * What one answer made.
@@ -27,8 +26,7 @@ public final class PairJudge {
      * @param rejected the answer, stripped (the rejected side of a pair); for a failed generation, the error
      * @param drop why no pair was made, or empty for a pair
      */
-    public record Outcome(int answerIndex, String rejected, Optional<DropReason> drop) {
-    }
+    public record Outcome(int answerIndex, String rejected, Optional<DropReason> drop) {}
 
     /**
      * Judges every answer in order (the greedy one first when it was asked for): an empty answer is dropped as
@@ -42,8 +40,8 @@ public final class PairJudge {
      */
     public static List<Outcome> judge(String chosen, List<String> completions, boolean failed, String error) {
         if (failed || completions.isEmpty()) {
-            return List.of(new Outcome(0, failed ? error : "", Optional.of(
-                    failed ? DropReason.GENERATION_ERROR : DropReason.EMPTY)));
+            return List.of(new Outcome(
+                    0, failed ? error : "", Optional.of(failed ? DropReason.GENERATION_ERROR : DropReason.EMPTY)));
         }
         String truth = normalise(chosen);
         Set<String> seen = new HashSet<>();
@@ -52,10 +50,11 @@ public final class PairJudge {
             // The engine's own on-policy pairs strip the answer: the template, not the answer, owns the spacing.
             String answer = completions.get(i).strip();
             String normalised = normalise(answer);
-            DropReason drop = answer.isEmpty() ? DropReason.EMPTY
-                    : normalised.equals(truth) ? DropReason.CORRECT
-                    : !seen.add(normalised) ? DropReason.DUPLICATE
-                    : null;
+            DropReason drop = answer.isEmpty()
+                    ? DropReason.EMPTY
+                    : normalised.equals(truth)
+                            ? DropReason.CORRECT
+                            : !seen.add(normalised) ? DropReason.DUPLICATE : null;
             outcomes.add(new Outcome(i, answer, Optional.ofNullable(drop)));
         }
         return outcomes;

@@ -1,5 +1,6 @@
 package io.tunestream.dataset.service;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tunestream.dataset.DropReason;
 import io.tunestream.dataset.Prompt;
 import io.tunestream.dataset.Sample;
@@ -9,7 +10,6 @@ import io.tunestream.dataset.repository.PromptRepository;
 import io.tunestream.dataset.repository.SampleRepository;
 import io.tunestream.events.FinishReason;
 import io.tunestream.events.GenerationEvent;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
@@ -35,8 +35,12 @@ public class PairService {
     private final Event<PairsAdded> pairsAdded;
     private final MeterRegistry metrics;
 
-    public PairService(PairRepository pairs, PromptRepository prompts, SampleRepository samples,
-            Event<PairsAdded> pairsAdded, MeterRegistry metrics) {
+    public PairService(
+            PairRepository pairs,
+            PromptRepository prompts,
+            SampleRepository samples,
+            Event<PairsAdded> pairsAdded,
+            MeterRegistry metrics) {
         this.pairs = pairs;
         this.prompts = prompts;
         this.samples = samples;
@@ -49,14 +53,22 @@ public class PairService {
     public boolean assemble(GenerationEvent generation) {
         String finishReason = generation.finishReason().name().toLowerCase(Locale.ROOT);
         String sampling = SamplingJson.write(generation.sampling());
-        if (!pairs.recordGeneration(generation.promptHash(), generation.model(), generation.modelVersion(),
-                generation.text(), generation.completions(), finishReason, generation.error(), sampling)) {
+        if (!pairs.recordGeneration(
+                generation.promptHash(),
+                generation.model(),
+                generation.modelVersion(),
+                generation.text(),
+                generation.completions(),
+                finishReason,
+                generation.error(),
+                sampling)) {
             return false;
         }
-        StoredGeneration stored = new StoredGeneration(generation.text(), generation.completions(), finishReason,
-                generation.error());
+        StoredGeneration stored =
+                new StoredGeneration(generation.text(), generation.completions(), finishReason, generation.error());
         Set<Long> pipelines = new HashSet<>();
-        for (Prompt prompt : prompts.answeredBy(generation.promptHash(), generation.model(), generation.modelVersion())) {
+        for (Prompt prompt :
+                prompts.answeredBy(generation.promptHash(), generation.model(), generation.modelVersion())) {
             if (resolve(prompt, stored)) {
                 pipelines.add(prompt.pipelineId);
             }
@@ -78,14 +90,23 @@ public class PairService {
         Sample sample = samples.findById(prompt.sampleId);
         boolean failed = ERROR.equals(generation.finishReason());
         boolean any = false;
-        for (PairJudge.Outcome outcome : PairJudge.judge(sample.referenceAnswer, generation.completions(), failed,
-                generation.error())) {
+        for (PairJudge.Outcome outcome :
+                PairJudge.judge(sample.referenceAnswer, generation.completions(), failed, generation.error())) {
             String drop = outcome.drop().map(DropReason::label).orElse(null);
-            if (pairs.insertIfAbsent(prompt.pipelineId, prompt.sampleId, prompt.round, prompt.modelVersion,
-                    outcome.answerIndex(), prompt.promptHash, sample.referenceAnswer, outcome.rejected(), drop)) {
+            if (pairs.insertIfAbsent(
+                    prompt.pipelineId,
+                    prompt.sampleId,
+                    prompt.round,
+                    prompt.modelVersion,
+                    outcome.answerIndex(),
+                    prompt.promptHash,
+                    sample.referenceAnswer,
+                    outcome.rejected(),
+                    drop)) {
                 any = true;
                 // Counted as attempted: a transaction that rolls back afterwards is redelivered and counted again.
-                metrics.counter("tunestream.dataset.pair.outcomes", "outcome", drop == null ? "pair" : drop).increment();
+                metrics.counter("tunestream.dataset.pair.outcomes", "outcome", drop == null ? "pair" : drop)
+                        .increment();
             }
         }
         return any;

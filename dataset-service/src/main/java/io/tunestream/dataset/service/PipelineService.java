@@ -12,6 +12,9 @@ import io.tunestream.dataset.repository.PipelineRepository;
 import io.tunestream.dataset.repository.PromptRepository;
 import io.tunestream.events.Recipe;
 import io.tunestream.events.SamplingParameters;
+import io.tunestream.platform.problem.ConflictException;
+import io.tunestream.platform.problem.InvalidRequestException;
+import io.tunestream.platform.problem.ResourceNotFoundException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
@@ -32,9 +35,14 @@ public class PipelineService {
     private final Event<ProductionChanged> productionChanged;
     private final Event<SamplesAdded> samplesAdded;
 
-    public PipelineService(PipelineRepository pipelines, DatasetRepository datasets,
-            ModelProductionRepository productions, PromptRepository prompts, PairRepository pairs,
-            Event<ProductionChanged> productionChanged, Event<SamplesAdded> samplesAdded) {
+    public PipelineService(
+            PipelineRepository pipelines,
+            DatasetRepository datasets,
+            ModelProductionRepository productions,
+            PromptRepository prompts,
+            PairRepository pairs,
+            Event<ProductionChanged> productionChanged,
+            Event<SamplesAdded> samplesAdded) {
         this.pipelines = pipelines;
         this.datasets = datasets;
         this.productions = productions;
@@ -54,13 +62,29 @@ public class PipelineService {
      * @param training the training recipe (job hyperparameters) passed on with every version; null: the trainer's
      * @param minPairs null: {@link #DEFAULT_MIN_PAIRS}
      */
-    public record PipelineSpec(String name, String dataset, String model, String recipe, SamplingParameters sampling,
-            Boolean includeGreedy, Integer sealEvery, Duration sealWindow, Integer roundCap,
-            Map<String, Object> training, Integer minPairs) {
+    public record PipelineSpec(
+            String name,
+            String dataset,
+            String model,
+            String recipe,
+            SamplingParameters sampling,
+            Boolean includeGreedy,
+            Integer sealEvery,
+            Duration sealWindow,
+            Integer roundCap,
+            Map<String, Object> training,
+            Integer minPairs) {
 
         /** A pipeline with the default sampling extras, training recipe and minimum. */
-        public PipelineSpec(String name, String dataset, String model, String recipe, SamplingParameters sampling,
-                Integer sealEvery, Duration sealWindow, Integer roundCap) {
+        public PipelineSpec(
+                String name,
+                String dataset,
+                String model,
+                String recipe,
+                SamplingParameters sampling,
+                Integer sealEvery,
+                Duration sealWindow,
+                Integer roundCap) {
             this(name, dataset, model, recipe, sampling, null, sealEvery, sealWindow, roundCap, null, null);
         }
     }
@@ -69,9 +93,13 @@ public class PipelineService {
      * A pipeline with its dataset's name, its prompts (all rounds; published ones), its outcome counts
      * ({@code pairs}, {@code superseded}, {@code dropped.<reason>}) and the pairs waiting for a seal.
      */
-    public record PipelineView(Pipeline pipeline, String dataset, long prompts, long promptsPublished,
-            Map<String, Long> outcomes, long waitingPairs) {
-    }
+    public record PipelineView(
+            Pipeline pipeline,
+            String dataset,
+            long prompts,
+            long promptsPublished,
+            Map<String, Long> outcomes,
+            long waitingPairs) {}
 
     /**
      * Creates a pipeline. A dpo pipeline whose model already has a production version starts round 1 with it at
@@ -95,7 +123,8 @@ public class PipelineService {
         if (spec.sealEvery() != null && spec.sealEvery() < 1) {
             throw new InvalidRequestException("sealEvery must be at least 1, got " + spec.sealEvery());
         }
-        if (spec.sealWindow() != null && (spec.sealWindow().isNegative() || spec.sealWindow().isZero())) {
+        if (spec.sealWindow() != null
+                && (spec.sealWindow().isNegative() || spec.sealWindow().isZero())) {
             throw new InvalidRequestException("sealWindow must be a positive ISO-8601 duration, e.g. PT1H");
         }
         if (spec.roundCap() != null && spec.roundCap() < 1) {
@@ -109,19 +138,24 @@ public class PipelineService {
         pipeline.datasetId = dataset.id;
         pipeline.model = require(spec.model(), "model");
         pipeline.recipe = recipe;
-        pipeline.sampling = SamplingJson.write(spec.sampling() == null
-                ? new SamplingParameters(null, null, null, null, null, null, null, null, null) : spec.sampling());
+        pipeline.sampling = SamplingJson.write(
+                spec.sampling() == null
+                        ? new SamplingParameters(null, null, null, null, null, null, null, null, null)
+                        : spec.sampling());
         pipeline.includeGreedy = Boolean.TRUE.equals(spec.includeGreedy());
         pipeline.training = spec.training() == null ? null : TrainingJson.write(spec.training());
         pipeline.minPairs = spec.minPairs() == null ? DEFAULT_MIN_PAIRS : spec.minPairs();
         pipeline.sealEvery = spec.sealEvery();
-        pipeline.sealWindowSeconds = spec.sealWindow() == null ? null : spec.sealWindow().toSeconds();
+        pipeline.sealWindowSeconds =
+                spec.sealWindow() == null ? null : spec.sealWindow().toSeconds();
         pipeline.roundCap = spec.roundCap();
         pipeline.createdAt = Instant.now();
         if (recipe == Recipe.DPO) {
             // After a promotion being applied now has committed, or before it lists this model's pipelines.
             productions.lockModel(pipeline.model);
-            productions.findByModel(pipeline.model).ifPresent(production -> RoundService.startRound(pipeline, production.version));
+            productions
+                    .findByModel(pipeline.model)
+                    .ifPresent(production -> RoundService.startRound(pipeline, production.version));
         }
         pipelines.persist(pipeline);
         if (pipeline.currentModelVersion != null) {
@@ -145,19 +179,26 @@ public class PipelineService {
 
     @Transactional
     public Pipeline find(String name) {
-        return pipelines.findByName(name).orElseThrow(() -> new NotFoundException("no pipeline named '" + name + "'"));
+        return pipelines
+                .findByName(name)
+                .orElseThrow(() -> new ResourceNotFoundException("no pipeline named '" + name + "'"));
     }
 
     private PipelineView view(Pipeline pipeline) {
-        return new PipelineView(pipeline, datasets.findById(pipeline.datasetId).name,
-                prompts.countByPipeline(pipeline.id), prompts.countPublished(pipeline.id), pairs.outcomeCounts(pipeline.id),
+        return new PipelineView(
+                pipeline,
+                datasets.findById(pipeline.datasetId).name,
+                prompts.countByPipeline(pipeline.id),
+                prompts.countPublished(pipeline.id),
+                pairs.outcomeCounts(pipeline.id),
                 pairs.countWaitingPairs(pipeline.id));
     }
 
     private static void requireFits(Recipe recipe, DatasetKind kind) {
         if (kind == DatasetKind.EVAL) {
-            throw new InvalidRequestException("dataset: an eval dataset never trains, so no pipeline can use it; name it"
-                    + " as the evaluationSet of a model's promotion policy, and seal it with POST /datasets/{name}/versions");
+            throw new InvalidRequestException(
+                    "dataset: an eval dataset never trains, so no pipeline can use it; name it"
+                            + " as the evaluationSet of a model's promotion policy, and seal it with POST /datasets/{name}/versions");
         }
         boolean fits = switch (recipe) {
             case DPO -> kind == DatasetKind.SFT || kind == DatasetKind.PREFERENCE;
@@ -165,9 +206,10 @@ public class PipelineService {
             case PRETRAIN -> kind == DatasetKind.PRETRAIN;
         };
         if (!fits) {
-            throw new InvalidRequestException("recipe " + RecipeConverter.label(recipe) + " cannot use a " + kind.label()
-                    + " dataset: dpo needs sft or preference samples (a prompt and its ground truth), sft needs sft,"
-                    + " pretrain needs pretrain");
+            throw new InvalidRequestException(
+                    "recipe " + RecipeConverter.label(recipe) + " cannot use a " + kind.label()
+                            + " dataset: dpo needs sft or preference samples (a prompt and its ground truth), sft needs sft,"
+                            + " pretrain needs pretrain");
         }
     }
 

@@ -40,8 +40,8 @@ public class PipelineWork {
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService worker;
 
-    public PipelineWork(PipelineRepository pipelines, PromptDispatcher dispatcher, SealingService sealing,
-            DatasetConfig config) {
+    public PipelineWork(
+            PipelineRepository pipelines, PromptDispatcher dispatcher, SealingService sealing, DatasetConfig config) {
         this.pipelines = pipelines;
         this.dispatcher = dispatcher;
         this.sealing = sealing;
@@ -107,8 +107,11 @@ public class PipelineWork {
         for (Pipeline pipeline : all) {
             if (pipeline.recipe == Recipe.DPO) {
                 runLogged("dispatch:" + pipeline.id, () -> dispatcher.dispatch(pipeline.id));
-                config.prompts().resendAfter().ifPresent(after -> runLogged("resend:" + pipeline.id,
-                        () -> dispatcher.resendUnanswered(pipeline.id, now.minus(after))));
+                config.prompts()
+                        .resendAfter()
+                        .ifPresent(after -> runLogged(
+                                "resend:" + pipeline.id,
+                                () -> dispatcher.resendUnanswered(pipeline.id, now.minus(after))));
             }
             // dpo: also a round completed or left behind while a seal failed (the next check retries it).
             if (pipeline.sealWindowSeconds != null || pipeline.recipe == Recipe.DPO) {

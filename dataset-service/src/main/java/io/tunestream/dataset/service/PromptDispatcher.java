@@ -1,5 +1,6 @@
 package io.tunestream.dataset.service;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.tunestream.dataset.Dataset;
 import io.tunestream.dataset.ModelProduction;
@@ -19,7 +20,6 @@ import io.tunestream.events.PromptEvent;
 import io.tunestream.events.Recipe;
 import io.tunestream.events.SamplingParameters;
 import io.tunestream.llm.prompt.PromptTemplate;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.tunestream.platform.storage.Sha256;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -53,9 +53,17 @@ public class PromptDispatcher {
     private final DatasetConfig config;
     private final MeterRegistry metrics;
 
-    public PromptDispatcher(PipelineRepository pipelines, DatasetRepository datasets, SampleRepository samples,
-            PromptRepository prompts, PairRepository pairs, ModelProductionRepository productions,
-            PromptTemplateResolver templates, PairService pairService, EventPublisher publisher, DatasetConfig config,
+    public PromptDispatcher(
+            PipelineRepository pipelines,
+            DatasetRepository datasets,
+            SampleRepository samples,
+            PromptRepository prompts,
+            PairRepository pairs,
+            ModelProductionRepository productions,
+            PromptTemplateResolver templates,
+            PairService pairService,
+            EventPublisher publisher,
+            DatasetConfig config,
             MeterRegistry metrics) {
         this.pipelines = pipelines;
         this.datasets = datasets;
@@ -70,8 +78,7 @@ public class PromptDispatcher {
         this.metrics = metrics;
     }
 
-    private record Target(String model, int version, String artifact) {
-    }
+    private record Target(String model, int version, String artifact) {}
 
     /**
      * Records and publishes every prompt the pipeline's round still lacks (up to its cap), and publishes those
@@ -84,8 +91,8 @@ public class PromptDispatcher {
         if (target.isEmpty()) {
             return 0;
         }
-        PromptTemplate template = templates.templateFor(target.get().model(), target.get().version(),
-                target.get().artifact());
+        PromptTemplate template = templates.templateFor(
+                target.get().model(), target.get().version(), target.get().artifact());
         while (QuarkusTransaction.requiringNew().call(() -> recordPrompts(pipelineId, target.get(), template)) > 0) {
             // Next batch: each transaction holds the pipeline's lock only for one batch.
         }
@@ -133,7 +140,8 @@ public class PromptDispatcher {
         if (pipeline.currentModelVersion == null || pipeline.currentModelVersion != target.version()) {
             return 0;
         }
-        long left = pipeline.roundCap == null ? Long.MAX_VALUE
+        long left = pipeline.roundCap == null
+                ? Long.MAX_VALUE
                 : pipeline.roundCap - prompts.countInRound(pipelineId, pipeline.currentRound);
         int limit = (int) Math.min(left, CREATE_BATCH);
         if (limit <= 0) {
@@ -153,8 +161,8 @@ public class PromptDispatcher {
             prompt.promptHash = Sha256.of(text);
             prompt.createdAt = now;
             prompts.persist(prompt);
-            Optional<PairRepository.StoredGeneration> answered = pairs.generation(prompt.promptHash, target.model(),
-                    target.version());
+            Optional<PairRepository.StoredGeneration> answered =
+                    pairs.generation(prompt.promptHash, target.model(), target.version());
             if (answered.isPresent()) {
                 // Nothing to send: the answer is here. Marked as published so that no later pass sends it.
                 prompt.publishedAt = now;
@@ -170,8 +178,8 @@ public class PromptDispatcher {
         if (pipeline.currentModelVersion == null) {
             return 0;
         }
-        List<Prompt> unpublished = prompts.unpublished(pipelineId, pipeline.currentModelVersion,
-                config.prompts().publishBatchSize());
+        List<Prompt> unpublished = prompts.unpublished(
+                pipelineId, pipeline.currentModelVersion, config.prompts().publishBatchSize());
         send(pipeline, unpublished);
         return unpublished.size();
     }
@@ -189,9 +197,20 @@ public class PromptDispatcher {
             List<Prompt> chunk = batch.subList(from, Math.min(batch.size(), from + size));
             List<PromptEvent> events = new ArrayList<>(chunk.size());
             for (Prompt prompt : chunk) {
-                events.add(new PromptEvent(EventIds.next(), PromptEvent.SCHEMA_VERSION, now, prompt.promptHash,
-                        dataset.name, pipeline.name, String.valueOf(prompt.sampleId), prompt.round, prompt.model,
-                        prompt.modelVersion, prompt.promptText, sampling, pipeline.includeGreedy));
+                events.add(new PromptEvent(
+                        EventIds.next(),
+                        PromptEvent.SCHEMA_VERSION,
+                        now,
+                        prompt.promptHash,
+                        dataset.name,
+                        pipeline.name,
+                        String.valueOf(prompt.sampleId),
+                        prompt.round,
+                        prompt.model,
+                        prompt.modelVersion,
+                        prompt.promptText,
+                        sampling,
+                        pipeline.includeGreedy));
             }
             publisher.publishPrompts(events);
             prompts.markPublished(chunk.stream().map(prompt -> prompt.id).toList(), now);

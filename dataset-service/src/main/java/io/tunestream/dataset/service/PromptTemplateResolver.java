@@ -28,8 +28,9 @@ import java.util.stream.Stream;
 public class PromptTemplateResolver {
 
     /** The files that decide the template and its special tokens; the weights are not needed. */
-    static final Set<String> TOKENIZER_FILES = Set.of("tokenizer.json", "tokenizer_config.json", "chat_template.jinja",
-            "generation_config.json", "config.json");
+    static final Set<String> TOKENIZER_FILES = Set.of(
+            "tokenizer.json", "tokenizer_config.json", "chat_template.jinja", "generation_config.json", "config.json");
+
     private static final String TOKENIZER_JSON = "tokenizer.json";
 
     private final ObjectStore objectStore;
@@ -55,7 +56,8 @@ public class PromptTemplateResolver {
         } catch (IOException e) {
             throw new IllegalStateException("stored artifact is not an ArtifactRef: " + e.getMessage(), e);
         }
-        boolean hasTokenizer = artifact.files().stream().anyMatch(file -> fileName(file).equals(TOKENIZER_JSON));
+        boolean hasTokenizer =
+                artifact.files().stream().anyMatch(file -> fileName(file).equals(TOKENIZER_JSON));
         if (!hasTokenizer) {
             return PromptTemplates.named(fallbackTemplate);
         }
@@ -71,7 +73,8 @@ public class PromptTemplateResolver {
                 return PromptTemplates.forTokenizer(tokenizer, fallbackTemplate);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot fetch the tokenizer of " + artifact.uri() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot fetch the tokenizer of " + artifact.uri() + ": " + e.getMessage(), e);
         } finally {
             deleteRecursively(directory);
         }
@@ -86,7 +89,8 @@ public class PromptTemplateResolver {
             return;
         }
         try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + directory, e);
         }

@@ -34,8 +34,7 @@ public final class RecordFile {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private RecordFile() {
-    }
+    private RecordFile() {}
 
     /** Consumes the records of a valid file. */
     @FunctionalInterface
@@ -82,7 +81,8 @@ public final class RecordFile {
     public static long read(Path file, String sourceName, DatasetKind kind, PositionedSink sink) throws IOException {
         long count = 0;
         try (DatasetReader reader = DatasetReader.open(Files.newInputStream(file), sourceName, expectedFormat(kind));
-                RawRecords raw = reader.layout() == DatasetReader.Layout.JSONL ? new JsonLines(file) : new ArrayElements(file)) {
+                RawRecords raw =
+                        reader.layout() == DatasetReader.Layout.JSONL ? new JsonLines(file) : new ArrayElements(file)) {
             for (Iterator<ParsedRecord> records = reader.iterator(); records.hasNext(); ) {
                 ParsedRecord parsed = records.next();
                 String json = raw.next(parsed.position(), parsed.positionKind());
@@ -111,15 +111,16 @@ public final class RecordFile {
         } catch (IOException e) {
             throw new InvalidSampleException("record cannot be written as JSON: " + e.getMessage());
         }
-        try (DatasetReader reader = DatasetReader.open(new ByteArrayInputStream(line), sourceName,
-                expectedFormat(kind))) {
+        try (DatasetReader reader =
+                DatasetReader.open(new ByteArrayInputStream(line), sourceName, expectedFormat(kind))) {
             Iterator<ParsedRecord> records = reader.iterator();
             if (!records.hasNext()) {
                 throw new InvalidSampleException("record is empty");
             }
             ParsedRecord parsed = records.next();
             if (!kind.accepts(parsed.record().format())) {
-                throw new InvalidSampleException(wrongFormat(kind, parsed.record().format()));
+                throw new InvalidSampleException(
+                        wrongFormat(kind, parsed.record().format()));
             }
             if (kind == DatasetKind.EVAL) {
                 EvalRecords.familyProblem(record).ifPresent(problem -> {
@@ -138,8 +139,7 @@ public final class RecordFile {
      * The problems of an accepted file's records that only an evaluation set has: a {@code family} that is not a
      * non-blank string. Counts them all, keeps the first {@code maxErrors}.
      */
-    public static InvalidUploadException evalProblems(Path file, String sourceName, int maxErrors)
-            throws IOException {
+    public static InvalidUploadException evalProblems(Path file, String sourceName, int maxErrors) throws IOException {
         List<InvalidUploadException.RecordProblem> problems = new ArrayList<>();
         long[] invalid = {0};
         long records = read(file, sourceName, DatasetKind.EVAL, (PositionedSink) (sample, position, positionKind) -> {
@@ -147,23 +147,32 @@ public final class RecordFile {
             if (problem.isPresent()) {
                 invalid[0]++;
                 if (problems.size() < maxErrors) {
-                    problems.add(new InvalidUploadException.RecordProblem(position, positionKind, EvalRecords.FAMILY,
-                            problem.get(), sourceName + " " + positionKind.label() + " " + position + ": field \""
-                                    + EvalRecords.FAMILY + "\": " + problem.get()));
+                    problems.add(new InvalidUploadException.RecordProblem(
+                            position,
+                            positionKind,
+                            EvalRecords.FAMILY,
+                            problem.get(),
+                            sourceName + " " + positionKind.label() + " " + position + ": field \"" + EvalRecords.FAMILY
+                                    + "\": " + problem.get()));
                 }
             }
         });
         if (invalid[0] == 0) {
             return null;
         }
-        return new InvalidUploadException(invalid[0] + " of " + records + " records of " + sourceName
-                + " are invalid; nothing was stored", DataFormat.INSTRUCTION.label(), records, invalid[0], problems);
+        return new InvalidUploadException(
+                invalid[0] + " of " + records + " records of " + sourceName + " are invalid; nothing was stored",
+                DataFormat.INSTRUCTION.label(),
+                records,
+                invalid[0],
+                problems);
     }
 
     /** Why records of {@code format} do not belong in a dataset of {@code kind}. */
     public static String wrongFormat(DatasetKind kind, DataFormat format) {
-        return "a " + kind.label() + " dataset holds " + kind.formats().stream().map(DataFormat::label).sorted().toList()
-                + " records, these are " + (format == null ? "of no recognisable format" : format.label() + " records");
+        return "a " + kind.label() + " dataset holds "
+                + kind.formats().stream().map(DataFormat::label).sorted().toList() + " records, these are "
+                + (format == null ? "of no recognisable format" : format.label() + " records");
     }
 
     /** The records' JSON text in file order, in step with the engine's reader. */
@@ -199,7 +208,8 @@ public final class RecordFile {
                     return new String(bytes, 0, length, StandardCharsets.UTF_8);
                 }
             }
-            throw new IllegalStateException("the upload ended before line " + expectedPosition + " that the reader read");
+            throw new IllegalStateException(
+                    "the upload ended before line " + expectedPosition + " that the reader read");
         }
 
         private boolean readLine() throws IOException {
@@ -239,7 +249,8 @@ public final class RecordFile {
         ArrayElements(Path file) throws IOException {
             parser = MAPPER.createParser(Files.newInputStream(file));
             if (parser.nextToken() != JsonToken.START_ARRAY) {
-                throw new IllegalStateException("the reader took the upload for a JSON array, but it does not start with [");
+                throw new IllegalStateException(
+                        "the reader took the upload for a JSON array, but it does not start with [");
             }
         }
 
@@ -260,8 +271,8 @@ public final class RecordFile {
     /** The two readers split records the same way; if they ever disagree, storing would pair records wrongly. */
     private static void requireInStep(long position, long expected, PositionKind expectedKind, PositionKind kind) {
         if (position != expected || expectedKind != kind) {
-            throw new IllegalStateException("raw record at " + kind.label() + " " + position + " does not match the reader's "
-                    + expectedKind.label() + " " + expected);
+            throw new IllegalStateException("raw record at " + kind.label() + " " + position
+                    + " does not match the reader's " + expectedKind.label() + " " + expected);
         }
     }
 }

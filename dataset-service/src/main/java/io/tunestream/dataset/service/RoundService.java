@@ -30,7 +30,9 @@ public class RoundService {
     private final PipelineRepository pipelines;
     private final Event<ProductionChanged> productionChanged;
 
-    public RoundService(ModelProductionRepository productions, PipelineRepository pipelines,
+    public RoundService(
+            ModelProductionRepository productions,
+            PipelineRepository pipelines,
             Event<ProductionChanged> productionChanged) {
         this.productions = productions;
         this.pipelines = pipelines;
@@ -50,10 +52,11 @@ public class RoundService {
         }
         productions.lockModel(event.model());
         ModelProduction production = productions.findByModel(event.model()).orElse(null);
-        if (production != null && (production.version == event.version()
-                || !event.occurredAt().isAfter(production.changedAt))) {
-            LOG.debugf("model %s: version %d in production already, or event not newer; ignored", event.model(),
-                    event.version());
+        if (production != null
+                && (production.version == event.version() || !event.occurredAt().isAfter(production.changedAt))) {
+            LOG.debugf(
+                    "model %s: version %d in production already, or event not newer; ignored",
+                    event.model(), event.version());
             return false;
         }
         if (production == null) {
@@ -74,8 +77,9 @@ public class RoundService {
             startRound(pipeline, event.version());
             started.add(pipeline.id);
         }
-        LOG.infof("model %s: version %d in production; new round for %d pipelines", event.model(), event.version(),
-                started.size());
+        LOG.infof(
+                "model %s: version %d in production; new round for %d pipelines",
+                event.model(), event.version(), started.size());
         if (!started.isEmpty()) {
             productionChanged.fire(new ProductionChanged(started));
         }

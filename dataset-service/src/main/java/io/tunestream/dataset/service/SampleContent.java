@@ -28,12 +28,16 @@ import java.util.Map;
  * @param promptMessages the messages the prompt is rendered from; empty when the record is no DPO prompt
  * @param referenceAnswer the chosen answer; null when the record is no DPO prompt
  */
-public record SampleContent(DataFormat format, String record, String canonical, String contentHash,
-        List<ChatMessage> promptMessages, String referenceAnswer) {
+public record SampleContent(
+        DataFormat format,
+        String record,
+        String canonical,
+        String contentHash,
+        List<ChatMessage> promptMessages,
+        String referenceAnswer) {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final TypeReference<List<Map<String, String>>> MESSAGES = new TypeReference<>() {
-    };
+    private static final TypeReference<List<Map<String, String>>> MESSAGES = new TypeReference<>() {};
 
     public SampleContent {
         promptMessages = List.copyOf(promptMessages);
@@ -67,8 +71,7 @@ public record SampleContent(DataFormat format, String record, String canonical, 
             prompt = List.of();
             reference = null;
         }
-        return new SampleContent(parsed.format(), rawRecord, canonical, Sha256.of(canonical), prompt,
-                reference);
+        return new SampleContent(parsed.format(), rawRecord, canonical, Sha256.of(canonical), prompt, reference);
     }
 
     public boolean isDpoPrompt() {
@@ -82,7 +85,8 @@ public record SampleContent(DataFormat format, String record, String canonical, 
 
     public static String messagesJson(List<ChatMessage> messages) {
         List<Map<String, String>> list = messages.stream()
-                .map(message -> Map.of("role", message.role(), "content", message.content())).toList();
+                .map(message -> Map.of("role", message.role(), "content", message.content()))
+                .toList();
         try {
             return MAPPER.writeValueAsString(list);
         } catch (JsonProcessingException e) {
@@ -115,7 +119,8 @@ public record SampleContent(DataFormat format, String record, String canonical, 
         if (context.size() == 1) {
             return context.get(0).role().equals(ChatMessage.USER);
         }
-        return context.size() == 2 && context.get(0).role().equals(ChatMessage.SYSTEM)
+        return context.size() == 2
+                && context.get(0).role().equals(ChatMessage.SYSTEM)
                 && context.get(1).role().equals(ChatMessage.USER);
     }
 }

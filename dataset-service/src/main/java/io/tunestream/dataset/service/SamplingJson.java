@@ -8,8 +8,7 @@ import java.io.UncheckedIOException;
 /** Sampling parameters as a pipeline stores them: the event JSON, so prompts carry exactly what was asked for. */
 public final class SamplingJson {
 
-    private SamplingJson() {
-    }
+    private SamplingJson() {}
 
     public static SamplingParameters read(String json) {
         try {

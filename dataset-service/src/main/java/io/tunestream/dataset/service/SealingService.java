@@ -29,6 +29,9 @@ import io.tunestream.events.SamplingParameters;
 import io.tunestream.llm.data.DatasetWriter;
 import io.tunestream.llm.data.PreferenceRecord;
 import io.tunestream.llm.prompt.ChatMessage;
+import io.tunestream.platform.problem.ConflictException;
+import io.tunestream.platform.problem.InvalidRequestException;
+import io.tunestream.platform.problem.ResourceNotFoundException;
 import io.tunestream.platform.storage.ObjectStore;
 import io.tunestream.platform.storage.Sha256;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -85,8 +88,7 @@ public class SealingService {
     private static final String EVAL = "eval.jsonl";
     private static final String MANIFEST = "manifest.json";
     private static final String DEFAULT_FAMILY = "default";
-    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
 
     private final PipelineRepository pipelines;
     private final DatasetRepository datasets;
@@ -98,9 +100,16 @@ public class SealingService {
     private final EventPublisher publisher;
     private final DatasetConfig config;
 
-    public SealingService(PipelineRepository pipelines, DatasetRepository datasets, SampleRepository samples,
-            PairRepository pairs, PromptRepository prompts, DatasetVersionRepository versions, ObjectStore objectStore,
-            EventPublisher publisher, DatasetConfig config) {
+    public SealingService(
+            PipelineRepository pipelines,
+            DatasetRepository datasets,
+            SampleRepository samples,
+            PairRepository pairs,
+            PromptRepository prompts,
+            DatasetVersionRepository versions,
+            ObjectStore objectStore,
+            EventPublisher publisher,
+            DatasetConfig config) {
         this.pipelines = pipelines;
         this.datasets = datasets;
         this.samples = samples;
@@ -157,8 +166,8 @@ public class SealingService {
     private List<Integer> sealWhile(long pipelineId, boolean explicit, Instant now) {
         List<Integer> sealed = new ArrayList<>();
         while (true) {
-            Optional<Long> version = QuarkusTransaction.requiringNew().timeout(3600)
-                    .call(() -> sealNext(pipelineId, explicit, now));
+            Optional<Long> version =
+                    QuarkusTransaction.requiringNew().timeout(3600).call(() -> sealNext(pipelineId, explicit, now));
             if (version.isEmpty()) {
                 return sealed;
             }
@@ -182,14 +191,15 @@ public class SealingService {
 
     /** Publishes the events of versions whose publication failed (e.g. the broker was down after the seal). */
     public void publishPending() {
-        List<Long> pending = QuarkusTransaction.requiringNew().call(() -> versions.unpublished().stream()
-                .map(version -> version.id).toList());
+        List<Long> pending = QuarkusTransaction.requiringNew()
+                .call(() -> versions.unpublished().stream()
+                        .map(version -> version.id)
+                        .toList());
         pending.forEach(this::publish);
     }
 
     /** What {@code POST /datasets/{name}/versions} made. */
-    public record EvalSetVersion(String dataset, int version, long records, String sha256) {
-    }
+    public record EvalSetVersion(String dataset, int version, long records, String sha256) {}
 
     /**
      * Seals every sample of an evaluation set as its next version: {@code eval.jsonl} holds each record as the engine's
@@ -202,7 +212,7 @@ public class SealingService {
     public EvalSetVersion sealEvaluationSet(String datasetName) {
         return QuarkusTransaction.requiringNew().timeout(3600).call(() -> {
             Dataset found = datasets.findByName(datasetName)
-                    .orElseThrow(() -> new NotFoundException("no dataset named '" + datasetName + "'"));
+                    .orElseThrow(() -> new ResourceNotFoundException("no dataset named '" + datasetName + "'"));
             if (found.kind != DatasetKind.EVAL) {
                 throw new InvalidRequestException("dataset '" + datasetName + "' is of kind " + found.kind.label()
                         + ": only an eval dataset is versioned on request; the others are sealed by their pipelines"
@@ -211,10 +221,11 @@ public class SealingService {
             Dataset dataset = datasets.lock(found.id);
             long sampleCount = samples.countByDataset(dataset.id);
             if (sampleCount == 0) {
-                throw new ConflictException("evaluation set '" + datasetName + "' has no samples; upload its records"
-                        + " first");
+                throw new ConflictException(
+                        "evaluation set '" + datasetName + "' has no samples; upload its records" + " first");
             }
-            Optional<DatasetVersion> last = versions.byDataset(dataset.id).stream().reduce((a, b) -> b);
+            Optional<DatasetVersion> last =
+                    versions.byDataset(dataset.id).stream().reduce((a, b) -> b);
             if (last.isPresent() && last.get().evalCount == sampleCount) {
                 // Samples are never removed: the same count is the same set.
                 throw new ConflictException("evaluation set '" + datasetName + "' has no samples added since version "
@@ -226,9 +237,14 @@ public class SealingService {
     }
 
     /** What a version holds besides its files. */
-    private record Content(Recipe recipe, Integer round, Integer modelVersion, List<Long> memberIds,
-            Map<String, Long> dropped, Cut cut, Map<String, Long> families) {
-    }
+    private record Content(
+            Recipe recipe,
+            Integer round,
+            Integer modelVersion,
+            List<Long> memberIds,
+            Map<String, Long> dropped,
+            Cut cut,
+            Map<String, Long> families) {}
 
     @FunctionalInterface
     private interface ContentWriter {
@@ -236,8 +252,7 @@ public class SealingService {
     }
 
     /** One round's waiting pairs to seal, and why. */
-    private record Plan(int round, Cut cut) {
-    }
+    private record Plan(int round, Cut cut) {}
 
     private Optional<Long> sealNext(long pipelineId, boolean explicit, Instant now) throws IOException {
         Pipeline pipeline = pipelines.lock(pipelineId);
@@ -254,9 +269,12 @@ public class SealingService {
         if (pipeline.recipe != Recipe.DPO && samples.countUnsealed(pipeline.datasetId, pipeline.id) == 0) {
             return Optional.empty();
         }
-        DatasetVersion version = writeVersion(dataset, pipeline, (train, eval) -> pipeline.recipe == Recipe.DPO
-                ? writePairs(pipeline, plan.get(), train, eval)
-                : writeSamples(pipeline, train, eval));
+        DatasetVersion version = writeVersion(
+                dataset,
+                pipeline,
+                (train, eval) -> pipeline.recipe == Recipe.DPO
+                        ? writePairs(pipeline, plan.get(), train, eval)
+                        : writeSamples(pipeline, train, eval));
         pipelines.update("lastSealedAt = ?1 where id = ?2", version.createdAt, pipeline.id);
         return Optional.of(version.id);
     }
@@ -271,14 +289,17 @@ public class SealingService {
             if (round < pipeline.currentRound) {
                 String reason = waitingPairs < pipeline.minPairs
                         ? waitingPairs + " pairs, fewer than minPairs " + pipeline.minPairs
-                        : !bothSplitsFilled(pipeline.id, round) ? "a train or eval split would be empty"
-                        : !explicit && !withinBudget(pipeline, round, true) ? "the round has all the versions it may have"
-                        : null;
+                        : !bothSplitsFilled(pipeline.id, round)
+                                ? "a train or eval split would be empty"
+                                : !explicit && !withinBudget(pipeline, round, true)
+                                        ? "the round has all the versions it may have"
+                                        : null;
                 if (reason == null) {
                     return Optional.of(new Plan(round, Cut.LEFTOVERS));
                 }
                 long superseded = pairs.supersede(pipeline.id, round, now);
-                LOG.infof("pipeline %s: round %d's leftovers superseded (%s): %d pairs kept out of training",
+                LOG.infof(
+                        "pipeline %s: round %d's leftovers superseded (%s): %d pairs kept out of training",
                         pipeline.name, round, reason, superseded);
                 continue;
             }
@@ -290,7 +311,8 @@ public class SealingService {
             if (cut == null) {
                 return Optional.empty();
             }
-            if (!explicit && !withinBudget(pipeline, round, cut == Cut.ROUND_COMPLETE)
+            if (!explicit
+                    && !withinBudget(pipeline, round, cut == Cut.ROUND_COMPLETE)
                     && !(cut == Cut.ROUND_COMPLETE && waitingPairs >= pipeline.minPairs)) {
                 // Beyond the bound, only a round that is complete again holds new work: a rejected candidate keeps
                 // the round open and new samples become its prompts. Their pairs must not wait for a promotion that
@@ -304,8 +326,9 @@ public class SealingService {
                 return Optional.empty();
             }
             if (!bothSplitsFilled(pipeline.id, round)) {
-                LOG.debugf("pipeline %s: round %d held back (%s): a train or eval split would be empty", pipeline.name,
-                        round, cut.label());
+                LOG.debugf(
+                        "pipeline %s: round %d held back (%s): a train or eval split would be empty",
+                        pipeline.name, round, cut.label());
                 return Optional.empty();
             }
             return Optional.of(new Plan(round, cut));
@@ -337,7 +360,8 @@ public class SealingService {
             return false;
         }
         boolean capReached = pipeline.roundCap != null && prompted >= pipeline.roundCap;
-        return capReached || pipeline.currentModelVersion == null
+        return capReached
+                || pipeline.currentModelVersion == null
                 || !samples.hasUnprompted(pipeline.datasetId, pipeline.id, pipeline.currentModelVersion);
     }
 
@@ -384,7 +408,8 @@ public class SealingService {
     }
 
     private static boolean windowPassed(Pipeline pipeline, Instant now) {
-        Instant since = pipeline.lastSealedAt != null ? pipeline.lastSealedAt
+        Instant since = pipeline.lastSealedAt != null
+                ? pipeline.lastSealedAt
                 : pipeline.roundStartedAt != null ? pipeline.roundStartedAt : pipeline.createdAt;
         return !now.isBefore(since.plus(Duration.ofSeconds(pipeline.sealWindowSeconds)));
     }
@@ -408,7 +433,8 @@ public class SealingService {
             objectStore.put(prefix + EVAL, eval.file(), "application/x-ndjson");
             Instant now = Instant.now();
             long superseded = pipeline != null && content.recipe() == Recipe.DPO
-                    ? pairs.countUnreportedSuperseded(pipeline.id) : 0;
+                    ? pairs.countUnreportedSuperseded(pipeline.id)
+                    : 0;
             byte[] manifest = manifest(dataset, pipeline, number, content, superseded, prefix, train, eval, now);
             objectStore.put(prefix + MANIFEST, manifest, "application/json");
 
@@ -438,8 +464,15 @@ public class SealingService {
                     pairs.reportSuperseded(pipeline.id, version.id);
                 }
             }
-            LOG.infof("sealed %s version %d (%s): %d train, %d eval, dropped %s, superseded %d", dataset.name, number,
-                    content.cut().label(), train.records(), eval.records(), content.dropped(), superseded);
+            LOG.infof(
+                    "sealed %s version %d (%s): %d train, %d eval, dropped %s, superseded %d",
+                    dataset.name,
+                    number,
+                    content.cut().label(),
+                    train.records(),
+                    eval.records(),
+                    content.dropped(),
+                    superseded);
             return version;
         } finally {
             try (var files = Files.list(directory)) {
@@ -460,7 +493,8 @@ public class SealingService {
         long afterId = 0;
         List<PreferencePair> batch;
         while (!(batch = pairs.unsealedAfter(pipeline.id, plan.round(), afterId, READ_BATCH)).isEmpty()) {
-            Map<Long, Sample> batchSamples = samplesById(batch.stream().map(pair -> pair.sampleId).toList());
+            Map<Long, Sample> batchSamples =
+                    samplesById(batch.stream().map(pair -> pair.sampleId).toList());
             for (PreferencePair pair : batch) {
                 members.add(pair.id);
                 modelVersion = pair.modelVersion;
@@ -514,13 +548,16 @@ public class SealingService {
     }
 
     private Map<Long, Sample> samplesById(List<Long> ids) {
-        return samples.list("id in ?1", ids).stream().collect(Collectors.toMap(sample -> sample.id, Function.identity()));
+        return samples.list("id in ?1", ids).stream()
+                .collect(Collectors.toMap(sample -> sample.id, Function.identity()));
     }
 
     /** The pair as the engine's DPO trainer reads it: it renders system and prompt with the model's template. */
     static PreferenceRecord triple(Sample sample, PreferencePair pair) {
         List<ChatMessage> messages = SampleContent.messagesFromJson(sample.promptMessages);
-        String system = messages.get(0).role().equals(ChatMessage.SYSTEM) ? messages.get(0).content() : "";
+        String system = messages.get(0).role().equals(ChatMessage.SYSTEM)
+                ? messages.get(0).content()
+                : "";
         String prompt = messages.get(messages.size() - 1).content();
         return new PreferenceRecord(system, prompt, pair.chosen, pair.rejected);
     }
@@ -532,7 +569,8 @@ public class SealingService {
             if (content.recipe() == Recipe.DPO) {
                 pairs.assignToVersion(chunk, versionId);
             } else {
-                samples.getEntityManager().createNativeQuery("insert into sealed_sample (id, pipeline_id, sample_id,"
+                samples.getEntityManager()
+                        .createNativeQuery("insert into sealed_sample (id, pipeline_id, sample_id,"
                                 + " dataset_version_id) select nextval('sealed_sample_seq'), ?1, s.id, ?2 from sample s"
                                 + " where s.id in (?3)")
                         .setParameter(1, pipeline.id)
@@ -543,12 +581,19 @@ public class SealingService {
         }
     }
 
-    private byte[] manifest(Dataset dataset, Pipeline pipeline, int number, Content content, long superseded,
-            String prefix, JsonlSpool train, JsonlSpool eval, Instant createdAt) throws IOException {
+    private byte[] manifest(
+            Dataset dataset,
+            Pipeline pipeline,
+            int number,
+            Content content,
+            long superseded,
+            String prefix,
+            JsonlSpool train,
+            JsonlSpool eval,
+            Instant createdAt)
+            throws IOException {
         ObjectNode manifest = EventJson.mapper().createObjectNode();
-        manifest.put("dataset", dataset.name)
-                .put("version", number)
-                .put("kind", dataset.kind.label());
+        manifest.put("dataset", dataset.name).put("version", number).put("kind", dataset.kind.label());
         if (content.recipe() != null) {
             manifest.put("recipe", RecipeConverter.label(content.recipe()));
         }
@@ -580,16 +625,21 @@ public class SealingService {
         }
         manifest.putObject("split")
                 .put("evalFraction", config.sealing().evalFraction())
-                .put("rule", "eval when the first 60 bits of the sample's content sha256, as a fraction of 2^60, are"
-                        + " below evalFraction");
+                .put(
+                        "rule",
+                        "eval when the first 60 bits of the sample's content sha256, as a fraction of 2^60, are"
+                                + " below evalFraction");
         manifest.set("lineage", EventJson.mapper().valueToTree(lineage(dataset, pipeline, number, content)));
         if (content.recipe() == Recipe.DPO) {
             ObjectNode sampling = (ObjectNode) EventJson.mapper().readTree(pipeline.sampling);
             sampling.put("includeGreedy", pipeline.includeGreedy);
             manifest.set("sampling", sampling);
         }
-        manifest.set("hyperparameters", pipeline.training == null ? EventJson.mapper().createObjectNode()
-                : EventJson.mapper().readTree(pipeline.training));
+        manifest.set(
+                "hyperparameters",
+                pipeline.training == null
+                        ? EventJson.mapper().createObjectNode()
+                        : EventJson.mapper().readTree(pipeline.training));
         return EventJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest);
     }
 
@@ -624,19 +674,31 @@ public class SealingService {
             throw new UncheckedIOException("stored manifest of " + prefix + " is not JSON", e);
         }
         Map<String, Long> counts = new TreeMap<>();
-        manifest.path("counts").fields().forEachRemaining(entry -> counts.put(entry.getKey(), entry.getValue().asLong()));
+        manifest.path("counts")
+                .fields()
+                .forEachRemaining(
+                        entry -> counts.put(entry.getKey(), entry.getValue().asLong()));
         SamplingParameters sampling = null;
         if (manifest.has("sampling")) {
             sampling = EventJson.mapper().convertValue(manifest.get("sampling"), SamplingParameters.class);
         }
         Map<String, Object> hyperparameters = manifest.has("hyperparameters")
-                ? EventJson.mapper().convertValue(manifest.get("hyperparameters"), OBJECT) : new LinkedHashMap<>();
+                ? EventJson.mapper().convertValue(manifest.get("hyperparameters"), OBJECT)
+                : new LinkedHashMap<>();
         Lineage lineage = EventJson.mapper().convertValue(manifest.get("lineage"), Lineage.class);
-        return new DatasetVersionEvent(EventIds.next(), DatasetVersionEvent.SCHEMA_VERSION, version.createdAt,
-                dataset.name, version.number, version.recipe,
+        return new DatasetVersionEvent(
+                EventIds.next(),
+                DatasetVersionEvent.SCHEMA_VERSION,
+                version.createdAt,
+                dataset.name,
+                version.number,
+                version.recipe,
                 new ObjectRef(objectStore.uri(prefix + TRAIN), version.trainSha256, version.trainSizeBytes),
                 new ObjectRef(objectStore.uri(prefix + EVAL), version.evalSha256, version.evalSizeBytes),
                 new ObjectRef(objectStore.uri(prefix + MANIFEST), version.manifestSha256, version.manifestSizeBytes),
-                counts, sampling, lineage, hyperparameters);
+                counts,
+                sampling,
+                lineage,
+                hyperparameters);
     }
 }

@@ -12,11 +12,9 @@ import java.util.Map;
  */
 public final class TrainingJson {
 
-    private static final TypeReference<LinkedHashMap<String, Object>> OBJECT = new TypeReference<>() {
-    };
+    private static final TypeReference<LinkedHashMap<String, Object>> OBJECT = new TypeReference<>() {};
 
-    private TrainingJson() {
-    }
+    private TrainingJson() {}
 
     public static String write(Map<String, Object> training) {
         try {

@@ -11,8 +11,10 @@ class EvalSplitTest {
 
     @Test
     void shouldHoldOutAboutTheFractionAndAlwaysTheSameSamples() {
-        long held = IntStream.range(0, 10_000).mapToObj(i -> Sha256.of("sample " + i))
-                .filter(hash -> EvalSplit.isEval(hash, 0.1)).count();
+        long held = IntStream.range(0, 10_000)
+                .mapToObj(i -> Sha256.of("sample " + i))
+                .filter(hash -> EvalSplit.isEval(hash, 0.1))
+                .count();
         assertThat(held).isBetween(900L, 1100L);
         String hash = Sha256.of("sample 7");
         assertThat(EvalSplit.isEval(hash, 0.1)).isEqualTo(EvalSplit.isEval(hash, 0.1));

@@ -11,12 +11,13 @@ final class ClientPolicy {
     static final long TIMEOUT_MILLIS = 10_000;
     /** Reads are retried twice, briefly: enough to ride over a restarting replica, short of the timeout. */
     static final int RETRIES = 2;
+
     static final long RETRY_DELAY_MILLIS = 100;
     /** Of the last 4 calls to one route, half failing opens the breaker for 5 s: further calls fail at once. */
     static final int BREAKER_VOLUME = 4;
+
     static final double BREAKER_RATIO = 0.5;
     static final long BREAKER_DELAY_MILLIS = 5_000;
 
-    private ClientPolicy() {
-    }
+    private ClientPolicy() {}
 }

@@ -24,7 +24,9 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 @RegisterRestClient(configKey = "dataset")
 @Produces(MediaType.APPLICATION_JSON)
 @Timeout(ClientPolicy.TIMEOUT_MILLIS)
-@CircuitBreaker(requestVolumeThreshold = ClientPolicy.BREAKER_VOLUME, failureRatio = ClientPolicy.BREAKER_RATIO,
+@CircuitBreaker(
+        requestVolumeThreshold = ClientPolicy.BREAKER_VOLUME,
+        failureRatio = ClientPolicy.BREAKER_RATIO,
         delay = ClientPolicy.BREAKER_DELAY_MILLIS)
 public interface DatasetRestClient {
 
@@ -46,7 +48,8 @@ public interface DatasetRestClient {
     @GET
     @Path("/datasets/{name}/samples")
     @Retry(maxRetries = ClientPolicy.RETRIES, delay = ClientPolicy.RETRY_DELAY_MILLIS)
-    Response samples(@PathParam("name") String name, @QueryParam("page") Integer page, @QueryParam("size") Integer size);
+    Response samples(
+            @PathParam("name") String name, @QueryParam("page") Integer page, @QueryParam("size") Integer size);
 
     @GET
     @Path("/datasets/{name}/statistics")

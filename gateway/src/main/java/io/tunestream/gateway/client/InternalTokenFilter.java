@@ -21,7 +21,8 @@ public class InternalTokenFilter implements ClientRequestFilter {
 
     @Override
     public void filter(ClientRequestContext request) {
-        config.internalToken().filter(token -> !token.isBlank())
+        config.internalToken()
+                .filter(token -> !token.isBlank())
                 .ifPresent(token -> request.getHeaders().putSingle(StreamingProxy.INTERNAL_TOKEN_HEADER, token));
     }
 }

@@ -7,7 +7,6 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
@@ -19,7 +18,9 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 @RegisterRestClient(configKey = "registry")
 @Produces(MediaType.APPLICATION_JSON)
 @Timeout(ClientPolicy.TIMEOUT_MILLIS)
-@CircuitBreaker(requestVolumeThreshold = ClientPolicy.BREAKER_VOLUME, failureRatio = ClientPolicy.BREAKER_RATIO,
+@CircuitBreaker(
+        requestVolumeThreshold = ClientPolicy.BREAKER_VOLUME,
+        failureRatio = ClientPolicy.BREAKER_RATIO,
         delay = ClientPolicy.BREAKER_DELAY_MILLIS)
 public interface RegistryRestClient {
 

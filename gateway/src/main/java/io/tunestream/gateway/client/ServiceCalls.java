@@ -35,7 +35,8 @@ public class ServiceCalls {
                     headers.put(name, value);
                 }
             }
-            return responses.relay(service, answer.getStatus(), answer.getHeaderString("Content-Type"), headers, body, request);
+            return responses.relay(
+                    service, answer.getStatus(), answer.getHeaderString("Content-Type"), headers, body, request);
         }
     }
 

@@ -16,11 +16,14 @@ public class ServiceReadinessClients {
 
     public ServiceReadinessClients(GatewayConfig config) {
         long timeoutMillis = config.serviceHealthTimeout().toMillis();
-        config.services().forEach((name, uri) -> clients.put(name, QuarkusRestClientBuilder.newBuilder()
-                .baseUri(uri)
-                .connectTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
-                .readTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
-                .build(ServiceReadinessClient.class)));
+        config.services()
+                .forEach((name, uri) -> clients.put(
+                        name,
+                        QuarkusRestClientBuilder.newBuilder()
+                                .baseUri(uri)
+                                .connectTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+                                .readTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+                                .build(ServiceReadinessClient.class)));
     }
 
     @PreDestroy

@@ -23,8 +23,14 @@ import java.util.Optional;
 public class ServiceResponses {
 
     /** Response headers a client of the gateway needs; hop-by-hop and server-internal headers stay behind. */
-    static final List<String> RELAYED_HEADERS = List.of("Location", "X-Checksum-SHA256", "Content-Disposition",
-            "Cache-Control", "ETag", "Last-Modified", "Retry-After");
+    static final List<String> RELAYED_HEADERS = List.of(
+            "Location",
+            "X-Checksum-SHA256",
+            "Content-Disposition",
+            "Cache-Control",
+            "ETag",
+            "Last-Modified",
+            "Retry-After");
     /** The gateway's prefix for the services' REST routes; the OpenAI routes keep their {@code /v1}. */
     public static final String API_PREFIX = "/api/v1";
 
@@ -37,7 +43,13 @@ public class ServiceResponses {
     }
 
     /** A complete answer (status, content type, relayed headers, body) as the gateway's response. */
-    public Response relay(Service service, int status, String contentType, Map<String, String> headers, byte[] body, UriInfo request) {
+    public Response relay(
+            Service service,
+            int status,
+            String contentType,
+            Map<String, String> headers,
+            byte[] body,
+            UriInfo request) {
         if (status >= 400 && !isOpenAiRoute(request)) {
             return problem(service, status, contentType, body, request);
         }
@@ -52,7 +64,8 @@ public class ServiceResponses {
         return response.build();
     }
 
-    void relayHeaders(Service service, Map<String, String> headers, UriInfo request, Response.ResponseBuilder response) {
+    void relayHeaders(
+            Service service, Map<String, String> headers, UriInfo request, Response.ResponseBuilder response) {
         headers.forEach((name, value) -> {
             if (name.equalsIgnoreCase("Location")) {
                 response.header("Location", gatewayLocation(service, value, request));
@@ -69,10 +82,15 @@ public class ServiceResponses {
      */
     Response problem(Service service, int status, String contentType, byte[] body, UriInfo request) {
         if (contentType != null && contentType.toLowerCase().startsWith(Problems.PROBLEM_JSON)) {
-            return Response.status(status).type(Problems.PROBLEM_JSON).entity(body == null ? new byte[0] : body).build();
+            return Response.status(status)
+                    .type(Problems.PROBLEM_JSON)
+                    .entity(body == null ? new byte[0] : body)
+                    .build();
         }
-        String detail = message(body).orElse("the " + service.displayName() + " answered HTTP " + status + " without a message");
-        return Problems.problem(status, detail, request.getRequestUri().getRawPath(), Map.of("service", service.displayName()));
+        String detail = message(body)
+                .orElse("the " + service.displayName() + " answered HTTP " + status + " without a message");
+        return Problems.problem(
+                status, detail, request.getRequestUri().getRawPath(), Map.of("service", service.displayName()));
     }
 
     private Optional<String> message(byte[] body) {
@@ -118,5 +136,4 @@ public class ServiceResponses {
     static boolean isOpenAiRoute(UriInfo request) {
         return request.getRequestUri().getRawPath().startsWith("/v1/");
     }
-
 }

@@ -37,6 +37,7 @@ public class StreamingProxy {
 
     /** Request headers the services need; the client's {@code Authorization} is the gateway's and stays here. */
     static final List<String> FORWARDED_HEADERS = List.of("Content-Type", "Accept", "X-File-Name", "Last-Event-ID");
+
     public static final String INTERNAL_TOKEN_HEADER = "X-Tunestream-Internal-Token";
     private static final int COPY_BUFFER = 16 * 1024;
     /** An error body larger than this is cut: errors are messages, not payloads. */
@@ -51,39 +52,50 @@ public class StreamingProxy {
         this.config = config;
         this.responses = responses;
         // HTTP/1.1: the services speak it, and it spares an h2c upgrade attempt on every connection.
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(config.upstream().connectTimeout()).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(config.upstream().connectTimeout())
+                .build();
         for (Service service : Service.values()) {
-            guards.put(service, Guard.create().withDescription(service.displayName() + " (streamed routes)")
-                    .withCircuitBreaker().requestVolumeThreshold(4).failureRatio(0.5).delay(5, ChronoUnit.SECONDS).done()
-                    .build());
+            guards.put(
+                    service,
+                    Guard.create()
+                            .withDescription(service.displayName() + " (streamed routes)")
+                            .withCircuitBreaker()
+                            .requestVolumeThreshold(4)
+                            .failureRatio(0.5)
+                            .delay(5, ChronoUnit.SECONDS)
+                            .done()
+                            .build());
         }
     }
 
     /** An observer of the bytes a response streams to the client, after each piece has been sent. */
     public interface StreamObserver {
 
-        StreamObserver NONE = new StreamObserver() {
-        };
+        StreamObserver NONE = new StreamObserver() {};
 
         /** Before the first byte, with the response's content type. */
-        default void onStart(String contentType) {
-        }
+        default void onStart(String contentType) {}
 
-        default void onBytes(byte[] buffer, int length) {
-        }
+        default void onBytes(byte[] buffer, int length) {}
 
         /** After the last byte, or when the copy stopped (the client went away, the service broke off). */
-        default void onEnd() {
-        }
+        default void onEnd() {}
     }
 
     /**
      * Sends {@code method pathAndQuery} to {@code service} with the incoming body (if any) streamed through, and
      * answers with the service's response streamed back.
      */
-    public Response forward(Service service, String method, String pathAndQuery, HttpHeaders incoming, InputStream body,
-            UriInfo request, StreamObserver observer) {
+    public Response forward(
+            Service service,
+            String method,
+            String pathAndQuery,
+            HttpHeaders incoming,
+            InputStream body,
+            UriInfo request,
+            StreamObserver observer) {
         HttpResponse<InputStream> answer = open(service, method, pathAndQuery, incoming, body);
         String contentType = answer.headers().firstValue("Content-Type").orElse(null);
         Map<String, String> headers = new LinkedHashMap<>();
@@ -92,7 +104,13 @@ public class StreamingProxy {
         }
         if (answer.statusCode() >= 400) {
             try (InputStream errorBody = answer.body()) {
-                return responses.relay(service, answer.statusCode(), contentType, headers, errorBody.readNBytes(MAX_ERROR_BODY), request);
+                return responses.relay(
+                        service,
+                        answer.statusCode(),
+                        contentType,
+                        headers,
+                        errorBody.readNBytes(MAX_ERROR_BODY),
+                        request);
             } catch (IOException e) {
                 throw new ServiceUnavailableException(service, "its error response broke off: " + e.getMessage(), e);
             }
@@ -102,12 +120,15 @@ public class StreamingProxy {
             response.type(contentType);
         }
         responses.relayHeaders(service, headers, request, response);
-        return response.entity((StreamingOutput) output -> copy(answer.body(), output, observer, contentType)).build();
+        return response.entity((StreamingOutput) output -> copy(answer.body(), output, observer, contentType))
+                .build();
     }
 
-    private HttpResponse<InputStream> open(Service service, String method, String pathAndQuery, HttpHeaders incoming, InputStream body) {
+    private HttpResponse<InputStream> open(
+            Service service, String method, String pathAndQuery, HttpHeaders incoming, InputStream body) {
         URI base = config.services().get(service.configKey());
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "") + pathAndQuery))
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create(base.toString().replaceAll("/$", "") + pathAndQuery))
                 .timeout(config.upstream().responseTimeout());
         for (String name : FORWARDED_HEADERS) {
             String value = incoming.getHeaderString(name);
@@ -115,11 +136,15 @@ public class StreamingProxy {
                 request.header(name, value);
             }
         }
-        config.internalToken().filter(token -> !token.isBlank()).ifPresent(token -> request.header(INTERNAL_TOKEN_HEADER, token));
+        config.internalToken()
+                .filter(token -> !token.isBlank())
+                .ifPresent(token -> request.header(INTERNAL_TOKEN_HEADER, token));
         request.method(method, publisher(incoming, body));
         try {
-            return guards.get(service).call(() -> http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()),
-                    HttpResponseOfStream.TYPE);
+            return guards.get(service)
+                    .call(
+                            () -> http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()),
+                            HttpResponseOfStream.TYPE);
         } catch (IOException | FaultToleranceException e) {
             throw new ServiceUnavailableException(service, ServiceCalls.reason(e), e);
         } catch (InterruptedException e) {
@@ -140,7 +165,8 @@ public class StreamingProxy {
         return length >= 0 ? HttpRequest.BodyPublishers.fromPublisher(stream, length) : stream;
     }
 
-    private static void copy(InputStream from, OutputStream to, StreamObserver observer, String contentType) throws IOException {
+    private static void copy(InputStream from, OutputStream to, StreamObserver observer, String contentType)
+            throws IOException {
         observer.onStart(contentType);
         try (from) {
             byte[] buffer = new byte[COPY_BUFFER];
@@ -159,7 +185,8 @@ public class StreamingProxy {
     }
 
     /** The generic type of an {@link HttpResponse} of an {@link InputStream}, for the {@link Guard}. */
-    private static final class HttpResponseOfStream extends jakarta.enterprise.util.TypeLiteral<HttpResponse<InputStream>> {
+    private static final class HttpResponseOfStream
+            extends jakarta.enterprise.util.TypeLiteral<HttpResponse<InputStream>> {
         static final HttpResponseOfStream TYPE = new HttpResponseOfStream();
     }
 }

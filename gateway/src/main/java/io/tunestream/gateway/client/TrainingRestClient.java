@@ -3,7 +3,6 @@ package io.tunestream.gateway.client;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -19,7 +18,9 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 @RegisterRestClient(configKey = "training")
 @Produces(MediaType.APPLICATION_JSON)
 @Timeout(ClientPolicy.TIMEOUT_MILLIS)
-@CircuitBreaker(requestVolumeThreshold = ClientPolicy.BREAKER_VOLUME, failureRatio = ClientPolicy.BREAKER_RATIO,
+@CircuitBreaker(
+        requestVolumeThreshold = ClientPolicy.BREAKER_VOLUME,
+        failureRatio = ClientPolicy.BREAKER_RATIO,
         delay = ClientPolicy.BREAKER_DELAY_MILLIS)
 public interface TrainingRestClient {
 

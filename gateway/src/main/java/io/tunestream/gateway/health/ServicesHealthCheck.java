@@ -36,7 +36,8 @@ public class ServicesHealthCheck implements AsyncHealthCheck {
         List<Uni<ServiceState>> probes = new ArrayList<>();
         clients.byService().forEach((name, client) -> probes.add(probe(name, client)));
         return Uni.join().all(probes).andFailFast().map(states -> {
-            HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME).up();
+            HealthCheckResponseBuilder response =
+                    HealthCheckResponse.named(NAME).up();
             for (ServiceState state : states) {
                 response.withData(state.name(), state.description());
                 if (!state.ready()) {
@@ -50,9 +51,13 @@ public class ServicesHealthCheck implements AsyncHealthCheck {
     private Uni<ServiceState> probe(String name, ServiceReadinessClient client) {
         String url = config.services().get(name).toString();
         return client.readiness()
-                .map(response -> new ServiceState(name, response.getStatus() == 200, "HTTP " + response.getStatus() + " from " + url))
-                .ifNoItem().after(config.serviceHealthTimeout()).fail()
-                .onFailure().recoverWithItem(failure -> new ServiceState(name, false, describe(failure) + " from " + url));
+                .map(response -> new ServiceState(
+                        name, response.getStatus() == 200, "HTTP " + response.getStatus() + " from " + url))
+                .ifNoItem()
+                .after(config.serviceHealthTimeout())
+                .fail()
+                .onFailure()
+                .recoverWithItem(failure -> new ServiceState(name, false, describe(failure) + " from " + url));
     }
 
     private static String describe(Throwable failure) {
@@ -62,7 +67,5 @@ public class ServicesHealthCheck implements AsyncHealthCheck {
         return failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
     }
 
-    private record ServiceState(String name, boolean ready, String description) {
-    }
-
+    private record ServiceState(String name, boolean ready, String description) {}
 }

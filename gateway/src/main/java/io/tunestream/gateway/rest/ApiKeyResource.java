@@ -32,6 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ApiKeyResource {
 
     private final ApiKeyService keys;
+
     @Context
     UriInfo uri;
 
@@ -40,29 +41,47 @@ public class ApiKeyResource {
     }
 
     /** A key to create. {@code expiresAt}, {@code requestsPerSecond} and {@code tokensPerMinute} are optional. */
-    public record CreateKeyRequest(String name, List<String> scopes, Instant expiresAt, Double requestsPerSecond, Long tokensPerMinute) {
-    }
+    public record CreateKeyRequest(
+            String name, List<String> scopes, Instant expiresAt, Double requestsPerSecond, Long tokensPerMinute) {}
 
     /** A key as listed: never the key itself, which is shown once, in {@link CreatedKeyResponse}. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record KeyResponse(long id, String name, String prefix, List<String> scopes, Instant createdAt, Instant lastUsedAt,
-            Instant expiresAt, Instant revokedAt, Double requestsPerSecond, Long tokensPerMinute) {
+    public record KeyResponse(
+            long id,
+            String name,
+            String prefix,
+            List<String> scopes,
+            Instant createdAt,
+            Instant lastUsedAt,
+            Instant expiresAt,
+            Instant revokedAt,
+            Double requestsPerSecond,
+            Long tokensPerMinute) {
 
         static KeyResponse of(ApiKey key) {
-            return new KeyResponse(key.id, key.name, key.prefix, key.scopeSet().stream().map(Scope::role).toList(), key.createdAt,
-                    key.lastUsedAt, key.expiresAt, key.revokedAt, key.requestsPerSecond, key.tokensPerMinute);
+            return new KeyResponse(
+                    key.id,
+                    key.name,
+                    key.prefix,
+                    key.scopeSet().stream().map(Scope::role).toList(),
+                    key.createdAt,
+                    key.lastUsedAt,
+                    key.expiresAt,
+                    key.revokedAt,
+                    key.requestsPerSecond,
+                    key.tokensPerMinute);
         }
     }
 
     /** A key just created, with the token: store it now, it cannot be shown again. */
-    public record CreatedKeyResponse(String key, KeyResponse details) {
-    }
+    public record CreatedKeyResponse(String key, KeyResponse details) {}
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Scope.ADMIN_ROLE)
-    @Operation(summary = "Create a key: {\"name\", \"scopes\": [read, write, admin, inference], \"expiresAt\"?, "
-            + "\"requestsPerSecond\"?, \"tokensPerMinute\"?}; the answer holds the key, shown this once")
+    @Operation(
+            summary = "Create a key: {\"name\", \"scopes\": [read, write, admin, inference], \"expiresAt\"?, "
+                    + "\"requestsPerSecond\"?, \"tokensPerMinute\"?}; the answer holds the key, shown this once")
     public Response create(CreateKeyRequest request) {
         if (request == null) {
             throw new BadRequestException("a body is required: {\"name\", \"scopes\"}");
@@ -85,13 +104,20 @@ public class ApiKeyResource {
             for (String scope : request.scopes()) {
                 scopes.add(Scope.parse(scope));
             }
-            created = keys.create(request.name().trim(), scopes, request.expiresAt(), request.requestsPerSecond(),
+            created = keys.create(
+                    request.name().trim(),
+                    scopes,
+                    request.expiresAt(),
+                    request.requestsPerSecond(),
                     request.tokensPerMinute());
         } catch (IllegalArgumentException e) {
             throw new BadRequestException(e.getMessage());
         }
-        return Response.created(uri.getAbsolutePathBuilder().path(String.valueOf(created.key().id)).build())
-                .entity(new CreatedKeyResponse(created.token(), KeyResponse.of(created.key()))).build();
+        return Response.created(uri.getAbsolutePathBuilder()
+                        .path(String.valueOf(created.key().id))
+                        .build())
+                .entity(new CreatedKeyResponse(created.token(), KeyResponse.of(created.key())))
+                .build();
     }
 
     @GET

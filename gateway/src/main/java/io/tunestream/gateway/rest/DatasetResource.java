@@ -33,8 +33,10 @@ public class DatasetResource {
     private final DatasetRestClient datasets;
     private final ServiceCalls calls;
     private final StreamingProxy proxy;
+
     @Context
     UriInfo uri;
+
     @Context
     HttpHeaders headers;
 
@@ -69,12 +71,18 @@ public class DatasetResource {
 
     @POST
     @Path("{name}/uploads")
-    @Consumes({"application/x-ndjson", "application/jsonl", MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN,
-            MediaType.APPLICATION_OCTET_STREAM})
+    @Consumes({
+        "application/x-ndjson",
+        "application/jsonl",
+        MediaType.APPLICATION_JSON,
+        MediaType.TEXT_PLAIN,
+        MediaType.APPLICATION_OCTET_STREAM
+    })
     @RolesAllowed(Scope.WRITE_ROLE)
     @Operation(summary = "Upload samples (JSONL or a JSON array; header X-File-Name optional), streamed to the service")
     public Response upload(@PathParam("name") String name, InputStream body) {
-        String path = UriBuilder.fromPath("/datasets/{name}/uploads").build(name).getRawPath();
+        String path =
+                UriBuilder.fromPath("/datasets/{name}/uploads").build(name).getRawPath();
         return proxy.forward(Service.DATASET, "POST", path, headers, body, uri, StreamingProxy.StreamObserver.NONE);
     }
 
@@ -82,7 +90,8 @@ public class DatasetResource {
     @Path("{name}/samples")
     @RolesAllowed(Scope.READ_ROLE)
     @Operation(summary = "Samples as received, oldest first, paged")
-    public Response samples(@PathParam("name") String name, @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
+    public Response samples(
+            @PathParam("name") String name, @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
         return calls.relay(Service.DATASET, uri, () -> datasets.samples(name, page, size));
     }
 
@@ -123,8 +132,11 @@ public class DatasetResource {
     @Produces({"application/x-ndjson", MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM})
     @RolesAllowed(Scope.READ_ROLE)
     @Operation(summary = "A dataset version's file (train.jsonl, eval.jsonl, manifest.json), streamed")
-    public Response file(@PathParam("name") String name, @PathParam("version") int version, @PathParam("file") String file) {
-        String path = UriBuilder.fromPath("/datasets/{name}/versions/{version}/files/{file}").build(name, version, file).getRawPath();
+    public Response file(
+            @PathParam("name") String name, @PathParam("version") int version, @PathParam("file") String file) {
+        String path = UriBuilder.fromPath("/datasets/{name}/versions/{version}/files/{file}")
+                .build(name, version, file)
+                .getRawPath();
         return proxy.forward(Service.DATASET, "GET", path, headers, null, uri, StreamingProxy.StreamObserver.NONE);
     }
 }

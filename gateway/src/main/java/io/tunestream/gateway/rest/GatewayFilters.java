@@ -38,34 +38,44 @@ public class GatewayFilters {
 
     @ServerRequestFilter
     public Uni<Void> admit(ContainerRequestContext request, SimpleResourceInfo resource) {
-        return identities.getDeferredIdentity().invoke(identity -> {
-            KeyGrant key = grant(identity);
-            if (key == null) {
-                return;
-            }
-            request.setProperty(KEY_PROPERTY, key);
-            Duration wait = limits.admitRequest(key);
-            if (!wait.isZero()) {
-                usage.rateLimited(key, "requests");
-                throw new RateLimitedException("the key's request rate is exceeded", wait);
-            }
-            Routes.Route route = Routes.of(resource);
-            for (String name : request.getUriInfo().getQueryParameters().keySet()) {
-                if (!route.queryParameters().contains(name)) {
-                    throw new BadRequestException("unknown query parameter '" + name + "' on " + request.getMethod() + " "
-                            + route.template() + "; accepted: " + accepted(route.queryParameters()));
-                }
-            }
-        }).replaceWithVoid();
+        return identities
+                .getDeferredIdentity()
+                .invoke(identity -> {
+                    KeyGrant key = grant(identity);
+                    if (key == null) {
+                        return;
+                    }
+                    request.setProperty(KEY_PROPERTY, key);
+                    Duration wait = limits.admitRequest(key);
+                    if (!wait.isZero()) {
+                        usage.rateLimited(key, "requests");
+                        throw new RateLimitedException("the key's request rate is exceeded", wait);
+                    }
+                    Routes.Route route = Routes.of(resource);
+                    for (String name : request.getUriInfo().getQueryParameters().keySet()) {
+                        if (!route.queryParameters().contains(name)) {
+                            throw new BadRequestException(
+                                    "unknown query parameter '" + name + "' on " + request.getMethod() + " "
+                                            + route.template() + "; accepted: " + accepted(route.queryParameters()));
+                        }
+                    }
+                })
+                .replaceWithVoid();
     }
 
     @ServerResponseFilter
     public void count(ContainerRequestContext request, ContainerResponseContext response, SimpleResourceInfo resource) {
-        usage.request((KeyGrant) request.getProperty(KEY_PROPERTY), request.getMethod(), Routes.of(resource).template(), response.getStatus());
+        usage.request(
+                (KeyGrant) request.getProperty(KEY_PROPERTY),
+                request.getMethod(),
+                Routes.of(resource).template(),
+                response.getStatus());
     }
 
     private static KeyGrant grant(SecurityIdentity identity) {
-        return identity == null || identity.isAnonymous() ? null : identity.getAttribute(ApiKeyIdentityProvider.GRANT_ATTRIBUTE);
+        return identity == null || identity.isAnonymous()
+                ? null
+                : identity.getAttribute(ApiKeyIdentityProvider.GRANT_ATTRIBUTE);
     }
 
     private static String accepted(List<String> names) {

@@ -74,7 +74,8 @@ final class GeneratedTokenMeter implements StreamObserver {
             reportedUsage = completionTokens.asLong();
         }
         for (JsonNode choice : chunk.path("choices")) {
-            if (!choice.path("text").asText("").isEmpty() || !choice.path("delta").path("content").asText("").isEmpty()) {
+            if (!choice.path("text").asText("").isEmpty()
+                    || !choice.path("delta").path("content").asText("").isEmpty()) {
                 chunksWithContent++;
             }
         }
@@ -87,7 +88,9 @@ final class GeneratedTokenMeter implements StreamObserver {
             tokens = reportedUsage >= 0 ? reportedUsage : chunksWithContent;
         } else {
             JsonNode answer = tooLarge ? null : parse(pending.toString(StandardCharsets.UTF_8));
-            tokens = answer == null ? 0 : answer.path("usage").path("completion_tokens").asLong(0);
+            tokens = answer == null
+                    ? 0
+                    : answer.path("usage").path("completion_tokens").asLong(0);
         }
         onCounted.accept(tokens);
     }

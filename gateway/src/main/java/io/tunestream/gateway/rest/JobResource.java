@@ -32,8 +32,10 @@ public class JobResource {
     private final TrainingRestClient training;
     private final ServiceCalls calls;
     private final StreamingProxy proxy;
+
     @Context
     UriInfo uri;
+
     @Context
     HttpHeaders headers;
 
@@ -46,7 +48,8 @@ public class JobResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Scope.WRITE_ROLE)
-    @Operation(summary = "Create a training job: {dataset, version, recipe, model?, baseModelVersion?, hyperparameters?}")
+    @Operation(
+            summary = "Create a training job: {dataset, version, recipe, model?, baseModelVersion?, hyperparameters?}")
     public Response create(String body) {
         return calls.relay(Service.TRAINING, uri, () -> training.createJob(body));
     }

@@ -41,8 +41,10 @@ public class ModelResource {
     private final RegistryRestClient registry;
     private final ServiceCalls calls;
     private final StreamingProxy proxy;
+
     @Context
     UriInfo uri;
+
     @Context
     HttpHeaders headers;
 
@@ -198,9 +200,14 @@ public class ModelResource {
     @Produces({MediaType.APPLICATION_OCTET_STREAM, MediaType.APPLICATION_JSON})
     @RolesAllowed(Scope.READ_ROLE)
     @Operation(summary = "A version's file, streamed from object storage, with X-Checksum-SHA256")
-    public Response file(@PathParam("model") String model, @PathParam("version") int version, @PathParam("file") String file) {
-        String path = UriBuilder.fromPath("/models/{model}/versions/{version}/files/").build(model, version).getRawPath()
-                + Arrays.stream(file.split("/")).map(segment -> UriBuilder.fromPath("{segment}").build(segment).getRawPath())
+    public Response file(
+            @PathParam("model") String model, @PathParam("version") int version, @PathParam("file") String file) {
+        String path = UriBuilder.fromPath("/models/{model}/versions/{version}/files/")
+                        .build(model, version)
+                        .getRawPath()
+                + Arrays.stream(file.split("/"))
+                        .map(segment ->
+                                UriBuilder.fromPath("{segment}").build(segment).getRawPath())
                         .collect(Collectors.joining("/"));
         return proxy.forward(Service.REGISTRY, "GET", path, headers, null, uri, StreamingProxy.StreamObserver.NONE);
     }

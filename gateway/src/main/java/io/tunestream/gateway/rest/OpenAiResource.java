@@ -42,12 +42,19 @@ public class OpenAiResource {
     private final UsageMetrics usage;
     private final ObjectMapper json;
     private final SecurityIdentity identity;
+
     @Context
     UriInfo uri;
+
     @Context
     HttpHeaders headers;
 
-    public OpenAiResource(StreamingProxy proxy, RateLimiter limits, UsageMetrics usage, ObjectMapper json, SecurityIdentity identity) {
+    public OpenAiResource(
+            StreamingProxy proxy,
+            RateLimiter limits,
+            UsageMetrics usage,
+            ObjectMapper json,
+            SecurityIdentity identity) {
         this.proxy = proxy;
         this.limits = limits;
         this.usage = usage;
@@ -60,7 +67,8 @@ public class OpenAiResource {
     @RolesAllowed(Scope.INFERENCE_ROLE)
     @Operation(summary = "OpenAI: the served model")
     public Response models() {
-        return proxy.forward(Service.GENERATION, "GET", "/v1/models", headers, null, uri, StreamingProxy.StreamObserver.NONE);
+        return proxy.forward(
+                Service.GENERATION, "GET", "/v1/models", headers, null, uri, StreamingProxy.StreamObserver.NONE);
     }
 
     @GET

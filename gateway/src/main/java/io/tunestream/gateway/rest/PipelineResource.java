@@ -27,6 +27,7 @@ public class PipelineResource {
 
     private final DatasetRestClient datasets;
     private final ServiceCalls calls;
+
     @Context
     UriInfo uri;
 

@@ -14,20 +14,19 @@ import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 /** What the gateway needs to know of a matched route: its path template, its scope, its query parameters. */
 final class Routes {
 
-    record Route(String template, List<String> scopes, List<String> queryParameters) {
-    }
+    record Route(String template, List<String> scopes, List<String> queryParameters) {}
 
     private static final Map<String, Route> ROUTES = new ConcurrentHashMap<>();
     static final Route UNMATCHED = new Route("unmatched", List.of(), List.of());
 
-    private Routes() {
-    }
+    private Routes() {}
 
     static Route of(SimpleResourceInfo resource) {
         if (resource == null || resource.getResourceClass() == null) {
             return UNMATCHED;
         }
-        String key = resource.getResourceClass().getName() + "#" + resource.getMethodName() + Arrays.toString(resource.parameterTypes());
+        String key = resource.getResourceClass().getName() + "#" + resource.getMethodName()
+                + Arrays.toString(resource.parameterTypes());
         return ROUTES.computeIfAbsent(key, ignored -> describe(resource));
     }
 
@@ -44,8 +43,15 @@ final class Routes {
         String template = (classPath == null ? "" : classPath.value())
                 + (methodPath == null ? "" : "/" + methodPath.value().replaceAll("^/", ""));
         RolesAllowed roles = method.getAnnotation(RolesAllowed.class);
-        List<String> queryParameters = Arrays.stream(method.getParameters()).map(Parameter::getAnnotations)
-                .flatMap(Arrays::stream).filter(QueryParam.class::isInstance).map(q -> ((QueryParam) q).value()).toList();
-        return new Route(template.replaceAll("\\{(\\w+):[^}]*}", "{$1}"), roles == null ? List.of() : List.of(roles.value()), queryParameters);
+        List<String> queryParameters = Arrays.stream(method.getParameters())
+                .map(Parameter::getAnnotations)
+                .flatMap(Arrays::stream)
+                .filter(QueryParam.class::isInstance)
+                .map(q -> ((QueryParam) q).value())
+                .toList();
+        return new Route(
+                template.replaceAll("\\{(\\w+):[^}]*}", "{$1}"),
+                roles == null ? List.of() : List.of(roles.value()),
+                queryParameters);
     }
 }

@@ -31,7 +31,8 @@ public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyAuthentica
     }
 
     @Override
-    public Uni<SecurityIdentity> authenticate(ApiKeyAuthenticationRequest request, AuthenticationRequestContext context) {
+    public Uni<SecurityIdentity> authenticate(
+            ApiKeyAuthenticationRequest request, AuthenticationRequestContext context) {
         // The lookup is a database query: it runs on a worker thread, never on the event loop.
         return context.runBlocking(() -> keys.authenticate(request.token())
                 .map(ApiKeyIdentityProvider::identity)

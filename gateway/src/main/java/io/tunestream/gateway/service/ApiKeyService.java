@@ -27,6 +27,7 @@ public class ApiKeyService {
     static final String BOOTSTRAP_NAME = "bootstrap-admin";
     /** A key's last use is written at most this often: the time is for people, not for billing. */
     static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
+
     private static final Logger LOG = Logger.getLogger(ApiKeyService.class);
 
     private final ApiKeyRepository keys;
@@ -42,12 +43,10 @@ public class ApiKeyService {
     }
 
     /** A key just created: the token, which is shown now and never again, and what is stored. */
-    public record CreatedKey(String token, ApiKey key) {
-    }
+    public record CreatedKey(String token, ApiKey key) {}
 
     /** What a valid key grants, as the security layer needs it. */
-    public record KeyGrant(long id, String name, Set<Scope> scopes, Double requestsPerSecond, Long tokensPerMinute) {
-    }
+    public record KeyGrant(long id, String name, Set<Scope> scopes, Double requestsPerSecond, Long tokensPerMinute) {}
 
     @Transactional
     void createBootstrapAdminKey(@Observes StartupEvent start) {
@@ -57,19 +56,24 @@ public class ApiKeyService {
         }
         if (!KeyTokens.wellFormed(token.get())) {
             // The value itself is never logged: it is a secret even when it is malformed.
-            throw new IllegalStateException("tunestream.gateway.admin-key (TUNESTREAM_GATEWAY_ADMIN_KEY) must start with '"
-                    + KeyTokens.PREFIX + "' followed by at least " + (KeyTokens.MINIMUM_LENGTH - KeyTokens.PREFIX.length())
-                    + " letters, digits, '-' or '_'");
+            throw new IllegalStateException(
+                    "tunestream.gateway.admin-key (TUNESTREAM_GATEWAY_ADMIN_KEY) must start with '"
+                            + KeyTokens.PREFIX + "' followed by at least "
+                            + (KeyTokens.MINIMUM_LENGTH - KeyTokens.PREFIX.length())
+                            + " letters, digits, '-' or '_'");
         }
         if (keys.findByHash(KeyTokens.hash(token.get())).isPresent()) {
             return;
         }
         store(token.get(), BOOTSTRAP_NAME, EnumSet.allOf(Scope.class), null, null, null);
-        LOG.infof("created the admin key '%s' from the configuration (prefix %s)", BOOTSTRAP_NAME, KeyTokens.visiblePrefix(token.get()));
+        LOG.infof(
+                "created the admin key '%s' from the configuration (prefix %s)",
+                BOOTSTRAP_NAME, KeyTokens.visiblePrefix(token.get()));
     }
 
     @Transactional
-    public CreatedKey create(String name, Set<Scope> scopes, Instant expiresAt, Double requestsPerSecond, Long tokensPerMinute) {
+    public CreatedKey create(
+            String name, Set<Scope> scopes, Instant expiresAt, Double requestsPerSecond, Long tokensPerMinute) {
         if (expiresAt != null && !expiresAt.isAfter(clock.instant())) {
             throw new IllegalArgumentException("expiresAt " + expiresAt + " is not in the future");
         }
@@ -77,7 +81,13 @@ public class ApiKeyService {
         return new CreatedKey(token, store(token, name, scopes, expiresAt, requestsPerSecond, tokensPerMinute));
     }
 
-    private ApiKey store(String token, String name, Set<Scope> scopes, Instant expiresAt, Double requestsPerSecond, Long tokensPerMinute) {
+    private ApiKey store(
+            String token,
+            String name,
+            Set<Scope> scopes,
+            Instant expiresAt,
+            Double requestsPerSecond,
+            Long tokensPerMinute) {
         ApiKey key = new ApiKey();
         key.name = name;
         key.prefix = KeyTokens.visiblePrefix(token);
@@ -121,6 +131,7 @@ public class ApiKeyService {
         Instant now = clock.instant();
         Optional<ApiKey> key = keys.findByHash(KeyTokens.hash(token)).filter(found -> found.usableAt(now));
         key.ifPresent(found -> recordUse(found.id, now));
-        return key.map(found -> new KeyGrant(found.id, found.name, found.scopeSet(), found.requestsPerSecond, found.tokensPerMinute));
+        return key.map(found ->
+                new KeyGrant(found.id, found.name, found.scopeSet(), found.requestsPerSecond, found.tokensPerMinute));
     }
 }

@@ -19,13 +19,14 @@ public final class KeyTokens {
     public static final String PREFIX = "ts_";
     /** How many leading characters of a key are stored in clear to tell keys apart: {@code ts_} and 5 more. */
     public static final int VISIBLE_PREFIX_LENGTH = 8;
+
     private static final int RANDOM_BYTES = 32;
     /** The shortest key accepted from configuration: {@code ts_} and at least 128 bits in base64. */
     static final int MINIMUM_LENGTH = PREFIX.length() + 22;
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private KeyTokens() {
-    }
+    private KeyTokens() {}
 
     public static String generate() {
         byte[] bytes = new byte[RANDOM_BYTES];

@@ -45,11 +45,13 @@ public class RateLimiter {
     private TokenBucket requestBucket(KeyGrant key) {
         double perSecond = key.requestsPerSecond() != null ? key.requestsPerSecond() : defaults.requestsPerSecond();
         // One second's worth of burst, at least one request, so a key limited below 1/s can still make its call.
-        return requests.computeIfAbsent(key.id(), id -> new TokenBucket(Math.max(1, perSecond), perSecond, System.nanoTime()));
+        return requests.computeIfAbsent(
+                key.id(), id -> new TokenBucket(Math.max(1, perSecond), perSecond, System.nanoTime()));
     }
 
     private TokenBucket tokenBucket(KeyGrant key) {
         long perMinute = key.tokensPerMinute() != null ? key.tokensPerMinute() : defaults.inferenceTokensPerMinute();
-        return inferenceTokens.computeIfAbsent(key.id(), id -> new TokenBucket(perMinute, perMinute / 60.0, System.nanoTime()));
+        return inferenceTokens.computeIfAbsent(
+                key.id(), id -> new TokenBucket(perMinute, perMinute / 60.0, System.nanoTime()));
     }
 }

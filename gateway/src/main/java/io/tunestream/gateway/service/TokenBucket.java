@@ -16,7 +16,8 @@ final class TokenBucket {
 
     TokenBucket(double capacity, double refillPerSecond, long nowNanos) {
         if (capacity <= 0 || refillPerSecond <= 0) {
-            throw new IllegalArgumentException("a token bucket needs a positive capacity and refill rate, got " + capacity + " and " + refillPerSecond);
+            throw new IllegalArgumentException("a token bucket needs a positive capacity and refill rate, got "
+                    + capacity + " and " + refillPerSecond);
         }
         this.capacity = capacity;
         this.refillPerSecond = refillPerSecond;
@@ -37,7 +38,9 @@ final class TokenBucket {
     /** How long until the bucket holds at least {@code tokens}, taking nothing. */
     synchronized Duration waitFor(double tokens, long nowNanos) {
         refill(nowNanos);
-        return available >= tokens ? Duration.ZERO : Duration.ofNanos((long) Math.ceil((tokens - available) / refillPerSecond * 1e9));
+        return available >= tokens
+                ? Duration.ZERO
+                : Duration.ofNanos((long) Math.ceil((tokens - available) / refillPerSecond * 1e9));
     }
 
     synchronized void charge(double tokens, long nowNanos) {
@@ -50,5 +53,4 @@ final class TokenBucket {
         available = Math.min(capacity, available + elapsed / 1e9 * refillPerSecond);
         lastRefillNanos = nowNanos;
     }
-
 }

@@ -21,19 +21,31 @@ public class UsageMetrics {
     }
 
     public void request(KeyGrant key, String method, String route, int status) {
-        Counter.builder("tunestream.gateway.requests").description("API requests by key, route and status")
-                .tag("key", label(key)).tag("method", method).tag("route", route).tag("status", String.valueOf(status))
-                .register(registry).increment();
+        Counter.builder("tunestream.gateway.requests")
+                .description("API requests by key, route and status")
+                .tag("key", label(key))
+                .tag("method", method)
+                .tag("route", route)
+                .tag("status", String.valueOf(status))
+                .register(registry)
+                .increment();
     }
 
     public void rateLimited(KeyGrant key, String limit) {
-        Counter.builder("tunestream.gateway.rate.limited").description("Requests refused with 429, by key and limit")
-                .tag("key", label(key)).tag("limit", limit).register(registry).increment();
+        Counter.builder("tunestream.gateway.rate.limited")
+                .description("Requests refused with 429, by key and limit")
+                .tag("key", label(key))
+                .tag("limit", limit)
+                .register(registry)
+                .increment();
     }
 
     public void generatedTokens(KeyGrant key, long tokens) {
-        Counter.builder("tunestream.gateway.generated.tokens").description("Tokens generated through the OpenAI API, by key")
-                .tag("key", label(key)).register(registry).increment(tokens);
+        Counter.builder("tunestream.gateway.generated.tokens")
+                .description("Tokens generated through the OpenAI API, by key")
+                .tag("key", label(key))
+                .register(registry)
+                .increment(tokens);
     }
 
     static String label(KeyGrant key) {

@@ -11,7 +11,6 @@ import java.util.Optional;
 @ConfigMapping(prefix = "tunestream.generation")
 public interface GenerationConfig {
 
-
     /**
      * The registry's model name this replica serves: it follows the {@code production} alias of this model on
      * {@code tunestream.model-versions} and answers prompts and {@code /v1} requests for it.

@@ -26,8 +26,12 @@ public class GenerationPublishingHealthCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return publisher.lastFailure()
-                .map(failure -> HealthCheckResponse.named(NAME).down().withData("error", failure).build())
+        return publisher
+                .lastFailure()
+                .map(failure -> HealthCheckResponse.named(NAME)
+                        .down()
+                        .withData("error", failure)
+                        .build())
                 .orElseGet(() -> HealthCheckResponse.named(NAME).up().build());
     }
 }

@@ -25,7 +25,8 @@ public class GenerationPublisher {
     private final String topicPrefix;
     private final AtomicReference<String> lastFailure = new AtomicReference<>();
 
-    public GenerationPublisher(@Channel(Channels.GENERATIONS) Emitter<ProducerRecord<String, TunestreamEvent>> emitter,
+    public GenerationPublisher(
+            @Channel(Channels.GENERATIONS) Emitter<ProducerRecord<String, TunestreamEvent>> emitter,
             @ConfigProperty(name = Topic.PREFIX_KEY) String topicPrefix) {
         this.emitter = emitter;
         this.topicPrefix = topicPrefix;
@@ -36,12 +37,11 @@ public class GenerationPublisher {
      * producer's own retries); a failure is remembered for {@link #lastFailure()}.
      */
     public CompletionStage<Void> publish(GenerationEvent event) {
-        return emitter.send(CloudEventsKafka.record(topicPrefix, event, SOURCE))
-                .whenComplete((published, failure) -> {
-                    if (failure != null) {
-                        lastFailure.set("generation of prompt " + event.promptHash() + ": " + failure.getMessage());
-                    }
-                });
+        return emitter.send(CloudEventsKafka.record(topicPrefix, event, SOURCE)).whenComplete((published, failure) -> {
+            if (failure != null) {
+                lastFailure.set("generation of prompt " + event.promptHash() + ": " + failure.getMessage());
+            }
+        });
     }
 
     /** The last publication that failed, if any since start. */

@@ -68,17 +68,15 @@ public class PromptConsumer {
                 continue;
             }
             try {
-                generation.submit(prompt)
-                        .thenCompose(publisher::publish)
-                        .whenComplete((published, failure) -> {
-                            if (failure == null) {
-                                record.ack();
-                            } else {
-                                // Not acknowledged: the offset stays uncommitted and the prompt is redone after a
-                                // restart or rebalance. It is not dead-lettered, since the prompt itself is fine.
-                                LOG.errorf(failure, "cannot publish the generation of prompt %s", prompt.promptHash());
-                            }
-                        });
+                generation.submit(prompt).thenCompose(publisher::publish).whenComplete((published, failure) -> {
+                    if (failure == null) {
+                        record.ack();
+                    } else {
+                        // Not acknowledged: the offset stays uncommitted and the prompt is redone after a
+                        // restart or rebalance. It is not dead-lettered, since the prompt itself is fine.
+                        LOG.errorf(failure, "cannot publish the generation of prompt %s", prompt.promptHash());
+                    }
+                });
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -38,14 +38,13 @@ public record ChatCompletionRequest(
 
     /** One message of the conversation. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Message(String role, String content) {
-    }
+    public record Message(String role, String content) {}
 
     SamplingRequest sampling() {
         // max_completion_tokens is OpenAI's newer name for max_tokens.
         Integer limit = maxCompletionTokens != null ? maxCompletionTokens : maxTokens;
-        return new SamplingRequest(limit, temperature, topP, topK, n, stop, frequencyPenalty, presencePenalty,
-                repetitionPenalty, seed);
+        return new SamplingRequest(
+                limit, temperature, topP, topK, n, stop, frequencyPenalty, presencePenalty, repetitionPenalty, seed);
     }
 
     boolean streamed() {

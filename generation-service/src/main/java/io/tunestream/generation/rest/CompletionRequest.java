@@ -39,8 +39,17 @@ public record CompletionRequest(
     }
 
     SamplingRequest sampling() {
-        return new SamplingRequest(maxTokens, temperature, topP, topK, n, stop, frequencyPenalty, presencePenalty,
-                repetitionPenalty, seed);
+        return new SamplingRequest(
+                maxTokens,
+                temperature,
+                topP,
+                topK,
+                n,
+                stop,
+                frequencyPenalty,
+                presencePenalty,
+                repetitionPenalty,
+                seed);
     }
 
     boolean streamed() {

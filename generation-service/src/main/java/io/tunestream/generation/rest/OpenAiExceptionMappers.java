@@ -1,13 +1,21 @@
 package io.tunestream.generation.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.tunestream.generation.service.InferenceException;
+import io.tunestream.platform.problem.ProblemResponses;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Every error of this service's API in OpenAI's shape {@code {"error": {"message", "type", "param", "code"}}}. */
+/**
+ * The errors of the OpenAI-compatible API ({@code /v1}) in OpenAI's shape
+ * {@code {"error": {"message", "type", "param", "code"}}}, which OpenAI's clients parse; every other route answers
+ * with the platform's problem details like every Tunestream service. These mappers rank above the platform's
+ * ({@code ProblemMappers}), so they decide for each route which contract applies.
+ */
 public class OpenAiExceptionMappers {
 
     @ServerExceptionMapper
@@ -22,19 +30,60 @@ public class OpenAiExceptionMappers {
     }
 
     @ServerExceptionMapper
-    public Response unreadableBody(JsonProcessingException e) {
-        return Response.status(400).type(MediaType.APPLICATION_JSON)
-                .entity(OpenAiBodies.ErrorBody.of("the body is not valid JSON for this endpoint: " + e.getOriginalMessage(),
-                        "invalid_request_error", null, "invalid_json"))
+    public Response unreadableBody(JsonProcessingException e, HttpServerRequest request) {
+        if (!isOpenAiRoute(request)) {
+            return ProblemResponses.unreadableBody(e, request.path());
+        }
+        return Response.status(400)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(OpenAiBodies.ErrorBody.of(
+                        "the body is not valid JSON for this endpoint: " + e.getOriginalMessage(),
+                        "invalid_request_error",
+                        null,
+                        "invalid_json"))
                 .build();
     }
 
+    /** Named apart from its supertype above: the platform and Quarkus REST have a mapper for exactly this one. */
     @ServerExceptionMapper
-    public Response http(WebApplicationException e) {
+    public Response mismatchedBody(MismatchedInputException e, HttpServerRequest request) {
+        return unreadableBody(e, request);
+    }
+
+    @ServerExceptionMapper
+    public Response http(WebApplicationException e, HttpServerRequest request) {
+        if (!isOpenAiRoute(request)) {
+            return ProblemResponses.web(e, request.method().name(), request.path());
+        }
         int status = e.getResponse().getStatus();
-        return Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(OpenAiBodies.ErrorBody.of(e.getMessage(), status >= 500 ? "server_error" : "invalid_request_error",
-                        null, null))
+        if (status >= 500) {
+            ProblemResponses.logFailure(e, request.method().name(), request.path());
+        }
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(OpenAiBodies.ErrorBody.of(
+                        status >= 500 ? ProblemResponses.SERVER_ERROR_DETAIL : e.getMessage(),
+                        status >= 500 ? "server_error" : "invalid_request_error",
+                        null,
+                        null))
                 .build();
+    }
+
+    /** A failure nobody foresaw: logged in full, answered without its class or message. */
+    @ServerExceptionMapper
+    public Response unexpected(Exception e, HttpServerRequest request) {
+        if (!isOpenAiRoute(request)) {
+            return ProblemResponses.unexpected(e, request.method().name(), request.path());
+        }
+        ProblemResponses.logFailure(e, request.method().name(), request.path());
+        return Response.status(500)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(OpenAiBodies.ErrorBody.of(ProblemResponses.SERVER_ERROR_DETAIL, "server_error", null, null))
+                .build();
+    }
+
+    private static boolean isOpenAiRoute(HttpServerRequest request) {
+        String path = request.path();
+        return path.equals("/v1") || path.startsWith("/v1/");
     }
 }

@@ -19,7 +19,6 @@ import io.tunestream.generation.service.InferenceException;
 import io.tunestream.generation.service.InferenceService;
 import io.tunestream.generation.service.SamplingDefaults;
 import io.tunestream.llm.generation.FinishReason;
-import io.tunestream.llm.generation.GenerationResult;
 import io.tunestream.llm.generation.SamplingParams;
 import io.tunestream.llm.generation.TokenListener;
 import io.tunestream.llm.prompt.ChatMessage;
@@ -57,7 +56,8 @@ public class OpenAiResource {
     private final ObjectMapper json;
     private final int maxBatchSize;
 
-    public OpenAiResource(InferenceService inference, SamplingDefaults defaults, ObjectMapper json, GenerationConfig config) {
+    public OpenAiResource(
+            InferenceService inference, SamplingDefaults defaults, ObjectMapper json, GenerationConfig config) {
         this.inference = inference;
         this.defaults = defaults;
         this.json = json;
@@ -97,7 +97,8 @@ public class OpenAiResource {
         String id = "cmpl-" + UUID.randomUUID();
         long created = Instant.now().getEpochSecond();
         if (request.streamed()) {
-            return stream(listener -> inference.complete(request.model(), prompt, params, listener),
+            return stream(
+                    listener -> inference.complete(request.model(), prompt, params, listener),
                     (started, events) -> new TokenListener() {
                         @Override
                         public void onToken(int sampleIndex, int tokenId, String textDelta) {
@@ -108,18 +109,31 @@ public class OpenAiResource {
 
                         @Override
                         public void onFinish(int sampleIndex, String textRemainder, FinishReason reason) {
-                            events.send(completionChunk(id, created, started, sampleIndex,
-                                    textRemainder == null ? "" : textRemainder, reason.openAiName()));
+                            events.send(completionChunk(
+                                    id,
+                                    created,
+                                    started,
+                                    sampleIndex,
+                                    textRemainder == null ? "" : textRemainder,
+                                    reason.openAiName()));
                         }
                     });
         }
         InferenceService.Started started = inference.complete(request.model(), prompt, params, TokenListener.NONE);
         return started.result().thenApply(result -> {
             List<CompletionChoice> choices = result.completions().stream()
-                    .map(c -> new CompletionChoice(c.text(), c.index(), null, c.finishReason().openAiName()))
+                    .map(c -> new CompletionChoice(
+                            c.text(), c.index(), null, c.finishReason().openAiName()))
                     .toList();
-            return Response.ok(new Completion(id, "text_completion", created, started.model(), fingerprint(started),
-                    choices, Usage.of(result.promptTokens(), result.completionTokens()))).build();
+            return Response.ok(new Completion(
+                            id,
+                            "text_completion",
+                            created,
+                            started.model(),
+                            fingerprint(started),
+                            choices,
+                            Usage.of(result.promptTokens(), result.completionTokens())))
+                    .build();
         });
     }
 
@@ -134,8 +148,8 @@ public class OpenAiResource {
         String id = "chatcmpl-" + UUID.randomUUID();
         long created = Instant.now().getEpochSecond();
         if (request.streamed()) {
-            return stream(listener -> inference.chat(request.model(), messages, params, listener),
-                    (started, events) -> {
+            return stream(
+                    listener -> inference.chat(request.model(), messages, params, listener), (started, events) -> {
                         for (int sample = 0; sample < params.n(); sample++) {
                             events.send(chatChunk(id, created, started, sample, new Delta("assistant", ""), null));
                         }
@@ -143,17 +157,19 @@ public class OpenAiResource {
                             @Override
                             public void onToken(int sampleIndex, int tokenId, String textDelta) {
                                 if (textDelta != null && !textDelta.isEmpty()) {
-                                    events.send(chatChunk(id, created, started, sampleIndex, new Delta(null, textDelta), null));
+                                    events.send(chatChunk(
+                                            id, created, started, sampleIndex, new Delta(null, textDelta), null));
                                 }
                             }
 
                             @Override
                             public void onFinish(int sampleIndex, String textRemainder, FinishReason reason) {
                                 if (textRemainder != null && !textRemainder.isEmpty()) {
-                                    events.send(chatChunk(id, created, started, sampleIndex, new Delta(null, textRemainder), null));
+                                    events.send(chatChunk(
+                                            id, created, started, sampleIndex, new Delta(null, textRemainder), null));
                                 }
-                                events.send(chatChunk(id, created, started, sampleIndex, new Delta(null, null),
-                                        reason.openAiName()));
+                                events.send(chatChunk(
+                                        id, created, started, sampleIndex, new Delta(null, null), reason.openAiName()));
                             }
                         };
                     });
@@ -161,10 +177,20 @@ public class OpenAiResource {
         InferenceService.Started started = inference.chat(request.model(), messages, params, TokenListener.NONE);
         return started.result().thenApply(result -> {
             List<ChatChoice> choices = result.completions().stream()
-                    .map(c -> new ChatChoice(c.index(), new Message(ChatMessage.ASSISTANT, c.text()), c.finishReason().openAiName()))
+                    .map(c -> new ChatChoice(
+                            c.index(),
+                            new Message(ChatMessage.ASSISTANT, c.text()),
+                            c.finishReason().openAiName()))
                     .toList();
-            return Response.ok(new ChatCompletion(id, "chat.completion", created, started.model(), fingerprint(started),
-                    choices, Usage.of(result.promptTokens(), result.completionTokens()))).build();
+            return Response.ok(new ChatCompletion(
+                            id,
+                            "chat.completion",
+                            created,
+                            started.model(),
+                            fingerprint(started),
+                            choices,
+                            Usage.of(result.promptTokens(), result.completionTokens())))
+                    .build();
         });
     }
 
@@ -177,22 +203,26 @@ public class OpenAiResource {
      * Starts a streamed generation. Errors found before the first token (unknown model, bad parameters, full queue)
      * are thrown here and become ordinary JSON error responses; once streaming, the generation's chunks follow.
      */
-    private CompletionStage<Response> stream(Function<TokenListener, InferenceService.Started> start,
-            ListenerFactory listeners) {
+    private CompletionStage<Response> stream(
+            Function<TokenListener, InferenceService.Started> start, ListenerFactory listeners) {
         DeferredListener deferred = new DeferredListener();
         InferenceService.Started started = start.apply(deferred);
-        ServerSentEvents events = new ServerSentEvents(json, () -> started.result().cancel(false));
+        ServerSentEvents events =
+                new ServerSentEvents(json, () -> started.result().cancel(false));
         deferred.delegateTo(listeners.create(started, events));
         started.result().whenComplete((result, failure) -> {
             if (failure != null && !started.result().isCancelled()) {
-                Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-                events.send(OpenAiBodies.ErrorBody.of("generation failed: " + cause.getMessage(), "server_error", null,
-                        "generation_failed"));
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause()
+                        : failure;
+                events.send(OpenAiBodies.ErrorBody.of(
+                        "generation failed: " + cause.getMessage(), "server_error", null, "generation_failed"));
             }
             events.end();
         });
-        return CompletableFuture.completedFuture(
-                Response.ok(events, MediaType.SERVER_SENT_EVENTS).header("Cache-Control", "no-cache").build());
+        return CompletableFuture.completedFuture(Response.ok(events, MediaType.SERVER_SENT_EVENTS)
+                .header("Cache-Control", "no-cache")
+                .build());
     }
 
     /**
@@ -230,15 +260,26 @@ public class OpenAiResource {
         }
     }
 
-    private static Completion completionChunk(String id, long created, InferenceService.Started started, int index,
-            String text, String finishReason) {
-        return new Completion(id, "text_completion", created, started.model(), fingerprint(started),
-                List.of(new CompletionChoice(text, index, null, finishReason)), null);
+    private static Completion completionChunk(
+            String id, long created, InferenceService.Started started, int index, String text, String finishReason) {
+        return new Completion(
+                id,
+                "text_completion",
+                created,
+                started.model(),
+                fingerprint(started),
+                List.of(new CompletionChoice(text, index, null, finishReason)),
+                null);
     }
 
-    private static ChatCompletionChunk chatChunk(String id, long created, InferenceService.Started started, int index,
-            Delta delta, String finishReason) {
-        return new ChatCompletionChunk(id, "chat.completion.chunk", created, started.model(), fingerprint(started),
+    private static ChatCompletionChunk chatChunk(
+            String id, long created, InferenceService.Started started, int index, Delta delta, String finishReason) {
+        return new ChatCompletionChunk(
+                id,
+                "chat.completion.chunk",
+                created,
+                started.model(),
+                fingerprint(started),
                 List.of(new ChatChunkChoice(index, delta, finishReason)));
     }
 
@@ -256,7 +297,10 @@ public class OpenAiResource {
         if (prompt != null && prompt.isTextual()) {
             return prompt.asText();
         }
-        if (prompt != null && prompt.isArray() && prompt.size() == 1 && prompt.get(0).isTextual()) {
+        if (prompt != null
+                && prompt.isArray()
+                && prompt.size() == 1
+                && prompt.get(0).isTextual()) {
             return prompt.get(0).asText();
         }
         throw InferenceException.invalid("prompt", "prompt must be a string (or an array holding one string)");
@@ -275,7 +319,8 @@ public class OpenAiResource {
             try {
                 converted.add(new ChatMessage(message.role(), message.content()));
             } catch (IllegalArgumentException | NullPointerException e) {
-                throw InferenceException.invalid("messages[" + i + "].role", "messages[" + i + "].role: " + e.getMessage());
+                throw InferenceException.invalid(
+                        "messages[" + i + "].role", "messages[" + i + "].role: " + e.getMessage());
             }
         }
         return converted;

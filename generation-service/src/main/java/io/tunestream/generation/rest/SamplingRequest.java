@@ -12,8 +12,17 @@ import java.util.List;
  * The sampling parameters shared by {@code /v1/completions} and {@code /v1/chat/completions}, checked with OpenAI's
  * names and ranges ({@code top_k} and {@code repetition_penalty} are the usual extensions of OpenAI-compatible servers).
  */
-record SamplingRequest(Integer maxTokens, Double temperature, Double topP, Integer topK, Integer n, JsonNode stop,
-        Double frequencyPenalty, Double presencePenalty, Double repetitionPenalty, Long seed) {
+record SamplingRequest(
+        Integer maxTokens,
+        Double temperature,
+        Double topP,
+        Integer topK,
+        Integer n,
+        JsonNode stop,
+        Double frequencyPenalty,
+        Double presencePenalty,
+        Double repetitionPenalty,
+        Long seed) {
 
     private static final int MAX_STOP_SEQUENCES = 4;
 
@@ -35,11 +44,13 @@ record SamplingRequest(Integer maxTokens, Double temperature, Double topP, Integ
         requireRange("frequency_penalty", frequencyPenalty, -2, 2);
         requireRange("presence_penalty", presencePenalty, -2, 2);
         if (repetitionPenalty != null && !(repetitionPenalty > 0)) {
-            throw InferenceException.invalid("repetition_penalty", "repetition_penalty must be > 0, got " + repetitionPenalty);
+            throw InferenceException.invalid(
+                    "repetition_penalty", "repetition_penalty must be > 0, got " + repetitionPenalty);
         }
-        SamplingParams params = defaults.toEngine(new SamplingParameters(temperature, topP, topK, maxTokens, n, stops(),
-                frequencyPenalty, repetitionPenalty, seed));
-        return presencePenalty == null ? params
+        SamplingParams params = defaults.toEngine(new SamplingParameters(
+                temperature, topP, topK, maxTokens, n, stops(), frequencyPenalty, repetitionPenalty, seed));
+        return presencePenalty == null
+                ? params
                 : params.withPenalties(params.repetitionPenalty(), params.frequencyPenalty(), presencePenalty);
     }
 
@@ -53,13 +64,14 @@ record SamplingRequest(Integer maxTokens, Double temperature, Double topP, Integ
         } else if (stop.isArray() && stop.size() <= MAX_STOP_SEQUENCES) {
             for (JsonNode element : stop) {
                 if (!element.isTextual()) {
-                    throw InferenceException.invalid("stop", "stop must be a string or an array of strings, found " + element);
+                    throw InferenceException.invalid(
+                            "stop", "stop must be a string or an array of strings, found " + element);
                 }
                 stops.add(element.asText());
             }
         } else {
-            throw InferenceException.invalid("stop", "stop must be a string or an array of up to " + MAX_STOP_SEQUENCES
-                    + " strings");
+            throw InferenceException.invalid(
+                    "stop", "stop must be a string or an array of up to " + MAX_STOP_SEQUENCES + " strings");
         }
         if (stops.stream().anyMatch(String::isEmpty)) {
             throw InferenceException.invalid("stop", "stop sequences must not be empty");
@@ -69,7 +81,8 @@ record SamplingRequest(Integer maxTokens, Double temperature, Double topP, Integ
 
     private static void requireRange(String param, Double value, double min, double max) {
         if (value != null && !(value >= min && value <= max)) {
-            throw InferenceException.invalid(param, param + " must be between " + min + " and " + max + ", got " + value);
+            throw InferenceException.invalid(
+                    param, param + " must be between " + min + " and " + max + ", got " + value);
         }
     }
 }

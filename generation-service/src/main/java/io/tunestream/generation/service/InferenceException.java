@@ -26,19 +26,32 @@ public class InferenceException extends RuntimeException {
 
     /** 404: the model is not served here. */
     public static InferenceException unknownModel(String requested, String served) {
-        return new InferenceException(404, "invalid_request_error", "model", "model_not_found",
-                "The model '" + requested + "' does not exist or is not served here; this service serves '" + served + "'");
+        return new InferenceException(
+                404,
+                "invalid_request_error",
+                "model",
+                "model_not_found",
+                "The model '" + requested + "' does not exist or is not served here; this service serves '" + served
+                        + "'");
     }
 
     /** 503: the model is known but no version has been loaded yet. */
     public static InferenceException notReady(String model) {
-        return new InferenceException(503, "server_error", null, "model_not_ready",
+        return new InferenceException(
+                503,
+                "server_error",
+                null,
+                "model_not_ready",
                 "No version of model '" + model + "' has been loaded yet; try again shortly");
     }
 
     /** 503: the scheduler's queue is full. */
     public static InferenceException overloaded(String detail) {
-        return new InferenceException(503, "server_error", null, "engine_overloaded",
+        return new InferenceException(
+                503,
+                "server_error",
+                null,
+                "engine_overloaded",
                 "The engine is currently overloaded (" + detail + "); try again shortly");
     }
 

@@ -25,8 +25,7 @@ public class InferenceService {
     }
 
     /** A generation under way, with the version that runs it and the prompt's length. */
-    public record Started(String model, int version, int promptTokens, CompletableFuture<GenerationResult> result) {
-    }
+    public record Started(String model, int version, int promptTokens, CompletableFuture<GenerationResult> result) {}
 
     /** The served model's name and loaded version; 0 when none is loaded yet. */
     public String modelName() {
@@ -44,11 +43,12 @@ public class InferenceService {
 
     /** Answers a conversation rendered with the model's chat template, ending with the opening of an assistant turn. */
     public Started chat(String model, List<ChatMessage> messages, SamplingParams params, TokenListener listener) {
-        return start(model, served -> served.encode(served.chatTemplate().render(messages, true), true), params, listener);
+        return start(
+                model, served -> served.encode(served.chatTemplate().render(messages, true), true), params, listener);
     }
 
-    private Started start(String model, Function<ServedModel, int[]> encoder, SamplingParams params,
-            TokenListener listener) {
+    private Started start(
+            String model, Function<ServedModel, int[]> encoder, SamplingParams params, TokenListener listener) {
         if (!production.modelName().equals(model)) {
             throw InferenceException.unknownModel(model, production.modelName());
         }
@@ -58,7 +58,8 @@ public class InferenceService {
             if (ids.length == 0) {
                 throw InferenceException.invalid("prompt", "the prompt is empty after tokenization");
             }
-            CompletableFuture<GenerationResult> result = served.scheduler().submit(new GenerationRequest(ids, params, listener));
+            CompletableFuture<GenerationResult> result =
+                    served.scheduler().submit(new GenerationRequest(ids, params, listener));
             result.whenComplete((done, failure) -> served.release());
             return new Started(served.name(), served.version(), ids.length, result);
         } catch (QueueFullException e) {

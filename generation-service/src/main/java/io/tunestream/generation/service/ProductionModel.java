@@ -58,7 +58,8 @@ public class ProductionModel {
     public ProductionModel(ModelFileCache files, GenerationConfig config) {
         this.modelName = config.model();
         this.files = files;
-        this.schedulerSettings = new SchedulerSettings(config.scheduler().maxBatchSize(), config.scheduler().queueCapacity());
+        this.schedulerSettings = new SchedulerSettings(
+                config.scheduler().maxBatchSize(), config.scheduler().queueCapacity());
         this.fallbackChatTemplate = config.fallbackChatTemplate();
     }
 
@@ -93,8 +94,14 @@ public class ProductionModel {
 
     /** What to do with a prompt naming {@code requestedVersion}; {@link #whenChanged()} tells when to ask again. */
     public synchronized VersionDecision decide(int requestedVersion) {
-        return VersionDecision.decide(modelName, requestedVersion, current == null ? 0 : current.version(),
-                productionVersion, formerProduction, failedVersions, rejectedVersions);
+        return VersionDecision.decide(
+                modelName,
+                requestedVersion,
+                current == null ? 0 : current.version(),
+                productionVersion,
+                formerProduction,
+                failedVersions,
+                rejectedVersions);
     }
 
     /** Completes at the next change of what is known or loaded. */
@@ -156,7 +163,11 @@ public class ProductionModel {
             Path directory = files.fetch(artifact);
             loaded = ServedModel.open(modelName, version, directory, schedulerSettings, fallbackChatTemplate, loader);
         } catch (RuntimeException e) {
-            LOG.errorf(e, "model %s: version %d cannot be loaded; %s keeps serving", modelName, version,
+            LOG.errorf(
+                    e,
+                    "model %s: version %d cannot be loaded; %s keeps serving",
+                    modelName,
+                    version,
                     current == null ? "nothing" : "version " + current.version());
             synchronized (this) {
                 failedVersions.put(version, e.getMessage());

@@ -42,13 +42,15 @@ public class PromptGenerationService {
     private final Duration queueFullRetry;
     /** A prompt's answers run side by side in one batch, so no prompt may ask for more than a batch holds. */
     private final int maxAnswersPerPrompt;
+
     private final Clock clock = Clock.systemUTC();
     private final AtomicInteger waitingForModel = new AtomicInteger();
     /** Completed, and replaced, whenever one of this service's generations ends: a full queue has room again. */
-    private final AtomicReference<CompletableFuture<Void>> generationEnded = new AtomicReference<>(new CompletableFuture<>());
+    private final AtomicReference<CompletableFuture<Void>> generationEnded =
+            new AtomicReference<>(new CompletableFuture<>());
 
-    public PromptGenerationService(ProductionModel production, SamplingDefaults sampling, GenerationConfig config,
-            MeterRegistry metrics) {
+    public PromptGenerationService(
+            ProductionModel production, SamplingDefaults sampling, GenerationConfig config, MeterRegistry metrics) {
         this.production = production;
         this.sampling = sampling;
         this.queueFullRetry = config.prompts().queueFullRetry();
@@ -73,8 +75,10 @@ public class PromptGenerationService {
      */
     public CompletableFuture<GenerationEvent> submit(PromptEvent prompt) throws InterruptedException {
         if (!production.modelName().equals(prompt.model())) {
-            return CompletableFuture.completedFuture(error(prompt, "this generation-service serves model '"
-                    + production.modelName() + "', not '" + prompt.model() + "'"));
+            return CompletableFuture.completedFuture(error(
+                    prompt,
+                    "this generation-service serves model '" + production.modelName() + "', not '" + prompt.model()
+                            + "'"));
         }
         SamplingParams params;
         try {
@@ -83,14 +87,15 @@ public class PromptGenerationService {
             return CompletableFuture.completedFuture(error(prompt, "invalid sampling parameters: " + e.getMessage()));
         }
         if (prompt.answersRequested() > maxAnswersPerPrompt) {
-            return CompletableFuture.completedFuture(error(prompt, "the prompt asks for " + prompt.answersRequested()
-                    + " answers (sampling.n " + params.n() + (prompt.includeGreedy() ? " plus the greedy one" : "")
-                    + "), more than the " + maxAnswersPerPrompt + " this service runs at once for one prompt"));
+            return CompletableFuture.completedFuture(error(
+                    prompt,
+                    "the prompt asks for " + prompt.answersRequested()
+                            + " answers (sampling.n " + params.n()
+                            + (prompt.includeGreedy() ? " plus the greedy one" : "")
+                            + "), more than the " + maxAnswersPerPrompt + " this service runs at once for one prompt"));
         }
         // The greedy answer shares the prompt's length limit and stop strings; only the sampling differs.
-        List<SamplingParams> requests = prompt.includeGreedy()
-                ? List.of(greedy(params), params)
-                : List.of(params);
+        List<SamplingParams> requests = prompt.includeGreedy() ? List.of(greedy(params), params) : List.of(params);
         while (true) {
             CompletableFuture<Void> changed = production.whenChanged();
             VersionDecision decision = production.decide(prompt.modelVersion());
@@ -117,13 +122,21 @@ public class PromptGenerationService {
                 for (SamplingParams request : requests) {
                     results.add(submitWhenRoom(model, new GenerationRequest(tokens, request), !results.isEmpty()));
                 }
-                return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).handle((done, failure) -> {
-                    model.release();
-                    generationEnded.getAndSet(new CompletableFuture<>()).complete(null);
-                    long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-                    return failure == null ? answer(prompt, model.version(), results.stream().map(CompletableFuture::join)
-                            .toList(), latency) : error(prompt, "generation failed: " + rootMessage(failure));
-                });
+                return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+                        .handle((done, failure) -> {
+                            model.release();
+                            generationEnded.getAndSet(new CompletableFuture<>()).complete(null);
+                            long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                            return failure == null
+                                    ? answer(
+                                            prompt,
+                                            model.version(),
+                                            results.stream()
+                                                    .map(CompletableFuture::join)
+                                                    .toList(),
+                                            latency)
+                                    : error(prompt, "generation failed: " + rootMessage(failure));
+                        });
             } catch (QueueFullException e) {
                 // Only the first request can be refused here: nothing of this prompt runs yet.
                 model.release();
@@ -139,8 +152,8 @@ public class PromptGenerationService {
      * Submits one of the prompt's requests. The first may be refused with a full queue (the caller waits and starts
      * over); a later one waits here for room instead, since its sibling already runs and holds the model.
      */
-    private CompletableFuture<GenerationResult> submitWhenRoom(ServedModel model, GenerationRequest request,
-            boolean siblingRunning) throws InterruptedException {
+    private CompletableFuture<GenerationResult> submitWhenRoom(
+            ServedModel model, GenerationRequest request, boolean siblingRunning) throws InterruptedException {
         while (true) {
             CompletableFuture<Void> roomSignal = generationEnded.get();
             try {
@@ -181,35 +194,85 @@ public class PromptGenerationService {
      * Every answer in order (the greedy one first when asked); {@code finishReason} is the first answer's and
      * {@code completionTokens} counts the tokens of all of them.
      */
-    private GenerationEvent answer(PromptEvent prompt, int version, List<GenerationResult> results, long latencyMillis) {
-        List<Completion> completions = results.stream().flatMap(result -> result.completions().stream()).toList();
+    private GenerationEvent answer(
+            PromptEvent prompt, int version, List<GenerationResult> results, long latencyMillis) {
+        List<Completion> completions = results.stream()
+                .flatMap(result -> result.completions().stream())
+                .toList();
         Completion first = completions.get(0);
         FinishReason reason = switch (first.finishReason()) {
             case STOP -> FinishReason.STOP;
             case LENGTH -> FinishReason.LENGTH;
         };
-        int completionTokens = completions.stream().mapToInt(completion -> completion.tokenIds().length).sum();
-        return new GenerationEvent(UUID.randomUUID().toString(), GenerationEvent.SCHEMA_VERSION, clock.instant(),
-                prompt.promptHash(), prompt.dataset(), prompt.pipeline(), prompt.sampleId(), prompt.round(), prompt.model(),
-                version, prompt.sampling(), first.text(), reason, results.get(0).promptTokens(), completionTokens,
-                latencyMillis, null, completions.stream().map(Completion::text).toList());
+        int completionTokens = completions.stream()
+                .mapToInt(completion -> completion.tokenIds().length)
+                .sum();
+        return new GenerationEvent(
+                UUID.randomUUID().toString(),
+                GenerationEvent.SCHEMA_VERSION,
+                clock.instant(),
+                prompt.promptHash(),
+                prompt.dataset(),
+                prompt.pipeline(),
+                prompt.sampleId(),
+                prompt.round(),
+                prompt.model(),
+                version,
+                prompt.sampling(),
+                first.text(),
+                reason,
+                results.get(0).promptTokens(),
+                completionTokens,
+                latencyMillis,
+                null,
+                completions.stream().map(Completion::text).toList());
     }
 
     /** The same request decoded greedily, once. */
     private static SamplingParams greedy(SamplingParams params) {
-        return new SamplingParams(params.maxNewTokens(), 0, 0, 1, params.repetitionPenalty(), params.frequencyPenalty(),
-                params.presencePenalty(), params.stopTokenIds(), params.stopStrings(), 1, null, params.ignoreEos());
+        return new SamplingParams(
+                params.maxNewTokens(),
+                0,
+                0,
+                1,
+                params.repetitionPenalty(),
+                params.frequencyPenalty(),
+                params.presencePenalty(),
+                params.stopTokenIds(),
+                params.stopStrings(),
+                1,
+                null,
+                params.ignoreEos());
     }
 
     private GenerationEvent error(PromptEvent prompt, String reason) {
-        LOG.warnf("prompt %s for %s version %d: %s", prompt.promptHash(), prompt.model(), prompt.modelVersion(), reason);
-        return new GenerationEvent(UUID.randomUUID().toString(), GenerationEvent.SCHEMA_VERSION, clock.instant(),
-                prompt.promptHash(), prompt.dataset(), prompt.pipeline(), prompt.sampleId(), prompt.round(), prompt.model(),
-                prompt.modelVersion(), prompt.sampling(), "", FinishReason.ERROR, 0, 0, 0, reason);
+        LOG.warnf(
+                "prompt %s for %s version %d: %s", prompt.promptHash(), prompt.model(), prompt.modelVersion(), reason);
+        return new GenerationEvent(
+                UUID.randomUUID().toString(),
+                GenerationEvent.SCHEMA_VERSION,
+                clock.instant(),
+                prompt.promptHash(),
+                prompt.dataset(),
+                prompt.pipeline(),
+                prompt.sampleId(),
+                prompt.round(),
+                prompt.model(),
+                prompt.modelVersion(),
+                prompt.sampling(),
+                "",
+                FinishReason.ERROR,
+                0,
+                0,
+                0,
+                reason);
     }
 
     private static String rootMessage(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return cause.getMessage() != null
+                ? cause.getMessage()
+                : cause.getClass().getSimpleName();
     }
 }

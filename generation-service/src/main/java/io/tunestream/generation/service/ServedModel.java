@@ -38,8 +38,14 @@ public final class ServedModel {
     /** The service's hold while current, plus one per user; closing happens when it reaches zero. */
     private final AtomicInteger holds = new AtomicInteger(1);
 
-    private ServedModel(String name, int version, LlamaModel model, Tokenizer tokenizer, PromptTemplate chatTemplate,
-            GenerationScheduler scheduler, Executor closer) {
+    private ServedModel(
+            String name,
+            int version,
+            LlamaModel model,
+            Tokenizer tokenizer,
+            PromptTemplate chatTemplate,
+            GenerationScheduler scheduler,
+            Executor closer) {
         this.name = name;
         this.version = version;
         this.model = model;
@@ -54,8 +60,13 @@ public final class ServedModel {
      *
      * @param fallbackChatTemplate the built-in template for chat when the tokenizer has none of its own
      */
-    public static ServedModel open(String name, int version, Path directory, SchedulerSettings settings,
-            String fallbackChatTemplate, Executor closer) {
+    public static ServedModel open(
+            String name,
+            int version,
+            Path directory,
+            SchedulerSettings settings,
+            String fallbackChatTemplate,
+            Executor closer) {
         // Loading creates arrays on this thread; keep autograd from recording anything here.
         Inference.disableGradientsOnThisThread();
         Tokenizer tokenizer = Tokenizer.load(directory);
@@ -72,7 +83,8 @@ public final class ServedModel {
             for (int id : tokenizer.eosTokenIds()) {
                 eos.add(id);
             }
-            GenerationScheduler scheduler = new GenerationScheduler(model, ids -> tokenizer.decode(ids, true), eos, settings);
+            GenerationScheduler scheduler =
+                    new GenerationScheduler(model, ids -> tokenizer.decode(ids, true), eos, settings);
             return new ServedModel(name, version, model, tokenizer, template, scheduler, closer);
         } catch (RuntimeException e) {
             model.close();

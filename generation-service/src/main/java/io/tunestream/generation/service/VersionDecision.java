@@ -26,16 +26,13 @@ import java.util.Set;
 public sealed interface VersionDecision {
 
     /** The loaded model answers. */
-    record Serve() implements VersionDecision {
-    }
+    record Serve() implements VersionDecision {}
 
     /** Wait for the next change of what this replica knows or has loaded, then decide again. */
-    record Wait() implements VersionDecision {
-    }
+    record Wait() implements VersionDecision {}
 
     /** Answer with an error event carrying {@code reason}. */
-    record Refuse(String reason) implements VersionDecision {
-    }
+    record Refuse(String reason) implements VersionDecision {}
 
     /**
      * @param loadedVersion     the version in memory, 0 when none
@@ -44,8 +41,14 @@ public sealed interface VersionDecision {
      * @param failedVersions    versions that could not be loaded, with why
      * @param rejectedVersions  versions the registry rejected, with its reason
      */
-    static VersionDecision decide(String model, int requested, int loadedVersion, int productionVersion,
-            Set<Integer> formerProduction, Map<Integer, String> failedVersions, Map<Integer, String> rejectedVersions) {
+    static VersionDecision decide(
+            String model,
+            int requested,
+            int loadedVersion,
+            int productionVersion,
+            Set<Integer> formerProduction,
+            Map<Integer, String> failedVersions,
+            Map<Integer, String> rejectedVersions) {
         if (requested == loadedVersion) {
             return new Serve();
         }
@@ -55,11 +58,13 @@ public sealed interface VersionDecision {
         }
         String rejection = rejectedVersions.get(requested);
         if (rejection != null) {
-            return new Refuse("version " + requested + " of model " + model + " was rejected by the registry: " + rejection);
+            return new Refuse(
+                    "version " + requested + " of model " + model + " was rejected by the registry: " + rejection);
         }
         if (formerProduction.contains(requested)) {
-            return new Refuse("version " + requested + " of model " + model + " is no longer in production (production is"
-                    + " version " + productionVersion + "); this service serves only the production version");
+            return new Refuse(
+                    "version " + requested + " of model " + model + " is no longer in production (production is"
+                            + " version " + productionVersion + "); this service serves only the production version");
         }
         if (requested >= productionVersion) {
             return new Wait();

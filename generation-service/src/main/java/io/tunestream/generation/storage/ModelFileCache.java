@@ -58,7 +58,8 @@ public class ModelFileCache {
                 LOG.debugf("cached %s (%d bytes) as %s", file.uri(), file.sizeBytes(), target);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot cache " + artifact.uri() + " in " + directory + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot cache " + artifact.uri() + " in " + directory + ": " + e.getMessage(), e);
         }
         return directory;
     }
@@ -68,8 +69,8 @@ public class ModelFileCache {
         MessageDigest digest = Sha256.digest();
         artifact.files().stream()
                 .sorted(Comparator.comparing(ObjectRef::uri))
-                .forEach(file -> digest.update((artifact.relativePath(file) + " " + file.sha256() + "\n")
-                        .getBytes(StandardCharsets.UTF_8)));
+                .forEach(file -> digest.update(
+                        (artifact.relativePath(file) + " " + file.sha256() + "\n").getBytes(StandardCharsets.UTF_8)));
         return Sha256.hex(digest);
     }
 }

@@ -76,7 +76,8 @@ class PromptThroughputBenchmark {
         int count = Integer.getInteger("tunestream.bench.prompts");
         int maxTokens = Integer.getInteger("tunestream.bench.max-tokens", 32);
         List<String> prompts = renderedTasks(count);
-        int batch = ConfigProvider.getConfig().getValue("tunestream.generation.scheduler.max-batch-size", Integer.class);
+        int batch =
+                ConfigProvider.getConfig().getValue("tunestream.generation.scheduler.max-batch-size", Integer.class);
 
         // Raw engine: a model and scheduler of its own, every prompt submitted at once (a queue that holds them all).
         Set<Integer> eos;
@@ -86,8 +87,8 @@ class PromptThroughputBenchmark {
             ids = prompts.stream().map(p -> tokenizer.encode(p, false)).toArray(int[][]::new);
             SamplingParams greedy = SamplingParams.greedy(maxTokens);
             try (LlamaModel model = LlamaModel.load(ModelFixture.checkpoint());
-                 GenerationScheduler scheduler = new GenerationScheduler(model, t -> tokenizer.decode(t, true), eos,
-                         new SchedulerSettings(batch, count))) {
+                    GenerationScheduler scheduler = new GenerationScheduler(
+                            model, t -> tokenizer.decode(t, true), eos, new SchedulerSettings(batch, count))) {
                 // Warm-up (JIT, allocator) so that the first measured path is not the only cold one.
                 List<CompletableFuture<GenerationResult>> warmUp = new ArrayList<>();
                 for (int i = 0; i < Math.min(count, 2 * batch); i++) {
@@ -100,14 +101,18 @@ class PromptThroughputBenchmark {
                 for (int[] prompt : ids) {
                     results.add(scheduler.submit(new GenerationRequest(prompt, greedy)));
                 }
-                long tokens = results.stream().mapToLong(r -> r.join().completionTokens()).sum();
+                long tokens = results.stream()
+                        .mapToLong(r -> r.join().completionTokens())
+                        .sum();
                 report("raw_batched", count, tokens, System.nanoTime() - started);
 
                 int sequentialCount = Math.min(count, 32);
                 started = System.nanoTime();
                 long sequentialTokens = 0;
                 for (int i = 0; i < sequentialCount; i++) {
-                    sequentialTokens += scheduler.generate(new GenerationRequest(ids[i], greedy)).completionTokens();
+                    sequentialTokens += scheduler
+                            .generate(new GenerationRequest(ids[i], greedy))
+                            .completionTokens();
                 }
                 report("raw_sequential", sequentialCount, sequentialTokens, System.nanoTime() - started);
             }
@@ -117,18 +122,30 @@ class PromptThroughputBenchmark {
         try (KafkaTestClient kafka = new KafkaTestClient(bootstrapServers)) {
             int version = ModelFixture.promoteAndAwaitLoaded(kafka, store, production);
             List<PromptEvent> events = prompts.stream()
-                    .map(p -> Prompts.prompt(version, p, SamplingParameters.greedy(maxTokens))).toList();
-            Set<String> hashes = events.stream().map(PromptEvent::promptHash).collect(Collectors.toCollection(HashSet::new));
+                    .map(p -> Prompts.prompt(version, p, SamplingParameters.greedy(maxTokens)))
+                    .toList();
+            Set<String> hashes =
+                    events.stream().map(PromptEvent::promptHash).collect(Collectors.toCollection(HashSet::new));
             ConsumerTask<String, byte[]> generations = kafka.readFromStart(KafkaTestClient.GENERATIONS);
             try {
                 long started = System.nanoTime();
                 events.forEach(kafka::publishAsync);
-                await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(50))
-                        .until(() -> KafkaTestClient.generationsFor(generations, hashes).size() >= count);
+                await().atMost(Duration.ofMinutes(30))
+                        .pollInterval(Duration.ofMillis(50))
+                        .until(() -> KafkaTestClient.generationsFor(generations, hashes)
+                                        .size()
+                                >= count);
                 long elapsed = System.nanoTime() - started;
                 List<GenerationEvent> answers = KafkaTestClient.generationsFor(generations, hashes);
-                assertThat(answers).allSatisfy(answer -> assertThat(answer.error()).isNull());
-                report("service_kafka", count, answers.stream().mapToLong(GenerationEvent::completionTokens).sum(), elapsed);
+                assertThat(answers)
+                        .allSatisfy(answer -> assertThat(answer.error()).isNull());
+                report(
+                        "service_kafka",
+                        count,
+                        answers.stream()
+                                .mapToLong(GenerationEvent::completionTokens)
+                                .sum(),
+                        elapsed);
             } finally {
                 generations.stop();
             }
@@ -151,7 +168,8 @@ class PromptThroughputBenchmark {
 
     private static void report(String path, int prompts, long tokens, long nanos) {
         double seconds = nanos / 1e9;
-        System.out.printf("BENCH path=%s prompts=%d completion_tokens=%d seconds=%.3f prompts_per_s=%.2f tokens_per_s=%.1f%n",
+        System.out.printf(
+                "BENCH path=%s prompts=%d completion_tokens=%d seconds=%.3f prompts_per_s=%.2f tokens_per_s=%.1f%n",
                 path, prompts, tokens, seconds, prompts / seconds, tokens / seconds);
     }
 }

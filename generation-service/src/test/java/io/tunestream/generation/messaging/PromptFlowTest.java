@@ -81,7 +81,8 @@ class PromptFlowTest {
 
     private List<GenerationEvent> awaitGenerations(List<PromptEvent> prompts) {
         Set<String> hashes = prompts.stream().map(PromptEvent::promptHash).collect(Collectors.toSet());
-        await().atMost(TIMEOUT).until(() -> KafkaTestClient.generationsFor(generations, hashes).size() >= prompts.size());
+        await().atMost(TIMEOUT)
+                .until(() -> KafkaTestClient.generationsFor(generations, hashes).size() >= prompts.size());
         return KafkaTestClient.generationsFor(generations, hashes);
     }
 
@@ -96,23 +97,31 @@ class PromptFlowTest {
         List<GenerationEvent> answers = awaitGenerations(prompts);
 
         assertThat(answers).hasSize(prompts.size());
-        assertThat(answers).extracting(GenerationEvent::promptHash)
-                .containsExactlyInAnyOrderElementsOf(prompts.stream().map(PromptEvent::promptHash).toList());
+        assertThat(answers)
+                .extracting(GenerationEvent::promptHash)
+                .containsExactlyInAnyOrderElementsOf(
+                        prompts.stream().map(PromptEvent::promptHash).toList());
         try (Tokenizer tokenizer = Tokenizer.load(ModelFixture.checkpoint())) {
             for (GenerationEvent answer : answers) {
-                PromptEvent prompt = prompts.stream().filter(p -> p.promptHash().equals(answer.promptHash())).findFirst().orElseThrow();
+                PromptEvent prompt = prompts.stream()
+                        .filter(p -> p.promptHash().equals(answer.promptHash()))
+                        .findFirst()
+                        .orElseThrow();
                 assertThat(answer.modelVersion()).isEqualTo(version);
                 assertThat(answer.model()).isEqualTo(ModelFixture.MODEL);
                 assertThat(answer.error()).isNull();
                 assertThat(answer.finishReason()).isIn(FinishReason.STOP, FinishReason.LENGTH);
                 assertThat(answer.promptTokens()).isEqualTo(tokenizer.encode(prompt.prompt(), false).length);
-                assertThat(answer.completionTokens()).isBetween(answer.finishReason() == FinishReason.LENGTH ? 8 : 0, 8);
+                assertThat(answer.completionTokens())
+                        .isBetween(answer.finishReason() == FinishReason.LENGTH ? 8 : 0, 8);
                 assertThat(answer.sampling()).isEqualTo(prompt.sampling());
                 assertThat(answer.sampleId()).isEqualTo(prompt.sampleId());
             }
         }
         ConsumerRecord<String, byte[]> record = generations.getRecords().stream()
-                .filter(r -> r.key().equals(prompts.get(0).promptHash())).findFirst().orElseThrow();
+                .filter(r -> r.key().equals(prompts.get(0).promptHash()))
+                .findFirst()
+                .orElseThrow();
         assertThat(new String(record.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8))
                 .isEqualTo("io.tunestream.generations");
         assertThat(new String(record.headers().lastHeader("ce_source").value(), StandardCharsets.UTF_8))
@@ -131,10 +140,14 @@ class PromptFlowTest {
 
         List<GenerationEvent> answers = awaitGenerations(List.of(several, greedyAlone));
 
-        GenerationEvent multi = answers.stream().filter(a -> a.promptHash().equals(several.promptHash())).findFirst()
+        GenerationEvent multi = answers.stream()
+                .filter(a -> a.promptHash().equals(several.promptHash()))
+                .findFirst()
                 .orElseThrow();
-        GenerationEvent single = answers.stream().filter(a -> a.promptHash().equals(greedyAlone.promptHash()))
-                .findFirst().orElseThrow();
+        GenerationEvent single = answers.stream()
+                .filter(a -> a.promptHash().equals(greedyAlone.promptHash()))
+                .findFirst()
+                .orElseThrow();
         assertThat(multi.error()).isNull();
         assertThat(multi.completions()).hasSize(4);
         assertThat(multi.text()).isEqualTo(multi.completions().get(0));
@@ -165,16 +178,21 @@ class PromptFlowTest {
         ConsumerTask<String, byte[]> deadLetters = kafka.readFromStart(KafkaTestClient.PROMPTS_DLQ);
         try {
             kafka.publish(before);
-            kafka.publishRaw(KafkaTestClient.PROMPTS, poisonKey, "{\"promptHash\": 42".getBytes(StandardCharsets.UTF_8));
+            kafka.publishRaw(
+                    KafkaTestClient.PROMPTS, poisonKey, "{\"promptHash\": 42".getBytes(StandardCharsets.UTF_8));
             kafka.publish(after);
 
-            assertThat(awaitGenerations(List.of(before, after))).allSatisfy(answer ->
-                    assertThat(answer.finishReason()).isNotEqualTo(FinishReason.ERROR));
-            await().atMost(TIMEOUT).until(() -> deadLetters.getRecords().stream().anyMatch(r -> poisonKey.equals(r.key())));
+            assertThat(awaitGenerations(List.of(before, after)))
+                    .allSatisfy(answer -> assertThat(answer.finishReason()).isNotEqualTo(FinishReason.ERROR));
+            await().atMost(TIMEOUT)
+                    .until(() -> deadLetters.getRecords().stream().anyMatch(r -> poisonKey.equals(r.key())));
             ConsumerRecord<String, byte[]> dead = deadLetters.getRecords().stream()
-                    .filter(r -> poisonKey.equals(r.key())).findFirst().orElseThrow();
+                    .filter(r -> poisonKey.equals(r.key()))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("{\"promptHash\": 42");
-            assertThat(new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
+            assertThat(new String(
+                            dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
                     .contains("tunestream.prompts");
         } finally {
             deadLetters.stop();
@@ -211,7 +229,9 @@ class PromptFlowTest {
         kafka.publish(ModelFixture.promoted(corrupted, good, artifact));
 
         await().atMost(TIMEOUT).until(() -> production.loadFailure(corrupted).isPresent());
-        assertThat(production.loadFailure(corrupted).orElseThrow()).contains("sha256").contains(artifact.files().get(0).uri());
+        assertThat(production.loadFailure(corrupted).orElseThrow())
+                .contains("sha256")
+                .contains(artifact.files().get(0).uri());
         assertThat(production.loadedVersion()).isEqualTo(good);
 
         PromptEvent onGood = Prompts.prompt(good, "Instruct: the good version still answers\nOutput:");

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.tunestream.generation.KafkaTestClient;
 import io.tunestream.generation.ModelFixture;
@@ -20,7 +21,6 @@ import io.tunestream.platform.storage.ObjectStore;
 import io.tunestream.testing.KafkaBrokerResource;
 import io.tunestream.testing.ObjectStoreResource;
 import jakarta.inject.Inject;
-import io.restassured.RestAssured;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -74,12 +74,18 @@ class OpenAiResourceTest {
 
     @Test
     void shouldStreamAChatCompletionChunkByChunkEndingWithDone() throws Exception {
-        String body = given().contentType(ContentType.JSON).body(chatBody(true))
-                .when().post("/v1/chat/completions")
-                .then().statusCode(200).contentType(startsWith("text/event-stream"))
-                .extract().asString();
+        String body = given().contentType(ContentType.JSON)
+                .body(chatBody(true))
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(200)
+                .contentType(startsWith("text/event-stream"))
+                .extract()
+                .asString();
 
-        List<String> events = Arrays.stream(body.split("\n\n")).filter(e -> !e.isBlank()).toList();
+        List<String> events =
+                Arrays.stream(body.split("\n\n")).filter(e -> !e.isBlank()).toList();
         assertThat(events).allSatisfy(event -> assertThat(event).startsWith("data: "));
         assertThat(events.get(events.size() - 1)).isEqualTo("data: [DONE]");
         List<JsonNode> chunks = new ArrayList<>();
@@ -88,24 +94,35 @@ class OpenAiResourceTest {
         }
         assertThat(chunks).allSatisfy(chunk -> {
             assertThat(chunk.get("object").asText()).isEqualTo("chat.completion.chunk");
-            assertThat(chunk.get("id").asText()).isEqualTo(chunks.get(0).get("id").asText());
+            assertThat(chunk.get("id").asText())
+                    .isEqualTo(chunks.get(0).get("id").asText());
             assertThat(chunk.get("system_fingerprint").asText()).isEqualTo("tiny-llama:v" + version);
         });
         assertThat(chunks.get(0).at("/choices/0/delta/role").asText()).isEqualTo("assistant");
-        List<String> contents = chunks.stream().map(chunk -> chunk.at("/choices/0/delta/content"))
+        List<String> contents = chunks.stream()
+                .map(chunk -> chunk.at("/choices/0/delta/content"))
                 .filter(content -> !content.isMissingNode() && !content.asText().isEmpty())
-                .map(JsonNode::asText).toList();
-        assertThat(contents).as("text arrives in several chunks, one per decoded token").hasSizeGreaterThan(1);
+                .map(JsonNode::asText)
+                .toList();
+        assertThat(contents)
+                .as("text arrives in several chunks, one per decoded token")
+                .hasSizeGreaterThan(1);
         JsonNode last = chunks.get(chunks.size() - 1);
         assertThat(last.at("/choices/0/finish_reason").asText()).isIn("stop", "length");
 
-        String whole = given().contentType(ContentType.JSON).body(chatBody(false))
-                .when().post("/v1/chat/completions")
-                .then().statusCode(200)
+        String whole = given().contentType(ContentType.JSON)
+                .body(chatBody(false))
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(200)
                 .body("object", equalTo("chat.completion"))
                 .body("choices[0].message.role", equalTo("assistant"))
-                .extract().path("choices[0].message.content");
-        assertThat(String.join("", contents)).as("greedy: the stream's text is the whole answer").isEqualTo(whole);
+                .extract()
+                .path("choices[0].message.content");
+        assertThat(String.join("", contents))
+                .as("greedy: the stream's text is the whole answer")
+                .isEqualTo(whole);
     }
 
     @Test
@@ -120,8 +137,10 @@ class OpenAiResourceTest {
                         {"model": "tiny-llama", "prompt": %s, "n": 3, "temperature": 0.9, "top_p": 0.9, "top_k": 40,
                          "max_tokens": 6, "stop": ["\\n\\n"], "frequency_penalty": 0.5, "seed": 11}
                         """.formatted(JSON.valueToTree(prompt).toString()))
-                .when().post("/v1/completions")
-                .then().statusCode(200)
+                .when()
+                .post("/v1/completions")
+                .then()
+                .statusCode(200)
                 .body("object", equalTo("text_completion"))
                 .body("model", equalTo("tiny-llama"))
                 .body("system_fingerprint", equalTo("tiny-llama:v" + version))
@@ -133,8 +152,10 @@ class OpenAiResourceTest {
 
     @Test
     void shouldListTheServedModelWithItsLoadedVersion() {
-        given().when().get("/v1/models")
-                .then().statusCode(200)
+        given().when()
+                .get("/v1/models")
+                .then()
+                .statusCode(200)
                 .body("object", equalTo("list"))
                 .body("data", hasSize(1))
                 .body("data[0].id", equalTo("tiny-llama"))
@@ -145,38 +166,53 @@ class OpenAiResourceTest {
     @Test
     void shouldAnswer404InOpenAisErrorShapeForAnUnknownModel() {
         given().contentType(ContentType.JSON)
-                .body("{\"model\": \"gpt-17\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"stream\": true}")
-                .when().post("/v1/chat/completions")
-                .then().statusCode(404).contentType(ContentType.JSON)
+                .body(
+                        "{\"model\": \"gpt-17\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"stream\": true}")
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(404)
+                .contentType(ContentType.JSON)
                 .body("error.message", org.hamcrest.Matchers.containsString("gpt-17"))
                 .body("error.type", equalTo("invalid_request_error"))
                 .body("error.param", equalTo("model"))
                 .body("error.code", equalTo("model_not_found"));
-        given().when().get("/v1/models/gpt-17")
-                .then().statusCode(404).body("error.code", equalTo("model_not_found"));
+        given().when().get("/v1/models/gpt-17").then().statusCode(404).body("error.code", equalTo("model_not_found"));
     }
 
     @Test
     void shouldAnswer400InOpenAisErrorShapeForABadParameterOrBody() {
         given().contentType(ContentType.JSON)
                 .body("{\"model\": \"tiny-llama\", \"prompt\": \"2 + 2\", \"temperature\": 5}")
-                .when().post("/v1/completions")
-                .then().statusCode(400).contentType(ContentType.JSON)
+                .when()
+                .post("/v1/completions")
+                .then()
+                .statusCode(400)
+                .contentType(ContentType.JSON)
                 .body("error.type", equalTo("invalid_request_error"))
                 .body("error.param", equalTo("temperature"))
                 .body("error.message", org.hamcrest.Matchers.containsString("temperature"));
         given().contentType(ContentType.JSON)
                 .body("{\"model\": \"tiny-llama\", \"messages\": [{\"role\": \"wizard\", \"content\": \"hi\"}]}")
-                .when().post("/v1/chat/completions")
-                .then().statusCode(400).body("error.param", equalTo("messages[0].role"));
+                .when()
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(400)
+                .body("error.param", equalTo("messages[0].role"));
         given().contentType(ContentType.JSON)
                 .body("{\"model\": \"tiny-llama\", \"prompt\": \"2 + 2\", \"logprobs\": 3}")
-                .when().post("/v1/completions")
-                .then().statusCode(400).body("error.param", equalTo("logprobs"));
+                .when()
+                .post("/v1/completions")
+                .then()
+                .statusCode(400)
+                .body("error.param", equalTo("logprobs"));
         given().contentType(ContentType.JSON)
                 .body("{\"model\": \"tiny-llama\", \"prompt\": ")
-                .when().post("/v1/completions")
-                .then().statusCode(400).contentType(ContentType.JSON)
+                .when()
+                .post("/v1/completions")
+                .then()
+                .statusCode(400)
+                .contentType(ContentType.JSON)
                 .body("error.type", equalTo("invalid_request_error"));
     }
 
@@ -185,11 +221,13 @@ class OpenAiResourceTest {
         String body = """
                 {"model": "tiny-llama", "stream": true, "temperature": 0, "max_tokens": 200, "prompt": "Instruct: count\\nOutput:"}
                 """;
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + "/v1/completions"))
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + RestAssured.port + "/v1/completions"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
-        HttpResponse<Stream<String>> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> response =
+                HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofLines());
         List<Long> arrivalMillis = new ArrayList<>();
         List<String> lines = new ArrayList<>();
         long start = System.nanoTime();
@@ -199,10 +237,13 @@ class OpenAiResourceTest {
         });
 
         assertThat(lines.get(lines.size() - 1)).isEqualTo("data: [DONE]");
-        assertThat(lines.size()).as("one chunk per token, then the finish chunk and [DONE]").isGreaterThan(50);
+        assertThat(lines.size())
+                .as("one chunk per token, then the finish chunk and [DONE]")
+                .isGreaterThan(50);
         // A buffered response arrives in one piece once every token is generated; a stream arrives as they are decoded.
         long spread = arrivalMillis.get(arrivalMillis.size() - 1) - arrivalMillis.get(0);
-        assertThat(spread).as("milliseconds between the first and the last chunk, arrivals %s", arrivalMillis)
+        assertThat(spread)
+                .as("milliseconds between the first and the last chunk, arrivals %s", arrivalMillis)
                 .isGreaterThan(20);
     }
 }

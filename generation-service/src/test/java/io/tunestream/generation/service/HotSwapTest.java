@@ -49,7 +49,9 @@ class HotSwapTest {
 
             int next = ModelFixture.promoteAndAwaitLoaded(kafka, store, production);
 
-            assertThat(production.acquire(old)).as("new work cannot take the retired version").isEmpty();
+            assertThat(production.acquire(old))
+                    .as("new work cannot take the retired version")
+                    .isEmpty();
             ServedModel current = production.acquireCurrent().orElseThrow();
             assertThat(current.version()).isEqualTo(next);
             current.release();
@@ -58,9 +60,11 @@ class HotSwapTest {
 
             GenerationRequest afterRelease = request(held);
             held.release();
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThatThrownBy(() -> held.scheduler().submit(afterRelease))
-                            .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed"));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(
+                            () -> assertThatThrownBy(() -> held.scheduler().submit(afterRelease))
+                                    .isInstanceOf(IllegalStateException.class)
+                                    .hasMessageContaining("closed"));
         }
     }
 }

@@ -9,8 +9,13 @@ import org.junit.jupiter.api.Test;
 /** Not a @QuarkusTest: the rules are a pure function of what the replica knows. */
 class VersionDecisionTest {
 
-    private static VersionDecision decide(int requested, int loaded, int production, Set<Integer> former,
-            Map<Integer, String> failed, Map<Integer, String> rejected) {
+    private static VersionDecision decide(
+            int requested,
+            int loaded,
+            int production,
+            Set<Integer> former,
+            Map<Integer, String> failed,
+            Map<Integer, String> rejected) {
         return VersionDecision.decide("qa", requested, loaded, production, former, failed, rejected);
     }
 
@@ -43,13 +48,15 @@ class VersionDecisionTest {
     @Test
     void shouldRefuseAVersionThatLostProductionNamingTheCurrentOne() {
         assertThat(refusal(decide(2, 3, 3, Set.of(1, 2), Map.of(), Map.of())))
-                .contains("version 2 of model qa is no longer in production").contains("production is version 3");
+                .contains("version 2 of model qa is no longer in production")
+                .contains("production is version 3");
     }
 
     @Test
     void shouldRefuseAVersionRolledBackFrom() {
         assertThat(refusal(decide(5, 3, 3, Set.of(5), Map.of(), Map.of())))
-                .contains("version 5 of model qa is no longer in production").contains("production is version 3");
+                .contains("version 5 of model qa is no longer in production")
+                .contains("production is version 3");
     }
 
     @Test
@@ -60,12 +67,14 @@ class VersionDecisionTest {
     @Test
     void shouldRefuseAVersionTheRegistryRejectedWithItsReason() {
         assertThat(refusal(decide(4, 3, 3, Set.of(), Map.of(), Map.of(4, "accuracy 0.41 < 0.60"))))
-                .contains("version 4 of model qa was rejected by the registry").contains("accuracy 0.41 < 0.60");
+                .contains("version 4 of model qa was rejected by the registry")
+                .contains("accuracy 0.41 < 0.60");
     }
 
     @Test
     void shouldRefuseAVersionThatFailedToLoadWithTheReason() {
         assertThat(refusal(decide(4, 3, 4, Set.of(3), Map.of(4, "config.json: sha256 mismatch"), Map.of())))
-                .contains("version 4 of model qa could not be loaded").contains("sha256 mismatch");
+                .contains("version 4 of model qa could not be loaded")
+                .contains("sha256 mismatch");
     }
 }

@@ -19,12 +19,17 @@ class ModelFileCacheTest {
 
     @Test
     void shouldNameTheDirectoryByContentWhateverTheOrderOrPrefixOfTheFiles() {
-        ArtifactRef artifact = new ArtifactRef(PREFIX, List.of(file("config.json", 'a'), file("model.safetensors", 'b')));
-        ArtifactRef reordered = new ArtifactRef(PREFIX, List.of(file("model.safetensors", 'b'), file("config.json", 'a')));
-        ArtifactRef otherVersionSameFiles = new ArtifactRef("s3://tunestream/models/qa/4/", List.of(
-                new ObjectRef("s3://tunestream/models/qa/4/config.json", "a".repeat(64), 10),
-                new ObjectRef("s3://tunestream/models/qa/4/model.safetensors", "b".repeat(64), 10)));
-        ArtifactRef otherContent = new ArtifactRef(PREFIX, List.of(file("config.json", 'a'), file("model.safetensors", 'c')));
+        ArtifactRef artifact =
+                new ArtifactRef(PREFIX, List.of(file("config.json", 'a'), file("model.safetensors", 'b')));
+        ArtifactRef reordered =
+                new ArtifactRef(PREFIX, List.of(file("model.safetensors", 'b'), file("config.json", 'a')));
+        ArtifactRef otherVersionSameFiles = new ArtifactRef(
+                "s3://tunestream/models/qa/4/",
+                List.of(
+                        new ObjectRef("s3://tunestream/models/qa/4/config.json", "a".repeat(64), 10),
+                        new ObjectRef("s3://tunestream/models/qa/4/model.safetensors", "b".repeat(64), 10)));
+        ArtifactRef otherContent =
+                new ArtifactRef(PREFIX, List.of(file("config.json", 'a'), file("model.safetensors", 'c')));
 
         assertThat(ModelFileCache.contentKey(artifact))
                 .hasSize(64)
@@ -40,6 +45,7 @@ class ModelFileCacheTest {
 
         ArtifactRef escaping = new ArtifactRef(PREFIX, List.of(file("../../secrets", 'a')));
         assertThatThrownBy(() -> escaping.relativePath(escaping.files().get(0)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no safe relative path");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no safe relative path");
     }
 }

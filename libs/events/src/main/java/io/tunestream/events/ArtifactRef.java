@@ -13,12 +13,14 @@ public record ArtifactRef(String uri, List<ObjectRef> files) {
     public ArtifactRef {
         EventValidation.requireText(uri, "ArtifactRef", "uri");
         if (!uri.startsWith("s3://") || !uri.endsWith("/")) {
-            throw new IllegalArgumentException("ArtifactRef.uri must be an s3://bucket/prefix/ URI ending in '/', got '" + uri + "'");
+            throw new IllegalArgumentException(
+                    "ArtifactRef.uri must be an s3://bucket/prefix/ URI ending in '/', got '" + uri + "'");
         }
         files = List.copyOf(EventValidation.requireValue(files, "ArtifactRef", "files"));
         for (ObjectRef file : files) {
             if (!file.uri().startsWith(uri)) {
-                throw new IllegalArgumentException("ArtifactRef.files: '" + file.uri() + "' is not under '" + uri + "'");
+                throw new IllegalArgumentException(
+                        "ArtifactRef.files: '" + file.uri() + "' is not under '" + uri + "'");
             }
         }
     }

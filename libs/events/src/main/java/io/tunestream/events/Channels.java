@@ -17,6 +17,5 @@ public final class Channels {
     public static final String TRAINED_MODELS = "trained-models";
     public static final String MODEL_VERSIONS = "model-versions";
 
-    private Channels() {
-    }
+    private Channels() {}
 }

@@ -35,7 +35,8 @@ public record DatasetVersionEvent(
         Map<String, Long> counts,
         SamplingParameters sampling,
         Lineage lineage,
-        Map<String, Object> hyperparameters) implements TunestreamEvent {
+        Map<String, Object> hyperparameters)
+        implements TunestreamEvent {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -51,16 +52,38 @@ public record DatasetVersionEvent(
         EventValidation.requireValue(manifest, "DatasetVersionEvent", "manifest");
         counts = EventValidation.sortedCopy(counts);
         EventValidation.requireValue(lineage, "DatasetVersionEvent", "lineage");
-        hyperparameters = hyperparameters == null ? Map.of()
-                : Collections.unmodifiableMap(new LinkedHashMap<>(hyperparameters));
+        hyperparameters =
+                hyperparameters == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(hyperparameters));
     }
 
     /** A version that asks for the trainer's default recipe. */
-    public DatasetVersionEvent(String eventId, int schemaVersion, Instant occurredAt, String dataset, int version,
-            Recipe recipe, ObjectRef train, ObjectRef eval, ObjectRef manifest, Map<String, Long> counts,
-            SamplingParameters sampling, Lineage lineage) {
-        this(eventId, schemaVersion, occurredAt, dataset, version, recipe, train, eval, manifest, counts, sampling,
-                lineage, null);
+    public DatasetVersionEvent(
+            String eventId,
+            int schemaVersion,
+            Instant occurredAt,
+            String dataset,
+            int version,
+            Recipe recipe,
+            ObjectRef train,
+            ObjectRef eval,
+            ObjectRef manifest,
+            Map<String, Long> counts,
+            SamplingParameters sampling,
+            Lineage lineage) {
+        this(
+                eventId,
+                schemaVersion,
+                occurredAt,
+                dataset,
+                version,
+                recipe,
+                train,
+                eval,
+                manifest,
+                counts,
+                sampling,
+                lineage,
+                null);
     }
 
     /** The natural key consumers deduplicate on, e.g. {@code qa/3}. */

@@ -24,8 +24,7 @@ public final class EventJson {
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build();
 
-    private EventJson() {
-    }
+    private EventJson() {}
 
     /** The shared mapper; thread-safe, do not reconfigure it. */
     public static ObjectMapper mapper() {
@@ -36,7 +35,8 @@ public final class EventJson {
         try {
             return MAPPER.writeValueAsBytes(event);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot write " + event.getClass().getSimpleName() + " as JSON: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot write " + event.getClass().getSimpleName() + " as JSON: " + e.getOriginalMessage(), e);
         }
     }
 

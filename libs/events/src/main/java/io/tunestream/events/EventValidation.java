@@ -8,8 +8,7 @@ import java.util.TreeMap;
 /** Checks shared by the events' compact constructors; every message names the event and the field. */
 final class EventValidation {
 
-    private EventValidation() {
-    }
+    private EventValidation() {}
 
     static String requireText(String value, String event, String field) {
         if (value == null || value.isBlank()) {
@@ -39,7 +38,8 @@ final class EventValidation {
     static String requireSha256(String value, String event, String field) {
         Objects.requireNonNull(event);
         if (value == null || !value.matches("[0-9a-f]{64}")) {
-            throw new IllegalArgumentException(event + "." + field + " must be a lowercase hex sha256 (64 characters), got '" + value + "'");
+            throw new IllegalArgumentException(
+                    event + "." + field + " must be a lowercase hex sha256 (64 characters), got '" + value + "'");
         }
         return value;
     }

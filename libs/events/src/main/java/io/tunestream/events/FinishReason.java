@@ -5,9 +5,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /** Why a generation ended, with OpenAI's names. */
 public enum FinishReason {
     /** An end-of-sequence token or a stop string. */
-    @JsonProperty("stop") STOP,
+    @JsonProperty("stop")
+    STOP,
     /** {@code maxTokens} reached. */
-    @JsonProperty("length") LENGTH,
+    @JsonProperty("length")
+    LENGTH,
     /** The generation failed; the event's {@code error} says why. */
-    @JsonProperty("error") ERROR
+    @JsonProperty("error")
+    ERROR
 }

@@ -93,8 +93,8 @@ public record GateDecision(
         EventValidation.requireText(rule, "GateDecision", "rule");
         failedChecks = failedChecks == null ? List.of() : List.copyOf(failedChecks);
         if (promote != failedChecks.isEmpty()) {
-            throw new IllegalArgumentException("GateDecision: promote is " + promote + " but failedChecks are "
-                    + failedChecks);
+            throw new IllegalArgumentException(
+                    "GateDecision: promote is " + promote + " but failedChecks are " + failedChecks);
         }
         if (!Double.isFinite(margin)) {
             throw new IllegalArgumentException("GateDecision.margin must be finite, got " + margin);
@@ -129,8 +129,14 @@ public record GateDecision(
      * @param withinTolerance false when the family dropped by more than the policy's tolerance
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record FamilyFigures(int items, int candidateCorrect, int parentCorrect, double candidateAccuracy,
-            double parentAccuracy, double change, boolean withinTolerance) {
+    public record FamilyFigures(
+            int items,
+            int candidateCorrect,
+            int parentCorrect,
+            double candidateAccuracy,
+            double parentAccuracy,
+            double change,
+            boolean withinTolerance) {
 
         public FamilyFigures {
             EventValidation.requirePositive(items, "GateDecision.FamilyFigures", "items");

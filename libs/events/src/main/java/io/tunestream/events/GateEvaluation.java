@@ -40,7 +40,10 @@ public record GateEvaluation(
         EventValidation.requireSha256(sha256, "GateEvaluation", "sha256");
         EventValidation.requirePositive(items, "GateEvaluation", "items");
         requireCounts(items, candidateCorrect, parentCorrect, "GateEvaluation");
-        if (candidateOnly < 0 || parentOnly < 0 || candidateOnly > candidateCorrect || parentOnly > parentCorrect
+        if (candidateOnly < 0
+                || parentOnly < 0
+                || candidateOnly > candidateCorrect
+                || parentOnly > parentCorrect
                 || candidateCorrect - parentCorrect != candidateOnly - parentOnly) {
             throw new IllegalArgumentException("GateEvaluation: discordant counts " + candidateOnly + "/" + parentOnly
                     + " do not fit correct counts " + candidateCorrect + "/" + parentCorrect);
@@ -66,8 +69,8 @@ public record GateEvaluation(
 
     private static void requireCounts(int items, int candidate, int parent, String where) {
         if (candidate < 0 || parent < 0 || candidate > items || parent > items) {
-            throw new IllegalArgumentException(where + ": correct counts " + candidate + " and " + parent
-                    + " must be in [0, " + items + "]");
+            throw new IllegalArgumentException(
+                    where + ": correct counts " + candidate + " and " + parent + " must be in [0, " + items + "]");
         }
     }
 

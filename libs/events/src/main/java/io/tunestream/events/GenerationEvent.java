@@ -38,7 +38,8 @@ public record GenerationEvent(
         int completionTokens,
         long latencyMillis,
         String error,
-        List<String> completions) implements TunestreamEvent {
+        List<String> completions)
+        implements TunestreamEvent {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -54,7 +55,8 @@ public record GenerationEvent(
         EventValidation.requirePositive(modelVersion, "GenerationEvent", "modelVersion");
         EventValidation.requireValue(finishReason, "GenerationEvent", "finishReason");
         if ((finishReason == FinishReason.ERROR) != (error != null)) {
-            throw new IllegalArgumentException("GenerationEvent.error must be set exactly when finishReason is 'error'");
+            throw new IllegalArgumentException(
+                    "GenerationEvent.error must be set exactly when finishReason is 'error'");
         }
         if (completions == null || completions.isEmpty()) {
             completions = finishReason == FinishReason.ERROR || text == null ? List.of() : List.of(text);
@@ -63,17 +65,49 @@ public record GenerationEvent(
         }
         text = text == null ? (completions.isEmpty() ? "" : completions.get(0)) : text;
         if (!completions.isEmpty() && !completions.get(0).equals(text)) {
-            throw new IllegalArgumentException("GenerationEvent.text must equal the first of GenerationEvent.completions");
+            throw new IllegalArgumentException(
+                    "GenerationEvent.text must equal the first of GenerationEvent.completions");
         }
     }
 
     /** A generation with one answer, {@code text}. */
-    public GenerationEvent(String eventId, int schemaVersion, Instant occurredAt, String promptHash, String dataset,
-            String pipeline, String sampleId, int round, String model, int modelVersion, SamplingParameters sampling,
-            String text, FinishReason finishReason, int promptTokens, int completionTokens, long latencyMillis,
+    public GenerationEvent(
+            String eventId,
+            int schemaVersion,
+            Instant occurredAt,
+            String promptHash,
+            String dataset,
+            String pipeline,
+            String sampleId,
+            int round,
+            String model,
+            int modelVersion,
+            SamplingParameters sampling,
+            String text,
+            FinishReason finishReason,
+            int promptTokens,
+            int completionTokens,
+            long latencyMillis,
             String error) {
-        this(eventId, schemaVersion, occurredAt, promptHash, dataset, pipeline, sampleId, round, model, modelVersion,
-                sampling, text, finishReason, promptTokens, completionTokens, latencyMillis, error, null);
+        this(
+                eventId,
+                schemaVersion,
+                occurredAt,
+                promptHash,
+                dataset,
+                pipeline,
+                sampleId,
+                round,
+                model,
+                modelVersion,
+                sampling,
+                text,
+                finishReason,
+                promptTokens,
+                completionTokens,
+                latencyMillis,
+                error,
+                null);
     }
 
     @Override

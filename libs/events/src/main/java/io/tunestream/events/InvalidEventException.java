@@ -24,7 +24,8 @@ public class InvalidEventException extends RuntimeException {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String detail = root instanceof IllegalArgumentException ? root.getMessage()
+        String detail = root instanceof IllegalArgumentException
+                ? root.getMessage()
                 : cause instanceof JsonMappingException mapping ? mapping.getOriginalMessage() : cause.getMessage();
         message.append(": ").append(detail);
         return new InvalidEventException(message.toString(), cause);

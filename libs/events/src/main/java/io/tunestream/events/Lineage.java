@@ -25,12 +25,13 @@ public record Lineage(
         String jobId,
         Integer parentModelVersion) {
 
-    public static Lineage ofDatasetVersion(String dataset, int datasetVersion, String pipeline, String sourceModel,
-            Integer sourceModelVersion) {
+    public static Lineage ofDatasetVersion(
+            String dataset, int datasetVersion, String pipeline, String sourceModel, Integer sourceModelVersion) {
         return new Lineage(dataset, datasetVersion, pipeline, sourceModel, sourceModelVersion, null, null);
     }
 
     public Lineage withTraining(String jobId, Integer parentModelVersion) {
-        return new Lineage(dataset, datasetVersion, pipeline, sourceModel, sourceModelVersion, jobId, parentModelVersion);
+        return new Lineage(
+                dataset, datasetVersion, pipeline, sourceModel, sourceModelVersion, jobId, parentModelVersion);
     }
 }

@@ -35,7 +35,8 @@ public record ModelVersionEvent(
         ArtifactRef artifact,
         Map<String, Double> metrics,
         Lineage lineage,
-        GateDecision gate) implements TunestreamEvent {
+        GateDecision gate)
+        implements TunestreamEvent {
 
     public static final int SCHEMA_VERSION = 1;
     public static final String PRODUCTION = "production";
@@ -48,8 +49,10 @@ public record ModelVersionEvent(
         EventValidation.requireValue(action, "ModelVersionEvent", "action");
         EventValidation.requireText(model, "ModelVersionEvent", "model");
         EventValidation.requirePositive(version, "ModelVersionEvent", "version");
-        if ((action == ModelVersionAction.PROMOTED || action == ModelVersionAction.ROLLED_BACK) && (alias == null || alias.isBlank())) {
-            throw new IllegalArgumentException("ModelVersionEvent.alias is required when action is '" + action.name().toLowerCase() + "'");
+        if ((action == ModelVersionAction.PROMOTED || action == ModelVersionAction.ROLLED_BACK)
+                && (alias == null || alias.isBlank())) {
+            throw new IllegalArgumentException("ModelVersionEvent.alias is required when action is '"
+                    + action.name().toLowerCase() + "'");
         }
         if (action == ModelVersionAction.REJECTED && (reason == null || reason.isBlank())) {
             throw new IllegalArgumentException("ModelVersionEvent.reason is required when action is 'rejected'");
@@ -60,16 +63,39 @@ public record ModelVersionEvent(
     }
 
     /** A change without a promotion decision of the automatic policy. */
-    public ModelVersionEvent(String eventId, int schemaVersion, Instant occurredAt, ModelVersionAction action,
-            String model, int version, String alias, Integer previousVersion, String reason, ArtifactRef artifact,
-            Map<String, Double> metrics, Lineage lineage) {
-        this(eventId, schemaVersion, occurredAt, action, model, version, alias, previousVersion, reason, artifact,
-                metrics, lineage, null);
+    public ModelVersionEvent(
+            String eventId,
+            int schemaVersion,
+            Instant occurredAt,
+            ModelVersionAction action,
+            String model,
+            int version,
+            String alias,
+            Integer previousVersion,
+            String reason,
+            ArtifactRef artifact,
+            Map<String, Double> metrics,
+            Lineage lineage) {
+        this(
+                eventId,
+                schemaVersion,
+                occurredAt,
+                action,
+                model,
+                version,
+                alias,
+                previousVersion,
+                reason,
+                artifact,
+                metrics,
+                lineage,
+                null);
     }
 
     /** True when this event moves the {@code production} alias (a promotion or a roll-back). */
     public boolean changesProduction() {
-        return PRODUCTION.equals(alias) && (action == ModelVersionAction.PROMOTED || action == ModelVersionAction.ROLLED_BACK);
+        return PRODUCTION.equals(alias)
+                && (action == ModelVersionAction.PROMOTED || action == ModelVersionAction.ROLLED_BACK);
     }
 
     @Override

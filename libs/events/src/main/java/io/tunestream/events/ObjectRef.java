@@ -39,10 +39,12 @@ public record ObjectRef(String uri, String sha256, long sizeBytes) {
      */
     public static Location parse(String uri) {
         if (uri == null || uri.isBlank()) {
-            throw new IllegalArgumentException("an object URI (s3://bucket/key) is required, got " + (uri == null ? "none" : "'" + uri + "'"));
+            throw new IllegalArgumentException(
+                    "an object URI (s3://bucket/key) is required, got " + (uri == null ? "none" : "'" + uri + "'"));
         }
         if (!uri.startsWith(SCHEME)) {
-            throw new IllegalArgumentException("'" + uri + "' is not an s3://bucket/key URI: it does not start with " + SCHEME);
+            throw new IllegalArgumentException(
+                    "'" + uri + "' is not an s3://bucket/key URI: it does not start with " + SCHEME);
         }
         String location = uri.substring(SCHEME.length());
         int slash = location.indexOf('/');
@@ -69,8 +71,8 @@ public record ObjectRef(String uri, String sha256, long sizeBytes) {
                 throw new IllegalArgumentException("a bucket name is required and has no '/', got '" + bucket + "'");
             }
             if (key == null || key.isEmpty() || key.startsWith("/")) {
-                throw new IllegalArgumentException("an object key is required and does not start with '/', got '" + key
-                        + "'");
+                throw new IllegalArgumentException(
+                        "an object key is required and does not start with '/', got '" + key + "'");
             }
         }
 

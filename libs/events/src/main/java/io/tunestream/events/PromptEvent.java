@@ -33,7 +33,8 @@ public record PromptEvent(
         int modelVersion,
         String prompt,
         SamplingParameters sampling,
-        Boolean includeGreedy) implements TunestreamEvent {
+        Boolean includeGreedy)
+        implements TunestreamEvent {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -53,11 +54,33 @@ public record PromptEvent(
     }
 
     /** A prompt answered only as {@code sampling} says (no extra greedy answer). */
-    public PromptEvent(String eventId, int schemaVersion, Instant occurredAt, String promptHash, String dataset,
-            String pipeline, String sampleId, int round, String model, int modelVersion, String prompt,
+    public PromptEvent(
+            String eventId,
+            int schemaVersion,
+            Instant occurredAt,
+            String promptHash,
+            String dataset,
+            String pipeline,
+            String sampleId,
+            int round,
+            String model,
+            int modelVersion,
+            String prompt,
             SamplingParameters sampling) {
-        this(eventId, schemaVersion, occurredAt, promptHash, dataset, pipeline, sampleId, round, model, modelVersion,
-                prompt, sampling, Boolean.FALSE);
+        this(
+                eventId,
+                schemaVersion,
+                occurredAt,
+                promptHash,
+                dataset,
+                pipeline,
+                sampleId,
+                round,
+                model,
+                modelVersion,
+                prompt,
+                sampling,
+                Boolean.FALSE);
     }
 
     /** How many answers the prompt asks for: the sampled ones plus the greedy one when asked. */

@@ -15,12 +15,8 @@ import java.time.Instant;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record SampleEvent(
-        String eventId,
-        int schemaVersion,
-        Instant occurredAt,
-        String dataset,
-        String sourceId,
-        JsonNode record) implements TunestreamEvent {
+        String eventId, int schemaVersion, Instant occurredAt, String dataset, String sourceId, JsonNode record)
+        implements TunestreamEvent {
 
     public static final int SCHEMA_VERSION = 1;
 

@@ -21,13 +21,15 @@ public record SamplingParameters(
 
     public SamplingParameters {
         if (temperature != null && temperature < 0) {
-            throw new IllegalArgumentException("SamplingParameters.temperature must not be negative, got " + temperature);
+            throw new IllegalArgumentException(
+                    "SamplingParameters.temperature must not be negative, got " + temperature);
         }
         if (topP != null && (topP <= 0 || topP > 1)) {
             throw new IllegalArgumentException("SamplingParameters.topP must be in (0, 1], got " + topP);
         }
         if (topK != null && topK < 0) {
-            throw new IllegalArgumentException("SamplingParameters.topK must not be negative (0 turns it off), got " + topK);
+            throw new IllegalArgumentException(
+                    "SamplingParameters.topK must not be negative (0 turns it off), got " + topK);
         }
         if (maxTokens != null) {
             EventValidation.requirePositive(maxTokens, "SamplingParameters", "maxTokens");

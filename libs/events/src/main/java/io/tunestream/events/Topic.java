@@ -22,6 +22,7 @@ public enum Topic {
 
     /** The configuration key of the topic prefix, the same in every service (environment: TUNESTREAM_TOPIC_PREFIX). */
     public static final String PREFIX_KEY = "tunestream.topic-prefix";
+
     public static final String DEFAULT_PREFIX = "tunestream";
     public static final String DEAD_LETTER_SUFFIX = ".dlq";
 
@@ -41,7 +42,8 @@ public enum Topic {
     /** The topic name under {@code prefix}, e.g. {@code acme.tunestream.samples} for prefix {@code acme.tunestream}. */
     public String topicName(String prefix) {
         if (prefix == null || prefix.isBlank() || prefix.endsWith(".")) {
-            throw new IllegalArgumentException("topic prefix must be non-blank and must not end with '.', got '" + prefix + "'");
+            throw new IllegalArgumentException(
+                    "topic prefix must be non-blank and must not end with '.', got '" + prefix + "'");
         }
         return prefix + "." + suffix;
     }
@@ -79,8 +81,9 @@ public enum Topic {
                 return topic;
             }
         }
-        throw new IllegalArgumentException("topic '" + topicName + "' is not a Tunestream topic; expected a name ending in one of "
-                + Arrays.stream(values()).map(t -> "." + t.suffix).toList());
+        throw new IllegalArgumentException(
+                "topic '" + topicName + "' is not a Tunestream topic; expected a name ending in one of "
+                        + Arrays.stream(values()).map(t -> "." + t.suffix).toList());
     }
 
     /** The topic whose events have this CloudEvents type. */

@@ -43,7 +43,8 @@ public record TrainedModelEvent(
         Lineage lineage,
         GateEvaluation evaluation,
         Long steps,
-        Long chosenStep) implements TunestreamEvent {
+        Long chosenStep)
+        implements TunestreamEvent {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -54,7 +55,8 @@ public record TrainedModelEvent(
         EventValidation.requireText(jobId, "TrainedModelEvent", "jobId");
         EventValidation.requireText(model, "TrainedModelEvent", "model");
         EventValidation.requireValue(recipe, "TrainedModelEvent", "recipe");
-        hyperparameters = hyperparameters == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(hyperparameters));
+        hyperparameters =
+                hyperparameters == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(hyperparameters));
         EventValidation.requireValue(mergedModel, "TrainedModelEvent", "mergedModel");
         EventValidation.requireText(evalMetric, "TrainedModelEvent", "evalMetric");
         candidateMetrics = EventValidation.sortedCopy(candidateMetrics);
@@ -62,18 +64,43 @@ public record TrainedModelEvent(
         EventValidation.requireValue(lineage, "TrainedModelEvent", "lineage");
         steps = steps == null ? 0L : steps;
         if (steps < 0 || (chosenStep != null && (chosenStep < 0 || chosenStep > steps))) {
-            throw new IllegalArgumentException("TrainedModelEvent.chosenStep must be in [0, steps], got " + chosenStep
-                    + " of " + steps);
+            throw new IllegalArgumentException(
+                    "TrainedModelEvent.chosenStep must be in [0, steps], got " + chosenStep + " of " + steps);
         }
     }
 
     /** A trained model without an evaluation-set result or checkpoint selection. */
-    public TrainedModelEvent(String eventId, int schemaVersion, Instant occurredAt, String jobId, String model,
-            Recipe recipe, Map<String, Object> hyperparameters, ArtifactRef adapter, ArtifactRef mergedModel,
-            String evalMetric, Map<String, Double> candidateMetrics, Map<String, Double> parentMetrics,
+    public TrainedModelEvent(
+            String eventId,
+            int schemaVersion,
+            Instant occurredAt,
+            String jobId,
+            String model,
+            Recipe recipe,
+            Map<String, Object> hyperparameters,
+            ArtifactRef adapter,
+            ArtifactRef mergedModel,
+            String evalMetric,
+            Map<String, Double> candidateMetrics,
+            Map<String, Double> parentMetrics,
             Lineage lineage) {
-        this(eventId, schemaVersion, occurredAt, jobId, model, recipe, hyperparameters, adapter, mergedModel,
-                evalMetric, candidateMetrics, parentMetrics, lineage, null, 0L, null);
+        this(
+                eventId,
+                schemaVersion,
+                occurredAt,
+                jobId,
+                model,
+                recipe,
+                hyperparameters,
+                adapter,
+                mergedModel,
+                evalMetric,
+                candidateMetrics,
+                parentMetrics,
+                lineage,
+                null,
+                0L,
+                null);
     }
 
     @Override

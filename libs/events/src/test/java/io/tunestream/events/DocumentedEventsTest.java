@@ -29,8 +29,9 @@ class DocumentedEventsTest {
             assertThat(topic.eventClass().getSimpleName()).isEqualTo(section.group(2));
             documented.add(topic.topicName());
         }
-        assertThat(documented).containsExactly(
-                Arrays.stream(Topic.values()).map(Topic::topicName).toArray(String[]::new));
+        assertThat(documented)
+                .containsExactly(
+                        Arrays.stream(Topic.values()).map(Topic::topicName).toArray(String[]::new));
     }
 
     @Test
@@ -39,11 +40,13 @@ class DocumentedEventsTest {
         String[] sections = document.split("(?m)^## ");
         List<TunestreamEvent> examples = new ArrayList<>();
         for (String section : sections) {
-            Matcher heading = SECTION.matcher("## " + section.lines().findFirst().orElse(""));
+            Matcher heading =
+                    SECTION.matcher("## " + section.lines().findFirst().orElse(""));
             if (!heading.find()) {
                 continue;
             }
-            Class<? extends TunestreamEvent> type = Topic.ofTopicName(heading.group(1)).eventClass();
+            Class<? extends TunestreamEvent> type =
+                    Topic.ofTopicName(heading.group(1)).eventClass();
             Matcher block = JSON_BLOCK.matcher(section);
             while (block.find()) {
                 examples.add(EventJson.fromJson(block.group(1), type));

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class EventJsonTest {
 
@@ -34,7 +34,8 @@ class EventJsonTest {
         tree.put("addedInSchemaVersion2", "a value this consumer does not know");
         tree.putObject("nestedAddition").put("weight", 3);
 
-        TunestreamEvent read = EventJson.fromBytes(EventJson.mapper().writeValueAsBytes(tree), event.topic().eventClass());
+        TunestreamEvent read = EventJson.fromBytes(
+                EventJson.mapper().writeValueAsBytes(tree), event.topic().eventClass());
 
         assertThat(read).isEqualTo(event);
     }
@@ -45,7 +46,8 @@ class EventJsonTest {
         ((ObjectNode) tree.get("train")).put("storageClass", "STANDARD");
         ((ObjectNode) tree.get("lineage")).put("experiment", "e-17");
 
-        DatasetVersionEvent read = EventJson.fromBytes(EventJson.mapper().writeValueAsBytes(tree), DatasetVersionEvent.class);
+        DatasetVersionEvent read =
+                EventJson.fromBytes(EventJson.mapper().writeValueAsBytes(tree), DatasetVersionEvent.class);
 
         assertThat(read).isEqualTo(ExampleEvents.datasetVersion());
     }
@@ -56,7 +58,9 @@ class EventJsonTest {
 
         assertThat(json).contains("\"action\":\"promoted\"").contains("\"occurredAt\":\"2026-11-23T12:00:00Z\"");
         assertThat(EventJson.toJson(ExampleEvents.datasetVersion())).contains("\"recipe\":\"dpo\"");
-        assertThat(EventJson.toJson(ExampleEvents.generation())).contains("\"finishReason\":\"stop\"").doesNotContain("\"error\"");
+        assertThat(EventJson.toJson(ExampleEvents.generation()))
+                .contains("\"finishReason\":\"stop\"")
+                .doesNotContain("\"error\"");
     }
 
     @Test
@@ -64,7 +68,9 @@ class EventJsonTest {
         ModelVersionEvent rejected = ExampleEvents.modelVersionRejected();
         String json = EventJson.toJson(rejected);
 
-        assertThat(json).contains("\"pValue\":0.14453125").contains("\"failedChecks\":[\"significance\"]")
+        assertThat(json)
+                .contains("\"pValue\":0.14453125")
+                .contains("\"failedChecks\":[\"significance\"]")
                 .doesNotContain("\"evalMetric\"");
         assertThat(EventJson.fromJson(json, ModelVersionEvent.class)).isEqualTo(rejected);
         // An event written before the field existed reads with no gate.
@@ -95,15 +101,32 @@ class EventJsonTest {
 
     @Test
     void shouldRejectAnErrorWithoutTheErrorFinishReason() {
-        assertThatThrownBy(() -> new GenerationEvent("id", 1, ExampleEvents.TIME, ExampleEvents.PROMPT_HASH, "d", "p", "s", 1, "m", 1,
-                ExampleEvents.sampling(), "", FinishReason.STOP, 1, 0, 1, "boom"))
+        assertThatThrownBy(() -> new GenerationEvent(
+                        "id",
+                        1,
+                        ExampleEvents.TIME,
+                        ExampleEvents.PROMPT_HASH,
+                        "d",
+                        "p",
+                        "s",
+                        1,
+                        "m",
+                        1,
+                        ExampleEvents.sampling(),
+                        "",
+                        FinishReason.STOP,
+                        1,
+                        0,
+                        1,
+                        "boom"))
                 .hasMessageContaining("GenerationEvent.error");
     }
 
     @Test
     void shouldRejectAnArtifactFileOutsideItsPrefix() {
-        assertThatThrownBy(() -> new ArtifactRef("s3://tunestream/models/m/1/",
-                List.of(new ObjectRef("s3://tunestream/models/m/2/config.json", ExampleEvents.SHA_CONFIG, 1))))
+        assertThatThrownBy(() -> new ArtifactRef(
+                        "s3://tunestream/models/m/1/",
+                        List.of(new ObjectRef("s3://tunestream/models/m/2/config.json", ExampleEvents.SHA_CONFIG, 1))))
                 .hasMessageContaining("is not under");
     }
 }

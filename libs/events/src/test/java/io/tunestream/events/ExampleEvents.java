@@ -18,15 +18,15 @@ final class ExampleEvents {
     static final String SHA_WEIGHTS = "6e8a0c2d4f6b8d0f2a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f";
     static final String SHA_CONFIG = "7f9b1d3e5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f3a5c7e9b";
 
-    private ExampleEvents() {
-    }
+    private ExampleEvents() {}
 
     static SamplingParameters sampling() {
         return new SamplingParameters(0.7, 0.95, 50, 64, 1, List.of("\n\n"), 0.0, 1.1, 42L);
     }
 
     static SampleEvent sample() {
-        ObjectNode record = JsonNodeFactory.instance.objectNode()
+        ObjectNode record = JsonNodeFactory.instance
+                .objectNode()
                 .put("instruction", "Add the numbers.")
                 .put("input", "17 + 25")
                 .put("output", "42");
@@ -34,18 +34,60 @@ final class ExampleEvents {
     }
 
     static PromptEvent prompt() {
-        return new PromptEvent("1c8f4d63-9a2e-4b66-8e4f-3a7b2d9c8f02", 1, TIME, PROMPT_HASH, "arithmetic", "arithmetic-dpo",
-                "sample-17", 2, "tiny-llama", 3, "Instruct: Add the numbers.\n17 + 25\nOutput:", sampling());
+        return new PromptEvent(
+                "1c8f4d63-9a2e-4b66-8e4f-3a7b2d9c8f02",
+                1,
+                TIME,
+                PROMPT_HASH,
+                "arithmetic",
+                "arithmetic-dpo",
+                "sample-17",
+                2,
+                "tiny-llama",
+                3,
+                "Instruct: Add the numbers.\n17 + 25\nOutput:",
+                sampling());
     }
 
     static GenerationEvent generation() {
-        return new GenerationEvent("2d9a5e74-ab3f-4c77-9f5a-4b8c3ead9a03", 1, TIME, PROMPT_HASH, "arithmetic",
-                "arithmetic-dpo", "sample-17", 2, "tiny-llama", 3, sampling(), " 41", FinishReason.STOP, 14, 3, 183, null);
+        return new GenerationEvent(
+                "2d9a5e74-ab3f-4c77-9f5a-4b8c3ead9a03",
+                1,
+                TIME,
+                PROMPT_HASH,
+                "arithmetic",
+                "arithmetic-dpo",
+                "sample-17",
+                2,
+                "tiny-llama",
+                3,
+                sampling(),
+                " 41",
+                FinishReason.STOP,
+                14,
+                3,
+                183,
+                null);
     }
 
     static GenerationEvent failedGeneration() {
-        return new GenerationEvent("3e0b6f85-bc4a-4d88-8a6b-5c9d4fbe0b04", 1, TIME, PROMPT_HASH, "arithmetic",
-                "arithmetic-dpo", "sample-17", 2, "tiny-llama", 3, sampling(), "", FinishReason.ERROR, 14, 0, 2,
+        return new GenerationEvent(
+                "3e0b6f85-bc4a-4d88-8a6b-5c9d4fbe0b04",
+                1,
+                TIME,
+                PROMPT_HASH,
+                "arithmetic",
+                "arithmetic-dpo",
+                "sample-17",
+                2,
+                "tiny-llama",
+                3,
+                sampling(),
+                "",
+                FinishReason.ERROR,
+                14,
+                0,
+                2,
                 "prompt is 4100 tokens, the model's context is 2048");
     }
 
@@ -55,18 +97,28 @@ final class ExampleEvents {
         counts.put("train", 950L);
         counts.put("eval", 50L);
         counts.put("dropped.rejected_equals_chosen", 12L);
-        return new DatasetVersionEvent("4f1c7a96-cd5b-4e99-9b7c-6dae5acf1c05", 1, TIME, "arithmetic", 4, Recipe.DPO,
+        return new DatasetVersionEvent(
+                "4f1c7a96-cd5b-4e99-9b7c-6dae5acf1c05",
+                1,
+                TIME,
+                "arithmetic",
+                4,
+                Recipe.DPO,
                 new ObjectRef(prefix + "train.jsonl", SHA_TRAIN, 412_733),
                 new ObjectRef(prefix + "eval.jsonl", SHA_EVAL, 21_902),
                 new ObjectRef(prefix + "manifest.json", SHA_MANIFEST, 1_204),
-                counts, sampling(), Lineage.ofDatasetVersion("arithmetic", 4, "arithmetic-dpo", "tiny-llama", 3));
+                counts,
+                sampling(),
+                Lineage.ofDatasetVersion("arithmetic", 4, "arithmetic-dpo", "tiny-llama", 3));
     }
 
     static ArtifactRef mergedModel(int version) {
         String prefix = "s3://tunestream/models/tiny-llama/" + version + "/";
-        return new ArtifactRef(prefix, List.of(
-                new ObjectRef(prefix + "config.json", SHA_CONFIG, 612),
-                new ObjectRef(prefix + "model.safetensors", SHA_WEIGHTS, 29_400_112)));
+        return new ArtifactRef(
+                prefix,
+                List.of(
+                        new ObjectRef(prefix + "config.json", SHA_CONFIG, 612),
+                        new ObjectRef(prefix + "model.safetensors", SHA_WEIGHTS, 29_400_112)));
     }
 
     static TrainedModelEvent trainedModel() {
@@ -78,51 +130,118 @@ final class ExampleEvents {
         hyperparameters.put("lossType", "sigmoid");
         hyperparameters.put("nllWeight", 1.0);
         String adapterPrefix = "s3://tunestream/adapters/job-0192/";
-        ArtifactRef adapter = new ArtifactRef(adapterPrefix, List.of(
-                new ObjectRef(adapterPrefix + "adapter_config.json", SHA_CONFIG, 410),
-                new ObjectRef(adapterPrefix + "adapter_model.safetensors", SHA_WEIGHTS, 1_310_720)));
+        ArtifactRef adapter = new ArtifactRef(
+                adapterPrefix,
+                List.of(
+                        new ObjectRef(adapterPrefix + "adapter_config.json", SHA_CONFIG, 410),
+                        new ObjectRef(adapterPrefix + "adapter_model.safetensors", SHA_WEIGHTS, 1_310_720)));
         String stagedPrefix = "s3://tunestream/checkpoints/job-0192/merged/";
-        ArtifactRef merged = new ArtifactRef(stagedPrefix, List.of(
-                new ObjectRef(stagedPrefix + "config.json", SHA_CONFIG, 612),
-                new ObjectRef(stagedPrefix + "model.safetensors", SHA_WEIGHTS, 29_400_112)));
-        return new TrainedModelEvent("5a2d8ba7-de6c-4fa0-8c8d-7ebf6bd02d06", 1, TIME, "job-0192", "tiny-llama", Recipe.DPO,
-                hyperparameters, adapter, merged, "eval/exact_match",
+        ArtifactRef merged = new ArtifactRef(
+                stagedPrefix,
+                List.of(
+                        new ObjectRef(stagedPrefix + "config.json", SHA_CONFIG, 612),
+                        new ObjectRef(stagedPrefix + "model.safetensors", SHA_WEIGHTS, 29_400_112)));
+        return new TrainedModelEvent(
+                "5a2d8ba7-de6c-4fa0-8c8d-7ebf6bd02d06",
+                1,
+                TIME,
+                "job-0192",
+                "tiny-llama",
+                Recipe.DPO,
+                hyperparameters,
+                adapter,
+                merged,
+                "eval/exact_match",
                 Map.of("eval/exact_match", 0.62, "rewards/accuracies", 0.81),
                 Map.of("eval/exact_match", 0.55),
-                Lineage.ofDatasetVersion("arithmetic", 4, "arithmetic-dpo", "tiny-llama", 3).withTraining("job-0192", 3),
-                new GateEvaluation("tasks-eval", 1, "8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c",
-                        80, 52, 48, 6, 2, Map.of(
+                Lineage.ofDatasetVersion("arithmetic", 4, "arithmetic-dpo", "tiny-llama", 3)
+                        .withTraining("job-0192", 3),
+                new GateEvaluation(
+                        "tasks-eval",
+                        1,
+                        "8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c",
+                        80,
+                        52,
+                        48,
+                        6,
+                        2,
+                        Map.of(
                                 "ADDITION", new GateEvaluation.FamilyResult(40, 12, 8),
                                 "SORT_DIGITS", new GateEvaluation.FamilyResult(40, 40, 40))),
-                100L, 40L);
+                100L,
+                40L);
     }
 
     static ModelVersionEvent modelVersionPromoted() {
-        return new ModelVersionEvent("6b3e9cb8-ef7d-4ab1-9d9e-8fc07ce13e07", 1, TIME, ModelVersionAction.PROMOTED, "tiny-llama", 4,
-                ModelVersionEvent.PRODUCTION, 3, null, mergedModel(4), Map.of("eval/exact_match", 0.62),
-                Lineage.ofDatasetVersion("arithmetic", 4, "arithmetic-dpo", "tiny-llama", 3).withTraining("job-0192", 3));
+        return new ModelVersionEvent(
+                "6b3e9cb8-ef7d-4ab1-9d9e-8fc07ce13e07",
+                1,
+                TIME,
+                ModelVersionAction.PROMOTED,
+                "tiny-llama",
+                4,
+                ModelVersionEvent.PRODUCTION,
+                3,
+                null,
+                mergedModel(4),
+                Map.of("eval/exact_match", 0.62),
+                Lineage.ofDatasetVersion("arithmetic", 4, "arithmetic-dpo", "tiny-llama", 3)
+                        .withTraining("job-0192", 3));
     }
 
     static ModelVersionEvent modelVersionRejected() {
-        GateDecision gate = new GateDecision(GateDecision.RULE_EVALUATION_SET, false,
-                List.of(GateDecision.CHECK_SIGNIFICANCE), new GateDecision.EvaluationSet("tasks-eval", 1),
-                new GateDecision.EvaluationSet("tasks-eval", 1,
-                        "8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c"),
-                80, 52, 48, 0.65, 0.6, 6, 2, 0.14453125, 0.05, 0.0, 0.02, Map.of(
+        GateDecision gate = new GateDecision(
+                GateDecision.RULE_EVALUATION_SET,
+                false,
+                List.of(GateDecision.CHECK_SIGNIFICANCE),
+                new GateDecision.EvaluationSet("tasks-eval", 1),
+                new GateDecision.EvaluationSet(
+                        "tasks-eval", 1, "8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c"),
+                80,
+                52,
+                48,
+                0.65,
+                0.6,
+                6,
+                2,
+                0.14453125,
+                0.05,
+                0.0,
+                0.02,
+                Map.of(
                         "ADDITION", new GateDecision.FamilyFigures(40, 12, 8, 0.3, 0.2, 0.1, true),
                         "SORT_DIGITS", new GateDecision.FamilyFigures(40, 40, 40, 1.0, 1.0, 0.0, true)),
-                null, null, null);
-        return new ModelVersionEvent("7c4f0dc9-0f7e-4ab1-8d9e-8fc07ce13e08", 1, TIME, ModelVersionAction.REJECTED,
-                "tiny-llama", 5, null, null, "evaluation tasks-eval/1 (80 items): exact match 0.65 vs parent 0.6 (+0.05"
+                null,
+                null,
+                null);
+        return new ModelVersionEvent(
+                "7c4f0dc9-0f7e-4ab1-8d9e-8fc07ce13e08",
+                1,
+                TIME,
+                ModelVersionAction.REJECTED,
+                "tiny-llama",
+                5,
+                null,
+                null,
+                "evaluation tasks-eval/1 (80 items): exact match 0.65 vs parent 0.6 (+0.05"
                         + " >= margin 0), 6 vs 2 discordant, one-sided sign test p=0.145 > alpha 0.05, no family dropped"
                         + " by more than 0.02: not significant",
-                mergedModel(5), Map.of("eval/exact_match", 0.58),
-                Lineage.ofDatasetVersion("arithmetic", 5, "arithmetic-dpo", "tiny-llama", 4).withTraining("job-0193", 4),
+                mergedModel(5),
+                Map.of("eval/exact_match", 0.58),
+                Lineage.ofDatasetVersion("arithmetic", 5, "arithmetic-dpo", "tiny-llama", 4)
+                        .withTraining("job-0193", 4),
                 gate);
     }
 
     static List<TunestreamEvent> all() {
-        return List.of(sample(), prompt(), generation(), failedGeneration(), datasetVersion(), trainedModel(),
-                modelVersionPromoted(), modelVersionRejected());
+        return List.of(
+                sample(),
+                prompt(),
+                generation(),
+                failedGeneration(),
+                datasetVersion(),
+                trainedModel(),
+                modelVersionPromoted(),
+                modelVersionRejected());
     }
 }

@@ -22,20 +22,28 @@ class ObjectRefTest {
 
     @Test
     void shouldSayWhatIsWrongWithAUriThatNamesNoObject() {
-        assertThatThrownBy(() -> ObjectRef.parse(null)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ObjectRef.parse(null))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("is required, got none");
-        assertThatThrownBy(() -> ObjectRef.parse("https://tunestream/a")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'https://tunestream/a'").hasMessageContaining("does not start with s3://");
-        assertThatThrownBy(() -> ObjectRef.parse("s3://tunestream")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ObjectRef.parse("https://tunestream/a"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'https://tunestream/a'")
+                .hasMessageContaining("does not start with s3://");
+        assertThatThrownBy(() -> ObjectRef.parse("s3://tunestream"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("names no key");
-        assertThatThrownBy(() -> ObjectRef.parse("s3://tunestream/")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ObjectRef.parse("s3://tunestream/"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("names no key");
-        assertThatThrownBy(() -> ObjectRef.parse("s3:///models/a")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ObjectRef.parse("s3:///models/a"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("names no bucket");
-        assertThatThrownBy(() -> ObjectRef.parse("s3://tunestream/models/qa/3/")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ObjectRef.parse("s3://tunestream/models/qa/3/"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("names a prefix");
         assertThatThrownBy(() -> new ObjectRef("s3://tunestream", SHA, 1).location())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("names no key");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("names no key");
     }
 
     @Test
@@ -45,12 +53,16 @@ class ObjectRefTest {
 
         assertThat(artifact.relativePath(artifact.files().get(0))).isEqualTo("tokenizer/vocab.json");
         assertThatThrownBy(() -> ArtifactRef.relativePath(prefix, prefix + "../../other/config.json"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no safe relative path");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no safe relative path");
         assertThatThrownBy(() -> ArtifactRef.relativePath(prefix, prefix + "./config.json"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no safe relative path");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no safe relative path");
         assertThatThrownBy(() -> ArtifactRef.relativePath(prefix, prefix + "/config.json"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no safe relative path");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no safe relative path");
         assertThatThrownBy(() -> ArtifactRef.relativePath(prefix, "s3://tunestream/elsewhere/config.json"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not under");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is not under");
     }
 }

@@ -62,6 +62,8 @@ class TopicTest {
             }
         }
 
-        assertThat(channels).containsExactlyInAnyOrderElementsOf(Arrays.stream(Topic.values()).map(Topic::suffix).toList());
+        assertThat(channels)
+                .containsExactlyInAnyOrderElementsOf(
+                        Arrays.stream(Topic.values()).map(Topic::suffix).toList());
     }
 }

@@ -21,8 +21,7 @@ public final class ChildProcess {
     private static final Duration GRACE = Duration.ofSeconds(15);
     private static final Path SETSID = Path.of("/usr/bin/setsid");
 
-    private ChildProcess() {
-    }
+    private ChildProcess() {}
 
     /** The {@code java} executable of the running JVM, so children run on the same JDK. */
     public static String javaExecutable() {
@@ -32,7 +31,8 @@ public final class ChildProcess {
     /** The jar or class directory that holds {@code type}, to put it on a child's class path. */
     public static Path codeSourceOf(Class<?> type) {
         try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Path.of(
+                    type.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (Exception e) {
             throw new IllegalStateException("cannot locate the code source of " + type.getName(), e);
         }
@@ -44,7 +44,8 @@ public final class ChildProcess {
     }
 
     /** Starts {@code command} with its stdout and stderr appended to {@code logFile}. */
-    public static Process start(List<String> command, Path workingDirectory, Path logFile, Map<String, String> environment) {
+    public static Process start(
+            List<String> command, Path workingDirectory, Path logFile, Map<String, String> environment) {
         try {
             Files.createDirectories(logFile.toAbsolutePath().getParent());
             ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command))
@@ -64,7 +65,8 @@ public final class ChildProcess {
      * starter and a Ctrl-C in the starter's terminal does not reach it. The pid stays the command's own: a freshly
      * spawned child is not a process-group leader, so {@code setsid} runs the command in place instead of forking.
      */
-    public static Process startDetached(List<String> command, Path workingDirectory, Path logFile, Map<String, String> environment) {
+    public static Process startDetached(
+            List<String> command, Path workingDirectory, Path logFile, Map<String, String> environment) {
         List<String> detached = new ArrayList<>();
         if (Files.isExecutable(SETSID)) {
             detached.add(SETSID.toString());
@@ -91,6 +93,9 @@ public final class ChildProcess {
     public static Optional<ProcessHandle> findAlive(long pid, String marker) {
         return ProcessHandle.of(pid)
                 .filter(ProcessHandle::isAlive)
-                .filter(handle -> handle.info().commandLine().map(line -> line.contains(marker)).orElse(false));
+                .filter(handle -> handle.info()
+                        .commandLine()
+                        .map(line -> line.contains(marker))
+                        .orElse(false));
     }
 }

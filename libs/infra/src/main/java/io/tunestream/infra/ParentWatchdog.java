@@ -14,8 +14,7 @@ public final class ParentWatchdog {
 
     private static final long POLL_MILLIS = 500;
 
-    private ParentWatchdog() {
-    }
+    private ParentWatchdog() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {

@@ -12,8 +12,7 @@ public final class Ports {
 
     private static final int CONNECT_TIMEOUT_MILLIS = 500;
 
-    private Ports() {
-    }
+    private Ports() {}
 
     /** A port that was free a moment ago, chosen by the kernel. */
     public static int freePort() {

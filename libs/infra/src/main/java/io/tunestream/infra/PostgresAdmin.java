@@ -76,7 +76,10 @@ public final class PostgresAdmin {
         }
         String version = newestClusterVersion();
         run(List.of("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"), "");
-        Waits.until("PostgreSQL " + version + " to accept connections on " + host + ":" + port, START_TIMEOUT, this::isRunning);
+        Waits.until(
+                "PostgreSQL " + version + " to accept connections on " + host + ":" + port,
+                START_TIMEOUT,
+                this::isRunning);
     }
 
     /**
@@ -111,7 +114,8 @@ public final class PostgresAdmin {
     /** Sets the comment of {@code database}, e.g. to record who created it. */
     public void commentOnDatabase(String database, String comment) {
         requireIdentifier(database, "database");
-        psql("SELECT format('COMMENT ON DATABASE %I IS %L', :'database', :'comment') \\gexec",
+        psql(
+                "SELECT format('COMMENT ON DATABASE %I IS %L', :'database', :'comment') \\gexec",
                 Map.of("database", database, "comment", comment));
     }
 
@@ -132,7 +136,9 @@ public final class PostgresAdmin {
 
     public boolean databaseExists(String database) {
         requireIdentifier(database, "database");
-        return psql("SELECT count(*) FROM pg_database WHERE datname = :'database';", Map.of("database", database)).trim().equals("1");
+        return psql("SELECT count(*) FROM pg_database WHERE datname = :'database';", Map.of("database", database))
+                .trim()
+                .equals("1");
     }
 
     /**
@@ -155,7 +161,11 @@ public final class PostgresAdmin {
             if (value.contains("\n") || value.contains("\r")) {
                 throw new IllegalArgumentException("psql variable '" + name + "' must be a single line");
             }
-            script.append("\\set ").append(name).append(" '").append(value.replace("\\", "\\\\").replace("'", "\\'")).append("'\n");
+            script.append("\\set ")
+                    .append(name)
+                    .append(" '")
+                    .append(value.replace("\\", "\\\\").replace("'", "\\'"))
+                    .append("'\n");
         });
         return run(command, script.append(sql).toString());
     }
@@ -168,9 +178,8 @@ public final class PostgresAdmin {
         Path output = null;
         try {
             output = Files.createTempFile("tunestream-psql-", ".out");
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(output.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
             String password = System.getenv("TUNESTREAM_PG_ADMIN_PASSWORD");
             if (password != null) {
                 builder.environment().put("PGPASSWORD", password);
@@ -181,15 +190,18 @@ public final class PostgresAdmin {
             }
             if (!process.waitFor(PSQL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " did not finish within " + PSQL_TIMEOUT.toSeconds() + " s");
+                throw new IllegalStateException(
+                        String.join(" ", command) + " did not finish within " + PSQL_TIMEOUT.toSeconds() + " s");
             }
             String text = Files.readString(output);
             if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed with exit code " + process.exitValue() + ": " + text.trim());
+                throw new IllegalStateException(String.join(" ", command) + " failed with exit code "
+                        + process.exitValue() + ": " + text.trim());
             }
             return text;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + command.get(0) + " (is the PostgreSQL client installed?): " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot run " + command.get(0) + " (is the PostgreSQL client installed?): " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running " + command.get(0), e);

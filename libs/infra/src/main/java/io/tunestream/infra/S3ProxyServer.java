@@ -53,8 +53,13 @@ public record S3ProxyServer(Path serverJar, Path dataDirectory, int port, String
         Path properties = writeProperties();
         List<String> command = new ArrayList<>(List.of(ChildProcess.javaExecutable(), "-Xmx256m", "-XX:+UseSerialGC"));
         if (boundToThisProcess) {
-            command.addAll(List.of("-cp", ChildProcess.classPath(List.of(ChildProcess.codeSourceOf(ParentWatchdog.class).toString(), serverJar.toString())),
-                    ParentWatchdog.class.getName(), String.valueOf(ProcessHandle.current().pid()), MAIN_CLASS));
+            command.addAll(List.of(
+                    "-cp",
+                    ChildProcess.classPath(List.of(
+                            ChildProcess.codeSourceOf(ParentWatchdog.class).toString(), serverJar.toString())),
+                    ParentWatchdog.class.getName(),
+                    String.valueOf(ProcessHandle.current().pid()),
+                    MAIN_CLASS));
         } else {
             command.addAll(List.of("-cp", serverJar.toString(), MAIN_CLASS));
         }
@@ -65,7 +70,8 @@ public record S3ProxyServer(Path serverJar, Path dataDirectory, int port, String
         try {
             Waits.until("S3Proxy to answer on " + endpoint() + " (log: " + logFile + ")", READY_TIMEOUT, () -> {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("S3Proxy exited with code " + process.exitValue() + " before it was ready; see " + logFile);
+                    throw new IllegalStateException(
+                            "S3Proxy exited with code " + process.exitValue() + " before it was ready; see " + logFile);
                 }
                 return answers();
             });
@@ -79,8 +85,14 @@ public record S3ProxyServer(Path serverJar, Path dataDirectory, int port, String
     /** True when something answers HTTP on the endpoint (any status: an unsigned request is refused with 403). */
     public boolean answers() {
         try {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-            client.send(HttpRequest.newBuilder(URI.create(endpoint() + "/")).timeout(Duration.ofSeconds(2)).GET().build(),
+            HttpClient client = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(1))
+                    .build();
+            client.send(
+                    HttpRequest.newBuilder(URI.create(endpoint() + "/"))
+                            .timeout(Duration.ofSeconds(2))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.discarding());
             return true;
         } catch (IOException e) {
@@ -100,11 +112,13 @@ public record S3ProxyServer(Path serverJar, Path dataDirectory, int port, String
             properties.setProperty("s3proxy.identity", accessKey);
             properties.setProperty("s3proxy.credential", secretKey);
             properties.setProperty("jclouds.provider", "filesystem");
-            properties.setProperty("jclouds.filesystem.basedir", blobs.toAbsolutePath().toString());
+            properties.setProperty(
+                    "jclouds.filesystem.basedir", blobs.toAbsolutePath().toString());
             Path file = dataDirectory.resolve("s3proxy.properties");
             if (!Files.exists(file)) {
                 // It holds the secret key: owner-only, like the launcher's credentials file.
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
             try (Writer writer = Files.newBufferedWriter(file)) {
                 properties.store(writer, "S3Proxy configuration written by Tunestream");

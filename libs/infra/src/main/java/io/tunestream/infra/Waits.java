@@ -8,8 +8,7 @@ public final class Waits {
 
     private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
 
-    private Waits() {
-    }
+    private Waits() {}
 
     /**
      * Polls {@code condition} until it holds.

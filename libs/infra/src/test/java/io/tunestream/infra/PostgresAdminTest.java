@@ -18,7 +18,8 @@ class PostgresAdminTest {
     @Test
     void shouldCreateADatabaseItsRoleCanUseWithAPasswordAndDropItAgain() throws SQLException {
         admin.ensureRunning();
-        String name = "ts_infra_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String name =
+                "ts_infra_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         // Quotes, dollar quotes and backslashes must reach PostgreSQL as they are.
         String password = "it's $$ a \\ " + UUID.randomUUID();
         try {
@@ -30,7 +31,8 @@ class PostgresAdminTest {
                     Statement statement = connection.createStatement()) {
                 statement.execute("create table probe (id int primary key)");
                 statement.execute("insert into probe values (7)");
-                try (ResultSet rows = statement.executeQuery("select current_user, current_database(), (select id from probe)")) {
+                try (ResultSet rows =
+                        statement.executeQuery("select current_user, current_database(), (select id from probe)")) {
                     assertThat(rows.next()).isTrue();
                     assertThat(rows.getString(1)).isEqualTo(name);
                     assertThat(rows.getString(2)).isEqualTo(name);

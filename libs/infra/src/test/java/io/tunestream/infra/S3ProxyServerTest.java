@@ -40,12 +40,29 @@ class S3ProxyServerTest {
         String classPath = ChildProcess.classPath(List.of(
                 ChildProcess.codeSourceOf(S3ProxyServer.class).toString(),
                 ChildProcess.codeSourceOf(S3ProxyStarter.class).toString()));
-        Process starter = ChildProcess.start(List.of(ChildProcess.javaExecutable(), "-cp", classPath, S3ProxyStarter.class.getName(),
-                serverJar().toString(), directory.toString(), String.valueOf(port), pidFile.toString()),
-                directory, directory.resolve("starter.log"), Map.of());
-        Waits.until("the starter to start S3Proxy", Duration.ofSeconds(60), () -> Files.exists(pidFile) || !starter.isAlive());
-        assertThat(starter.isAlive()).as("starter alive; its log: %s", directory.resolve("starter.log")).isTrue();
-        ProcessHandle server = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).orElseThrow();
+        Process starter = ChildProcess.start(
+                List.of(
+                        ChildProcess.javaExecutable(),
+                        "-cp",
+                        classPath,
+                        S3ProxyStarter.class.getName(),
+                        serverJar().toString(),
+                        directory.toString(),
+                        String.valueOf(port),
+                        pidFile.toString()),
+                directory,
+                directory.resolve("starter.log"),
+                Map.of());
+        Waits.until(
+                "the starter to start S3Proxy",
+                Duration.ofSeconds(60),
+                () -> Files.exists(pidFile) || !starter.isAlive());
+        assertThat(starter.isAlive())
+                .as("starter alive; its log: %s", directory.resolve("starter.log"))
+                .isTrue();
+        ProcessHandle server = ProcessHandle.of(
+                        Long.parseLong(Files.readString(pidFile).trim()))
+                .orElseThrow();
         assertThat(server.isAlive()).isTrue();
 
         starter.destroyForcibly();
@@ -58,7 +75,8 @@ class S3ProxyServerTest {
     public static final class S3ProxyStarter {
         public static void main(String[] args) throws Exception {
             Path directory = Path.of(args[1]);
-            S3ProxyServer server = new S3ProxyServer(Path.of(args[0]), directory, Integer.parseInt(args[2]), "access", "secret-key-1");
+            S3ProxyServer server =
+                    new S3ProxyServer(Path.of(args[0]), directory, Integer.parseInt(args[2]), "access", "secret-key-1");
             Process process = server.start(true, directory.resolve("s3proxy.log"));
             Path pidFile = Path.of(args[3]);
             Path partial = pidFile.resolveSibling(pidFile.getFileName() + ".tmp");
@@ -67,5 +85,4 @@ class S3ProxyServerTest {
             Thread.sleep(Long.MAX_VALUE);
         }
     }
-
 }

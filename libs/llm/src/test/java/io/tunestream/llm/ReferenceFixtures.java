@@ -7,8 +7,7 @@ import java.nio.file.Paths;
 /** The reference checkpoints under src/test/resources/reference (made by src/test/python/make_reference_checkpoints.py). */
 public final class ReferenceFixtures {
 
-    private ReferenceFixtures() {
-    }
+    private ReferenceFixtures() {}
 
     public static Path directory(String fixture) {
         var config = ReferenceFixtures.class.getResource("/reference/" + fixture + "/config.json");

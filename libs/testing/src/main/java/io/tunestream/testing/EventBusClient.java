@@ -46,7 +46,8 @@ public class EventBusClient implements AutoCloseable {
     /** Publishes on the event's topic under the default prefix and waits for the broker's acknowledgement. */
     public RecordMetadata publish(TunestreamEvent event) {
         try {
-            return events.send(CloudEventsKafka.record("tunestream", event, TEST_SOURCE)).get();
+            return events.send(CloudEventsKafka.record("tunestream", event, TEST_SOURCE))
+                    .get();
         } catch (Exception e) {
             throw new IllegalStateException("cannot publish " + event, e);
         }
@@ -72,7 +73,8 @@ public class EventBusClient implements AutoCloseable {
 
     /** Reads a topic from the beginning in a group of its own; stop the task when done. */
     public ConsumerTask<String, byte[]> readFromStart(String topic) {
-        return companion.consume(Serdes.String(), Serdes.ByteArray())
+        return companion
+                .consume(Serdes.String(), Serdes.ByteArray())
                 .withGroupId("test-" + UUID.randomUUID())
                 .withOffsetReset(OffsetResetStrategy.EARLIEST)
                 .fromTopics(topic);
@@ -81,7 +83,9 @@ public class EventBusClient implements AutoCloseable {
     /** The offset the consumer group has committed on a partition, -1 when none. */
     public long committedOffset(String group, TopicPartition partition) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            OffsetAndMetadata committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+            OffsetAndMetadata committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get()
                     .get(partition);
             return committed == null ? -1 : committed.offset();
         } catch (Exception e) {

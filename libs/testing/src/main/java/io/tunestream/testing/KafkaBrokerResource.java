@@ -20,7 +20,8 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
         broker = new EmbeddedKafkaBroker()
                 .withDeleteLogDirsOnClose(true)
                 .withAdditionalProperties(properties -> {
-                    // One broker: internal topics cannot be replicated, and consumers must not wait for a rebalance delay.
+                    // One broker: internal topics cannot be replicated, and consumers must not wait for a rebalance
+                    // delay.
                     properties.setProperty("offsets.topic.replication.factor", "1");
                     properties.setProperty("transaction.state.log.replication.factor", "1");
                     properties.setProperty("transaction.state.log.min.isr", "1");

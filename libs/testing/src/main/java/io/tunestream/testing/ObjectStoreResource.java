@@ -54,12 +54,18 @@ public class ObjectStoreResource implements QuarkusTestResourceLifecycleManager 
         process = server.start(true, directory.resolve("s3proxy.log"));
         createBucket(server.endpoint(), accessKey, secretKey);
         return Map.of(
-                "quarkus.minio.host", "127.0.0.1",
-                "quarkus.minio.port", String.valueOf(server.port()),
-                "quarkus.minio.access-key", accessKey,
-                "quarkus.minio.secret-key", secretKey,
-                "quarkus.minio.secure", "false",
-                "quarkus.minio.devservices.enabled", "false");
+                "quarkus.minio.host",
+                "127.0.0.1",
+                "quarkus.minio.port",
+                String.valueOf(server.port()),
+                "quarkus.minio.access-key",
+                accessKey,
+                "quarkus.minio.secret-key",
+                secretKey,
+                "quarkus.minio.secure",
+                "false",
+                "quarkus.minio.devservices.enabled",
+                "false");
     }
 
     private void createBucket(String endpoint, String accessKey, String secretKey) {
@@ -67,7 +73,8 @@ public class ObjectStoreResource implements QuarkusTestResourceLifecycleManager 
             ObjectStore.connect(endpoint, accessKey, secretKey, bucket).createBucketIfMissing();
         } catch (RuntimeException e) {
             stop();
-            throw new IllegalStateException("cannot create bucket '" + bucket + "' on " + endpoint + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot create bucket '" + bucket + "' on " + endpoint + ": " + e.getMessage(), e);
         }
     }
 
@@ -85,7 +92,8 @@ public class ObjectStoreResource implements QuarkusTestResourceLifecycleManager 
 
     private static void deleteRecursively(Path root) {
         try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + root, e);
         }

@@ -25,15 +25,21 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         admin.ensureRunning();
         dropDatabasesOfDeadTestRuns();
-        database = DATABASE_PREFIX + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        database =
+                DATABASE_PREFIX + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         String password = UUID.randomUUID().toString();
         admin.createDatabase(database, database, password);
-        admin.commentOnDatabase(database, OWNER_COMMENT + ProcessHandle.current().pid());
+        admin.commentOnDatabase(
+                database, OWNER_COMMENT + ProcessHandle.current().pid());
         return Map.of(
-                "quarkus.datasource.jdbc.url", admin.jdbcUrl(database),
-                "quarkus.datasource.username", database,
-                "quarkus.datasource.password", password,
-                "quarkus.datasource.devservices.enabled", "false");
+                "quarkus.datasource.jdbc.url",
+                admin.jdbcUrl(database),
+                "quarkus.datasource.username",
+                database,
+                "quarkus.datasource.password",
+                password,
+                "quarkus.datasource.devservices.enabled",
+                "false");
     }
 
     /**
@@ -43,7 +49,8 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
     private void dropDatabasesOfDeadTestRuns() {
         admin.databasesStartingWith(DATABASE_PREFIX).forEach((name, comment) -> {
             if (comment.startsWith(OWNER_COMMENT)) {
-                long owner = Long.parseLong(comment.substring(OWNER_COMMENT.length()).trim());
+                long owner =
+                        Long.parseLong(comment.substring(OWNER_COMMENT.length()).trim());
                 if (ProcessHandle.of(owner).map(handle -> !handle.isAlive()).orElse(true)) {
                     admin.dropDatabase(name, name);
                 }

@@ -24,10 +24,14 @@ public abstract class ServiceSurfaceContract {
 
     @Test
     void shouldBeReadyWithACheckForEachRealDependency() {
-        given().when().get("/q/health/ready")
-                .then().statusCode(200)
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", containsInAnyOrder(expectedReadinessChecks().toArray()))
+                .body(
+                        "checks.name",
+                        containsInAnyOrder(expectedReadinessChecks().toArray()))
                 .body("checks.status", everyItem(equalTo("UP")));
     }
 
@@ -38,8 +42,11 @@ public abstract class ServiceSurfaceContract {
 
     @Test
     void shouldExposePrometheusMetrics() {
-        given().accept("text/plain").when().get("/q/metrics")
-                .then().statusCode(200)
+        given().accept("text/plain")
+                .when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
                 .contentType(containsString("text/plain"))
                 .body(containsString("# TYPE jvm_memory_used_bytes gauge"))
                 .body(containsString("# TYPE process_uptime_seconds gauge"));
@@ -47,8 +54,11 @@ public abstract class ServiceSurfaceContract {
 
     @Test
     void shouldPublishAnOpenApiDocument() {
-        given().queryParam("format", "json").when().get("/q/openapi")
-                .then().statusCode(200)
+        given().queryParam("format", "json")
+                .when()
+                .get("/q/openapi")
+                .then()
+                .statusCode(200)
                 .body("openapi", containsString("3."))
                 .body("info.title", equalTo("Tunestream " + serviceName()));
     }

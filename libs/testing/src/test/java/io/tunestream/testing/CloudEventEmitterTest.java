@@ -8,8 +8,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.tunestream.events.EventJson;
-import io.tunestream.events.GenerationEvent;
 import io.tunestream.events.FinishReason;
+import io.tunestream.events.GenerationEvent;
 import io.tunestream.events.SamplingParameters;
 import io.tunestream.events.TunestreamEvent;
 import io.tunestream.events.kafka.CloudEventsKafka;
@@ -43,14 +43,32 @@ class CloudEventEmitterTest {
     @Test
     void shouldPublishTheEventOnItsTopicWithItsKeyAndCloudEventsHeaders() {
         String prefix = "emitter" + UUID.randomUUID().toString().substring(0, 8);
-        GenerationEvent event = new GenerationEvent(UUID.randomUUID().toString(), 1, Instant.parse("2026-11-23T12:00:00Z"),
-                "d".repeat(64), "qa", "qa-dpo", "s-9", 1, "tiny", 2, SamplingParameters.greedy(16), " 4",
-                FinishReason.STOP, 9, 2, 40, null);
+        GenerationEvent event = new GenerationEvent(
+                UUID.randomUUID().toString(),
+                1,
+                Instant.parse("2026-11-23T12:00:00Z"),
+                "d".repeat(64),
+                "qa",
+                "qa-dpo",
+                "s-9",
+                1,
+                "tiny",
+                2,
+                SamplingParameters.greedy(16),
+                " 4",
+                FinishReason.STOP,
+                9,
+                2,
+                40,
+                null);
 
-        emitter.send(CloudEventsKafka.record(prefix, event, URI.create("/tunestream/generation-service"))).toCompletableFuture().join();
+        emitter.send(CloudEventsKafka.record(prefix, event, URI.create("/tunestream/generation-service")))
+                .toCompletableFuture()
+                .join();
 
         KafkaCompanion companion = new KafkaCompanion(bootstrapServers);
-        ConsumerTask<String, byte[]> consumed = companion.consume(Serdes.String(), Serdes.ByteArray())
+        ConsumerTask<String, byte[]> consumed = companion
+                .consume(Serdes.String(), Serdes.ByteArray())
                 .withGroupId("emitter-probe-" + prefix)
                 .fromTopics(prefix + ".generations")
                 .awaitRecords(1, Duration.ofSeconds(30));
@@ -63,6 +81,8 @@ class CloudEventEmitterTest {
         assertThat(attributes.type()).isEqualTo("io.tunestream.generations");
         assertThat(attributes.source()).isEqualTo(URI.create("/tunestream/generation-service"));
         assertThat(attributes.subject()).isEqualTo("models/tiny/2/generations/" + "d".repeat(64));
-        assertThat(record.headers().headers(CloudEventsKafka.HEADER_ID)).as("no second set of CloudEvents headers").hasSize(1);
+        assertThat(record.headers().headers(CloudEventsKafka.HEADER_ID))
+                .as("no second set of CloudEvents headers")
+                .hasSize(1);
     }
 }

@@ -55,11 +55,23 @@ class KafkaBrokerResourceTest {
     void shouldDeliverACloudEventToAConsumerGroupAndKeepItsCommittedOffset() throws Exception {
         String prefix = "roundtrip" + UUID.randomUUID().toString().substring(0, 8);
         String group = "group-" + prefix;
-        PromptEvent event = new PromptEvent(UUID.randomUUID().toString(), 1, Instant.parse("2026-11-23T12:00:00Z"), "c".repeat(64),
-                "qa", "qa-dpo", "s-1", 1, "tiny", 1, "Instruct: 2+2\nOutput:", SamplingParameters.greedy(8));
+        PromptEvent event = new PromptEvent(
+                UUID.randomUUID().toString(),
+                1,
+                Instant.parse("2026-11-23T12:00:00Z"),
+                "c".repeat(64),
+                "qa",
+                "qa-dpo",
+                "s-1",
+                1,
+                "tiny",
+                1,
+                "Instruct: 2+2\nOutput:",
+                SamplingParameters.greedy(8));
 
         try (KafkaProducer<String, TunestreamEvent> producer = new KafkaProducer<>(producerProperties())) {
-            producer.send(CloudEventsKafka.record(prefix, event, URI.create("/tunestream/test"))).get();
+            producer.send(CloudEventsKafka.record(prefix, event, URI.create("/tunestream/test")))
+                    .get();
         }
 
         TopicPartition partition = new TopicPartition(prefix + ".prompts", 0);
@@ -76,7 +88,8 @@ class KafkaBrokerResourceTest {
 
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get();
+                    .partitionsToOffsetAndMetadata()
+                    .get();
             assertThat(committed).containsKey(partition);
             assertThat(committed.get(partition).offset()).isEqualTo(1);
         }
@@ -86,7 +99,9 @@ class KafkaBrokerResourceTest {
                 sameGroup.poll(Duration.ofMillis(200));
                 return !sameGroup.assignment().isEmpty();
             });
-            assertThat(sameGroup.position(partition)).as("a consumer of the same group resumes after the committed record").isEqualTo(1);
+            assertThat(sameGroup.position(partition))
+                    .as("a consumer of the same group resumes after the committed record")
+                    .isEqualTo(1);
         }
     }
 
@@ -96,24 +111,36 @@ class KafkaBrokerResourceTest {
         String poison = "poison-" + UUID.randomUUID();
         String good = "good-" + UUID.randomUUID();
 
-        companion.produceStrings().fromRecords(
-                new ProducerRecord<>("probe.orders", "k", poison),
-                new ProducerRecord<>("probe.orders", "k", good)).awaitCompletion();
+        companion
+                .produceStrings()
+                .fromRecords(
+                        new ProducerRecord<>("probe.orders", "k", poison),
+                        new ProducerRecord<>("probe.orders", "k", good))
+                .awaitCompletion();
 
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> deadLetterProbe.processed().contains(good));
-        assertThat(deadLetterProbe.received()).as("the poison record was delivered before the good one").containsSubsequence(poison, good);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> deadLetterProbe.processed().contains(good));
+        assertThat(deadLetterProbe.received())
+                .as("the poison record was delivered before the good one")
+                .containsSubsequence(poison, good);
         assertThat(deadLetterProbe.processed()).doesNotContain(poison);
-        ConsumerTask<String, String> deadLetters = companion.consumeStrings()
+        ConsumerTask<String, String> deadLetters = companion
+                .consumeStrings()
                 .withGroupId("dlq-reader-" + UUID.randomUUID())
                 .withAutoCommit()
                 .fromTopics("probe.orders.dlq")
                 .awaitRecords(1, Duration.ofSeconds(60));
         ConsumerRecord<String, String> deadLetter = deadLetters.getRecords().stream()
-                .filter(record -> record.value().equals(poison)).findFirst().orElseThrow();
+                .filter(record -> record.value().equals(poison))
+                .findFirst()
+                .orElseThrow();
         deadLetters.stop();
-        String reason = new String(deadLetter.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
+        String reason =
+                new String(deadLetter.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
         assertThat(reason).contains("cannot process '" + poison + "'");
-        assertThat(new String(deadLetter.headers().lastHeader("dead-letter-topic").value(), StandardCharsets.UTF_8))
+        assertThat(new String(
+                        deadLetter.headers().lastHeader("dead-letter-topic").value(), StandardCharsets.UTF_8))
                 .isEqualTo("probe.orders");
     }
 
@@ -148,5 +175,4 @@ class KafkaBrokerResourceTest {
         properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, EventDeserializer.class.getName());
         return properties;
     }
-
 }

@@ -44,7 +44,8 @@ class ObjectStoreResourceTest {
         assertThat(stat.size()).isEqualTo(second.length);
         assertThat(stat.contentType()).isEqualTo("application/x-ndjson");
         assertThat(store.list(prefix)).containsExactly(prefix + "a.jsonl", prefix + "b.jsonl");
-        assertThat(store.stat(store.location(prefix + "missing"))).as("the server answers NoSuchKey for a missing object")
+        assertThat(store.stat(store.location(prefix + "missing")))
+                .as("the server answers NoSuchKey for a missing object")
                 .isEmpty();
     }
 
@@ -61,7 +62,9 @@ class ObjectStoreResourceTest {
 
         ObjectInfo stat = store.stat(store.location(name)).orElseThrow();
         assertThat(stat.size()).isEqualTo(content.length);
-        assertThat(stat.etag()).as("the ETag of a completed multipart upload ends with its part count").endsWith("-3");
+        assertThat(stat.etag())
+                .as("the ETag of a completed multipart upload ends with its part count")
+                .endsWith("-3");
         assertThat(sha256(get(name))).isEqualTo(sha256(content));
     }
 

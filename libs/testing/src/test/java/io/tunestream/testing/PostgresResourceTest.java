@@ -27,14 +27,15 @@ class PostgresResourceTest {
 
     @Test
     void shouldRunInAFreshDatabaseOfItsOwnRoleMigratedByFlyway() throws Exception {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
             try (ResultSet rows = statement.executeQuery("select current_user, current_database(), version()")) {
                 assertThat(rows.next()).isTrue();
                 assertThat(rows.getString(1)).startsWith("ts_test_").isEqualTo(rows.getString(2));
                 assertThat(rows.getString(3)).startsWith("PostgreSQL");
             }
-            try (ResultSet rows = statement.executeQuery(
-                    "select script, success from flyway_schema_history where version = '1'")) {
+            try (ResultSet rows =
+                    statement.executeQuery("select script, success from flyway_schema_history where version = '1'")) {
                 assertThat(rows.next()).isTrue();
                 assertThat(rows.getString(1)).endsWith("V1__probe_records.sql");
                 assertThat(rows.getBoolean(2)).isTrue();
@@ -45,13 +46,15 @@ class PostgresResourceTest {
     @Test
     void shouldDropTheDatabaseOfATestRunWhoseJvmDiedAndKeepTheOthers() throws Exception {
         PostgresAdmin admin = PostgresAdmin.local();
-        String abandoned = PostgresResource.DATABASE_PREFIX + "abandoned_" + UUID.randomUUID().toString().substring(0, 8);
+        String abandoned = PostgresResource.DATABASE_PREFIX + "abandoned_"
+                + UUID.randomUUID().toString().substring(0, 8);
         Process finished = new ProcessBuilder("true").start();
         finished.waitFor();
         admin.createDatabase(abandoned, abandoned, UUID.randomUUID().toString());
         admin.commentOnDatabase(abandoned, PostgresResource.OWNER_COMMENT + finished.pid());
         String current;
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("select current_database()")) {
             rows.next();
             current = rows.getString(1);
@@ -61,8 +64,12 @@ class PostgresResourceTest {
         another.start();
         another.stop();
 
-        assertThat(admin.databaseExists(abandoned)).as("the dead run's database is dropped").isFalse();
-        assertThat(admin.databaseExists(current)).as("this live run's database is kept").isTrue();
+        assertThat(admin.databaseExists(abandoned))
+                .as("the dead run's database is dropped")
+                .isFalse();
+        assertThat(admin.databaseExists(current))
+                .as("this live run's database is kept")
+                .isTrue();
     }
 
     @Test
@@ -75,13 +82,16 @@ class PostgresResourceTest {
             record.persist();
         });
 
-        ProbeRecord found = QuarkusTransaction.requiringNew().call(() -> ProbeRecord.<ProbeRecord>find("label", label).firstResult());
+        ProbeRecord found = QuarkusTransaction.requiringNew()
+                .call(() -> ProbeRecord.<ProbeRecord>find("label", label).firstResult());
         assertThat(found).isNotNull();
         assertThat(found.id).isPositive();
         assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
-            ProbeRecord duplicate = new ProbeRecord();
-            duplicate.label = label;
-            duplicate.persist();
-        })).as("the migration's unique constraint is enforced by the real server").hasStackTraceContaining("probe_record_label_key");
+                    ProbeRecord duplicate = new ProbeRecord();
+                    duplicate.label = label;
+                    duplicate.persist();
+                }))
+                .as("the migration's unique constraint is enforced by the real server")
+                .hasStackTraceContaining("probe_record_label_key");
     }
 }

@@ -12,7 +12,6 @@ import java.util.Optional;
 @ConfigMapping(prefix = "tunestream.registry")
 public interface RegistryConfig {
 
-
     /** The policy a new model starts with; each model's own can be changed over REST. */
     Promotion promotion();
 

@@ -26,7 +26,9 @@ public class ModelVersionOutbox {
     private final TransactionSynchronizationRegistry transactions;
     private final String topicPrefix;
 
-    public ModelVersionOutbox(OutboxEventRepository outbox, OutboxRelay relay,
+    public ModelVersionOutbox(
+            OutboxEventRepository outbox,
+            OutboxRelay relay,
             TransactionSynchronizationRegistry transactions,
             @ConfigProperty(name = Topic.PREFIX_KEY) String topicPrefix) {
         this.outbox = outbox;
@@ -46,8 +48,7 @@ public class ModelVersionOutbox {
         outbox.persist(row);
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
-            public void beforeCompletion() {
-            }
+            public void beforeCompletion() {}
 
             @Override
             public void afterCompletion(int status) {

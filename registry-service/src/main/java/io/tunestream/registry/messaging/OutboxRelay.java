@@ -64,10 +64,15 @@ public class OutboxRelay {
     private final AtomicBoolean drainQueued = new AtomicBoolean();
     /** Events committed but not yet sent, as of the end of the last pass; a growing value means the broker is unreachable. */
     private final AtomicLong pending = new AtomicLong();
+
     private ScheduledExecutorService executor;
 
-    public OutboxRelay(@Channel(Channels.MODEL_VERSIONS) Emitter<ProducerRecord<String, TunestreamEvent>> emitter,
-            OutboxEventRepository outbox, EntityManager entityManager, RegistryConfig config, MeterRegistry meters,
+    public OutboxRelay(
+            @Channel(Channels.MODEL_VERSIONS) Emitter<ProducerRecord<String, TunestreamEvent>> emitter,
+            OutboxEventRepository outbox,
+            EntityManager entityManager,
+            RegistryConfig config,
+            MeterRegistry meters,
             @ConfigProperty(name = Topic.PREFIX_KEY) String topicPrefix) {
         this.emitter = emitter;
         this.outbox = outbox;
@@ -119,7 +124,8 @@ public class OutboxRelay {
     /** One pass: sends up to a batch of pending events; returns how many were sent. */
     int drainOnce() {
         return QuarkusTransaction.requiringNew().call(() -> {
-            Object locked = entityManager.createNativeQuery("select pg_try_advisory_xact_lock(?1)")
+            Object locked = entityManager
+                    .createNativeQuery("select pg_try_advisory_xact_lock(?1)")
                     .setParameter(1, ADVISORY_LOCK_KEY)
                     .getSingleResult();
             if (!Boolean.TRUE.equals(locked)) {

@@ -1,15 +1,15 @@
 package io.tunestream.registry.messaging;
 
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.faulttolerance.api.Guard;
 import io.tunestream.events.Channels;
 import io.tunestream.events.TrainedModelEvent;
 import io.tunestream.events.kafka.IncomingEvents;
+import io.tunestream.platform.problem.InvalidRequestException;
 import io.tunestream.registry.config.RegistryConfig;
-import io.tunestream.registry.service.InvalidRequestException;
 import io.tunestream.registry.service.TrainedModelRegistration;
 import io.tunestream.registry.storage.ArtifactRejectedException;
 import jakarta.enterprise.context.ApplicationScoped;
-import io.smallrye.faulttolerance.api.Guard;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -50,8 +50,12 @@ public class TrainedModelConsumer {
                 .jitter(0, ChronoUnit.MILLIS)
                 .maxDuration(365, ChronoUnit.DAYS)
                 .abortOn(List.of(ArtifactRejectedException.class, InvalidRequestException.class))
-                .beforeRetry(failure -> LOG.warnf("registering a trained model failed, trying again: %s", failure.getMessage()))
-                .withExponentialBackoff().factor(2).maxDelay(1, ChronoUnit.HOURS).done()
+                .beforeRetry(failure ->
+                        LOG.warnf("registering a trained model failed, trying again: %s", failure.getMessage()))
+                .withExponentialBackoff()
+                .factor(2)
+                .maxDelay(1, ChronoUnit.HOURS)
+                .done()
                 .done()
                 .build();
     }

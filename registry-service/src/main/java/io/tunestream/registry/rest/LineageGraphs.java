@@ -23,19 +23,30 @@ final class LineageGraphs {
     static final String TRAINED_ON = "trained-on";
     static final String GENERATED_BY = "generated-by";
 
-    private LineageGraphs() {
-    }
+    private LineageGraphs() {}
 
     /** Every version of the model in {@code versions} (in version order). */
     static LineageGraph of(String model, List<ModelVersion> versions, List<ModelAlias> aliases) {
         Map<String, LineageNode> nodes = new LinkedHashMap<>();
         List<LineageEdge> edges = new ArrayList<>();
         for (ModelVersion version : versions) {
-            List<String> held = aliases.stream().filter(alias -> alias.target.id.equals(version.id))
-                    .map(alias -> alias.alias.label()).toList();
-            nodes.put(versionId(model, version.version), new LineageNode(versionId(model, version.version), "model-version",
-                    model, version.version, null, null, null, RegistryMapper.lower(version.origin),
-                    RegistryMapper.lower(version.decision), held));
+            List<String> held = aliases.stream()
+                    .filter(alias -> alias.target.id.equals(version.id))
+                    .map(alias -> alias.alias.label())
+                    .toList();
+            nodes.put(
+                    versionId(model, version.version),
+                    new LineageNode(
+                            versionId(model, version.version),
+                            "model-version",
+                            model,
+                            version.version,
+                            null,
+                            null,
+                            null,
+                            RegistryMapper.lower(version.origin),
+                            RegistryMapper.lower(version.decision),
+                            held));
         }
         for (ModelVersion version : versions) {
             String from = versionId(model, version.version);
@@ -44,13 +55,25 @@ final class LineageGraphs {
             }
             if (version.dataset != null && version.datasetVersion != null) {
                 String dataset = datasetId(version.dataset, version.datasetVersion);
-                nodes.putIfAbsent(dataset, new LineageNode(dataset, "dataset-version", null, null, version.dataset,
-                        version.datasetVersion, version.pipeline, null, null, null));
+                nodes.putIfAbsent(
+                        dataset,
+                        new LineageNode(
+                                dataset,
+                                "dataset-version",
+                                null,
+                                null,
+                                version.dataset,
+                                version.datasetVersion,
+                                version.pipeline,
+                                null,
+                                null,
+                                null));
                 edges.add(new LineageEdge(from, dataset, TRAINED_ON));
-                if (Objects.equals(version.sourceModel, model) && version.sourceModelVersion != null
+                if (Objects.equals(version.sourceModel, model)
+                        && version.sourceModelVersion != null
                         && nodes.containsKey(versionId(model, version.sourceModelVersion))) {
-                    LineageEdge generatedBy = new LineageEdge(dataset, versionId(model, version.sourceModelVersion),
-                            GENERATED_BY);
+                    LineageEdge generatedBy =
+                            new LineageEdge(dataset, versionId(model, version.sourceModelVersion), GENERATED_BY);
                     if (!edges.contains(generatedBy)) {
                         edges.add(generatedBy);
                     }
@@ -61,7 +84,8 @@ final class LineageGraphs {
     }
 
     /** The version and its ancestors (parent after parent), with their dataset versions. */
-    static LineageGraph ancestry(String model, ModelVersion version, List<ModelVersion> versions, List<ModelAlias> aliases) {
+    static LineageGraph ancestry(
+            String model, ModelVersion version, List<ModelVersion> versions, List<ModelAlias> aliases) {
         Map<Integer, ModelVersion> byNumber = new LinkedHashMap<>();
         versions.forEach(candidate -> byNumber.put(candidate.version, candidate));
         List<ModelVersion> line = new ArrayList<>();

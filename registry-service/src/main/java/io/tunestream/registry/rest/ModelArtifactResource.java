@@ -1,21 +1,13 @@
 package io.tunestream.registry.rest;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.tunestream.registry.ModelVersion;
+import io.tunestream.platform.problem.InvalidRequestException;
 import io.tunestream.registry.ModelVersionFile;
 import io.tunestream.registry.RegisteredModel;
-import io.tunestream.registry.VersionState;
 import io.tunestream.registry.config.RegistryConfig;
-import io.tunestream.registry.repository.ModelAliasRepository;
-import io.tunestream.registry.repository.ModelRepository;
-import io.tunestream.registry.repository.ModelVersionRepository;
 import io.tunestream.registry.rest.RegistryDtos.DirectoryImportRequest;
 import io.tunestream.registry.rest.RegistryDtos.ImportResponse;
 import io.tunestream.registry.service.CheckpointImport;
-import io.tunestream.registry.service.InvalidRequestException;
-import io.tunestream.registry.service.RegistryConflictException;
-import io.tunestream.registry.service.RegistryNotFoundException;
-import io.tunestream.registry.storage.ModelArtifactStore;
+import io.tunestream.registry.service.ModelService;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -43,19 +35,12 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 public class ModelArtifactResource {
 
     private final CheckpointImport checkpointImport;
-    private final ModelArtifactStore store;
-    private final ModelRepository models;
-    private final ModelVersionRepository versions;
-    private final ModelAliasRepository aliases;
+    private final ModelService models;
     private final RegistryConfig.Import settings;
 
-    public ModelArtifactResource(CheckpointImport checkpointImport, ModelArtifactStore store, ModelRepository models,
-            ModelVersionRepository versions, ModelAliasRepository aliases, RegistryConfig config) {
+    public ModelArtifactResource(CheckpointImport checkpointImport, ModelService models, RegistryConfig config) {
         this.checkpointImport = checkpointImport;
-        this.store = store;
         this.models = models;
-        this.versions = versions;
-        this.aliases = aliases;
         this.settings = config.importing();
     }
 
@@ -80,7 +65,11 @@ public class ModelArtifactResource {
             Set<String> names = new HashSet<>();
             for (FileUpload file : files) {
                 String name = file.fileName();
-                if (name == null || name.isBlank() || name.contains("/") || name.contains("\\") || name.equals("..")
+                if (name == null
+                        || name.isBlank()
+                        || name.contains("/")
+                        || name.contains("\\")
+                        || name.equals("..")
                         || name.equals(".")) {
                     throw new InvalidRequestException("upload part '" + file.name() + "' has file name '" + name
                             + "'; each part needs a plain file name such as config.json");
@@ -90,8 +79,10 @@ public class ModelArtifactResource {
                 }
                 Files.move(file.uploadedFile(), directory.resolve(name));
             }
-            return imported(checkpointImport.importCheckpoint(model, directory, "upload:" + String.join(",",
-                    names.stream().sorted().toList())));
+            return imported(checkpointImport.importCheckpoint(
+                    model,
+                    directory,
+                    "upload:" + String.join(",", names.stream().sorted().toList())));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage the upload in " + directory + ": " + e.getMessage(), e);
         } finally {
@@ -108,8 +99,11 @@ public class ModelArtifactResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response importDirectory(@RestPath String model, DirectoryImportRequest request) {
-        if (request == null || request.directory() == null || request.directory().isBlank()) {
-            throw new InvalidRequestException("the body must name a server directory: {\"directory\": \"/path/to/checkpoint\"}");
+        if (request == null
+                || request.directory() == null
+                || request.directory().isBlank()) {
+            throw new InvalidRequestException(
+                    "the body must name a server directory: {\"directory\": \"/path/to/checkpoint\"}");
         }
         List<Path> allowed = settings.allowedDirectories().orElse(List.of());
         if (allowed.isEmpty()) {
@@ -127,7 +121,8 @@ public class ModelArtifactResource {
             throw new InvalidRequestException("directory '" + request.directory() + "' is not a directory under the"
                     + " allowed import directories " + allowed);
         }
-        return imported(checkpointImport.importCheckpoint(model, resolved, resolved.toUri().toString()));
+        return imported(checkpointImport.importCheckpoint(
+                model, resolved, resolved.toUri().toString()));
     }
 
     /** Streams one file of a ready version from object storage, with its sha256 in {@code X-Checksum-SHA256}. */
@@ -135,21 +130,9 @@ public class ModelArtifactResource {
     @jakarta.ws.rs.Path("versions/{version}/files/{path: .+}")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     public Response download(@RestPath String model, @RestPath int version, @RestPath String path) {
-        ModelVersionFile file = QuarkusTransaction.requiringNew().call(() -> {
-            RegisteredModel found = models.findByName(model)
-                    .orElseThrow(() -> new RegistryNotFoundException("no model '" + model + "'"));
-            ModelVersion number = versions.findVersion(found, version).orElseThrow(() -> new RegistryNotFoundException(
-                    "model '" + model + "' has no version " + version));
-            if (number.state != VersionState.READY) {
-                throw new RegistryConflictException("version " + version + " of model '" + model
-                        + "' is still being registered");
-            }
-            return number.files.stream().filter(candidate -> candidate.path.equals(path)).findFirst()
-                    .orElseThrow(() -> new RegistryNotFoundException("version " + version + " of model '" + model
-                            + "' has no file '" + path + "'"));
-        });
+        ModelVersionFile file = models.readyFile(model, version, path);
         StreamingOutput body = output -> {
-            try (InputStream in = store.open(model, version, path)) {
+            try (InputStream in = models.openFile(model, version, path)) {
                 in.transferTo(output);
             }
         };
@@ -164,15 +147,19 @@ public class ModelArtifactResource {
 
     private Response imported(CheckpointImport.Imported imported) {
         var summary = imported.checkpoint();
-        var registered = QuarkusTransaction.requiringNew().call(() -> {
-            RegisteredModel model = models.findByName(imported.model()).orElseThrow();
-            return RegistryMapper.version(versions.findVersion(model, imported.version()).orElseThrow(),
-                    aliases.listOf(model));
-        });
+        RegisteredModel model = models.model(imported.model());
+        var registered = RegistryMapper.version(models.version(model, imported.version()), models.aliases(model));
         return Response.status(Response.Status.CREATED)
                 .header("Location", "/models/" + imported.model() + "/versions/" + imported.version())
-                .entity(new ImportResponse(imported.model(), imported.version(), summary.architecture(),
-                        summary.vocabSize(), summary.hiddenSize(), summary.layers(), summary.tensors(), summary.dtype(),
+                .entity(new ImportResponse(
+                        imported.model(),
+                        imported.version(),
+                        summary.architecture(),
+                        summary.vocabSize(),
+                        summary.hiddenSize(),
+                        summary.layers(),
+                        summary.tensors(),
+                        summary.dtype(),
                         registered))
                 .build();
     }
@@ -190,7 +177,8 @@ public class ModelArtifactResource {
             return;
         }
         try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + root, e);
         }

@@ -24,8 +24,7 @@ import java.util.Map;
 /** Entities to REST bodies; called inside the transaction that loaded them. */
 final class RegistryMapper {
 
-    private RegistryMapper() {
-    }
+    private RegistryMapper() {}
 
     static ModelResponse model(RegisteredModel model, int versionCount, List<ModelAlias> aliases) {
         Map<String, Integer> pointers = new LinkedHashMap<>();
@@ -34,39 +33,83 @@ final class RegistryMapper {
     }
 
     static PolicyBody policy(RegisteredModel model) {
-        return new PolicyBody(lower(model.promotionMode), model.promotionMargin, model.evaluationDataset == null ? null
-                : new EvaluationSetBody(model.evaluationDataset, model.evaluationVersion), model.gateAlpha,
+        return new PolicyBody(
+                lower(model.promotionMode),
+                model.promotionMargin,
+                model.evaluationDataset == null
+                        ? null
+                        : new EvaluationSetBody(model.evaluationDataset, model.evaluationVersion),
+                model.gateAlpha,
                 model.familyTolerance);
     }
 
     static VersionResponse version(ModelVersion version, List<ModelAlias> aliases) {
-        List<String> held = aliases.stream().filter(alias -> alias.target.id.equals(version.id))
-                .map(alias -> alias.alias.label()).toList();
-        return new VersionResponse(version.model.name, version.version, lower(version.state), lower(version.origin), held,
-                version.jobId, lower(version.recipe), version.hyperparameters, lineage(version), version.evalMetric,
-                version.metrics, version.parentMetrics, lower(version.decision), version.decisionReason, version.gate,
-                artifact(version), version.adapterUri == null ? null : new AdapterBody(version.adapterUri,
-                        version.adapterFiles == null ? List.of() : version.adapterFiles),
-                version.sourceUri, version.createdAt);
+        List<String> held = aliases.stream()
+                .filter(alias -> alias.target.id.equals(version.id))
+                .map(alias -> alias.alias.label())
+                .toList();
+        return new VersionResponse(
+                version.model.name,
+                version.version,
+                lower(version.state),
+                lower(version.origin),
+                held,
+                version.jobId,
+                lower(version.recipe),
+                version.hyperparameters,
+                lineage(version),
+                version.evalMetric,
+                version.metrics,
+                version.parentMetrics,
+                lower(version.decision),
+                version.decisionReason,
+                version.gate,
+                artifact(version),
+                version.adapterUri == null
+                        ? null
+                        : new AdapterBody(
+                                version.adapterUri, version.adapterFiles == null ? List.of() : version.adapterFiles),
+                version.sourceUri,
+                version.createdAt);
     }
 
     static LineageBody lineage(ModelVersion version) {
-        return new LineageBody(version.parentVersion, version.dataset, version.datasetVersion, version.pipeline,
-                version.sourceModel, version.sourceModelVersion, version.jobId, lower(version.recipe));
+        return new LineageBody(
+                version.parentVersion,
+                version.dataset,
+                version.datasetVersion,
+                version.pipeline,
+                version.sourceModel,
+                version.sourceModelVersion,
+                version.jobId,
+                lower(version.recipe));
     }
 
     static ArtifactBody artifact(ModelVersion version) {
-        return new ArtifactBody(version.artifactUri, version.files.stream().map(file -> file(version, file)).toList());
+        return new ArtifactBody(
+                version.artifactUri,
+                version.files.stream().map(file -> file(version, file)).toList());
     }
 
     static FileBody file(ModelVersion version, ModelVersionFile file) {
-        return new FileBody(file.path, version.artifactUri + file.path, file.sha256, file.sizeBytes,
+        return new FileBody(
+                file.path,
+                version.artifactUri + file.path,
+                file.sha256,
+                file.sizeBytes,
                 "/models/" + version.model.name + "/versions/" + version.version + "/files/" + file.path);
     }
 
     static MetricsResponse metrics(ModelVersion version) {
-        return new MetricsResponse(version.model.name, version.version, version.evalMetric, version.metrics,
-                version.parentMetrics, version.parentVersion, lower(version.decision), version.decisionReason,
+        return new MetricsResponse(
+                version.model.name,
+                version.version,
+                version.evalMetric,
+                version.metrics,
+                version.parentMetrics,
+                version.parentVersion,
+                lower(version.decision),
+                version.decisionReason,
                 version.gate);
     }
 
@@ -75,8 +118,13 @@ final class RegistryMapper {
     }
 
     static AliasChangeResponse aliasChange(AliasChange change) {
-        return new AliasChangeResponse(change.alias.label(), change.version, change.previousVersion,
-                change.action.name().toLowerCase(Locale.ROOT).replace('_', '-'), change.reason, change.changedAt);
+        return new AliasChangeResponse(
+                change.alias.label(),
+                change.version,
+                change.previousVersion,
+                change.action.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                change.reason,
+                change.changedAt);
     }
 
     /** Enum constants as the API spells them: lowercase, '-' between words. */

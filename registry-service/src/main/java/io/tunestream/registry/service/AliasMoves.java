@@ -40,12 +40,18 @@ public class AliasMoves {
      * Points {@code alias} at {@code version} and announces it as {@code action} ({@code promoted} or
      * {@code rolled-back}), with the version that held the alias before.
      */
-    public void move(RegisteredModel model, Alias alias, ModelVersion version, ModelVersionAction action, String reason) {
+    public void move(
+            RegisteredModel model, Alias alias, ModelVersion version, ModelVersionAction action, String reason) {
         move(model, alias, version, action, reason, null);
     }
 
     /** The same, the event carrying the automatic policy's decision that moved the alias. */
-    public void move(RegisteredModel model, Alias alias, ModelVersion version, ModelVersionAction action, String reason,
+    public void move(
+            RegisteredModel model,
+            Alias alias,
+            ModelVersion version,
+            ModelVersionAction action,
+            String reason,
             GateDecision gate) {
         Instant now = Instant.now();
         ModelAlias row = aliases.findAlias(model, alias).orElseGet(() -> {

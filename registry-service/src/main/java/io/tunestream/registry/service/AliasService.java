@@ -2,6 +2,9 @@ package io.tunestream.registry.service;
 
 import io.tunestream.events.GateDecision.EvaluationSet;
 import io.tunestream.events.ModelVersionAction;
+import io.tunestream.platform.problem.ConflictException;
+import io.tunestream.platform.problem.InvalidRequestException;
+import io.tunestream.platform.problem.ResourceNotFoundException;
 import io.tunestream.registry.Alias;
 import io.tunestream.registry.AliasChange;
 import io.tunestream.registry.ModelVersion;
@@ -29,7 +32,10 @@ public class AliasService {
     private final AliasChangeRepository history;
     private final AliasMoves aliases;
 
-    public AliasService(ModelRepository models, ModelVersionRepository versions, AliasChangeRepository history,
+    public AliasService(
+            ModelRepository models,
+            ModelVersionRepository versions,
+            AliasChangeRepository history,
             AliasMoves aliases) {
         this.models = models;
         this.versions = versions;
@@ -40,15 +46,15 @@ public class AliasService {
     /**
      * Points {@code alias} at {@code version} and publishes {@code promoted}.
      *
-     * @throws RegistryConflictException when the version is not READY or already holds the alias
+     * @throws ConflictException when the version is not READY or already holds the alias
      */
     public ModelVersion promote(String modelName, int number, Alias alias, String reason) {
         RegisteredModel model = lockModel(modelName);
         ModelVersion version = readyVersion(model, number);
         Optional<ModelVersion> current = aliases.target(model, alias);
         if (current.isPresent() && current.get().version == number) {
-            throw new RegistryConflictException("version " + number + " of model '" + modelName + "' already holds "
-                    + alias.label());
+            throw new ConflictException(
+                    "version " + number + " of model '" + modelName + "' already holds " + alias.label());
         }
         String why = reason == null || reason.isBlank() ? "promoted over REST" : reason;
         if (alias == Alias.PRODUCTION) {
@@ -66,16 +72,17 @@ public class AliasService {
      * Points {@code production} back at an earlier version and publishes {@code rolled-back}.
      *
      * @param number the version to go back to, or null for the one that held production before the current one
-     * @throws RegistryConflictException when there is no production version, no earlier one, or the target is not earlier
+     * @throws ConflictException when there is no production version, no earlier one, or the target is not earlier
      */
     public ModelVersion rollBack(String modelName, Integer number, String reason) {
         RegisteredModel model = lockModel(modelName);
-        ModelVersion current = aliases.target(model, Alias.PRODUCTION).orElseThrow(() -> new RegistryConflictException(
-                "model '" + modelName + "' has no production version to roll back"));
+        ModelVersion current = aliases.target(model, Alias.PRODUCTION)
+                .orElseThrow(() ->
+                        new ConflictException("model '" + modelName + "' has no production version to roll back"));
         int targetNumber = number != null ? number : previousProduction(model, current.version);
         ModelVersion target = readyVersion(model, targetNumber);
         if (targetNumber >= current.version) {
-            throw new RegistryConflictException("cannot roll back model '" + modelName + "' to version " + targetNumber
+            throw new ConflictException("cannot roll back model '" + modelName + "' to version " + targetNumber
                     + ": production is version " + current.version + " and a roll-back goes to an earlier version"
                     + " (promote a later one instead)");
         }
@@ -92,8 +99,13 @@ public class AliasService {
      * @param evaluationSet the evaluation set to measure candidates on, or null for the eval-metric rule
      * @throws InvalidRequestException naming the field when a value is out of range
      */
-    public RegisteredModel updatePolicy(String modelName, PromotionMode mode, double margin, EvaluationSet evaluationSet,
-            double alpha, double familyTolerance) {
+    public RegisteredModel updatePolicy(
+            String modelName,
+            PromotionMode mode,
+            double margin,
+            EvaluationSet evaluationSet,
+            double alpha,
+            double familyTolerance) {
         if (mode == null) {
             throw new InvalidRequestException("policy.mode is required: 'manual' or 'automatic'");
         }
@@ -101,8 +113,8 @@ public class AliasService {
             throw new InvalidRequestException("policy.margin must be a finite number >= 0, got " + margin);
         }
         if (!(alpha > 0 && alpha < 1)) {
-            throw new InvalidRequestException("policy.alpha must be in (0, 1) (the sign test's significance level),"
-                    + " got " + alpha);
+            throw new InvalidRequestException(
+                    "policy.alpha must be in (0, 1) (the sign test's significance level)," + " got " + alpha);
         }
         if (!Double.isFinite(familyTolerance) || familyTolerance < 0) {
             throw new InvalidRequestException("policy.familyTolerance must be a finite number >= 0 (a fraction: 0.02 is"
@@ -125,19 +137,20 @@ public class AliasService {
                 return change.previousVersion;
             }
         }
-        throw new RegistryConflictException("model '" + model.name + "' has no production version before version "
-                + current + "; name the version to roll back to");
+        throw new ConflictException("model '" + model.name + "' has no production version before version " + current
+                + "; name the version to roll back to");
     }
 
     private RegisteredModel lockModel(String name) {
-        return models.lockByName(name).orElseThrow(() -> new RegistryNotFoundException("no model '" + name + "'"));
+        return models.lockByName(name).orElseThrow(() -> new ResourceNotFoundException("no model '" + name + "'"));
     }
 
     private ModelVersion readyVersion(RegisteredModel model, int number) {
-        ModelVersion version = versions.findVersion(model, number).orElseThrow(() -> new RegistryNotFoundException(
-                "model '" + model.name + "' has no version " + number));
+        ModelVersion version = versions.findVersion(model, number)
+                .orElseThrow(
+                        () -> new ResourceNotFoundException("model '" + model.name + "' has no version " + number));
         if (version.state != VersionState.READY) {
-            throw new RegistryConflictException("version " + number + " of model '" + model.name
+            throw new ConflictException("version " + number + " of model '" + model.name
                     + "' is still being registered (its files are being placed)");
         }
         return version;

@@ -2,6 +2,8 @@ package io.tunestream.registry.service;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.tunestream.events.ModelVersionAction;
+import io.tunestream.platform.problem.ConflictException;
+import io.tunestream.platform.problem.InvalidRequestException;
 import io.tunestream.registry.Alias;
 import io.tunestream.registry.ModelVersion;
 import io.tunestream.registry.PromotionDecision;
@@ -42,8 +44,13 @@ public class CheckpointImport {
     private final AliasMoves aliases;
     private final ModelVersionOutbox outbox;
 
-    public CheckpointImport(ModelCatalog catalog, ModelRepository models, ModelVersionRepository versions,
-            ModelArtifactStore store, AliasMoves aliases, ModelVersionOutbox outbox) {
+    public CheckpointImport(
+            ModelCatalog catalog,
+            ModelRepository models,
+            ModelVersionRepository versions,
+            ModelArtifactStore store,
+            AliasMoves aliases,
+            ModelVersionOutbox outbox) {
         this.catalog = catalog;
         this.models = models;
         this.versions = versions;
@@ -53,13 +60,12 @@ public class CheckpointImport {
     }
 
     /** What an import created. */
-    public record Imported(String model, int version, CheckpointValidator.CheckpointSummary checkpoint) {
-    }
+    public record Imported(String model, int version, CheckpointValidator.CheckpointSummary checkpoint) {}
 
     /**
      * @param sourceUri where the files came from, kept with the version ({@code upload:...} or {@code file:...})
      * @throws InvalidRequestException when the model name or the checkpoint is invalid
-     * @throws RegistryConflictException when the model exists
+     * @throws ConflictException when the model exists
      */
     public Imported importCheckpoint(String model, Path directory, String sourceUri) {
         ModelCatalog.requireValidName(model);
@@ -70,7 +76,7 @@ public class CheckpointImport {
             files = store.uploadDirectory(directory, model, 1);
         } catch (ArtifactRejectedException e) {
             discard(model);
-            throw new RegistryConflictException(e.getMessage());
+            throw new ConflictException(e.getMessage());
         } catch (RuntimeException e) {
             discard(model);
             throw e;
@@ -84,7 +90,7 @@ public class CheckpointImport {
         try {
             return QuarkusTransaction.requiringNew().call(() -> {
                 if (models.findByName(name).isPresent()) {
-                    throw new RegistryConflictException("model '" + name + "' already exists; an import creates a new"
+                    throw new ConflictException("model '" + name + "' already exists; an import creates a new"
                             + " model with version 1 (new versions come from training jobs)");
                 }
                 RegisteredModel model = catalog.newModel(name);
@@ -104,7 +110,7 @@ public class CheckpointImport {
             });
         } catch (PersistenceException e) {
             // Another import of the same name committed between the lookup and the insert (unique name).
-            throw new RegistryConflictException("model '" + name + "' already exists; an import creates a new model");
+            throw new ConflictException("model '" + name + "' already exists; an import creates a new model");
         }
     }
 

@@ -5,6 +5,7 @@ import io.tunestream.llm.checkpoint.CheckpointFiles;
 import io.tunestream.llm.checkpoint.TensorInfo;
 import io.tunestream.llm.model.LlamaConfig;
 import io.tunestream.llm.tokenizer.Tokenizer;
+import io.tunestream.platform.problem.InvalidRequestException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,13 +22,17 @@ import java.util.List;
  */
 public final class CheckpointValidator {
 
-    private CheckpointValidator() {
-    }
+    private CheckpointValidator() {}
 
     /** What was found, for the import's answer and log. */
-    public record CheckpointSummary(String architecture, int vocabSize, int hiddenSize, int layers, int tensors,
-            String dtype, int tokenizerVocabSize) {
-    }
+    public record CheckpointSummary(
+            String architecture,
+            int vocabSize,
+            int hiddenSize,
+            int layers,
+            int tensors,
+            String dtype,
+            int tokenizerVocabSize) {}
 
     /** @throws InvalidRequestException saying which file is wrong and what is accepted */
     public static CheckpointSummary validate(Path directory) {
@@ -47,8 +52,9 @@ public final class CheckpointValidator {
                 }
             }
             if (!missing.isEmpty()) {
-                throw new InvalidRequestException("weights: missing " + missing.size() + " tensor(s) that config.json implies: "
-                        + (missing.size() <= 5 ? missing : missing.subList(0, 5) + " ..."));
+                throw new InvalidRequestException(
+                        "weights: missing " + missing.size() + " tensor(s) that config.json implies: "
+                                + (missing.size() <= 5 ? missing : missing.subList(0, 5) + " ..."));
             }
             TensorInfo embedding = weights.info("model.embed_tokens.weight");
             long[] expected = {config.vocabSize(), config.hiddenSize()};
@@ -71,8 +77,14 @@ public final class CheckpointValidator {
             throw new InvalidRequestException("tokenizer: tokenizer.json has " + tokenizerVocabulary
                     + " tokens, more than the model's vocab_size " + config.vocabSize());
         }
-        return new CheckpointSummary(config.architecture().className(), config.vocabSize(), config.hiddenSize(),
-                config.numLayers(), tensorCount, dtype, tokenizerVocabulary);
+        return new CheckpointSummary(
+                config.architecture().className(),
+                config.vocabSize(),
+                config.hiddenSize(),
+                config.numLayers(),
+                tensorCount,
+                dtype,
+                tokenizerVocabulary);
     }
 
     /** The embedding, the final norm, the LM head when untied, and each layer's attention and MLP projections. */
@@ -81,8 +93,14 @@ public final class CheckpointValidator {
         names.add("model.embed_tokens.weight");
         for (int layer = 0; layer < config.numLayers(); layer++) {
             String prefix = "model.layers." + layer + ".";
-            for (String projection : List.of("self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
-                    "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj")) {
+            for (String projection : List.of(
+                    "self_attn.q_proj",
+                    "self_attn.k_proj",
+                    "self_attn.v_proj",
+                    "self_attn.o_proj",
+                    "mlp.gate_proj",
+                    "mlp.up_proj",
+                    "mlp.down_proj")) {
                 names.add(prefix + projection + ".weight");
             }
         }
@@ -95,6 +113,8 @@ public final class CheckpointValidator {
 
     /** The engine's messages name the server path; the client only knows the files it sent. */
     private static String withoutDirectory(String message, Path directory) {
-        return message == null ? "invalid" : message.replace(directory.toString() + "/", "").replace(directory.toString(), ".");
+        return message == null
+                ? "invalid"
+                : message.replace(directory.toString() + "/", "").replace(directory.toString(), ".");
     }
 }

@@ -36,8 +36,7 @@ public final class EvaluationGate {
     /** Accuracies and changes in reasons: 4 decimals are finer than one item in 10,000. */
     private static final int REASON_DECIMALS = 4;
 
-    private EvaluationGate() {
-    }
+    private EvaluationGate() {}
 
     /**
      * @param policy the model's policy; its evaluation set must not be null
@@ -49,21 +48,59 @@ public final class EvaluationGate {
             throw new IllegalArgumentException("the evaluation gate needs a policy that names an evaluation set");
         }
         if (evaluation == null) {
-            GateDecision gate = new GateDecision(GateDecision.RULE_EVALUATION_SET, false,
-                    List.of(GateDecision.CHECK_MISSING_EVALUATION), expected, null, null, null, null, null, null, null,
-                    null, null, policy.alpha(), policy.margin(), policy.familyTolerance(), null, null, null, null);
-            return PromotionRule.Verdict.reject("the policy names evaluation set " + expected.label()
-                    + ", but the trained model came without an evaluation on it: not compared with its parent", gate);
+            GateDecision gate = new GateDecision(
+                    GateDecision.RULE_EVALUATION_SET,
+                    false,
+                    List.of(GateDecision.CHECK_MISSING_EVALUATION),
+                    expected,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    policy.alpha(),
+                    policy.margin(),
+                    policy.familyTolerance(),
+                    null,
+                    null,
+                    null,
+                    null);
+            return PromotionRule.Verdict.reject(
+                    "the policy names evaluation set " + expected.label()
+                            + ", but the trained model came without an evaluation on it: not compared with its parent",
+                    gate);
         }
         EvaluationSet evaluated = new EvaluationSet(evaluation.dataset(), evaluation.version(), evaluation.sha256());
         if (!evaluation.dataset().equals(expected.dataset()) || evaluation.version() != expected.version()) {
-            GateDecision gate = new GateDecision(GateDecision.RULE_EVALUATION_SET, false,
-                    List.of(GateDecision.CHECK_EVALUATION_SET), expected, evaluated, evaluation.items(),
-                    evaluation.candidateCorrect(), evaluation.parentCorrect(), evaluation.candidateAccuracy(),
-                    evaluation.parentAccuracy(), evaluation.candidateOnly(), evaluation.parentOnly(), null,
-                    policy.alpha(), policy.margin(), policy.familyTolerance(), null, null, null, null);
-            return PromotionRule.Verdict.reject("evaluated on " + evaluated.label() + ", but the policy names evaluation set "
-                    + expected.label() + ": not measured on the policy's set", gate);
+            GateDecision gate = new GateDecision(
+                    GateDecision.RULE_EVALUATION_SET,
+                    false,
+                    List.of(GateDecision.CHECK_EVALUATION_SET),
+                    expected,
+                    evaluated,
+                    evaluation.items(),
+                    evaluation.candidateCorrect(),
+                    evaluation.parentCorrect(),
+                    evaluation.candidateAccuracy(),
+                    evaluation.parentAccuracy(),
+                    evaluation.candidateOnly(),
+                    evaluation.parentOnly(),
+                    null,
+                    policy.alpha(),
+                    policy.margin(),
+                    policy.familyTolerance(),
+                    null,
+                    null,
+                    null,
+                    null);
+            return PromotionRule.Verdict.reject(
+                    "evaluated on " + evaluated.label() + ", but the policy names evaluation set " + expected.label()
+                            + ": not measured on the policy's set",
+                    gate);
         }
 
         int items = evaluation.items();
@@ -71,12 +108,16 @@ public final class EvaluationGate {
         List<String> failed = new ArrayList<>();
         List<String> why = new ArrayList<>();
         // A regression is below any margin (margins are >= 0), so it fails as "no gain" only, not twice.
-        boolean marginMet = BigDecimal.valueOf(gain).compareTo(BigDecimal.valueOf(policy.margin())
-                .multiply(BigDecimal.valueOf(items))) >= 0;
+        boolean marginMet = BigDecimal.valueOf(gain)
+                        .compareTo(BigDecimal.valueOf(policy.margin()).multiply(BigDecimal.valueOf(items)))
+                >= 0;
         if (gain <= 0) {
             failed.add(GateDecision.CHECK_NO_GAIN);
-            why.add(gain == 0 ? "a tie never promotes (" + evaluation.candidateCorrect() + " right each)"
-                    : "below the parent (" + evaluation.candidateCorrect() + " vs " + evaluation.parentCorrect() + " right)");
+            why.add(
+                    gain == 0
+                            ? "a tie never promotes (" + evaluation.candidateCorrect() + " right each)"
+                            : "below the parent (" + evaluation.candidateCorrect() + " vs " + evaluation.parentCorrect()
+                                    + " right)");
         } else if (!marginMet) {
             failed.add(GateDecision.CHECK_MARGIN);
             why.add("the gain is below the margin");
@@ -90,18 +131,29 @@ public final class EvaluationGate {
         }
         Map<String, FamilyFigures> families = new TreeMap<>();
         List<String> dropped = new ArrayList<>();
-        for (Map.Entry<String, GateEvaluation.FamilyResult> entry : evaluation.families().entrySet()) {
+        for (Map.Entry<String, GateEvaluation.FamilyResult> entry :
+                evaluation.families().entrySet()) {
             GateEvaluation.FamilyResult family = entry.getValue();
             int drop = family.parentCorrect() - family.candidateCorrect();
-            boolean within = BigDecimal.valueOf(drop).compareTo(BigDecimal.valueOf(policy.familyTolerance())
-                    .multiply(BigDecimal.valueOf(family.items()))) <= 0;
-            families.put(entry.getKey(), new FamilyFigures(family.items(), family.candidateCorrect(),
-                    family.parentCorrect(), family.candidateAccuracy(), family.parentAccuracy(),
-                    (double) (family.candidateCorrect() - family.parentCorrect()) / family.items(), within));
+            boolean within = BigDecimal.valueOf(drop)
+                            .compareTo(BigDecimal.valueOf(policy.familyTolerance())
+                                    .multiply(BigDecimal.valueOf(family.items())))
+                    <= 0;
+            families.put(
+                    entry.getKey(),
+                    new FamilyFigures(
+                            family.items(),
+                            family.candidateCorrect(),
+                            family.parentCorrect(),
+                            family.candidateAccuracy(),
+                            family.parentAccuracy(),
+                            (double) (family.candidateCorrect() - family.parentCorrect()) / family.items(),
+                            within));
             if (!within) {
                 dropped.add("family " + entry.getKey() + " " + ratio(family.candidateCorrect(), family.items())
                         + " vs parent " + ratio(family.parentCorrect(), family.items()) + " ("
-                        + signedRatio(-drop, family.items()) + ", beyond the tolerance " + plain(policy.familyTolerance())
+                        + signedRatio(-drop, family.items()) + ", beyond the tolerance "
+                        + plain(policy.familyTolerance())
                         + ")");
             }
         }
@@ -110,28 +162,60 @@ public final class EvaluationGate {
             why.add("a family dropped beyond the tolerance");
         }
 
-        StringBuilder reason = new StringBuilder("evaluation ").append(expected.label()).append(" (").append(items)
-                .append(" items): exact match ").append(ratio(evaluation.candidateCorrect(), items))
-                .append(" vs parent ").append(ratio(evaluation.parentCorrect(), items)).append(" (")
-                .append(signedRatio(gain, items)).append(marginMet ? " >= margin " : " < margin ")
-                .append(plain(policy.margin())).append("), ").append(evaluation.candidateOnly()).append(" vs ")
-                .append(evaluation.parentOnly()).append(" discordant, one-sided sign test p=")
-                .append(formatPValue(pValue, policy.alpha())).append(significant ? " <= alpha " : " > alpha ")
-                .append(plain(policy.alpha())).append(", ");
+        StringBuilder reason = new StringBuilder("evaluation ")
+                .append(expected.label())
+                .append(" (")
+                .append(items)
+                .append(" items): exact match ")
+                .append(ratio(evaluation.candidateCorrect(), items))
+                .append(" vs parent ")
+                .append(ratio(evaluation.parentCorrect(), items))
+                .append(" (")
+                .append(signedRatio(gain, items))
+                .append(marginMet ? " >= margin " : " < margin ")
+                .append(plain(policy.margin()))
+                .append("), ")
+                .append(evaluation.candidateOnly())
+                .append(" vs ")
+                .append(evaluation.parentOnly())
+                .append(" discordant, one-sided sign test p=")
+                .append(formatPValue(pValue, policy.alpha()))
+                .append(significant ? " <= alpha " : " > alpha ")
+                .append(plain(policy.alpha()))
+                .append(", ");
         if (dropped.isEmpty()) {
-            reason.append(families.isEmpty() ? "no families" : "no family dropped by more than "
-                    + plain(policy.familyTolerance()));
+            reason.append(
+                    families.isEmpty()
+                            ? "no families"
+                            : "no family dropped by more than " + plain(policy.familyTolerance()));
         } else {
             reason.append(String.join(", ", dropped));
         }
         reason.append(": ").append(failed.isEmpty() ? "a significant gain, promoted" : String.join("; ", why));
 
-        GateDecision gate = new GateDecision(GateDecision.RULE_EVALUATION_SET, failed.isEmpty(), failed, expected,
-                evaluated, items, evaluation.candidateCorrect(), evaluation.parentCorrect(),
-                evaluation.candidateAccuracy(), evaluation.parentAccuracy(), evaluation.candidateOnly(),
-                evaluation.parentOnly(), pValue, policy.alpha(), policy.margin(), policy.familyTolerance(), families,
-                null, null, null);
-        return failed.isEmpty() ? PromotionRule.Verdict.promote(reason.toString(), gate)
+        GateDecision gate = new GateDecision(
+                GateDecision.RULE_EVALUATION_SET,
+                failed.isEmpty(),
+                failed,
+                expected,
+                evaluated,
+                items,
+                evaluation.candidateCorrect(),
+                evaluation.parentCorrect(),
+                evaluation.candidateAccuracy(),
+                evaluation.parentAccuracy(),
+                evaluation.candidateOnly(),
+                evaluation.parentOnly(),
+                pValue,
+                policy.alpha(),
+                policy.margin(),
+                policy.familyTolerance(),
+                families,
+                null,
+                null,
+                null);
+        return failed.isEmpty()
+                ? PromotionRule.Verdict.promote(reason.toString(), gate)
                 : PromotionRule.Verdict.reject(reason.toString(), gate);
     }
 
@@ -160,7 +244,8 @@ public final class EvaluationGate {
         BigDecimal exactAlpha = BigDecimal.valueOf(alpha);
         boolean significant = exactAlpha.scale() >= 0
                 ? tail.multiply(BigInteger.TEN.pow(exactAlpha.scale()))
-                        .compareTo(exactAlpha.unscaledValue().shiftLeft(n)) <= 0
+                                .compareTo(exactAlpha.unscaledValue().shiftLeft(n))
+                        <= 0
                 : new BigDecimal(tail).compareTo(exactAlpha.multiply(new BigDecimal(BigInteger.ONE.shiftLeft(n)))) <= 0;
         return new SignTest(scaledByTwoToThe(tail, -n), significant);
     }
@@ -176,8 +261,7 @@ public final class EvaluationGate {
     }
 
     /** The sign test's p-value and whether it is at most alpha. */
-    public record SignTest(double pValue, boolean significant) {
-    }
+    public record SignTest(double pValue, boolean significant) {}
 
     /**
      * {@code sum_{k=c}^{n} C(n, k)} in exact integers. Below the middle ({@code 2c <= n}) it is
@@ -234,8 +318,8 @@ public final class EvaluationGate {
 
     private static int checkedDiscordant(int candidateOnly, int parentOnly) {
         if (candidateOnly < 0 || parentOnly < 0) {
-            throw new IllegalArgumentException("discordant counts must be >= 0, got " + candidateOnly + " and "
-                    + parentOnly);
+            throw new IllegalArgumentException(
+                    "discordant counts must be >= 0, got " + candidateOnly + " and " + parentOnly);
         }
         return Math.addExact(candidateOnly, parentOnly);
     }
@@ -257,8 +341,10 @@ public final class EvaluationGate {
 
     /** {@code count / items} to 4 decimals. */
     private static String ratio(int count, int items) {
-        return BigDecimal.valueOf(count).divide(BigDecimal.valueOf(items), REASON_DECIMALS, RoundingMode.HALF_EVEN)
-                .stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(count)
+                .divide(BigDecimal.valueOf(items), REASON_DECIMALS, RoundingMode.HALF_EVEN)
+                .stripTrailingZeros()
+                .toPlainString();
     }
 
     /** The same with its sign: {@code +0.04}, {@code -0.1}, {@code +0}. */

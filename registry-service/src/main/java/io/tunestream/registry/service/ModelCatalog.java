@@ -1,6 +1,7 @@
 package io.tunestream.registry.service;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.tunestream.platform.problem.InvalidRequestException;
 import io.tunestream.registry.RegisteredModel;
 import io.tunestream.registry.config.RegistryConfig;
 import io.tunestream.registry.repository.ModelRepository;
@@ -25,7 +26,8 @@ public class ModelCatalog {
         double alpha = config.promotion().defaultAlpha();
         double tolerance = config.promotion().defaultFamilyTolerance();
         if (!(alpha > 0 && alpha < 1)) {
-            throw new IllegalStateException("tunestream.registry.promotion.default-alpha must be in (0, 1), got " + alpha);
+            throw new IllegalStateException(
+                    "tunestream.registry.promotion.default-alpha must be in (0, 1), got " + alpha);
         }
         if (!Double.isFinite(tolerance) || tolerance < 0) {
             throw new IllegalStateException("tunestream.registry.promotion.default-family-tolerance must be a finite"
@@ -36,8 +38,8 @@ public class ModelCatalog {
     /** @throws InvalidRequestException naming the rule when {@code name} is not a valid model name */
     public static String requireValidName(String name) {
         if (name == null || !NAME.matcher(name).matches() || name.contains("..")) {
-            throw new InvalidRequestException("model name '" + name + "' is invalid: use 1-100 letters, digits, '.', '_'"
-                    + " or '-', starting with a letter or digit");
+            throw new InvalidRequestException("model name '" + name
+                    + "' is invalid: use 1-100 letters, digits, '.', '_'" + " or '-', starting with a letter or digit");
         }
         return name;
     }
@@ -69,7 +71,8 @@ public class ModelCatalog {
                 }
             });
         } catch (RuntimeException e) {
-            boolean exists = QuarkusTransaction.requiringNew().call(() -> models.findByName(name).isPresent());
+            boolean exists = QuarkusTransaction.requiringNew()
+                    .call(() -> models.findByName(name).isPresent());
             if (!exists) {
                 throw e;
             }

@@ -27,8 +27,7 @@ public final class PromotionRule {
 
     static final String FALLBACK = "no evaluation set in the policy: fell back to ";
 
-    private PromotionRule() {
-    }
+    private PromotionRule() {}
 
     /**
      * @param policy            the model's margin, evaluation set, alpha and family tolerance
@@ -39,19 +38,28 @@ public final class PromotionRule {
      * @param parentVersion     the version training started from, or null
      * @param productionVersion the version holding {@code production} now, or null
      */
-    public static Verdict decide(GatePolicy policy, String evalMetric, Map<String, Double> candidateMetrics,
-            Map<String, Double> parentMetrics, GateEvaluation evaluation, Integer parentVersion,
+    public static Verdict decide(
+            GatePolicy policy,
+            String evalMetric,
+            Map<String, Double> candidateMetrics,
+            Map<String, Double> parentMetrics,
+            GateEvaluation evaluation,
+            Integer parentVersion,
             Integer productionVersion) {
         String rule = policy.evaluationSet() != null ? GateDecision.RULE_EVALUATION_SET : GateDecision.RULE_EVAL_METRIC;
         if (parentVersion != null && productionVersion != null && !parentVersion.equals(productionVersion)) {
-            return Verdict.reject("trained from version " + parentVersion + ", but production is version "
-                    + productionVersion + " now; the candidate was not compared with it",
+            return Verdict.reject(
+                    "trained from version " + parentVersion + ", but production is version " + productionVersion
+                            + " now; the candidate was not compared with it",
                     policyOnly(rule, false, List.of(GateDecision.CHECK_STALE_PARENT), policy));
         }
         if (parentVersion == null && productionVersion == null) {
             Double candidate = candidateMetrics.get(evalMetric);
-            return Verdict.promote("the first trained version: no parent and no production version to compare with"
-                    + (candidate == null || !Double.isFinite(candidate) ? "" : " (" + evalMetric + " " + plain(candidate) + ")"),
+            return Verdict.promote(
+                    "the first trained version: no parent and no production version to compare with"
+                            + (candidate == null || !Double.isFinite(candidate)
+                                    ? ""
+                                    : " (" + evalMetric + " " + plain(candidate) + ")"),
                     policyOnly(GateDecision.RULE_FIRST_VERSION, true, List.of(), policy));
         }
         if (policy.evaluationSet() != null) {
@@ -61,18 +69,20 @@ public final class PromotionRule {
     }
 
     /** The fallback: today's rule on the job's eval metric, with ties refused. */
-    private static Verdict onEvalMetric(double margin, String evalMetric, Map<String, Double> candidateMetrics,
-            Map<String, Double> parentMetrics) {
+    private static Verdict onEvalMetric(
+            double margin, String evalMetric, Map<String, Double> candidateMetrics, Map<String, Double> parentMetrics) {
         Double candidate = candidateMetrics.get(evalMetric);
         Double parent = parentMetrics.get(evalMetric);
         if (candidate == null || !Double.isFinite(candidate)) {
-            return Verdict.reject(FALLBACK + evalMetric + ", but the candidate has no finite " + evalMetric
-                    + " (its metrics: " + candidateMetrics.keySet() + ")",
+            return Verdict.reject(
+                    FALLBACK + evalMetric + ", but the candidate has no finite " + evalMetric + " (its metrics: "
+                            + candidateMetrics.keySet() + ")",
                     metricGate(false, List.of(GateDecision.CHECK_METRIC), margin, evalMetric, candidate, parent));
         }
         if (parent == null || !Double.isFinite(parent)) {
-            return Verdict.reject(FALLBACK + evalMetric + ", but the parent has no finite " + evalMetric
-                    + " to compare with (its metrics: " + parentMetrics.keySet() + ")",
+            return Verdict.reject(
+                    FALLBACK + evalMetric + ", but the parent has no finite " + evalMetric
+                            + " to compare with (its metrics: " + parentMetrics.keySet() + ")",
                     metricGate(false, List.of(GateDecision.CHECK_METRIC), margin, evalMetric, candidate, parent));
         }
         BigDecimal candidateValue = BigDecimal.valueOf(candidate);
@@ -81,34 +91,74 @@ public final class PromotionRule {
         String comparison = " parent " + plain(parent) + " + margin " + plain(margin);
         int versusParent = candidateValue.compareTo(parentValue);
         if (versusParent == 0) {
-            return Verdict.reject(figures + " equal to parent " + plain(parent) + ": a tie never promotes",
+            return Verdict.reject(
+                    figures + " equal to parent " + plain(parent) + ": a tie never promotes",
                     metricGate(false, List.of(GateDecision.CHECK_NO_GAIN), margin, evalMetric, candidate, parent));
         }
         if (versusParent < 0) {
-            return Verdict.reject(figures + " <" + comparison,
+            return Verdict.reject(
+                    figures + " <" + comparison,
                     metricGate(false, List.of(GateDecision.CHECK_NO_GAIN), margin, evalMetric, candidate, parent));
         }
         if (candidateValue.compareTo(parentValue.add(BigDecimal.valueOf(margin))) >= 0) {
-            return Verdict.promote(figures + " >=" + comparison + ", strictly above the parent",
+            return Verdict.promote(
+                    figures + " >=" + comparison + ", strictly above the parent",
                     metricGate(true, List.of(), margin, evalMetric, candidate, parent));
         }
-        return Verdict.reject(figures + " <" + comparison,
+        return Verdict.reject(
+                figures + " <" + comparison,
                 metricGate(false, List.of(GateDecision.CHECK_MARGIN), margin, evalMetric, candidate, parent));
     }
 
-    private static GateDecision metricGate(boolean promote, List<String> failed, double margin, String evalMetric,
-            Double candidate, Double parent) {
-        return new GateDecision(GateDecision.RULE_EVAL_METRIC, promote, failed, null, null, null, null, null, null,
-                null, null, null, null, null, margin, null, null, evalMetric, finiteOrNull(candidate),
+    private static GateDecision metricGate(
+            boolean promote, List<String> failed, double margin, String evalMetric, Double candidate, Double parent) {
+        return new GateDecision(
+                GateDecision.RULE_EVAL_METRIC,
+                promote,
+                failed,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                margin,
+                null,
+                null,
+                evalMetric,
+                finiteOrNull(candidate),
                 finiteOrNull(parent));
     }
 
     /** A decision taken before any figures were compared: the policy's settings only. */
     private static GateDecision policyOnly(String rule, boolean promote, List<String> failed, GatePolicy policy) {
         boolean evaluationSet = policy.evaluationSet() != null;
-        return new GateDecision(rule, promote, failed, policy.evaluationSet(), null, null, null, null, null, null,
-                null, null, null, evaluationSet ? policy.alpha() : null, policy.margin(),
-                evaluationSet ? policy.familyTolerance() : null, null, null, null, null);
+        return new GateDecision(
+                rule,
+                promote,
+                failed,
+                policy.evaluationSet(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                evaluationSet ? policy.alpha() : null,
+                policy.margin(),
+                evaluationSet ? policy.familyTolerance() : null,
+                null,
+                null,
+                null,
+                null);
     }
 
     /** JSON has no NaN or infinity; a metric that is not finite is recorded as absent (the reason names it). */

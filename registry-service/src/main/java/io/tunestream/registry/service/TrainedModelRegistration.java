@@ -1,9 +1,11 @@
 package io.tunestream.registry.service;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.tunestream.events.GateEvaluation;
 import io.tunestream.events.ModelVersionAction;
 import io.tunestream.events.TrainedModelEvent;
+import io.tunestream.platform.problem.InvalidRequestException;
 import io.tunestream.registry.Alias;
 import io.tunestream.registry.ModelVersion;
 import io.tunestream.registry.PromotionDecision;
@@ -17,7 +19,6 @@ import io.tunestream.registry.repository.ModelVersionRepository;
 import io.tunestream.registry.storage.ArtifactRejectedException;
 import io.tunestream.registry.storage.ModelArtifactStore;
 import io.tunestream.registry.storage.StoredFile;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
@@ -56,8 +57,14 @@ public class TrainedModelRegistration {
     private final ModelVersionOutbox outbox;
     private final MeterRegistry meters;
 
-    public TrainedModelRegistration(ModelCatalog catalog, ModelRepository models, ModelVersionRepository versions,
-            ModelArtifactStore store, AliasMoves aliases, ModelVersionOutbox outbox, MeterRegistry meters) {
+    public TrainedModelRegistration(
+            ModelCatalog catalog,
+            ModelRepository models,
+            ModelVersionRepository versions,
+            ModelArtifactStore store,
+            AliasMoves aliases,
+            ModelVersionOutbox outbox,
+            MeterRegistry meters) {
         this.catalog = catalog;
         this.models = models;
         this.versions = versions;
@@ -75,8 +82,7 @@ public class TrainedModelRegistration {
         ALREADY_REGISTERED
     }
 
-    private record Reservation(long versionId, String model, int version, boolean ready) {
-    }
+    private record Reservation(long versionId, String model, int version, boolean ready) {}
 
     /**
      * @throws ArtifactRejectedException when the event's files can never be registered (dead-letter it)
@@ -88,8 +94,9 @@ public class TrainedModelRegistration {
         Reservation reservation = QuarkusTransaction.requiringNew().call(() -> reserve(event));
         if (reservation.ready()) {
             count("already-registered");
-            LOG.infof("job %s is already registered as %s version %d; nothing to do", event.jobId(), reservation.model(),
-                    reservation.version());
+            LOG.infof(
+                    "job %s is already registered as %s version %d; nothing to do",
+                    event.jobId(), reservation.model(), reservation.version());
             return Outcome.ALREADY_REGISTERED;
         }
         List<StoredFile> files;
@@ -100,9 +107,12 @@ public class TrainedModelRegistration {
             count("files-rejected");
             throw e;
         }
-        PromotionDecision decision = QuarkusTransaction.requiringNew().call(() -> complete(reservation.versionId(), files,
-                event.evaluation()));
-        count(decision == null ? "already-registered" : decision.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        PromotionDecision decision = QuarkusTransaction.requiringNew()
+                .call(() -> complete(reservation.versionId(), files, event.evaluation()));
+        count(
+                decision == null
+                        ? "already-registered"
+                        : decision.name().toLowerCase(Locale.ROOT).replace('_', '-'));
         return decision == null ? Outcome.ALREADY_REGISTERED : Outcome.REGISTERED;
     }
 
@@ -113,7 +123,8 @@ public class TrainedModelRegistration {
 
     private Reservation reserve(TrainedModelEvent event) {
         RegisteredModel model = models.lockByName(event.model())
-                .orElseThrow(() -> new IllegalStateException("model " + event.model() + " vanished after it was created"));
+                .orElseThrow(
+                        () -> new IllegalStateException("model " + event.model() + " vanished after it was created"));
         var existing = versions.findByJobId(event.jobId());
         if (existing.isPresent()) {
             ModelVersion version = existing.get();
@@ -145,7 +156,8 @@ public class TrainedModelRegistration {
         if (event.adapter() != null) {
             version.adapterUri = event.adapter().uri();
             version.adapterFiles = event.adapter().files().stream()
-                    .map(file -> Map.<String, Object>of("uri", file.uri(), "sha256", file.sha256(), "sizeBytes", file.sizeBytes()))
+                    .map(file -> Map.<String, Object>of(
+                            "uri", file.uri(), "sha256", file.sha256(), "sizeBytes", file.sizeBytes()))
                     .toList();
         }
         version.createdAt = Instant.now();
@@ -171,22 +183,32 @@ public class TrainedModelRegistration {
             aliases.move(model, Alias.CANDIDATE, version, ModelVersionAction.PROMOTED, version.decisionReason);
             return version.decision;
         }
-        Integer production = aliases.target(model, Alias.PRODUCTION).map(target -> target.version).orElse(null);
+        Integer production = aliases.target(model, Alias.PRODUCTION)
+                .map(target -> target.version)
+                .orElse(null);
         // The policy as it is now, under the model's row lock: a PUT of the policy applies to what completes after it.
-        PromotionRule.Verdict verdict = PromotionRule.decide(model.gatePolicy(), version.evalMetric, version.metrics,
-                version.parentMetrics, evaluation, version.parentVersion, production);
+        PromotionRule.Verdict verdict = PromotionRule.decide(
+                model.gatePolicy(),
+                version.evalMetric,
+                version.metrics,
+                version.parentMetrics,
+                evaluation,
+                version.parentVersion,
+                production);
         version.decisionReason = verdict.reason();
         version.gate = verdict.gate();
         if (verdict.promote()) {
             version.decision = PromotionDecision.PROMOTED;
-            aliases.move(model, Alias.PRODUCTION, version, ModelVersionAction.PROMOTED, verdict.reason(), verdict.gate());
+            aliases.move(
+                    model, Alias.PRODUCTION, version, ModelVersionAction.PROMOTED, verdict.reason(), verdict.gate());
         } else {
             version.decision = PromotionDecision.REJECTED;
-            outbox.append(ModelVersionEvents.of(ModelVersionAction.REJECTED, version, null, null, verdict.reason(),
-                    verdict.gate(), now));
+            outbox.append(ModelVersionEvents.of(
+                    ModelVersionAction.REJECTED, version, null, null, verdict.reason(), verdict.gate(), now));
         }
-        LOG.infof("registered %s version %d from job %s: %s (%s)", model.name, version.version, version.jobId,
-                version.decision, verdict.reason());
+        LOG.infof(
+                "registered %s version %d from job %s: %s (%s)",
+                model.name, version.version, version.jobId, version.decision, verdict.reason());
         return version.decision;
     }
 

@@ -69,7 +69,8 @@ public class ModelArtifactStore {
         return stored;
     }
 
-    private void copyEach(ArtifactRef source, String model, int version, List<StoredFile> stored, List<String> written) {
+    private void copyEach(
+            ArtifactRef source, String model, int version, List<StoredFile> stored, List<String> written) {
         for (ObjectRef file : source.files()) {
             String path = relativePath(source.uri(), file.uri());
             String key = versionPrefix(model, version) + path;
@@ -138,8 +139,8 @@ public class ModelArtifactStore {
             LOG.infof("%s is already in place with sha256 %s (an earlier attempt of this registration)", key, sha256);
             return true;
         }
-        throw new ArtifactRejectedException(store.uri(key) + " already exists with other content;"
-                + " a version's files are never overwritten");
+        throw new ArtifactRejectedException(
+                store.uri(key) + " already exists with other content;" + " a version's files are never overwritten");
     }
 
     private void remove(String key) {

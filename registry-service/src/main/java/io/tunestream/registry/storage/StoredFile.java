@@ -1,5 +1,4 @@
 package io.tunestream.registry.storage;
 
 /** A file placed under a version's prefix: its path relative to the prefix, sha256 and size. */
-public record StoredFile(String path, String sha256, long sizeBytes) {
-}
+public record StoredFile(String path, String sha256, long sizeBytes) {}

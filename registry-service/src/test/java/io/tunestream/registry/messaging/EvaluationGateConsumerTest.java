@@ -50,7 +50,15 @@ class EvaluationGateConsumerTest extends RegistryBusTest {
     @Test
     void shouldRejectACandidateEqualToItsParentItemForItemAndKeepProduction() {
         String model = modelWithEvaluationSet();
-        GateEvaluation tie = new GateEvaluation(SET, 1, SHA, 60, 30, 30, 0, 0,
+        GateEvaluation tie = new GateEvaluation(
+                SET,
+                1,
+                SHA,
+                60,
+                30,
+                30,
+                0,
+                0,
                 Map.of("ADDITION", new FamilyResult(30, 15, 15), "SORT_DIGITS", new FamilyResult(30, 15, 15)));
 
         kafka.publish(ModelFixture.trainedJobWithEvaluation(store, model, 1, 2, 0.9, 0.1, tie));
@@ -71,7 +79,8 @@ class EvaluationGateConsumerTest extends RegistryBusTest {
         assertThat(gate.pValue()).isEqualTo(1.0);
         assertThat(gate.families()).containsOnlyKeys("ADDITION", "SORT_DIGITS");
         assertStoredAndServed(model, gate, reason);
-        get("/models/{model}/versions/2", model).statusCode(200)
+        get("/models/{model}/versions/2", model)
+                .statusCode(200)
                 .body("gate.failedChecks", contains("no-gain", "significance"))
                 .body("gate.candidateOnly", equalTo(0))
                 .body("gate.parentOnly", equalTo(0))
@@ -82,7 +91,15 @@ class EvaluationGateConsumerTest extends RegistryBusTest {
     @Test
     void shouldRejectAGainOverallThatDropsAFamilyBeyondTheToleranceAndKeepProduction() {
         String model = modelWithEvaluationSet();
-        GateEvaluation familyDrop = new GateEvaluation(SET, 1, SHA, 100, 80, 70, 15, 5,
+        GateEvaluation familyDrop = new GateEvaluation(
+                SET,
+                1,
+                SHA,
+                100,
+                80,
+                70,
+                15,
+                5,
                 Map.of("ADDITION", new FamilyResult(50, 45, 30), "SORT_DIGITS", new FamilyResult(50, 35, 40)));
 
         kafka.publish(ModelFixture.trainedJobWithEvaluation(store, model, 1, 2, 0.9, 0.1, familyDrop));
@@ -102,7 +119,8 @@ class EvaluationGateConsumerTest extends RegistryBusTest {
         assertThat(gate.families().get("SORT_DIGITS").parentCorrect()).isEqualTo(40);
         assertThat(gate.families().get("ADDITION").withinTolerance()).isTrue();
         assertStoredAndServed(model, gate, reason);
-        get("/models/{model}/versions/2", model).statusCode(200)
+        get("/models/{model}/versions/2", model)
+                .statusCode(200)
                 .body("gate.families.SORT_DIGITS.withinTolerance", equalTo(false))
                 .body("gate.families.SORT_DIGITS.parentAccuracy", equalTo(0.8f))
                 .body("gate.familyTolerance", equalTo(0.02f));
@@ -114,19 +132,23 @@ class EvaluationGateConsumerTest extends RegistryBusTest {
         String model = modelWithEvaluationSet();
         Map<String, FamilyResult> families = new TreeMap<>();
         for (int i = 1; i <= 12; i++) {
-            families.put(String.format("family-with-a-rather-long-descriptive-name-%02d", i), new FamilyResult(10, 5, 7));
+            families.put(
+                    String.format("family-with-a-rather-long-descriptive-name-%02d", i), new FamilyResult(10, 5, 7));
         }
         GateEvaluation regression = new GateEvaluation(SET, 1, SHA, 120, 60, 84, 0, 24, families);
 
         kafka.publish(ModelFixture.trainedJobWithEvaluation(store, model, 1, 2, 0.9, 0.1, regression));
         ModelVersionEvent rejected = awaitRejected(model);
 
-        assertThat(rejected.reason()).hasSizeGreaterThan(1000)
+        assertThat(rejected.reason())
+                .hasSizeGreaterThan(1000)
                 .contains("family family-with-a-rather-long-descriptive-name-12 0.5 vs parent 0.7 (-0.2, beyond the"
                         + " tolerance 0.02)")
-                .endsWith(": below the parent (60 vs 84 right); not significant; a family dropped beyond the tolerance");
-        assertThat(rejected.gate().failedChecks()).containsExactly(GateDecision.CHECK_NO_GAIN,
-                GateDecision.CHECK_SIGNIFICANCE, GateDecision.CHECK_FAMILY);
+                .endsWith(
+                        ": below the parent (60 vs 84 right); not significant; a family dropped beyond the tolerance");
+        assertThat(rejected.gate().failedChecks())
+                .containsExactly(
+                        GateDecision.CHECK_NO_GAIN, GateDecision.CHECK_SIGNIFICANCE, GateDecision.CHECK_FAMILY);
         assertStoredAndServed(model, rejected.gate(), rejected.reason());
         assertProductionStayed(model);
     }
@@ -134,18 +156,29 @@ class EvaluationGateConsumerTest extends RegistryBusTest {
     @Test
     void shouldPromoteASignificantGainWithNoFamilyDropping() {
         String model = modelWithEvaluationSet();
-        GateEvaluation gain = new GateEvaluation(SET, 1, SHA, 80, 58, 48, 10, 0,
+        GateEvaluation gain = new GateEvaluation(
+                SET,
+                1,
+                SHA,
+                80,
+                58,
+                48,
+                10,
+                0,
                 Map.of("ADDITION", new FamilyResult(40, 30, 24), "SORT_DIGITS", new FamilyResult(40, 28, 24)));
 
         kafka.publish(ModelFixture.trainedJobWithEvaluation(store, model, 1, 2, 0.9, 0.1, gain));
-        List<ModelVersionEvent> events = awaitModelVersionEvents(modelVersions, model,
-                list -> has(list, ModelVersionAction.PROMOTED, 2));
+        List<ModelVersionEvent> events =
+                awaitModelVersionEvents(modelVersions, model, list -> has(list, ModelVersionAction.PROMOTED, 2));
 
-        ModelVersionEvent promoted = events.stream().filter(event -> event.action() == ModelVersionAction.PROMOTED
-                && event.version() == 2).findFirst().orElseThrow();
-        String reason = "evaluation tasks-eval/1 (80 items): exact match 0.725 vs parent 0.6 (+0.125 >= margin 0), 10 vs"
-                + " 0 discordant, one-sided sign test p=0.000977 <= alpha 0.05, no family dropped by more than 0.02: a"
-                + " significant gain, promoted";
+        ModelVersionEvent promoted = events.stream()
+                .filter(event -> event.action() == ModelVersionAction.PROMOTED && event.version() == 2)
+                .findFirst()
+                .orElseThrow();
+        String reason =
+                "evaluation tasks-eval/1 (80 items): exact match 0.725 vs parent 0.6 (+0.125 >= margin 0), 10 vs"
+                        + " 0 discordant, one-sided sign test p=0.000977 <= alpha 0.05, no family dropped by more than 0.02: a"
+                        + " significant gain, promoted";
         assertThat(promoted.reason()).isEqualTo(reason);
         assertThat(promoted.alias()).isEqualTo(ModelVersionEvent.PRODUCTION);
         assertThat(promoted.previousVersion()).isEqualTo(1);
@@ -154,11 +187,13 @@ class EvaluationGateConsumerTest extends RegistryBusTest {
         assertThat(promoted.gate().pValue()).isEqualTo(1.0 / 1024);
         assertThat(has(events, ModelVersionAction.REJECTED, 2)).isFalse();
         QuarkusTransaction.requiringNew().run(() -> {
-            var version = versions.findVersion(models.findByName(model).orElseThrow(), 2).orElseThrow();
+            var version = versions.findVersion(models.findByName(model).orElseThrow(), 2)
+                    .orElseThrow();
             assertThat(version.decision).isEqualTo(PromotionDecision.PROMOTED);
             assertThat(version.gate).isEqualTo(promoted.gate());
         });
-        get("/models/{model}/versions/2", model).statusCode(200)
+        get("/models/{model}/versions/2", model)
+                .statusCode(200)
                 .body("decision", equalTo("promoted"))
                 .body("gate.promote", equalTo(true))
                 .body("gate.candidateAccuracy", equalTo(0.725f));
@@ -172,8 +207,9 @@ class EvaluationGateConsumerTest extends RegistryBusTest {
         kafka.publish(ModelFixture.trainedJob(store, model, 1, 2, 0.9, 0.1));
         ModelVersionEvent rejected = awaitRejected(model);
 
-        assertThat(rejected.reason()).isEqualTo("the policy names evaluation set tasks-eval/1, but the trained model came"
-                + " without an evaluation on it: not compared with its parent");
+        assertThat(rejected.reason())
+                .isEqualTo("the policy names evaluation set tasks-eval/1, but the trained model came"
+                        + " without an evaluation on it: not compared with its parent");
         assertThat(rejected.gate().failedChecks()).containsExactly(GateDecision.CHECK_MISSING_EVALUATION);
         assertProductionStayed(model);
     }
@@ -187,18 +223,22 @@ class EvaluationGateConsumerTest extends RegistryBusTest {
 
     private ModelVersionEvent awaitRejected(String model) {
         return awaitModelVersionEvents(modelVersions, model, list -> has(list, ModelVersionAction.REJECTED, 2)).stream()
-                .filter(event -> event.action() == ModelVersionAction.REJECTED).findFirst().orElseThrow();
+                .filter(event -> event.action() == ModelVersionAction.REJECTED)
+                .findFirst()
+                .orElseThrow();
     }
 
     /** The decision, its reason and its figures are stored with the version and served in its REST view. */
     private void assertStoredAndServed(String model, GateDecision gate, String reason) {
         QuarkusTransaction.requiringNew().run(() -> {
-            var version = versions.findVersion(models.findByName(model).orElseThrow(), 2).orElseThrow();
+            var version = versions.findVersion(models.findByName(model).orElseThrow(), 2)
+                    .orElseThrow();
             assertThat(version.decision).isEqualTo(PromotionDecision.REJECTED);
             assertThat(version.decisionReason).isEqualTo(reason);
             assertThat(version.gate).isEqualTo(gate);
         });
-        get("/models/{model}/versions/2", model).statusCode(200)
+        get("/models/{model}/versions/2", model)
+                .statusCode(200)
                 .body("decision", equalTo("rejected"))
                 .body("decisionReason", equalTo(reason))
                 .body("gate.rule", equalTo("evaluation-set"))
@@ -210,7 +250,8 @@ class EvaluationGateConsumerTest extends RegistryBusTest {
                 .body("gate.items", equalTo(gate.items()))
                 .body("gate.candidateCorrect", equalTo(gate.candidateCorrect()))
                 .body("gate.parentCorrect", equalTo(gate.parentCorrect()));
-        get("/models/{model}/versions/2/metrics", model).statusCode(200)
+        get("/models/{model}/versions/2/metrics", model)
+                .statusCode(200)
                 .body("gate.failedChecks", equalTo(gate.failedChecks()));
     }
 
@@ -218,6 +259,7 @@ class EvaluationGateConsumerTest extends RegistryBusTest {
     private void assertProductionStayed(String model) {
         get("/models/{model}/aliases/production", model).statusCode(200).body("version", equalTo(1));
         get("/models/{model}/aliases/production/history", model).statusCode(200).body("version", contains(1));
-        assertThat(has(KafkaTestClient.modelVersionEvents(modelVersions, model), ModelVersionAction.PROMOTED, 2)).isFalse();
+        assertThat(has(KafkaTestClient.modelVersionEvents(modelVersions, model), ModelVersionAction.PROMOTED, 2))
+                .isFalse();
     }
 }

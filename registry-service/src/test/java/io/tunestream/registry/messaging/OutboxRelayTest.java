@@ -43,14 +43,18 @@ class OutboxRelayTest extends RegistryBusTest {
 
         assertThat(events).containsExactly(registered, promoted);
         ConsumerRecord<String, byte[]> record = modelVersions.getRecords().stream()
-                .filter(candidate -> model.equals(candidate.key())).findFirst().orElseThrow();
+                .filter(candidate -> model.equals(candidate.key()))
+                .findFirst()
+                .orElseThrow();
         CloudEventsKafka.Attributes attributes = CloudEventsKafka.attributes(record.headers());
         assertThat(attributes.id()).isEqualTo(registered.eventId());
         assertThat(attributes.type()).isEqualTo("io.tunestream.model-versions");
         assertThat(attributes.source().toString()).isEqualTo("/tunestream/registry-service");
         assertThat(attributes.subject()).isEqualTo("models/" + model + "/1");
-        await().atMost(KafkaTestClient.TIMEOUT).until(() -> QuarkusTransaction.requiringNew().call(() ->
-                outbox.findById(ids[0]).publishedAt != null && outbox.findById(ids[1]).publishedAt != null));
+        await().atMost(KafkaTestClient.TIMEOUT)
+                .until(() -> QuarkusTransaction.requiringNew()
+                        .call(() -> outbox.findById(ids[0]).publishedAt != null
+                                && outbox.findById(ids[1]).publishedAt != null));
     }
 
     private long row(ModelVersionEvent event) {
@@ -65,8 +69,18 @@ class OutboxRelayTest extends RegistryBusTest {
     }
 
     private static ModelVersionEvent event(String model, int version, ModelVersionAction action, String alias) {
-        return new ModelVersionEvent(EventIds.next(), ModelVersionEvent.SCHEMA_VERSION, Instant.parse("2026-11-23T12:00:00Z"),
-                action, model, version, alias, null, null,
-                new ArtifactRef(ModelFixture.versionUri(model, version), List.of()), Map.of(), null);
+        return new ModelVersionEvent(
+                EventIds.next(),
+                ModelVersionEvent.SCHEMA_VERSION,
+                Instant.parse("2026-11-23T12:00:00Z"),
+                action,
+                model,
+                version,
+                alias,
+                null,
+                null,
+                new ArtifactRef(ModelFixture.versionUri(model, version), List.of()),
+                Map.of(),
+                null);
     }
 }

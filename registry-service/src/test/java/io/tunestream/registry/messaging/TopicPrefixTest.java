@@ -34,25 +34,31 @@ class TopicPrefixTest extends RegistryBusTest {
         public Map<String, String> getConfigOverrides() {
             // A profile builds the application again before the test resources start, so the dev services they turn
             // off at run time must be off at build time too (as the training-service's application.properties does).
-            return Map.of(Topic.PREFIX_KEY, PREFIX,
-                    "quarkus.datasource.devservices.enabled", "false",
-                    "quarkus.minio.devservices.enabled", "false");
+            return Map.of(
+                    Topic.PREFIX_KEY,
+                    PREFIX,
+                    "quarkus.datasource.devservices.enabled",
+                    "false",
+                    "quarkus.minio.devservices.enabled",
+                    "false");
         }
     }
 
     @Test
     void shouldConsumeFromAndDeadLetterToTheTopicsOfTheConfiguredPrefix() {
         String model = ModelFixture.newModelName();
-        ConsumerTask<String, byte[]> deadLetters = kafka.readFromStart(Topic.TRAINED_MODELS.deadLetterTopicName(PREFIX));
-        ConsumerTask<String, byte[]> defaultDeadLetters = kafka.readFromStart(
-                Topic.TRAINED_MODELS.deadLetterTopicName(Topic.DEFAULT_PREFIX));
+        ConsumerTask<String, byte[]> deadLetters =
+                kafka.readFromStart(Topic.TRAINED_MODELS.deadLetterTopicName(PREFIX));
+        ConsumerTask<String, byte[]> defaultDeadLetters =
+                kafka.readFromStart(Topic.TRAINED_MODELS.deadLetterTopicName(Topic.DEFAULT_PREFIX));
         try {
             byte[] poison = "{\"jobId\": \"not a whole event\"}".getBytes(StandardCharsets.UTF_8);
             kafka.publishRaw(Topic.TRAINED_MODELS.topicName(PREFIX), model, poison);
 
             ConsumerRecord<String, byte[]> deadLetter = awaitRecord(deadLetters, model);
             assertThat(deadLetter.value()).isEqualTo(poison);
-            assertThat(deadLetterReason(deadLetter)).startsWith("topic tenant-b.trained-models: invalid TrainedModelEvent");
+            assertThat(deadLetterReason(deadLetter))
+                    .startsWith("topic tenant-b.trained-models: invalid TrainedModelEvent");
             assertThat(defaultDeadLetters.getRecords()).noneMatch(record -> model.equals(record.key()));
         } finally {
             deadLetters.stop();

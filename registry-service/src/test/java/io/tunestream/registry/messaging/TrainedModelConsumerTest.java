@@ -68,8 +68,8 @@ class TrainedModelConsumerTest extends RegistryBusTest {
         // A second job of the same model (same key, same partition) is consumed after both copies of the first.
         kafka.publish(ModelFixture.trainedJob(store, model, 1, 2, 0.6, 0.5));
 
-        List<ModelVersionEvent> events = awaitModelVersionEvents(modelVersions, model,
-                list -> registeredVersions(list).contains(2));
+        List<ModelVersionEvent> events = awaitModelVersionEvents(
+                modelVersions, model, list -> registeredVersions(list).contains(2));
 
         assertThat(registeredVersions(events)).containsExactly(1, 2);
         assertThat(versionNumbers(model)).containsExactly(1, 2);
@@ -82,8 +82,9 @@ class TrainedModelConsumerTest extends RegistryBusTest {
         TrainedModelEvent job = ModelFixture.firstTrainedJob(store, model);
         kafka.publish(job);
 
-        ModelVersionEvent registered = awaitModelVersionEvents(modelVersions, model,
-                list -> !registeredVersions(list).isEmpty()).get(0);
+        ModelVersionEvent registered = awaitModelVersionEvents(
+                        modelVersions, model, list -> !registeredVersions(list).isEmpty())
+                .get(0);
 
         assertThat(registered.artifact().uri()).isEqualTo(ModelFixture.versionUri(model, 1));
         assertThat(registered.lineage().jobId()).isEqualTo(job.jobId());
@@ -92,7 +93,8 @@ class TrainedModelConsumerTest extends RegistryBusTest {
         assertThat(registered.artifact().files()).hasSize(expected.size());
         for (ObjectRef file : registered.artifact().files()) {
             String name = file.uri().substring(registered.artifact().uri().length());
-            assertThat(ModelFixture.read(store, ModelFixture.versionKey(model, 1, name))).as(name)
+            assertThat(ModelFixture.read(store, ModelFixture.versionKey(model, 1, name)))
+                    .as(name)
                     .isEqualTo(expected.get(name));
             assertThat(file.sha256()).as(name).isEqualTo(Sha256.of(expected.get(name)));
         }
@@ -107,7 +109,8 @@ class TrainedModelConsumerTest extends RegistryBusTest {
             kafka.publishRaw(KafkaTestClient.TRAINED_MODELS, model, poison);
             kafka.publish(ModelFixture.firstTrainedJob(store, model));
 
-            awaitModelVersionEvents(modelVersions, model, list -> registeredVersions(list).contains(1));
+            awaitModelVersionEvents(
+                    modelVersions, model, list -> registeredVersions(list).contains(1));
             ConsumerRecord<String, byte[]> deadLetter = awaitRecord(deadLetters, model);
             assertThat(deadLetter.value()).isEqualTo(poison);
             assertThat(deadLetterReason(deadLetter)).contains("TrainedModelEvent");
@@ -128,7 +131,8 @@ class TrainedModelConsumerTest extends RegistryBusTest {
             ObjectRef first = files.get(0);
             files.set(0, new ObjectRef(first.uri(), "0".repeat(64), first.sizeBytes()));
             CountedRegistration attempts = countAttempts(job);
-            kafka.publish(ModelFixture.trainedModel(model, job, new ArtifactRef(merged.uri(), files), null, 1, 0.5, 0.0));
+            kafka.publish(
+                    ModelFixture.trainedModel(model, job, new ArtifactRef(merged.uri(), files), null, 1, 0.5, 0.0));
 
             ConsumerRecord<String, byte[]> deadLetter = awaitRecord(deadLetters, model);
             assertThat(deadLetterReason(deadLetter)).contains("sha256").contains(first.uri());
@@ -143,11 +147,14 @@ class TrainedModelConsumerTest extends RegistryBusTest {
     void shouldAcceptAFileAnEarlierAttemptAlreadyPlacedWithTheSameContent() {
         String model = ModelFixture.newModelName();
         // What a process that died after copying one file, before its commit, leaves under the reserved version.
-        ModelFixture.put(store, ModelFixture.versionKey(model, 1, "config.json"),
+        ModelFixture.put(
+                store,
+                ModelFixture.versionKey(model, 1, "config.json"),
                 ModelFixture.checkpointFiles().get("config.json"));
         kafka.publish(ModelFixture.firstTrainedJob(store, model));
 
-        awaitModelVersionEvents(modelVersions, model, list -> registeredVersions(list).contains(1));
+        awaitModelVersionEvents(
+                modelVersions, model, list -> registeredVersions(list).contains(1));
 
         assertThat(versionNumbers(model)).containsExactly(1);
     }
@@ -193,24 +200,29 @@ class TrainedModelConsumerTest extends RegistryBusTest {
 
         kafka.publish(event);
 
-        List<ModelVersionEvent> events = awaitModelVersionEvents(modelVersions, model,
-                list -> !registeredVersions(list).isEmpty());
+        List<ModelVersionEvent> events = awaitModelVersionEvents(
+                modelVersions, model, list -> !registeredVersions(list).isEmpty());
         assertThat(registeredVersions(events)).containsExactly(1);
         assertThat(versionNumbers(model)).containsExactly(1);
-        assertThat(QuarkusTransaction.requiringNew().call(() -> versions.findVersion(models.findByName(model).orElseThrow(),
-                1).orElseThrow().state)).isEqualTo(VersionState.READY);
+        assertThat(QuarkusTransaction.requiringNew()
+                        .call(() -> versions.findVersion(
+                                        models.findByName(model).orElseThrow(), 1)
+                                .orElseThrow()
+                                .state))
+                .isEqualTo(VersionState.READY);
     }
 
     @Test
     void shouldRetryARegistrationThatFailedForAReasonThatMayPassWithADoublingWait() {
         String model = ModelFixture.newModelName();
         TrainedModelEvent job = ModelFixture.firstTrainedJob(store, model);
-        CountedRegistration attempts = countAttempts(job.jobId(), 2,
-                () -> new IllegalStateException("object store unavailable (injected by the test)"));
+        CountedRegistration attempts = countAttempts(
+                job.jobId(), 2, () -> new IllegalStateException("object store unavailable (injected by the test)"));
 
         kafka.publish(job);
 
-        awaitModelVersionEvents(modelVersions, model, list -> registeredVersions(list).contains(1));
+        awaitModelVersionEvents(
+                modelVersions, model, list -> registeredVersions(list).contains(1));
         assertThat(attempts.started()).hasSize(3);
         Duration backoff = config.registration().retryBackoff();
         assertThat(attempts.waitBefore(2)).isGreaterThanOrEqualTo(backoff);
@@ -222,7 +234,9 @@ class TrainedModelConsumerTest extends RegistryBusTest {
     void shouldDeadLetterARegistrationThatStillFailsAfterItsLastAttempt() {
         String model = ModelFixture.newModelName();
         TrainedModelEvent job = ModelFixture.firstTrainedJob(store, model);
-        CountedRegistration attempts = countAttempts(job.jobId(), Integer.MAX_VALUE,
+        CountedRegistration attempts = countAttempts(
+                job.jobId(),
+                Integer.MAX_VALUE,
                 () -> new IllegalStateException("database unavailable (injected by the test)"));
         ConsumerTask<String, byte[]> deadLetters = kafka.readFromStart(KafkaTestClient.TRAINED_MODELS_DLQ);
         try {
@@ -246,7 +260,8 @@ class TrainedModelConsumerTest extends RegistryBusTest {
      * {@code failures} attempts throw, the later ones register.
      */
     private CountedRegistration countAttempts(String jobId, int failures, Supplier<RuntimeException> failure) {
-        CountedRegistration counted = new CountedRegistration(ClientProxy.unwrap(registration), jobId, failures, failure);
+        CountedRegistration counted =
+                new CountedRegistration(ClientProxy.unwrap(registration), jobId, failures, failure);
         QuarkusMock.installMockForType(counted, TrainedModelRegistration.class);
         return counted;
     }
@@ -264,8 +279,8 @@ class TrainedModelConsumerTest extends RegistryBusTest {
         private final Supplier<RuntimeException> failure;
         private final List<Long> started = new CopyOnWriteArrayList<>();
 
-        CountedRegistration(TrainedModelRegistration real, String jobId, int failures,
-                Supplier<RuntimeException> failure) {
+        CountedRegistration(
+                TrainedModelRegistration real, String jobId, int failures, Supplier<RuntimeException> failure) {
             super(null, null, null, null, null, null, null);
             this.real = real;
             this.jobId = jobId;
@@ -297,13 +312,18 @@ class TrainedModelConsumerTest extends RegistryBusTest {
     }
 
     private List<Integer> versionNumbers(String model) {
-        return QuarkusTransaction.requiringNew().call(() -> models.findByName(model)
-                .map(found -> versions.listOf(found).stream().map(version -> version.version).toList())
-                .orElse(List.of()));
+        return QuarkusTransaction.requiringNew()
+                .call(() -> models.findByName(model)
+                        .map(found -> versions.listOf(found).stream()
+                                .map(version -> version.version)
+                                .toList())
+                        .orElse(List.of()));
     }
 
     private String jobOf(String model, int number) {
-        return QuarkusTransaction.requiringNew().call(() -> versions.findVersion(models.findByName(model).orElseThrow(),
-                number).map(version -> version.jobId).orElseThrow());
+        return QuarkusTransaction.requiringNew()
+                .call(() -> versions.findVersion(models.findByName(model).orElseThrow(), number)
+                        .map(version -> version.jobId)
+                        .orElseThrow());
     }
 }

@@ -57,15 +57,24 @@ class RegistryFlowTest extends RegistryBusTest {
                 .body("registered.state", equalTo("ready"));
 
         List<ModelVersionEvent> events = awaitModelVersionEvents(modelVersions, model, list -> list.size() >= 2);
-        assertThat(events).extracting(ModelVersionEvent::action, ModelVersionEvent::version, ModelVersionEvent::alias,
-                ModelVersionEvent::previousVersion).containsExactly(
-                tuple(ModelVersionAction.REGISTERED, 1, null, null),
-                tuple(ModelVersionAction.PROMOTED, 1, "production", null));
+        assertThat(events)
+                .extracting(
+                        ModelVersionEvent::action,
+                        ModelVersionEvent::version,
+                        ModelVersionEvent::alias,
+                        ModelVersionEvent::previousVersion)
+                .containsExactly(
+                        tuple(ModelVersionAction.REGISTERED, 1, null, null),
+                        tuple(ModelVersionAction.PROMOTED, 1, "production", null));
         Map<String, byte[]> expected = ModelFixture.checkpointFiles();
-        assertThat(events.get(1).artifact().files()).extracting(ObjectRef::uri).containsExactlyInAnyOrderElementsOf(
-                expected.keySet().stream().map(name -> ModelFixture.versionUri(model, 1) + name).toList());
+        assertThat(events.get(1).artifact().files())
+                .extracting(ObjectRef::uri)
+                .containsExactlyInAnyOrderElementsOf(expected.keySet().stream()
+                        .map(name -> ModelFixture.versionUri(model, 1) + name)
+                        .toList());
         for (Map.Entry<String, byte[]> file : expected.entrySet()) {
-            assertThat(ModelFixture.read(store, ModelFixture.versionKey(model, 1, file.getKey()))).as(file.getKey())
+            assertThat(ModelFixture.read(store, ModelFixture.versionKey(model, 1, file.getKey())))
+                    .as(file.getKey())
                     .isEqualTo(file.getValue());
         }
         get("/models/{model}/aliases/production", model).statusCode(200).body("version", equalTo(1));
@@ -79,20 +88,41 @@ class RegistryFlowTest extends RegistryBusTest {
         kafka.publish(ModelFixture.trainedJob(store, model, 1, 4, 0.62, 0.55));
         awaitModelVersionEvents(modelVersions, model, list -> has(list, ModelVersionAction.PROMOTED, 2));
         kafka.publish(ModelFixture.trainedJob(store, model, 2, 5, 0.41, 0.45));
-        List<ModelVersionEvent> events = awaitModelVersionEvents(modelVersions, model,
-                list -> has(list, ModelVersionAction.REJECTED, 3));
+        List<ModelVersionEvent> events =
+                awaitModelVersionEvents(modelVersions, model, list -> has(list, ModelVersionAction.REJECTED, 3));
 
-        assertThat(events).extracting(ModelVersionEvent::action, ModelVersionEvent::version, ModelVersionEvent::alias,
-                ModelVersionEvent::previousVersion, ModelVersionEvent::reason).containsExactly(
-                tuple(ModelVersionAction.REGISTERED, 1, null, null, null),
-                tuple(ModelVersionAction.PROMOTED, 1, "production", null,
-                        "imported as the first version of a new model: production by default"),
-                tuple(ModelVersionAction.REGISTERED, 2, null, null, null),
-                tuple(ModelVersionAction.PROMOTED, 2, "production", 1, FELL_BACK + "eval/exact_match 0.62 >= parent 0.55 + margin 0.01,"
-                        + " strictly above the parent"),
-                tuple(ModelVersionAction.REGISTERED, 3, null, null, null),
-                tuple(ModelVersionAction.REJECTED, 3, null, null, FELL_BACK + "eval/exact_match 0.41 < parent 0.45 + margin 0.01"));
-        get("/models/{model}/versions/3", model).statusCode(200)
+        assertThat(events)
+                .extracting(
+                        ModelVersionEvent::action,
+                        ModelVersionEvent::version,
+                        ModelVersionEvent::alias,
+                        ModelVersionEvent::previousVersion,
+                        ModelVersionEvent::reason)
+                .containsExactly(
+                        tuple(ModelVersionAction.REGISTERED, 1, null, null, null),
+                        tuple(
+                                ModelVersionAction.PROMOTED,
+                                1,
+                                "production",
+                                null,
+                                "imported as the first version of a new model: production by default"),
+                        tuple(ModelVersionAction.REGISTERED, 2, null, null, null),
+                        tuple(
+                                ModelVersionAction.PROMOTED,
+                                2,
+                                "production",
+                                1,
+                                FELL_BACK + "eval/exact_match 0.62 >= parent 0.55 + margin 0.01,"
+                                        + " strictly above the parent"),
+                        tuple(ModelVersionAction.REGISTERED, 3, null, null, null),
+                        tuple(
+                                ModelVersionAction.REJECTED,
+                                3,
+                                null,
+                                null,
+                                FELL_BACK + "eval/exact_match 0.41 < parent 0.45 + margin 0.01"));
+        get("/models/{model}/versions/3", model)
+                .statusCode(200)
                 .body("decision", equalTo("rejected"))
                 .body("decisionReason", equalTo(FELL_BACK + "eval/exact_match 0.41 < parent 0.45 + margin 0.01"))
                 .body("gate.rule", equalTo("eval-metric"))
@@ -102,8 +132,14 @@ class RegistryFlowTest extends RegistryBusTest {
                 .body("state", equalTo("ready"))
                 .body("metrics.'eval/exact_match'", equalTo(0.41f));
         get("/models/{model}/aliases/production", model).statusCode(200).body("version", equalTo(2));
-        RestAssured.given().accept("text/plain").when().get("/q/metrics").then().statusCode(200)
-                .body(matchesRegex("(?s).*tunestream_registry_registrations_total\\{[^}]*outcome=\"rejected\"[^}]*} [1-9].*"))
+        RestAssured.given()
+                .accept("text/plain")
+                .when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .body(matchesRegex(
+                        "(?s).*tunestream_registry_registrations_total\\{[^}]*outcome=\"rejected\"[^}]*} [1-9].*"))
                 .body(containsString("tunestream_registry_outbox_pending"));
     }
 
@@ -113,20 +149,30 @@ class RegistryFlowTest extends RegistryBusTest {
         kafka.publish(ModelFixture.trainedJob(store, model, 1, 4, 0.62, 0.55));
         awaitModelVersionEvents(modelVersions, model, list -> has(list, ModelVersionAction.PROMOTED, 2));
 
-        post(Map.of("version", 3), "/models/{model}/rollback", model).statusCode(404)
-                .body("message", containsString("has no version 3"));
-        post(Map.of("version", 2), "/models/{model}/rollback", model).statusCode(409)
-                .body("message", containsString("earlier version"));
-        post(Map.of("reason", "answers got longer"), "/models/{model}/rollback", model).statusCode(200)
+        post(Map.of("version", 3), "/models/{model}/rollback", model)
+                .statusCode(404)
+                .body("detail", containsString("has no version 3"));
+        post(Map.of("version", 2), "/models/{model}/rollback", model)
+                .statusCode(409)
+                .body("detail", containsString("earlier version"));
+        post(Map.of("reason", "answers got longer"), "/models/{model}/rollback", model)
+                .statusCode(200)
                 .body("version", equalTo(1))
                 .body("aliases", contains("production"));
 
-        List<ModelVersionEvent> events = awaitModelVersionEvents(modelVersions, model,
+        List<ModelVersionEvent> events = awaitModelVersionEvents(
+                modelVersions,
+                model,
                 list -> list.stream().anyMatch(event -> event.action() == ModelVersionAction.ROLLED_BACK));
         // The refused requests rolled back and published nothing.
-        assertThat(events).extracting(ModelVersionEvent::action).containsExactly(ModelVersionAction.REGISTERED,
-                ModelVersionAction.PROMOTED, ModelVersionAction.REGISTERED, ModelVersionAction.PROMOTED,
-                ModelVersionAction.ROLLED_BACK);
+        assertThat(events)
+                .extracting(ModelVersionEvent::action)
+                .containsExactly(
+                        ModelVersionAction.REGISTERED,
+                        ModelVersionAction.PROMOTED,
+                        ModelVersionAction.REGISTERED,
+                        ModelVersionAction.PROMOTED,
+                        ModelVersionAction.ROLLED_BACK);
         ModelVersionEvent rolledBack = events.get(4);
         assertThat(rolledBack.version()).isEqualTo(1);
         assertThat(rolledBack.alias()).isEqualTo("production");
@@ -134,7 +180,8 @@ class RegistryFlowTest extends RegistryBusTest {
         assertThat(rolledBack.reason()).isEqualTo("answers got longer");
         assertThat(rolledBack.changesProduction()).isTrue();
         get("/models/{model}/aliases/production", model).statusCode(200).body("version", equalTo(1));
-        get("/models/{model}/aliases/production/history", model).statusCode(200)
+        get("/models/{model}/aliases/production/history", model)
+                .statusCode(200)
                 .body("action", contains("rolled-back", "promoted", "promoted"));
     }
 
@@ -148,20 +195,32 @@ class RegistryFlowTest extends RegistryBusTest {
         get("/models/{model}/aliases/production", model).statusCode(200).body("version", equalTo(1));
 
         // No body: production, the default alias.
-        RestAssured.given().when().post("/models/{model}/versions/2/promote", model).then().statusCode(200)
+        RestAssured.given()
+                .when()
+                .post("/models/{model}/versions/2/promote", model)
+                .then()
+                .statusCode(200)
                 .body("aliases", hasItem("production"));
-        post(Map.of(), "/models/{model}/versions/2/promote", model).statusCode(409)
-                .body("message", containsString("already holds production"));
+        post(Map.of(), "/models/{model}/versions/2/promote", model)
+                .statusCode(409)
+                .body("detail", containsString("already holds production"));
 
-        List<ModelVersionEvent> events = awaitModelVersionEvents(modelVersions, model,
+        List<ModelVersionEvent> events = awaitModelVersionEvents(
+                modelVersions,
+                model,
                 list -> list.stream().filter(event -> event.changesProduction()).count() == 2);
-        assertThat(events).extracting(ModelVersionEvent::action, ModelVersionEvent::version, ModelVersionEvent::alias,
-                ModelVersionEvent::previousVersion).containsExactly(
-                tuple(ModelVersionAction.REGISTERED, 1, null, null),
-                tuple(ModelVersionAction.PROMOTED, 1, "production", null),
-                tuple(ModelVersionAction.REGISTERED, 2, null, null),
-                tuple(ModelVersionAction.PROMOTED, 2, "candidate", null),
-                tuple(ModelVersionAction.PROMOTED, 2, "production", 1));
+        assertThat(events)
+                .extracting(
+                        ModelVersionEvent::action,
+                        ModelVersionEvent::version,
+                        ModelVersionEvent::alias,
+                        ModelVersionEvent::previousVersion)
+                .containsExactly(
+                        tuple(ModelVersionAction.REGISTERED, 1, null, null),
+                        tuple(ModelVersionAction.PROMOTED, 1, "production", null),
+                        tuple(ModelVersionAction.REGISTERED, 2, null, null),
+                        tuple(ModelVersionAction.PROMOTED, 2, "candidate", null),
+                        tuple(ModelVersionAction.PROMOTED, 2, "production", 1));
     }
 
     @Test
@@ -169,20 +228,23 @@ class RegistryFlowTest extends RegistryBusTest {
         String model = importBaseModel();
         String job = ModelFixture.newJobId();
         ArtifactRef adapter = ModelFixture.uploadAdapter(store, job);
-        kafka.publish(ModelFixture.trainedModel(model, job, adapter, ModelFixture.uploadMergedModel(store, job), 1, 4,
-                0.62, 0.55));
+        kafka.publish(ModelFixture.trainedModel(
+                model, job, adapter, ModelFixture.uploadMergedModel(store, job), 1, 4, 0.62, 0.55));
         awaitModelVersionEvents(modelVersions, model, list -> has(list, ModelVersionAction.PROMOTED, 2));
 
-        Response graph = get("/models/{model}/lineage", model).statusCode(200).extract().response();
+        Response graph =
+                get("/models/{model}/lineage", model).statusCode(200).extract().response();
         String v1 = "models/" + model + "/versions/1";
         String v2 = "models/" + model + "/versions/2";
         String dataset = "datasets/arithmetic/versions/4";
         assertThat(graph.jsonPath().getList("nodes.id", String.class)).containsExactlyInAnyOrder(v1, v2, dataset);
-        assertThat(graph.jsonPath().getList("edges", Map.class)).containsExactlyInAnyOrder(
-                Map.of("from", v2, "to", v1, "kind", "parent"),
-                Map.of("from", v2, "to", dataset, "kind", "trained-on"),
-                Map.of("from", dataset, "to", v1, "kind", "generated-by"));
-        get("/models/{model}/versions/2", model).statusCode(200)
+        assertThat(graph.jsonPath().getList("edges", Map.class))
+                .containsExactlyInAnyOrder(
+                        Map.of("from", v2, "to", v1, "kind", "parent"),
+                        Map.of("from", v2, "to", dataset, "kind", "trained-on"),
+                        Map.of("from", dataset, "to", v1, "kind", "generated-by"));
+        get("/models/{model}/versions/2", model)
+                .statusCode(200)
                 .body("lineage.parentVersion", equalTo(1))
                 .body("lineage.datasetVersion", equalTo(4))
                 .body("lineage.jobId", equalTo(job))
@@ -198,33 +260,41 @@ class RegistryFlowTest extends RegistryBusTest {
         String model = importBaseModel();
         byte[] expected = Files.readAllBytes(ModelFixture.checkpoint().resolve("model.safetensors"));
 
-        Response download = RestAssured.given().when()
-                .get("/models/{model}/versions/1/files/model.safetensors", model).then().statusCode(200)
-                .extract().response();
+        Response download = RestAssured.given()
+                .when()
+                .get("/models/{model}/versions/1/files/model.safetensors", model)
+                .then()
+                .statusCode(200)
+                .extract()
+                .response();
 
         assertThat(download.asByteArray()).isEqualTo(expected);
         assertThat(download.header("X-Checksum-SHA256")).isEqualTo(Sha256.of(expected));
-        get("/models/{model}/versions/1/files/missing.bin", model).statusCode(404)
-                .body("message", containsString("has no file 'missing.bin'"));
+        get("/models/{model}/versions/1/files/missing.bin", model)
+                .statusCode(404)
+                .body("detail", containsString("has no file 'missing.bin'"));
     }
 
     @Test
     void shouldAnswerUnknownModelsAndVersionsWith404AndConflictsWith409() {
-        get("/models/{model}", "no-such-model").statusCode(404)
+        get("/models/{model}", "no-such-model")
+                .statusCode(404)
                 .body("status", equalTo(404))
-                .body("message", equalTo("no model 'no-such-model'"));
+                .body("detail", equalTo("no model 'no-such-model'"));
         String model = importBaseModel();
-        get("/models/{model}/versions/7", model).statusCode(404).body("message", containsString("has no version 7"));
-        importCheckpoint(model).statusCode(409).body("message", containsString("already exists"));
-        RegistryApi.put(Map.of("mode", "sometimes"), "/models/{model}/policy", model).statusCode(400)
-                .body("message", containsString("'manual' or 'automatic'"));
+        get("/models/{model}/versions/7", model).statusCode(404).body("detail", containsString("has no version 7"));
+        importCheckpoint(model).statusCode(409).body("detail", containsString("already exists"));
+        RegistryApi.put(Map.of("mode", "sometimes"), "/models/{model}/policy", model)
+                .statusCode(400)
+                .body("detail", containsString("'manual' or 'automatic'"));
     }
 
     @Test
     void shouldAnswerThePolicyWithItsEvaluationSetAndDefaultsAndStoreWhatIsPut() {
         String model = importBaseModel();
 
-        get("/models/{model}/policy", model).statusCode(200)
+        get("/models/{model}/policy", model)
+                .statusCode(200)
                 .body("mode", equalTo("automatic"))
                 .body("margin", equalTo(0.0f))
                 .body("evaluationSet", nullValue())
@@ -232,12 +302,25 @@ class RegistryFlowTest extends RegistryBusTest {
                 .body("familyTolerance", equalTo(0.02f))
                 .body("$", hasKey("evaluationSet"));
 
-        RegistryApi.put(Map.of("mode", "automatic", "margin", 0.01, "evaluationSet",
-                Map.of("dataset", "tasks-eval", "version", 3), "alpha", 0.01, "familyTolerance", 0.05),
-                "/models/{model}/policy", model).statusCode(200)
+        RegistryApi.put(
+                        Map.of(
+                                "mode",
+                                "automatic",
+                                "margin",
+                                0.01,
+                                "evaluationSet",
+                                Map.of("dataset", "tasks-eval", "version", 3),
+                                "alpha",
+                                0.01,
+                                "familyTolerance",
+                                0.05),
+                        "/models/{model}/policy",
+                        model)
+                .statusCode(200)
                 .body("evaluationSet.dataset", equalTo("tasks-eval"))
                 .body("evaluationSet.version", equalTo(3));
-        get("/models/{model}/policy", model).statusCode(200)
+        get("/models/{model}/policy", model)
+                .statusCode(200)
                 .body("mode", equalTo("automatic"))
                 .body("margin", equalTo(0.01f))
                 .body("evaluationSet.dataset", equalTo("tasks-eval"))
@@ -247,7 +330,8 @@ class RegistryFlowTest extends RegistryBusTest {
         get("/models/{model}", model).statusCode(200).body("policy.evaluationSet.version", equalTo(3));
 
         // A PUT replaces the policy: what it leaves out takes its default.
-        RegistryApi.put(Map.of("mode", "manual"), "/models/{model}/policy", model).statusCode(200)
+        RegistryApi.put(Map.of("mode", "manual"), "/models/{model}/policy", model)
+                .statusCode(200)
                 .body("evaluationSet", nullValue())
                 .body("alpha", equalTo(0.05f))
                 .body("familyTolerance", equalTo(0.02f));
@@ -259,23 +343,37 @@ class RegistryFlowTest extends RegistryBusTest {
         RegistryApi.setEvaluationPolicy(model, "tasks-eval", 1);
 
         for (double alpha : new double[] {0.0, 1.0, -0.1, 1.5}) {
-            RegistryApi.put(Map.of("mode", "automatic", "alpha", alpha), "/models/{model}/policy", model).statusCode(400)
-                    .body("message", containsString("policy.alpha must be in (0, 1)"));
+            RegistryApi.put(Map.of("mode", "automatic", "alpha", alpha), "/models/{model}/policy", model)
+                    .statusCode(400)
+                    .body("detail", containsString("policy.alpha must be in (0, 1)"));
         }
         RegistryApi.put(Map.of("mode", "automatic", "familyTolerance", -0.01), "/models/{model}/policy", model)
-                .statusCode(400).body("message", containsString("policy.familyTolerance must be a finite number >= 0"));
-        RegistryApi.put(Map.of("mode", "automatic", "evaluationSet", Map.of("dataset", "tasks-eval", "version", 0)),
-                "/models/{model}/policy", model).statusCode(400)
-                .body("message", containsString("policy.evaluationSet.version must be a sealed version number >= 1"));
-        RegistryApi.put(Map.of("mode", "automatic", "evaluationSet", Map.of("dataset", "tasks-eval")),
-                "/models/{model}/policy", model).statusCode(400)
-                .body("message", containsString("policy.evaluationSet.version"));
-        RegistryApi.put(Map.of("mode", "automatic", "evaluationSet", Map.of("version", 1)), "/models/{model}/policy",
-                model).statusCode(400).body("message", containsString("policy.evaluationSet.dataset is required"));
-        RegistryApi.put(Map.of("mode", "automatic", "margin", -1), "/models/{model}/policy", model).statusCode(400)
-                .body("message", containsString("policy.margin"));
+                .statusCode(400)
+                .body("detail", containsString("policy.familyTolerance must be a finite number >= 0"));
+        RegistryApi.put(
+                        Map.of("mode", "automatic", "evaluationSet", Map.of("dataset", "tasks-eval", "version", 0)),
+                        "/models/{model}/policy",
+                        model)
+                .statusCode(400)
+                .body("detail", containsString("policy.evaluationSet.version must be a sealed version number >= 1"));
+        RegistryApi.put(
+                        Map.of("mode", "automatic", "evaluationSet", Map.of("dataset", "tasks-eval")),
+                        "/models/{model}/policy",
+                        model)
+                .statusCode(400)
+                .body("detail", containsString("policy.evaluationSet.version"));
+        RegistryApi.put(
+                        Map.of("mode", "automatic", "evaluationSet", Map.of("version", 1)),
+                        "/models/{model}/policy",
+                        model)
+                .statusCode(400)
+                .body("detail", containsString("policy.evaluationSet.dataset is required"));
+        RegistryApi.put(Map.of("mode", "automatic", "margin", -1), "/models/{model}/policy", model)
+                .statusCode(400)
+                .body("detail", containsString("policy.margin"));
 
-        get("/models/{model}/policy", model).statusCode(200)
+        get("/models/{model}/policy", model)
+                .statusCode(200)
                 .body("evaluationSet.dataset", equalTo("tasks-eval"))
                 .body("evaluationSet.version", equalTo(1))
                 .body("alpha", equalTo(0.05f));
@@ -289,7 +387,7 @@ class RegistryFlowTest extends RegistryBusTest {
             Files.copy(ModelFixture.checkpoint().resolve(name), incomplete.resolve(name));
         }
 
-        importUpload(model, incomplete).statusCode(400).body("message", containsString("tokenizer.json"));
+        importUpload(model, incomplete).statusCode(400).body("detail", containsString("tokenizer.json"));
 
         get("/models/{model}", model).statusCode(404);
     }
@@ -298,11 +396,15 @@ class RegistryFlowTest extends RegistryBusTest {
     void shouldImportACheckpointDirectoryOnTheServerOnlyUnderAnAllowedRoot() {
         String model = ModelFixture.newModelName();
 
-        post(Map.of("directory", "/etc"), "/models/{model}/import", model).statusCode(400)
-                .body("message", containsString("allowed import directories"));
-        post(Map.of("directory", ModelFixture.checkpoint().toString()), "/models/{model}/import", model).statusCode(201)
+        post(Map.of("directory", "/etc"), "/models/{model}/import", model)
+                .statusCode(400)
+                .body("detail", containsString("allowed import directories"));
+        post(Map.of("directory", ModelFixture.checkpoint().toString()), "/models/{model}/import", model)
+                .statusCode(201)
                 .body("version", equalTo(1))
-                .body("registered.source", containsString(ModelFixture.checkpoint().toString()));
+                .body(
+                        "registered.source",
+                        containsString(ModelFixture.checkpoint().toString()));
 
         get("/models/{model}/aliases/production", model).statusCode(200).body("version", equalTo(1));
     }

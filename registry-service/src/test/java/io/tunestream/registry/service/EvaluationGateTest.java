@@ -18,23 +18,34 @@ class EvaluationGateTest {
     private static final EvaluationSet TASKS_EVAL_1 = new EvaluationSet("tasks-eval", 1);
     private static final GatePolicy POLICY = new GatePolicy(0.0, TASKS_EVAL_1, 0.05, 0.02);
 
-    private static GateEvaluation evaluation(int items, int candidateCorrect, int parentCorrect, int candidateOnly,
-            int parentOnly, Map<String, FamilyResult> families) {
-        return new GateEvaluation("tasks-eval", 1, SHA, items, candidateCorrect, parentCorrect, candidateOnly, parentOnly,
-                families);
+    private static GateEvaluation evaluation(
+            int items,
+            int candidateCorrect,
+            int parentCorrect,
+            int candidateOnly,
+            int parentOnly,
+            Map<String, FamilyResult> families) {
+        return new GateEvaluation(
+                "tasks-eval", 1, SHA, items, candidateCorrect, parentCorrect, candidateOnly, parentOnly, families);
     }
 
     @Test
     void shouldNeverPromoteACandidateEqualToItsParentItemForItem() {
-        GateEvaluation tie = evaluation(80, 48, 48, 0, 0,
+        GateEvaluation tie = evaluation(
+                80,
+                48,
+                48,
+                0,
+                0,
                 Map.of("ADDITION", new FamilyResult(40, 24, 24), "SORT_DIGITS", new FamilyResult(40, 24, 24)));
 
         PromotionRule.Verdict verdict = EvaluationGate.decide(POLICY, tie);
 
         assertThat(verdict.promote()).isFalse();
-        assertThat(verdict.reason()).isEqualTo("evaluation tasks-eval/1 (80 items): exact match 0.6 vs parent 0.6"
-                + " (+0 >= margin 0), 0 vs 0 discordant, one-sided sign test p=1 > alpha 0.05, no family dropped by more"
-                + " than 0.02: a tie never promotes (48 right each); not significant");
+        assertThat(verdict.reason())
+                .isEqualTo("evaluation tasks-eval/1 (80 items): exact match 0.6 vs parent 0.6"
+                        + " (+0 >= margin 0), 0 vs 0 discordant, one-sided sign test p=1 > alpha 0.05, no family dropped by more"
+                        + " than 0.02: a tie never promotes (48 right each); not significant");
         GateDecision gate = verdict.gate();
         assertThat(gate.rule()).isEqualTo(GateDecision.RULE_EVALUATION_SET);
         assertThat(gate.failedChecks()).containsExactly(GateDecision.CHECK_NO_GAIN, GateDecision.CHECK_SIGNIFICANCE);
@@ -57,30 +68,42 @@ class EvaluationGateTest {
 
     @Test
     void shouldRejectAGainThatIsNotSignificantWithItsFiguresInTheReason() {
-        GateEvaluation gain = evaluation(80, 52, 48, 6, 2,
+        GateEvaluation gain = evaluation(
+                80,
+                52,
+                48,
+                6,
+                2,
                 Map.of("ADDITION", new FamilyResult(40, 28, 24), "SORT_DIGITS", new FamilyResult(40, 24, 24)));
 
         PromotionRule.Verdict verdict = EvaluationGate.decide(POLICY, gain);
 
         assertThat(verdict.promote()).isFalse();
-        assertThat(verdict.reason()).isEqualTo("evaluation tasks-eval/1 (80 items): exact match 0.65 vs parent 0.6"
-                + " (+0.05 >= margin 0), 6 vs 2 discordant, one-sided sign test p=0.145 > alpha 0.05, no family dropped"
-                + " by more than 0.02: not significant");
+        assertThat(verdict.reason())
+                .isEqualTo("evaluation tasks-eval/1 (80 items): exact match 0.65 vs parent 0.6"
+                        + " (+0.05 >= margin 0), 6 vs 2 discordant, one-sided sign test p=0.145 > alpha 0.05, no family dropped"
+                        + " by more than 0.02: not significant");
         assertThat(verdict.gate().failedChecks()).containsExactly(GateDecision.CHECK_SIGNIFICANCE);
         assertThat(verdict.gate().pValue()).isEqualTo(37.0 / 256.0);
     }
 
     @Test
     void shouldPromoteASignificantGainWithNoFamilyDropping() {
-        GateEvaluation gain = evaluation(80, 58, 48, 10, 0,
+        GateEvaluation gain = evaluation(
+                80,
+                58,
+                48,
+                10,
+                0,
                 Map.of("ADDITION", new FamilyResult(40, 30, 24), "SORT_DIGITS", new FamilyResult(40, 28, 24)));
 
         PromotionRule.Verdict verdict = EvaluationGate.decide(POLICY, gain);
 
         assertThat(verdict.promote()).isTrue();
-        assertThat(verdict.reason()).isEqualTo("evaluation tasks-eval/1 (80 items): exact match 0.725 vs parent 0.6"
-                + " (+0.125 >= margin 0), 10 vs 0 discordant, one-sided sign test p=0.000977 <= alpha 0.05, no family"
-                + " dropped by more than 0.02: a significant gain, promoted");
+        assertThat(verdict.reason())
+                .isEqualTo("evaluation tasks-eval/1 (80 items): exact match 0.725 vs parent 0.6"
+                        + " (+0.125 >= margin 0), 10 vs 0 discordant, one-sided sign test p=0.000977 <= alpha 0.05, no family"
+                        + " dropped by more than 0.02: a significant gain, promoted");
         GateDecision gate = verdict.gate();
         assertThat(gate.promote()).isTrue();
         assertThat(gate.failedChecks()).isEmpty();
@@ -96,25 +119,32 @@ class EvaluationGateTest {
         assertThat(gate.margin()).isZero();
         assertThat(gate.familyTolerance()).isEqualTo(0.02);
         assertThat(gate.families()).containsOnlyKeys("ADDITION", "SORT_DIGITS");
-        assertThat(gate.families().get("SORT_DIGITS")).isEqualTo(
-                new GateDecision.FamilyFigures(40, 28, 24, 0.7, 0.6, 0.1, true));
+        assertThat(gate.families().get("SORT_DIGITS"))
+                .isEqualTo(new GateDecision.FamilyFigures(40, 28, 24, 0.7, 0.6, 0.1, true));
     }
 
     @Test
     void shouldRejectAGainOverallWhenAFamilyDropsBeyondTheTolerance() {
         // +10 items overall and significant (p = 0.0207), but SORT_DIGITS loses 5 of 50: 10 points.
-        GateEvaluation gain = evaluation(100, 80, 70, 15, 5,
+        GateEvaluation gain = evaluation(
+                100,
+                80,
+                70,
+                15,
+                5,
                 Map.of("ADDITION", new FamilyResult(50, 45, 30), "SORT_DIGITS", new FamilyResult(50, 35, 40)));
 
         PromotionRule.Verdict verdict = EvaluationGate.decide(POLICY, gain);
 
         assertThat(verdict.promote()).isFalse();
-        assertThat(verdict.reason()).isEqualTo("evaluation tasks-eval/1 (100 items): exact match 0.8 vs parent 0.7"
-                + " (+0.1 >= margin 0), 15 vs 5 discordant, one-sided sign test p=0.0207 <= alpha 0.05, family"
-                + " SORT_DIGITS 0.7 vs parent 0.8 (-0.1, beyond the tolerance 0.02): a family dropped beyond the"
-                + " tolerance");
+        assertThat(verdict.reason())
+                .isEqualTo("evaluation tasks-eval/1 (100 items): exact match 0.8 vs parent 0.7"
+                        + " (+0.1 >= margin 0), 15 vs 5 discordant, one-sided sign test p=0.0207 <= alpha 0.05, family"
+                        + " SORT_DIGITS 0.7 vs parent 0.8 (-0.1, beyond the tolerance 0.02): a family dropped beyond the"
+                        + " tolerance");
         assertThat(verdict.gate().failedChecks()).containsExactly(GateDecision.CHECK_FAMILY);
-        assertThat(verdict.gate().families().get("SORT_DIGITS").withinTolerance()).isFalse();
+        assertThat(verdict.gate().families().get("SORT_DIGITS").withinTolerance())
+                .isFalse();
         assertThat(verdict.gate().families().get("SORT_DIGITS").change()).isCloseTo(-0.1, Offset.offset(1e-12));
         assertThat(verdict.gate().families().get("ADDITION").withinTolerance()).isTrue();
     }
@@ -122,13 +152,24 @@ class EvaluationGateTest {
     @Test
     void shouldAcceptAFamilyDropExactlyAtTheToleranceAndNotOneItemMore() {
         // 1 of 50 is exactly 0.02: "no more than the tolerance" holds, although 0.02 is not exact in binary.
-        GateEvaluation atTolerance = evaluation(100, 80, 70, 11, 1,
+        GateEvaluation atTolerance = evaluation(
+                100,
+                80,
+                70,
+                11,
+                1,
                 Map.of("ADDITION", new FamilyResult(50, 41, 30), "SORT_DIGITS", new FamilyResult(50, 39, 40)));
-        GateEvaluation beyond = evaluation(100, 80, 70, 12, 2,
+        GateEvaluation beyond = evaluation(
+                100,
+                80,
+                70,
+                12,
+                2,
                 Map.of("ADDITION", new FamilyResult(50, 42, 30), "SORT_DIGITS", new FamilyResult(50, 38, 40)));
 
         assertThat(EvaluationGate.decide(POLICY, atTolerance).promote()).isTrue();
-        assertThat(EvaluationGate.decide(POLICY, beyond).gate().failedChecks()).containsExactly(GateDecision.CHECK_FAMILY);
+        assertThat(EvaluationGate.decide(POLICY, beyond).gate().failedChecks())
+                .containsExactly(GateDecision.CHECK_FAMILY);
     }
 
     @Test
@@ -136,10 +177,11 @@ class EvaluationGateTest {
         PromotionRule.Verdict verdict = EvaluationGate.decide(POLICY, evaluation(80, 44, 48, 2, 6, Map.of()));
 
         assertThat(verdict.promote()).isFalse();
-        assertThat(verdict.reason()).contains("exact match 0.55 vs parent 0.6 (-0.05 < margin 0)")
+        assertThat(verdict.reason())
+                .contains("exact match 0.55 vs parent 0.6 (-0.05 < margin 0)")
                 .endsWith(": below the parent (44 vs 48 right); not significant");
-        assertThat(verdict.gate().failedChecks()).containsExactly(GateDecision.CHECK_NO_GAIN,
-                GateDecision.CHECK_SIGNIFICANCE);
+        assertThat(verdict.gate().failedChecks())
+                .containsExactly(GateDecision.CHECK_NO_GAIN, GateDecision.CHECK_SIGNIFICANCE);
     }
 
     @Test
@@ -164,8 +206,9 @@ class EvaluationGateTest {
         PromotionRule.Verdict verdict = EvaluationGate.decide(POLICY, otherVersion);
 
         assertThat(verdict.promote()).isFalse();
-        assertThat(verdict.reason()).isEqualTo("evaluated on tasks-eval/2, but the policy names evaluation set"
-                + " tasks-eval/1: not measured on the policy's set");
+        assertThat(verdict.reason())
+                .isEqualTo("evaluated on tasks-eval/2, but the policy names evaluation set"
+                        + " tasks-eval/1: not measured on the policy's set");
         assertThat(verdict.gate().failedChecks()).containsExactly(GateDecision.CHECK_EVALUATION_SET);
         assertThat(verdict.gate().evaluated()).isEqualTo(new EvaluationSet("tasks-eval", 2, SHA));
         assertThat(verdict.gate().evaluationSet()).isEqualTo(TASKS_EVAL_1);
@@ -178,17 +221,18 @@ class EvaluationGateTest {
         PromotionRule.Verdict verdict = EvaluationGate.decide(POLICY, null);
 
         assertThat(verdict.promote()).isFalse();
-        assertThat(verdict.reason()).isEqualTo("the policy names evaluation set tasks-eval/1, but the trained model came"
-                + " without an evaluation on it: not compared with its parent");
+        assertThat(verdict.reason())
+                .isEqualTo("the policy names evaluation set tasks-eval/1, but the trained model came"
+                        + " without an evaluation on it: not compared with its parent");
         assertThat(verdict.gate().failedChecks()).containsExactly(GateDecision.CHECK_MISSING_EVALUATION);
         assertThat(verdict.gate().evaluated()).isNull();
     }
 
     @Test
     void shouldComputeTheExactOneSidedSignTestForKnownBinomialTails() {
-        assertThat(EvaluationGate.signTestPValue(6, 2)).isEqualTo(37.0 / 256);          // P(X >= 6), X ~ B(8, 1/2)
+        assertThat(EvaluationGate.signTestPValue(6, 2)).isEqualTo(37.0 / 256); // P(X >= 6), X ~ B(8, 1/2)
         assertThat(EvaluationGate.signTestPValue(10, 0)).isEqualTo(1.0 / 1024);
-        assertThat(EvaluationGate.signTestPValue(15, 5)).isEqualTo(5425.0 / 262144);    // 0.0206947...
+        assertThat(EvaluationGate.signTestPValue(15, 5)).isEqualTo(5425.0 / 262144); // 0.0206947...
         assertThat(EvaluationGate.signTestPValue(9, 3)).isEqualTo(299.0 / 4096);
         assertThat(EvaluationGate.signTestPValue(8, 2)).isEqualTo(7.0 / 128);
         assertThat(EvaluationGate.signTestPValue(60, 40)).isCloseTo(0.028443966820490395, within(1e-15));
@@ -209,11 +253,13 @@ class EvaluationGateTest {
     void shouldAgreeInLogSpaceWithTheExactSumAndUseItBeyondTheExactLimit() {
         for (int[] counts : new int[][] {{1040, 2000}, {960, 2000}, {1000, 2000}, {15, 20}, {3, 20}, {5100, 10_000}}) {
             double exact = EvaluationGate.signTestPValue(counts[0], counts[1] - counts[0]);
-            assertThat(EvaluationGate.logSpacePValue(counts[0], counts[1])).as("P(X >= %d), n = %d", counts[0], counts[1])
+            assertThat(EvaluationGate.logSpacePValue(counts[0], counts[1]))
+                    .as("P(X >= %d), n = %d", counts[0], counts[1])
                     .isCloseTo(exact, within(exact * 1e-9));
         }
         // 100,000 discordant items: log space; the reference is the exact integer sum (computed once, slowly).
-        assertThat(EvaluationGate.signTestPValue(50_500, 49_500)).isCloseTo(7.911799394257978E-4, within(7.9e-4 * 1e-9));
+        assertThat(EvaluationGate.signTestPValue(50_500, 49_500))
+                .isCloseTo(7.911799394257978E-4, within(7.9e-4 * 1e-9));
         assertThat(EvaluationGate.signTestPValue(49_000, 51_000)).isCloseTo(1.0, within(1e-9));
         assertThat(EvaluationGate.significant(50_500, 49_500, 0.001)).isTrue();
         assertThat(EvaluationGate.significant(50_500, 49_500, 0.0007)).isFalse();

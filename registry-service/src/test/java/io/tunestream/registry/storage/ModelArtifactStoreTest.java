@@ -12,7 +12,8 @@ class ModelArtifactStoreTest {
 
     @Test
     void shouldKeepAFilesPathRelativeToItsArtifactPrefix() {
-        assertThat(ModelArtifactStore.relativePath(PREFIX, PREFIX + "model.safetensors")).isEqualTo("model.safetensors");
+        assertThat(ModelArtifactStore.relativePath(PREFIX, PREFIX + "model.safetensors"))
+                .isEqualTo("model.safetensors");
         assertThat(ModelArtifactStore.relativePath(PREFIX, PREFIX + "shards/model-00001.safetensors"))
                 .isEqualTo("shards/model-00001.safetensors");
     }
@@ -20,11 +21,13 @@ class ModelArtifactStoreTest {
     @Test
     void shouldRefusePathsThatWouldLeaveTheVersionPrefix() {
         assertThatThrownBy(() -> ModelArtifactStore.relativePath(PREFIX, PREFIX + "../../other/config.json"))
-                .isInstanceOf(ArtifactRejectedException.class).hasMessageContaining("no safe relative path");
+                .isInstanceOf(ArtifactRejectedException.class)
+                .hasMessageContaining("no safe relative path");
         assertThatThrownBy(() -> ModelArtifactStore.relativePath(PREFIX, PREFIX + "/config.json"))
                 .isInstanceOf(ArtifactRejectedException.class);
         assertThatThrownBy(() -> ModelArtifactStore.relativePath(PREFIX, "s3://tunestream/elsewhere/config.json"))
-                .isInstanceOf(ArtifactRejectedException.class).hasMessageContaining("is not under");
+                .isInstanceOf(ArtifactRejectedException.class)
+                .hasMessageContaining("is not under");
     }
 
     @Test

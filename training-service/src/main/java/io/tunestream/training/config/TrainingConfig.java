@@ -10,7 +10,6 @@ import java.util.Optional;
 @ConfigMapping(prefix = "tunestream.training")
 public interface TrainingConfig {
 
-
     /**
      * The model a dataset version is trained into when its lineage names no source model (an SFT dataset no model
      * generated answers for); without it such a dataset-version event is dead-lettered.

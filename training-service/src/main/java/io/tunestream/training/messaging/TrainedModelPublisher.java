@@ -24,7 +24,8 @@ public class TrainedModelPublisher {
     private final Emitter<ProducerRecord<String, TunestreamEvent>> emitter;
     private final String topicPrefix;
 
-    public TrainedModelPublisher(@Channel(Channels.TRAINED_MODELS) Emitter<ProducerRecord<String, TunestreamEvent>> emitter,
+    public TrainedModelPublisher(
+            @Channel(Channels.TRAINED_MODELS) Emitter<ProducerRecord<String, TunestreamEvent>> emitter,
             @ConfigProperty(name = Topic.PREFIX_KEY) String topicPrefix) {
         this.emitter = emitter;
         this.topicPrefix = topicPrefix;
@@ -32,7 +33,8 @@ public class TrainedModelPublisher {
 
     public void publish(TrainedModelEvent event) {
         try {
-            emitter.send(CloudEventsKafka.record(topicPrefix, event, SOURCE)).toCompletableFuture()
+            emitter.send(CloudEventsKafka.record(topicPrefix, event, SOURCE))
+                    .toCompletableFuture()
                     .get(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -9,11 +9,10 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param evaluationSet the evaluation set, or null when the policy names none
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record PromotionPolicy(String mode, Double margin, EvaluationSetRef evaluationSet, Double alpha,
-        Double familyTolerance) {
+public record PromotionPolicy(
+        String mode, Double margin, EvaluationSetRef evaluationSet, Double alpha, Double familyTolerance) {
 
     /** A sealed version of an evaluation dataset. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record EvaluationSetRef(String dataset, Integer version) {
-    }
+    public record EvaluationSetRef(String dataset, Integer version) {}
 }

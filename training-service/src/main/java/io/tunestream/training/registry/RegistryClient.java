@@ -28,11 +28,13 @@ public class RegistryClient {
     public RegistryClient(TrainingConfig config) {
         // Built from the service's own configuration rather than quarkus.rest-client.registry.url, so that one key
         // (optional) turns the evaluation on and off.
-        this.client = config.registry().url().map(url -> QuarkusRestClientBuilder.newBuilder()
-                .baseUri(url)
-                .connectTimeout(5, TimeUnit.SECONDS)
-                .readTimeout(10, TimeUnit.SECONDS)
-                .build(RegistryRestClient.class));
+        this.client = config.registry()
+                .url()
+                .map(url -> QuarkusRestClientBuilder.newBuilder()
+                        .baseUri(url)
+                        .connectTimeout(5, TimeUnit.SECONDS)
+                        .readTimeout(10, TimeUnit.SECONDS)
+                        .build(RegistryRestClient.class));
     }
 
     /** Whether a registry URL is configured. */
@@ -47,7 +49,12 @@ public class RegistryClient {
      * @throws RuntimeException when the registry cannot be reached or fails after every retry
      */
     @Timeout(value = 10, unit = ChronoUnit.SECONDS)
-    @Retry(maxRetries = 4, delay = 1, delayUnit = ChronoUnit.SECONDS, jitter = 200, abortOn = RegistryRefusedException.class)
+    @Retry(
+            maxRetries = 4,
+            delay = 1,
+            delayUnit = ChronoUnit.SECONDS,
+            jitter = 200,
+            abortOn = RegistryRefusedException.class)
     public Optional<PromotionPolicy> policy(String model) {
         if (client.isEmpty()) {
             return Optional.empty();
@@ -60,8 +67,9 @@ public class RegistryClient {
                 return Optional.empty();
             }
             if (status >= 400 && status < 500) {
-                throw new RegistryRefusedException("the registry refused GET /models/" + model + "/policy with "
-                        + status + ": " + e.getMessage(), e);
+                throw new RegistryRefusedException(
+                        "the registry refused GET /models/" + model + "/policy with " + status + ": " + e.getMessage(),
+                        e);
             }
             throw e;
         }

@@ -4,11 +4,11 @@ import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.tunestream.events.EventJson;
 import io.tunestream.events.Recipe;
+import io.tunestream.llm.training.StepMetrics;
 import io.tunestream.training.JobState;
 import io.tunestream.training.KnownModelVersion;
 import io.tunestream.training.TrainingJob;
 import io.tunestream.training.TrainingMetric;
-import io.tunestream.llm.training.StepMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;
@@ -36,7 +36,8 @@ public class TrainingJobRepository implements PanacheRepositoryBase<TrainingJob,
     }
 
     public Optional<TrainingJob> findByDatasetVersion(String dataset, int version, Recipe recipe) {
-        return find("dataset = ?1 and datasetVersion = ?2 and recipe = ?3", dataset, version, recipe).firstResultOptional();
+        return find("dataset = ?1 and datasetVersion = ?2 and recipe = ?3", dataset, version, recipe)
+                .firstResultOptional();
     }
 
     public List<TrainingJob> newestFirst(int limit) {
@@ -61,7 +62,8 @@ public class TrainingJobRepository implements PanacheRepositoryBase<TrainingJob,
             Instant now = Instant.now();
             while (true) {
                 @SuppressWarnings("unchecked")
-                List<String> ids = entityManager.createNativeQuery("""
+                List<String> ids = entityManager
+                        .createNativeQuery("""
                         select id from training_job
                         where state = 'QUEUED' or (state = 'RUNNING' and lease_expires_at < ?1)
                         order by created_at, id
@@ -118,8 +120,9 @@ public class TrainingJobRepository implements PanacheRepositoryBase<TrainingJob,
         if (!(sourceModel instanceof String model) || sourceVersion == null) {
             return Optional.empty();
         }
-        KnownModelVersion production = KnownModelVersion.<KnownModelVersion>find("model = ?1 and production = true",
-                model).firstResult();
+        KnownModelVersion production = KnownModelVersion.<KnownModelVersion>find(
+                        "model = ?1 and production = true", model)
+                .firstResult();
         if (production == null || production.version == sourceVersion) {
             return Optional.empty();
         }
@@ -151,7 +154,8 @@ public class TrainingJobRepository implements PanacheRepositoryBase<TrainingJob,
         }
         // A job submitted without a starting version starts from production: it only joins others like it.
         String sameStart = job.baseModelVersion == null ? "base_model_version is null" : "base_model_version = ?9";
-        var query = entityManager.createNativeQuery("""
+        var query = entityManager
+                .createNativeQuery("""
                 select id from training_job
                 where state = 'QUEUED' and id <> ?1 and dataset = ?2 and recipe = ?3 and model = ?4
                   and lineage ->> 'pipeline' = ?5 and lineage ->> 'sourceModel' = ?6
@@ -190,8 +194,13 @@ public class TrainingJobRepository implements PanacheRepositoryBase<TrainingJob,
             part.put("train", other.datasetFiles.get("train"));
             part.put("eval", other.datasetFiles.get("eval"));
             parts.add(part);
-            end(other, JobState.COALESCED, "coalesced into job " + job.id + ", which trains dataset versions "
-                    + String.join(", ", versions) + " together (" + round + ")", job.id, now);
+            end(
+                    other,
+                    JobState.COALESCED,
+                    "coalesced into job " + job.id + ", which trains dataset versions " + String.join(", ", versions)
+                            + " together (" + round + ")",
+                    job.id,
+                    now);
         }
         job.coalescedVersions = parts;
         job.reason = limit("took the queued dataset versions " + String.join(", ", versions.subList(1, versions.size()))
@@ -220,16 +229,28 @@ public class TrainingJobRepository implements PanacheRepositoryBase<TrainingJob,
     public boolean heartbeat(String jobId, String owner, Duration lease) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = Instant.now();
-            return update("leaseExpiresAt = ?1, heartbeatAt = ?2 where id = ?3 and leaseOwner = ?4 and state = ?5",
-                    now.plus(lease), now, jobId, owner, JobState.RUNNING) == 1;
+            return update(
+                            "leaseExpiresAt = ?1, heartbeatAt = ?2 where id = ?3 and leaseOwner = ?4 and state = ?5",
+                            now.plus(lease),
+                            now,
+                            jobId,
+                            owner,
+                            JobState.RUNNING)
+                    == 1;
         });
     }
 
     /** Records one step; false (and nothing recorded) when {@code owner} no longer holds the job. */
     public boolean recordStep(String jobId, String owner, StepMetrics metrics) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            int updated = update("step = ?1, maxSteps = ?2, lastLoss = ?3 where id = ?4 and leaseOwner = ?5 and state = ?6",
-                    metrics.step(), metrics.maxSteps(), metrics.loss(), jobId, owner, JobState.RUNNING);
+            int updated = update(
+                    "step = ?1, maxSteps = ?2, lastLoss = ?3 where id = ?4 and leaseOwner = ?5 and state = ?6",
+                    metrics.step(),
+                    metrics.maxSteps(),
+                    metrics.loss(),
+                    jobId,
+                    owner,
+                    JobState.RUNNING);
             if (updated != 1) {
                 return false;
             }
@@ -285,8 +306,8 @@ public class TrainingJobRepository implements PanacheRepositoryBase<TrainingJob,
      * Ends {@code owner}'s run in {@code state} with {@code reason} (null keeps the job's reason); false when the job
      * was cancelled or re-claimed meanwhile.
      */
-    public boolean finish(String jobId, String owner, JobState state, String error, Map<String, Object> result,
-            String reason) {
+    public boolean finish(
+            String jobId, String owner, JobState state, String error, Map<String, Object> result, String reason) {
         return QuarkusTransaction.requiringNew().call(() -> {
             TrainingJob job = findById(jobId);
             if (job == null || job.state != JobState.RUNNING || !owner.equals(job.leaseOwner)) {

@@ -1,19 +1,14 @@
 package io.tunestream.training.rest;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.tunestream.training.TrainingJob;
 import io.tunestream.training.config.TrainingConfig;
-import io.tunestream.training.repository.TrainingJobRepository;
 import io.tunestream.training.rest.JobDtos.JobView;
 import io.tunestream.training.rest.JobDtos.MetricView;
 import io.tunestream.training.rest.JobDtos.SubmitJobRequest;
 import io.tunestream.training.service.InvalidJobException;
-import io.tunestream.training.service.JobNotFoundException;
 import io.tunestream.training.service.JobService;
-import jakarta.transaction.Transactional;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -23,22 +18,20 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.Duration;
-import org.jboss.resteasy.reactive.RestStreamElementType;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /** Training jobs: submit, list, read, their per-step metrics, cancel. */
 @Path("/jobs")
 public class JobResource {
 
     private final JobService service;
-    private final TrainingJobRepository jobs;
     private final Duration progressInterval;
 
-    public JobResource(JobService service, TrainingJobRepository jobs, TrainingConfig config) {
+    public JobResource(JobService service, TrainingConfig config) {
         this.service = service;
-        this.jobs = jobs;
         this.progressInterval = config.progressInterval();
     }
 
@@ -51,33 +44,38 @@ public class JobResource {
         if (request == null) {
             throw new InvalidJobException("a JSON body with dataset, version and recipe is required");
         }
-        JobService.Queued queued = service.submit(new JobService.Submission(request.dataset(), request.version(),
-                request.recipe(), request.model(), request.baseModelVersion(), request.hyperparameters()));
+        JobService.Queued queued = service.submit(new JobService.Submission(
+                request.dataset(),
+                request.version(),
+                request.recipe(),
+                request.model(),
+                request.baseModelVersion(),
+                request.hyperparameters()));
         return Response.status(queued.created() ? Response.Status.CREATED : Response.Status.OK)
-                .location(URI.create("/jobs/" + queued.job().id)).entity(JobView.of(queued.job())).build();
+                .location(URI.create("/jobs/" + queued.job().id))
+                .entity(JobView.of(queued.job()))
+                .build();
     }
 
     /** The newest jobs first. */
     @GET
-    @Transactional
     public List<JobView> list(@QueryParam("limit") @DefaultValue("100") int limit) {
-        return jobs.newestFirst(Math.max(1, Math.min(limit, 1000))).stream().map(JobView::of).toList();
+        return service.newestFirst(Math.max(1, Math.min(limit, 1000))).stream()
+                .map(JobView::of)
+                .toList();
     }
 
     @GET
     @Path("/{id}")
-    @Transactional
     public JobView get(@PathParam("id") String id) {
-        return JobView.of(find(id));
+        return JobView.of(service.job(id));
     }
 
     /** Every recorded step, in order. */
     @GET
     @Path("/{id}/metrics")
-    @Transactional
     public List<MetricView> metrics(@PathParam("id") String id) {
-        find(id);
-        return jobs.metrics(id).stream().map(MetricView::of).toList();
+        return service.metrics(id).stream().map(MetricView::of).toList();
     }
 
     /**
@@ -91,11 +89,15 @@ public class JobResource {
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<JobView> progress(@PathParam("id") String id) {
         // Each look at the database runs on a worker thread, never on the event loop that writes the stream.
-        return Multi.createBy().repeating()
-                .uni(() -> Uni.createFrom().item(() -> snapshot(id)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
+        return Multi.createBy()
+                .repeating()
+                .uni(() -> Uni.createFrom()
+                        .item(() -> JobView.of(service.job(id)))
+                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
                 .withDelay(progressInterval)
                 .whilst(view -> !view.state().isFinal())
-                .select().distinct(view -> view.state() + "@" + view.step() + "/" + view.attempts());
+                .select()
+                .distinct(view -> view.state() + "@" + view.step() + "/" + view.attempts());
     }
 
     /** Cancels a QUEUED or RUNNING job (a running one stops at its next step); 409 for a job that already ended. */
@@ -103,17 +105,5 @@ public class JobResource {
     @Path("/{id}/cancel")
     public JobView cancel(@PathParam("id") String id) {
         return JobView.of(service.cancel(id));
-    }
-
-    private JobView snapshot(String id) {
-        return QuarkusTransaction.requiringNew().call(() -> JobView.of(find(id)));
-    }
-
-    private TrainingJob find(String id) {
-        TrainingJob job = jobs.findById(id);
-        if (job == null) {
-            throw new JobNotFoundException(id);
-        }
-        return job;
     }
 }

@@ -32,8 +32,7 @@ record EvaluationSet(String dataset, int version, String sha256, List<Item> item
      *
      * @param family the record's {@code family}, {@link GateEvaluation#DEFAULT_FAMILY} without one
      */
-    record Item(ExactMatch.Question question, String family) {
-    }
+    record Item(ExactMatch.Question question, String family) {}
 
     /**
      * Reads {@code file} (JSON lines; blank lines skipped).
@@ -49,16 +48,17 @@ record EvaluationSet(String dataset, int version, String sha256, List<Item> item
             while ((line = reader.readLine()) != null) {
                 number++;
                 if (!line.isBlank()) {
-                    items.add(parse(line, "evaluation set " + dataset + " version " + version + " (eval.jsonl) line "
-                            + number));
+                    items.add(parse(
+                            line,
+                            "evaluation set " + dataset + " version " + version + " (eval.jsonl) line " + number));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
         if (items.isEmpty()) {
-            throw new IllegalArgumentException("evaluation set " + dataset + " version " + version
-                    + " has no records in its eval.jsonl");
+            throw new IllegalArgumentException(
+                    "evaluation set " + dataset + " version " + version + " has no records in its eval.jsonl");
         }
         return new EvaluationSet(dataset, version, sha256, items);
     }
@@ -78,7 +78,8 @@ record EvaluationSet(String dataset, int version, String sha256, List<Item> item
         String output = text(json, "output", where, true);
         String family = text(json, "family", where, false);
         List<ChatMessage> messages = new InstructionRecord(instruction, input, output).messages();
-        return new Item(new ExactMatch.Question(messages.subList(0, messages.size() - 1), output),
+        return new Item(
+                new ExactMatch.Question(messages.subList(0, messages.size() - 1), output),
                 family == null || family.isBlank() ? GateEvaluation.DEFAULT_FAMILY : family.strip());
     }
 

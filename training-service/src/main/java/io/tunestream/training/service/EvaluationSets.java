@@ -51,8 +51,10 @@ public class EvaluationSets {
         try {
             store.download(questions, local);
         } catch (ObjectIntegrityException e) {
-            throw new IllegalStateException("evaluation set " + dataset + " version " + version + ": the questions differ"
-                    + " from its manifest: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "evaluation set " + dataset + " version " + version + ": the questions differ"
+                            + " from its manifest: " + e.getMessage(),
+                    e);
         }
         try {
             return EvaluationSet.read(local, dataset, version, questions.sha256());
@@ -62,8 +64,9 @@ public class EvaluationSets {
     }
 
     private JsonNode readManifest(String key, String dataset, int version) {
-        InputStream manifest = store.find(store.location(key)).orElseThrow(() -> new IllegalStateException(
-                "evaluation set " + dataset + " version " + version + " does not exist: no " + store.uri(key)));
+        InputStream manifest = store.find(store.location(key))
+                .orElseThrow(() -> new IllegalStateException(
+                        "evaluation set " + dataset + " version " + version + " does not exist: no " + store.uri(key)));
         try (InputStream in = manifest) {
             return EventJson.mapper().readTree(in);
         } catch (IOException e) {

@@ -30,11 +30,9 @@ import java.util.stream.Collectors;
 final class ExactMatch {
 
     /** A question with its reference answer. */
-    record Question(List<ChatMessage> prompt, String answer) {
-    }
+    record Question(List<ChatMessage> prompt, String answer) {}
 
-    private ExactMatch() {
-    }
+    private ExactMatch() {}
 
     /** The question a record asks, when it has a single reference answer at its end. */
     static Optional<Question> question(DataRecord record) {
@@ -55,7 +53,9 @@ final class ExactMatch {
         if (messages.size() < 2 || !messages.get(messages.size() - 1).role().equals(ChatMessage.ASSISTANT)) {
             return Optional.empty();
         }
-        return Optional.of(new Question(messages.subList(0, messages.size() - 1), messages.get(messages.size() - 1).content()));
+        return Optional.of(new Question(
+                messages.subList(0, messages.size() - 1),
+                messages.get(messages.size() - 1).content()));
     }
 
     /** The questions whose reference answer is short enough to be checked by exact match. */
@@ -70,7 +70,11 @@ final class ExactMatch {
      * The share of {@code questions} that {@code model} answers exactly, by greedy decoding of up to
      * {@code maxAnswerTokens + 4} tokens each, batched by the engine's scheduler.
      */
-    static double accuracy(LlamaModel model, Tokenizer tokenizer, PromptTemplate template, List<Question> questions,
+    static double accuracy(
+            LlamaModel model,
+            Tokenizer tokenizer,
+            PromptTemplate template,
+            List<Question> questions,
             int maxAnswerTokens) {
         if (questions.isEmpty()) {
             return Double.NaN;
@@ -84,12 +88,18 @@ final class ExactMatch {
     }
 
     /** Item by item, whether {@code model}'s greedy answer of up to {@code maxNewTokens} tokens is the reference. */
-    static boolean[] correct(LlamaModel model, Tokenizer tokenizer, PromptTemplate template, List<Question> questions,
+    static boolean[] correct(
+            LlamaModel model,
+            Tokenizer tokenizer,
+            PromptTemplate template,
+            List<Question> questions,
             int maxNewTokens) {
         List<String> answers = answers(model, tokenizer, template, questions, maxNewTokens);
         boolean[] correct = new boolean[questions.size()];
         for (int i = 0; i < correct.length; i++) {
-            correct[i] = answers.get(i) != null && normalize(answers.get(i)).equals(normalize(questions.get(i).answer()));
+            correct[i] = answers.get(i) != null
+                    && normalize(answers.get(i))
+                            .equals(normalize(questions.get(i).answer()));
         }
         return correct;
     }
@@ -98,25 +108,36 @@ final class ExactMatch {
      * {@code model}'s greedy answers of up to {@code maxNewTokens} tokens, batched by the engine's scheduler; null for
      * a question too long for the model's window (asked nothing, so it counts as wrong).
      */
-    static List<String> answers(LlamaModel model, Tokenizer tokenizer, PromptTemplate template, List<Question> questions,
+    static List<String> answers(
+            LlamaModel model,
+            Tokenizer tokenizer,
+            PromptTemplate template,
+            List<Question> questions,
             int maxNewTokens) {
         if (questions.isEmpty()) {
             return List.of();
         }
         SamplingParams greedy = SamplingParams.greedy(maxNewTokens);
-        try (GenerationScheduler scheduler = new GenerationScheduler(model, ids -> tokenizer.decode(ids, true),
+        try (GenerationScheduler scheduler = new GenerationScheduler(
+                model,
+                ids -> tokenizer.decode(ids, true),
                 Arrays.stream(tokenizer.eosTokenIds()).boxed().collect(Collectors.toSet()),
                 new SchedulerSettings(16, questions.size()))) {
             List<CompletableFuture<GenerationResult>> pending = new ArrayList<>();
             int window = model.config().maxPositionEmbeddings();
             for (Question question : questions) {
                 int[] prompt = tokenizer.encode(template.render(question.prompt(), true), false);
-                pending.add(prompt.length + greedy.maxNewTokens() > window ? null
-                        : scheduler.submit(new GenerationRequest(prompt, greedy)));
+                pending.add(
+                        prompt.length + greedy.maxNewTokens() > window
+                                ? null
+                                : scheduler.submit(new GenerationRequest(prompt, greedy)));
             }
             List<String> answers = new ArrayList<>(questions.size());
             for (CompletableFuture<GenerationResult> answer : pending) {
-                answers.add(answer == null ? null : answer.join().completions().get(0).text());
+                answers.add(
+                        answer == null
+                                ? null
+                                : answer.join().completions().get(0).text());
             }
             return answers;
         }

@@ -16,12 +16,12 @@ import io.tunestream.llm.training.FineTuneResult;
 import io.tunestream.llm.training.FineTuneSpec;
 import io.tunestream.llm.training.FineTuning;
 import io.tunestream.llm.training.PreferenceExample;
+import io.tunestream.llm.training.RunOutput;
 import io.tunestream.llm.training.StepMetrics;
+import io.tunestream.llm.training.TrainingCheckpoint;
 import io.tunestream.llm.training.TrainingData;
 import io.tunestream.llm.training.TrainingExample;
 import io.tunestream.llm.training.TrainingObjective;
-import io.tunestream.llm.training.RunOutput;
-import io.tunestream.llm.training.TrainingCheckpoint;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,8 +68,15 @@ public class FineTuner {
      * @param trainExamples the training examples the run drew from
      * @param selection how the candidate's weights were chosen
      */
-    public record Outcome(Path adapter, Path merged, String evalMetric, Map<String, Double> candidateMetrics,
-            Map<String, Double> parentMetrics, long steps, int trainExamples, Selection selection) {
+    public record Outcome(
+            Path adapter,
+            Path merged,
+            String evalMetric,
+            Map<String, Double> candidateMetrics,
+            Map<String, Double> parentMetrics,
+            long steps,
+            int trainExamples,
+            Selection selection) {
 
         /** The step whose weights are the candidate: 0 when the starting weights won. */
         public long chosenStep() {
@@ -87,8 +94,8 @@ public class FineTuner {
      * @param startValue the starting weights' value, or null when they were not evaluated (or the run resumed)
      * @param chosenValue the chosen step's value
      */
-    public record Selection(String metric, boolean startCompetes, long chosenStep, Double startValue,
-            Double chosenValue) {
+    public record Selection(
+            String metric, boolean startCompetes, long chosenStep, Double startValue, Double chosenValue) {
 
         /** Whether the candidate is the starting model because no step beat it. */
         public boolean keptStart() {
@@ -132,7 +139,8 @@ public class FineTuner {
     private Outcome pretrain(TrainingRequest request, Consumer<StepMetrics> onStep) {
         Inference.disableGradientsOnThisThread();
         JobHyperparameters hp = request.hyperparameters();
-        try (LlamaModel model = LlamaModel.load(request.baseModel()); Tokenizer tokenizer = Tokenizer.load(request.baseModel())) {
+        try (LlamaModel model = LlamaModel.load(request.baseModel());
+                Tokenizer tokenizer = Tokenizer.load(request.baseModel())) {
             PromptTemplate template = PromptTemplates.forTokenizer(tokenizer, PromptTemplates.CHATML);
             TrainingData data = new TrainingData(tokenizer, template);
             List<TrainingExample> train = data.pretrainBlocks(texts(request.train(), template), hp.maxLength());
@@ -150,13 +158,17 @@ public class FineTuner {
     private Outcome sft(TrainingRequest request, Consumer<StepMetrics> onStep) {
         Inference.disableGradientsOnThisThread();
         JobHyperparameters hp = request.hyperparameters();
-        try (LlamaModel model = LlamaModel.load(request.baseModel()); Tokenizer tokenizer = Tokenizer.load(request.baseModel())) {
+        try (LlamaModel model = LlamaModel.load(request.baseModel());
+                Tokenizer tokenizer = Tokenizer.load(request.baseModel())) {
             PromptTemplate template = PromptTemplates.forTokenizer(tokenizer, PromptTemplates.CHATML);
             TrainingData data = new TrainingData(tokenizer, template);
             List<TrainingExample> train = sftExamples(data, request.train(), hp.maxLength());
             List<TrainingExample> eval = sftExamples(data, request.eval(), hp.maxLength());
             List<ExactMatch.Question> questions = new ArrayList<>();
-            forEachRecord(request.eval(), null, parsed -> questions.add(ExactMatch.question(parsed.record()).orElse(null)));
+            forEachRecord(
+                    request.eval(),
+                    null,
+                    parsed -> questions.add(ExactMatch.question(parsed.record()).orElse(null)));
             return fit(request, model, tokenizer, template, train, eval, questions, SFT_EVAL_METRIC, onStep);
         }
     }
@@ -164,14 +176,18 @@ public class FineTuner {
     private Outcome dpo(TrainingRequest request, Consumer<StepMetrics> onStep) {
         Inference.disableGradientsOnThisThread();
         JobHyperparameters hp = request.hyperparameters();
-        try (LlamaModel model = LlamaModel.load(request.baseModel()); Tokenizer tokenizer = Tokenizer.load(request.baseModel())) {
+        try (LlamaModel model = LlamaModel.load(request.baseModel());
+                Tokenizer tokenizer = Tokenizer.load(request.baseModel())) {
             PromptTemplate template = PromptTemplates.forTokenizer(tokenizer, PromptTemplates.CHATML);
             TrainingData data = new TrainingData(tokenizer, template);
             int maxPrompt = Math.max(4, hp.maxLength() / 2);
             List<PreferenceExample> train = new ArrayList<>();
             List<PreferenceExample> eval = new ArrayList<>();
-            forEachRecord(request.train(), DataFormat.PREFERENCE,
-                    parsed -> train.add(data.preference((PreferenceRecord) parsed.record(), hp.maxLength(), maxPrompt)));
+            forEachRecord(
+                    request.train(),
+                    DataFormat.PREFERENCE,
+                    parsed ->
+                            train.add(data.preference((PreferenceRecord) parsed.record(), hp.maxLength(), maxPrompt)));
             List<ExactMatch.Question> questions = new ArrayList<>();
             forEachRecord(request.eval(), DataFormat.PREFERENCE, parsed -> {
                 eval.add(data.preference((PreferenceRecord) parsed.record(), hp.maxLength(), maxPrompt));
@@ -188,19 +204,31 @@ public class FineTuner {
      * @param questions one entry per held-out record: its question for exact match, or null when it has none
      * @param recipeMetric the metric the policy compares when not every held-out record is verifiable
      */
-    private <E> Outcome fit(TrainingRequest request, LlamaModel model, Tokenizer tokenizer, PromptTemplate template,
-            List<E> train, List<E> eval, List<ExactMatch.Question> questions, String recipeMetric,
+    private <E> Outcome fit(
+            TrainingRequest request,
+            LlamaModel model,
+            Tokenizer tokenizer,
+            PromptTemplate template,
+            List<E> train,
+            List<E> eval,
+            List<ExactMatch.Question> questions,
+            String recipeMetric,
             Consumer<StepMetrics> onStep) {
         if (train.isEmpty() || eval.isEmpty()) {
-            throw new InvalidJobException("the dataset version has " + train.size() + " usable training and " + eval.size()
-                    + " usable eval records; both splits need at least one");
+            throw new InvalidJobException("the dataset version has " + train.size() + " usable training and "
+                    + eval.size() + " usable eval records; both splits need at least one");
         }
         JobHyperparameters hp = request.hyperparameters();
-        List<ExactMatch.Question> verifiable = hp.exactMatchMaxAnswerTokens() == 0 ? List.of()
-                : ExactMatch.verifiable(questions.stream().filter(java.util.Objects::nonNull).toList(), tokenizer,
+        List<ExactMatch.Question> verifiable = hp.exactMatchMaxAnswerTokens() == 0
+                ? List.of()
+                : ExactMatch.verifiable(
+                        questions.stream().filter(java.util.Objects::nonNull).toList(),
+                        tokenizer,
                         hp.exactMatchMaxAnswerTokens());
-        // Exact match decides only when it speaks for the whole split; otherwise it is reported beside the recipe's metric.
-        String evalMetric = !verifiable.isEmpty() && verifiable.size() == questions.size() ? EXACT_MATCH_METRIC : recipeMetric;
+        // Exact match decides only when it speaks for the whole split; otherwise it is reported beside the recipe's
+        // metric.
+        String evalMetric =
+                !verifiable.isEmpty() && verifiable.size() == questions.size() ? EXACT_MATCH_METRIC : recipeMetric;
         FineTuneSpec spec = spec(request, verifiable, tokenizer, template);
         boolean byExactMatch = spec.evaluation().modelEvaluator() != null;
         FineTuning<E> tuning = FineTuning.of(spec, model, tokenizer.padTokenId().orElse(0));
@@ -216,11 +244,16 @@ public class FineTuner {
             // A resumed run does not evaluate its start again; the checkpoint kept the start's value as the best.
             startValue = result.chosenValue();
         }
-        Selection selection = new Selection(byExactMatch ? EXACT_MATCH_METRIC : "eval/loss", byExactMatch,
-                result.chosenStep(), startValue, Double.isNaN(result.chosenValue()) ? null : result.chosenValue());
+        Selection selection = new Selection(
+                byExactMatch ? EXACT_MATCH_METRIC : "eval/loss",
+                byExactMatch,
+                result.chosenStep(),
+                startValue,
+                Double.isNaN(result.chosenValue()) ? null : result.chosenValue());
 
         Map<String, Double> candidate = withDerived(objective.evaluate(model, eval, hp.batchSize()));
-        FineTuneResult.Outputs outputs = tuning.writeMerged(request.output(), request.baseModel()).outputs();
+        FineTuneResult.Outputs outputs =
+                tuning.writeMerged(request.output(), request.baseModel()).outputs();
         if (!verifiable.isEmpty()) {
             // Asked of the merged checkpoint: exactly the model that will be registered and served.
             try (LlamaModel merged = LlamaModel.load(outputs.model())) {
@@ -228,9 +261,18 @@ public class FineTuner {
             }
         }
         List<StepMetrics> history = result.history();
-        return new Outcome(outputs.adapter(), outputs.model(), evalMetric, candidate, parent,
+        return new Outcome(
+                outputs.adapter(),
+                outputs.model(),
+                evalMetric,
+                candidate,
+                parent,
                 // A run resumed from the checkpoint of its last step runs no step: it ran them all before.
-                history.isEmpty() ? hp.maxSteps() : history.get(history.size() - 1).step(), train.size(), selection);
+                history.isEmpty()
+                        ? hp.maxSteps()
+                        : history.get(history.size() - 1).step(),
+                train.size(),
+                selection);
     }
 
     /**
@@ -238,16 +280,24 @@ public class FineTuner {
      * with verifiable held-out questions the selection by greedy exact match, the starting weights competing as step 0
      * (the engine's {@code bench-quality} recipe); the objective's metrics are still recorded at every evaluation.
      */
-    static FineTuneSpec spec(TrainingRequest request, List<ExactMatch.Question> verifiable, Tokenizer tokenizer,
+    static FineTuneSpec spec(
+            TrainingRequest request,
+            List<ExactMatch.Question> verifiable,
+            Tokenizer tokenizer,
             PromptTemplate template) {
         JobHyperparameters hp = request.hyperparameters();
         FineTuneSpec spec = hp.spec(request.recipe()).withCheckpointEvery(request.checkpointEvery());
         if (request.recipe() != Recipe.DPO || verifiable.isEmpty()) {
             return spec;
         }
-        return spec.withEvaluation(spec.evaluation().withEvaluationAtStart(true).selectingBy(
-                current -> Map.of("exact_match", ExactMatch.accuracy(current, tokenizer, template, verifiable,
-                        hp.exactMatchMaxAnswerTokens())), "exact_match"));
+        return spec.withEvaluation(spec.evaluation()
+                .withEvaluationAtStart(true)
+                .selectingBy(
+                        current -> Map.of(
+                                "exact_match",
+                                ExactMatch.accuracy(
+                                        current, tokenizer, template, verifiable, hp.exactMatchMaxAnswerTokens())),
+                        "exact_match"));
     }
 
     private static Path runDirectory(TrainingRequest request) {
@@ -267,13 +317,19 @@ public class FineTuner {
         return new RunOutput(runDirectory(request), run, spec.checkpointEvery());
     }
 
-    private static void addExactMatch(Map<String, Double> metrics, LlamaModel model, Tokenizer tokenizer,
-            PromptTemplate template, List<ExactMatch.Question> verifiable, JobHyperparameters hp) {
+    private static void addExactMatch(
+            Map<String, Double> metrics,
+            LlamaModel model,
+            Tokenizer tokenizer,
+            PromptTemplate template,
+            List<ExactMatch.Question> verifiable,
+            JobHyperparameters hp) {
         if (verifiable.isEmpty()) {
             return;
         }
-        metrics.put(EXACT_MATCH_METRIC, ExactMatch.accuracy(model, tokenizer, template, verifiable,
-                hp.exactMatchMaxAnswerTokens()));
+        metrics.put(
+                EXACT_MATCH_METRIC,
+                ExactMatch.accuracy(model, tokenizer, template, verifiable, hp.exactMatchMaxAnswerTokens()));
         metrics.put(EXACT_MATCH_QUESTIONS, (double) verifiable.size());
     }
 

@@ -22,8 +22,7 @@ final class GateEvaluator {
     /** Tokens a model may generate beyond the longest reference answer: room for spacing, never for a second answer. */
     static final int ANSWER_SLACK_TOKENS = 4;
 
-    private GateEvaluator() {
-    }
+    private GateEvaluator() {}
 
     /**
      * Asks both checkpoints every item; the parent's tokenizer (the candidate's is a copy) renders the questions.
@@ -35,7 +34,9 @@ final class GateEvaluator {
         int longest;
         try (Tokenizer tokenizer = Tokenizer.load(parent)) {
             longest = set.items().stream()
-                    .mapToInt(item -> tokenizer.encode(item.question().answer().strip(), false).length).max().orElse(0);
+                    .mapToInt(item -> tokenizer.encode(item.question().answer().strip(), false).length)
+                    .max()
+                    .orElse(0);
         }
         // One budget for the whole set, the same for both models: a right answer always fits.
         return evaluate(set, parent, candidate, longest + ANSWER_SLACK_TOKENS);
@@ -46,7 +47,8 @@ final class GateEvaluator {
         Inference.disableGradientsOnThisThread();
         try (Tokenizer tokenizer = Tokenizer.load(parent)) {
             PromptTemplate template = PromptTemplates.forTokenizer(tokenizer, PromptTemplates.CHATML);
-            List<ExactMatch.Question> questions = set.items().stream().map(EvaluationSet.Item::question).toList();
+            List<ExactMatch.Question> questions =
+                    set.items().stream().map(EvaluationSet.Item::question).toList();
             boolean[] parentCorrect;
             try (LlamaModel model = LlamaModel.load(parent)) {
                 parentCorrect = ExactMatch.correct(model, tokenizer, template, questions, maxNewTokens);
@@ -85,9 +87,17 @@ final class GateEvaluator {
             family[2] += p ? 1 : 0;
         }
         Map<String, GateEvaluation.FamilyResult> byFamily = new TreeMap<>();
-        families.forEach((name, counts) -> byFamily.put(name,
-                new GateEvaluation.FamilyResult(counts[0], counts[1], counts[2])));
-        return new GateEvaluation(set.dataset(), set.version(), set.sha256(), items, candidate, parent, candidateOnly,
-                parentOnly, byFamily);
+        families.forEach(
+                (name, counts) -> byFamily.put(name, new GateEvaluation.FamilyResult(counts[0], counts[1], counts[2])));
+        return new GateEvaluation(
+                set.dataset(),
+                set.version(),
+                set.sha256(),
+                items,
+                candidate,
+                parent,
+                candidateOnly,
+                parentOnly,
+                byFamily);
     }
 }

@@ -1,11 +1,11 @@
 package io.tunestream.training.service;
 
 import io.tunestream.events.Recipe;
-import io.tunestream.training.config.TrainingConfig;
 import io.tunestream.llm.quantization.QuantizationType;
 import io.tunestream.llm.training.DpoLossType;
 import io.tunestream.llm.training.DpoSettings;
 import io.tunestream.llm.training.FineTuneSpec;
+import io.tunestream.training.config.TrainingConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,13 +25,39 @@ import java.util.Set;
  * (conservative DPO, in [0, 0.5), sigmoid only) and {@code nllWeight} (an NLL term on the chosen answer; 0 turns it
  * off).
  */
-public record JobHyperparameters(int maxSteps, int batchSize, double learningRate, int loraRank, double loraAlpha,
-        double beta, int maxLength, int evalEvery, long seed, int exactMatchMaxAnswerTokens, String method,
-        boolean trainSuperseded, String lossType, double labelSmoothing, double nllWeight) {
+public record JobHyperparameters(
+        int maxSteps,
+        int batchSize,
+        double learningRate,
+        int loraRank,
+        double loraAlpha,
+        double beta,
+        int maxLength,
+        int evalEvery,
+        long seed,
+        int exactMatchMaxAnswerTokens,
+        String method,
+        boolean trainSuperseded,
+        String lossType,
+        double labelSmoothing,
+        double nllWeight) {
 
-    public static final Set<String> KEYS = Set.of("maxSteps", "batchSize", "learningRate", "loraRank", "loraAlpha",
-            "beta", "maxLength", "evalEvery", "seed", "exactMatchMaxAnswerTokens", "method", "trainSuperseded",
-            "lossType", "labelSmoothing", "nllWeight");
+    public static final Set<String> KEYS = Set.of(
+            "maxSteps",
+            "batchSize",
+            "learningRate",
+            "loraRank",
+            "loraAlpha",
+            "beta",
+            "maxLength",
+            "evalEvery",
+            "seed",
+            "exactMatchMaxAnswerTokens",
+            "method",
+            "trainSuperseded",
+            "lossType",
+            "labelSmoothing",
+            "nllWeight");
     /** The training methods, as {@code method} names them. */
     public static final List<String> METHODS = List.of("lora", "qlora-int8", "qlora-nf4", "full");
     /** The DPO losses, as {@code lossType} names them. */
@@ -39,11 +65,13 @@ public record JobHyperparameters(int maxSteps, int batchSize, double learningRat
 
     public JobHyperparameters {
         if (maxSteps < 1 || batchSize < 1 || loraRank < 1 || maxLength < 8 || evalEvery < 1) {
-            throw new InvalidJobException("hyperparameters: maxSteps, batchSize, loraRank and evalEvery must be at least 1"
-                    + " and maxLength at least 8");
+            throw new InvalidJobException(
+                    "hyperparameters: maxSteps, batchSize, loraRank and evalEvery must be at least 1"
+                            + " and maxLength at least 8");
         }
         if (!METHODS.contains(method)) {
-            throw new InvalidJobException("hyperparameter 'method' must be one of " + METHODS + ", got '" + method + "'");
+            throw new InvalidJobException(
+                    "hyperparameter 'method' must be one of " + METHODS + ", got '" + method + "'");
         }
         if (exactMatchMaxAnswerTokens < 0) {
             throw new InvalidJobException("hyperparameters: exactMatchMaxAnswerTokens must be 0 (off) or positive");
@@ -52,8 +80,8 @@ public record JobHyperparameters(int maxSteps, int batchSize, double learningRat
             throw new InvalidJobException("hyperparameters: learningRate, loraAlpha and beta must be positive");
         }
         if (!LOSS_TYPES.contains(lossType)) {
-            throw new InvalidJobException("hyperparameter 'lossType' must be one of " + LOSS_TYPES + ", got '" + lossType
-                    + "'");
+            throw new InvalidJobException(
+                    "hyperparameter 'lossType' must be one of " + LOSS_TYPES + ", got '" + lossType + "'");
         }
         if (!(labelSmoothing >= 0 && labelSmoothing < 0.5)) {
             throw new InvalidJobException("hyperparameter 'labelSmoothing' must be in [0, 0.5), got " + labelSmoothing);
@@ -72,11 +100,13 @@ public record JobHyperparameters(int maxSteps, int batchSize, double learningRat
      *
      * @throws InvalidJobException naming an unknown key or a value that is not a number
      */
-    public static JobHyperparameters resolve(Recipe recipe, Map<String, Object> submitted, TrainingConfig.Defaults defaults) {
+    public static JobHyperparameters resolve(
+            Recipe recipe, Map<String, Object> submitted, TrainingConfig.Defaults defaults) {
         Map<String, Object> values = submitted == null ? Map.of() : submitted;
         for (String key : values.keySet()) {
             if (!KEYS.contains(key)) {
-                throw new InvalidJobException("unknown hyperparameter '" + key + "'; accepted: " + KEYS.stream().sorted().toList());
+                throw new InvalidJobException("unknown hyperparameter '" + key + "'; accepted: "
+                        + KEYS.stream().sorted().toList());
             }
         }
         double rate = recipe == Recipe.DPO ? defaults.dpoLearningRate() : defaults.sftLearningRate();
@@ -90,10 +120,13 @@ public record JobHyperparameters(int maxSteps, int batchSize, double learningRat
                 number(values, "maxLength", defaults.maxLength()).intValue(),
                 number(values, "evalEvery", defaults.evalEvery()).intValue(),
                 number(values, "seed", defaults.seed()).longValue(),
-                number(values, "exactMatchMaxAnswerTokens", defaults.exactMatchMaxAnswerTokens()).intValue(),
+                number(values, "exactMatchMaxAnswerTokens", defaults.exactMatchMaxAnswerTokens())
+                        .intValue(),
                 String.valueOf(values.getOrDefault("method", defaults.method())).toLowerCase(Locale.ROOT),
                 flag(values, "trainSuperseded", false),
-                String.valueOf(values.getOrDefault("lossType", defaults.lossType())).strip().toLowerCase(Locale.ROOT),
+                String.valueOf(values.getOrDefault("lossType", defaults.lossType()))
+                        .strip()
+                        .toLowerCase(Locale.ROOT),
                 number(values, "labelSmoothing", defaults.labelSmoothing()).doubleValue(),
                 number(values, "nllWeight", defaults.nllWeight()).doubleValue());
     }
@@ -113,10 +146,14 @@ public record JobHyperparameters(int maxSteps, int batchSize, double learningRat
         FineTuneSpec.Method trainingMethod = usesAdapters()
                 ? FineTuneSpec.Method.lora().withLora(loraRank, loraAlpha).withBaseQuantization(baseQuantization())
                 : FineTuneSpec.Method.full();
-        return FineTuneSpec.of(FineTuneSpec.Recipe.valueOf(recipe.name())).withDpo(dpoSettings())
+        return FineTuneSpec.of(FineTuneSpec.Recipe.valueOf(recipe.name()))
+                .withDpo(dpoSettings())
                 .withMethod(trainingMethod)
-                .withOptimisation(FineTuneSpec.Optimisation.defaults().withMaxSteps(maxSteps).withBatch(batchSize, 1)
-                        .withLearningRate(learningRate).withSeed(seed))
+                .withOptimisation(FineTuneSpec.Optimisation.defaults()
+                        .withMaxSteps(maxSteps)
+                        .withBatch(batchSize, 1)
+                        .withLearningRate(learningRate)
+                        .withSeed(seed))
                 .withEvaluation(FineTuneSpec.Evaluation.every(evalEvery).withPatience(0));
     }
 

@@ -27,7 +27,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -70,8 +69,7 @@ import org.jboss.logging.Logger;
 public class JobRunner {
 
     private static final Logger LOG = Logger.getLogger(JobRunner.class);
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
     private final TrainingJobRepository jobs;
     private final ModelVersionCatalog models;
@@ -88,8 +86,15 @@ public class JobRunner {
     private Thread thread;
     private ScheduledExecutorService heartbeats;
 
-    public JobRunner(TrainingJobRepository jobs, ModelVersionCatalog models, ObjectStore store, FineTuner fineTuner,
-            EvaluationSets evaluationSets, RegistryClient registry, TrainedModelPublisher publisher, JobSignals signals,
+    public JobRunner(
+            TrainingJobRepository jobs,
+            ModelVersionCatalog models,
+            ObjectStore store,
+            FineTuner fineTuner,
+            EvaluationSets evaluationSets,
+            RegistryClient registry,
+            TrainedModelPublisher publisher,
+            JobSignals signals,
             TrainingConfig config) {
         this.jobs = jobs;
         this.models = models;
@@ -101,11 +106,13 @@ public class JobRunner {
         this.signals = signals;
         this.settings = config.runner();
         this.defaults = config.defaults();
-        this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/"
+                + UUID.randomUUID().toString().substring(0, 8);
     }
 
     void start(@Observes StartupEvent startup) {
-        heartbeats = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "tunestream-training-heartbeat"));
+        heartbeats = Executors.newSingleThreadScheduledExecutor(
+                runnable -> daemon(runnable, "tunestream-training-heartbeat"));
         if (!settings.enabled()) {
             LOG.info("the job runner is off (tunestream.training.runner.enabled=false): jobs wait for another replica");
             return;
@@ -157,15 +164,19 @@ public class JobRunner {
         LOG.infof("job %s: claimed by %s (attempt %d)", job.id, owner, job.attempts);
         AtomicBoolean leaseLost = new AtomicBoolean();
         long every = settings.heartbeat().toMillis();
-        ScheduledFuture<?> heartbeat = heartbeats.scheduleWithFixedDelay(() -> {
-            try {
-                if (!jobs.heartbeat(job.id, owner, settings.lease())) {
-                    leaseLost.set(true);
-                }
-            } catch (RuntimeException e) {
-                LOG.warnf("job %s: heartbeat failed: %s", job.id, e.getMessage());
-            }
-        }, every, every, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> heartbeat = heartbeats.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        if (!jobs.heartbeat(job.id, owner, settings.lease())) {
+                            leaseLost.set(true);
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.warnf("job %s: heartbeat failed: %s", job.id, e.getMessage());
+                    }
+                },
+                every,
+                every,
+                TimeUnit.MILLISECONDS);
         Path work = Paths.get(settings.workDirectory(), job.id + "-" + job.attempts);
         try {
             Finished finished = train(job, work, leaseLost);
@@ -177,7 +188,12 @@ public class JobRunner {
         } catch (RuntimeException e) {
             LOG.errorf(e, "job %s: failed", job.id);
             String message = e.getClass().getSimpleName() + ": " + e.getMessage();
-            jobs.finish(job.id, owner, JobState.FAILED, message.length() > 4000 ? message.substring(0, 4000) : message, null);
+            jobs.finish(
+                    job.id,
+                    owner,
+                    JobState.FAILED,
+                    message.length() > 4000 ? message.substring(0, 4000) : message,
+                    null);
         } finally {
             heartbeat.cancel(false);
             deleteRecursively(work);
@@ -185,12 +201,14 @@ public class JobRunner {
     }
 
     /** A trained job's result (the published event's artifacts and metrics) and why its candidate is what it is. */
-    private record Finished(Map<String, Object> result, String reason) {
-    }
+    private record Finished(Map<String, Object> result, String reason) {}
 
     private Finished train(TrainingJob job, Path work, AtomicBoolean leaseLost) {
         ModelVersionCatalog.BaseModel base = models.resolve(job.model, job.baseModelVersion);
-        ensureHeld(job, jobs.recordBaseModel(job.id, owner, base.version(), EventJson.mapper().convertValue(base.artifact(), MAP)));
+        ensureHeld(
+                job,
+                jobs.recordBaseModel(
+                        job.id, owner, base.version(), EventJson.mapper().convertValue(base.artifact(), MAP)));
         Path baseDir = work.resolve("base");
         store.downloadDirectory(base.artifact(), baseDir);
         Path train = work.resolve("data/train.jsonl");
@@ -207,8 +225,15 @@ public class JobRunner {
 
         JobHyperparameters hyperparameters = JobHyperparameters.resolve(job.recipe, job.hyperparameters, defaults);
         FineTuner.Outcome outcome = fineTuner.run(
-                new TrainingRequest(job.recipe, baseDir, train, eval, work.resolve("out"), hyperparameters,
-                        settings.checkpointEvery(), resumeFrom),
+                new TrainingRequest(
+                        job.recipe,
+                        baseDir,
+                        train,
+                        eval,
+                        work.resolve("out"),
+                        hyperparameters,
+                        settings.checkpointEvery(),
+                        resumeFrom),
                 step -> {
                     if (leaseLost.get() || !jobs.recordStep(job.id, owner, step)) {
                         throw new JobCancelledException("job " + job.id + " was cancelled or its lease was taken over"
@@ -217,22 +242,40 @@ public class JobRunner {
                 },
                 (step, directory) -> {
                     // Objects first, then the row that names them: a recorded checkpoint is always complete.
-                    ArtifactRef checkpoint = store.uploadDirectory(directory, "checkpoints/" + job.id + "/step-" + step + "/");
-                    ensureHeld(job, jobs.recordCheckpoint(job.id, owner, step,
-                            EventJson.mapper().convertValue(checkpoint, MAP)));
+                    ArtifactRef checkpoint =
+                            store.uploadDirectory(directory, "checkpoints/" + job.id + "/step-" + step + "/");
+                    ensureHeld(
+                            job,
+                            jobs.recordCheckpoint(
+                                    job.id, owner, step, EventJson.mapper().convertValue(checkpoint, MAP)));
                 });
         ensureHeld(job, jobs.heartbeat(job.id, owner, settings.lease()));
         GateEvaluation evaluation = evaluate(job, baseDir, outcome.merged(), work);
         ensureHeld(job, jobs.heartbeat(job.id, owner, settings.lease()));
 
         // Objects before the event that names them.
-        ArtifactRef adapter = outcome.adapter() == null ? null : store.uploadDirectory(outcome.adapter(), "adapters/" + job.id + "/");
+        ArtifactRef adapter =
+                outcome.adapter() == null ? null : store.uploadDirectory(outcome.adapter(), "adapters/" + job.id + "/");
         ArtifactRef merged = store.uploadDirectory(outcome.merged(), "checkpoints/" + job.id + "/merged/");
         ensureHeld(job, jobs.heartbeat(job.id, owner, settings.lease()));
-        Lineage lineage = EventJson.mapper().convertValue(job.lineage, Lineage.class).withTraining(job.id, base.version());
-        TrainedModelEvent event = new TrainedModelEvent(EventIds.next(), TrainedModelEvent.SCHEMA_VERSION, Instant.now(),
-                job.id, job.model, job.recipe, job.hyperparameters, adapter, merged, outcome.evalMetric(),
-                outcome.candidateMetrics(), outcome.parentMetrics(), lineage, evaluation, outcome.steps(),
+        Lineage lineage =
+                EventJson.mapper().convertValue(job.lineage, Lineage.class).withTraining(job.id, base.version());
+        TrainedModelEvent event = new TrainedModelEvent(
+                EventIds.next(),
+                TrainedModelEvent.SCHEMA_VERSION,
+                Instant.now(),
+                job.id,
+                job.model,
+                job.recipe,
+                job.hyperparameters,
+                adapter,
+                merged,
+                outcome.evalMetric(),
+                outcome.candidateMetrics(),
+                outcome.parentMetrics(),
+                lineage,
+                evaluation,
+                outcome.steps(),
                 outcome.chosenStep());
         publisher.publish(event);
 
@@ -298,8 +341,8 @@ public class JobRunner {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot join the dataset versions' files into " + target + ": "
-                    + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot join the dataset versions' files into " + target + ": " + e.getMessage(), e);
         }
     }
 
@@ -317,10 +360,12 @@ public class JobRunner {
         try {
             policy = registry.policy(job.model);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot read the promotion policy of model " + job.model
-                    + " from the registry: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot read the promotion policy of model " + job.model + " from the registry: " + e.getMessage(),
+                    e);
         }
-        PromotionPolicy.EvaluationSetRef set = policy.map(PromotionPolicy::evaluationSet).orElse(null);
+        PromotionPolicy.EvaluationSetRef set =
+                policy.map(PromotionPolicy::evaluationSet).orElse(null);
         if (set == null) {
             LOG.infof("job %s: the promotion policy of %s names no evaluation set", job.id, job.model);
             return null;
@@ -330,8 +375,14 @@ public class JobRunner {
                     + set + ", which is not a dataset and a version from 1");
         }
         GateEvaluation evaluation = evaluationSets.evaluate(set.dataset(), set.version(), parent, candidate, work);
-        LOG.infof("job %s: evaluation set %s version %d: candidate %d, parent %d of %d", job.id, set.dataset(),
-                set.version(), evaluation.candidateCorrect(), evaluation.parentCorrect(), evaluation.items());
+        LOG.infof(
+                "job %s: evaluation set %s version %d: candidate %d, parent %d of %d",
+                job.id,
+                set.dataset(),
+                set.version(),
+                evaluation.candidateCorrect(),
+                evaluation.parentCorrect(),
+                evaluation.items());
         return evaluation;
     }
 
@@ -347,30 +398,55 @@ public class JobRunner {
     }
 
     /** What the job did, in words, for {@code GET /jobs}: the chosen step, and the evaluation set when there was one. */
-    private static String reason(TrainingJob job, FineTuner.Outcome outcome, GateEvaluation evaluation,
-            List<String> datasetVersions) {
+    private static String reason(
+            TrainingJob job, FineTuner.Outcome outcome, GateEvaluation evaluation, List<String> datasetVersions) {
         FineTuner.Selection selection = outcome.selection();
         StringBuilder reason = new StringBuilder();
         if (selection.keptStart()) {
-            reason.append("no step beat the starting weights on the validation split (").append(selection.metric())
-                    .append(' ').append(format(selection.startValue())).append(" at step 0): the candidate is the")
-                    .append(" starting model (chosenStep 0 of ").append(outcome.steps()).append(')');
+            reason.append("no step beat the starting weights on the validation split (")
+                    .append(selection.metric())
+                    .append(' ')
+                    .append(format(selection.startValue()))
+                    .append(" at step 0): the candidate is the")
+                    .append(" starting model (chosenStep 0 of ")
+                    .append(outcome.steps())
+                    .append(')');
         } else if (selection.startCompetes()) {
-            reason.append("step ").append(selection.chosenStep()).append(" of ").append(outcome.steps())
-                    .append(" chosen by ").append(selection.metric()).append(" on the validation split (")
-                    .append(format(selection.chosenValue())).append(", starting weights ")
-                    .append(format(selection.startValue())).append(')');
+            reason.append("step ")
+                    .append(selection.chosenStep())
+                    .append(" of ")
+                    .append(outcome.steps())
+                    .append(" chosen by ")
+                    .append(selection.metric())
+                    .append(" on the validation split (")
+                    .append(format(selection.chosenValue()))
+                    .append(", starting weights ")
+                    .append(format(selection.startValue()))
+                    .append(')');
         } else {
-            reason.append("step ").append(selection.chosenStep()).append(" of ").append(outcome.steps())
-                    .append(" chosen by the lowest ").append(selection.metric());
+            reason.append("step ")
+                    .append(selection.chosenStep())
+                    .append(" of ")
+                    .append(outcome.steps())
+                    .append(" chosen by the lowest ")
+                    .append(selection.metric());
         }
         if (datasetVersions.size() > 1) {
-            reason.append("; trained on ").append(String.join(", ", datasetVersions)).append(" (coalesced)");
+            reason.append("; trained on ")
+                    .append(String.join(", ", datasetVersions))
+                    .append(" (coalesced)");
         }
         if (evaluation != null) {
-            reason.append("; evaluation set ").append(evaluation.dataset()).append(" version ")
-                    .append(evaluation.version()).append(": candidate ").append(evaluation.candidateCorrect())
-                    .append(", parent ").append(evaluation.parentCorrect()).append(" of ").append(evaluation.items());
+            reason.append("; evaluation set ")
+                    .append(evaluation.dataset())
+                    .append(" version ")
+                    .append(evaluation.version())
+                    .append(": candidate ")
+                    .append(evaluation.candidateCorrect())
+                    .append(", parent ")
+                    .append(evaluation.parentCorrect())
+                    .append(" of ")
+                    .append(evaluation.items());
         }
         return reason.toString();
     }

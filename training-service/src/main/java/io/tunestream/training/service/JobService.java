@@ -7,10 +7,12 @@ import io.tunestream.events.EventJson;
 import io.tunestream.events.Lineage;
 import io.tunestream.events.ObjectRef;
 import io.tunestream.events.Recipe;
+import io.tunestream.platform.problem.ConflictException;
 import io.tunestream.platform.storage.ObjectStore;
 import io.tunestream.training.JobOrigin;
 import io.tunestream.training.JobState;
 import io.tunestream.training.TrainingJob;
+import io.tunestream.training.TrainingMetric;
 import io.tunestream.training.config.TrainingConfig;
 import io.tunestream.training.repository.TrainingJobRepository;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +22,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -37,8 +40,7 @@ import org.jboss.logging.Logger;
 public class JobService {
 
     private static final Logger LOG = Logger.getLogger(JobService.class);
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
     private final TrainingJobRepository jobs;
     private final TrainingConfig config;
@@ -53,13 +55,16 @@ public class JobService {
     }
 
     /** What a submission asks for; {@code model}, {@code baseModelVersion} and {@code hyperparameters} are optional. */
-    public record Submission(String dataset, Integer version, Recipe recipe, String model, Integer baseModelVersion,
-            Map<String, Object> hyperparameters) {
-    }
+    public record Submission(
+            String dataset,
+            Integer version,
+            Recipe recipe,
+            String model,
+            Integer baseModelVersion,
+            Map<String, Object> hyperparameters) {}
 
     /** A job and whether this call created it (false: the dataset version already had one for the recipe). */
-    public record Queued(TrainingJob job, boolean created) {
-    }
+    public record Queued(TrainingJob job, boolean created) {}
 
     /**
      * The job of a dataset-version event, created QUEUED unless it exists, with the event's {@code hyperparameters}
@@ -68,8 +73,18 @@ public class JobService {
      */
     @Transactional
     public Queued createFromEvent(DatasetVersionEvent event) {
-        return create(event.dataset(), event.version(), event.recipe(), null, null, event.hyperparameters(),
-                event.train(), event.eval(), event.manifest(), event.lineage(), JobOrigin.DATASET_VERSION);
+        return create(
+                event.dataset(),
+                event.version(),
+                event.recipe(),
+                null,
+                null,
+                event.hyperparameters(),
+                event.train(),
+                event.eval(),
+                event.manifest(),
+                event.lineage(),
+                JobOrigin.DATASET_VERSION);
     }
 
     /**
@@ -78,8 +93,11 @@ public class JobService {
      */
     @Transactional
     public Queued submit(Submission submission) {
-        if (submission.dataset() == null || submission.dataset().isBlank() || submission.version() == null
-                || submission.version() < 1 || submission.recipe() == null) {
+        if (submission.dataset() == null
+                || submission.dataset().isBlank()
+                || submission.version() == null
+                || submission.version() < 1
+                || submission.recipe() == null) {
             throw new InvalidJobException("a job needs 'dataset', 'version' (from 1) and 'recipe' (sft, dpo)");
         }
         String prefix = "datasets/" + submission.dataset() + "/versions/" + submission.version() + "/";
@@ -89,8 +107,45 @@ public class JobService {
         Lineage lineage = manifest.hasNonNull("lineage")
                 ? EventJson.mapper().convertValue(manifest.get("lineage"), Lineage.class)
                 : Lineage.ofDatasetVersion(submission.dataset(), submission.version(), null, null, null);
-        return create(submission.dataset(), submission.version(), submission.recipe(), submission.model(),
-                submission.baseModelVersion(), submission.hyperparameters(), train, eval, null, lineage, JobOrigin.REST);
+        return create(
+                submission.dataset(),
+                submission.version(),
+                submission.recipe(),
+                submission.model(),
+                submission.baseModelVersion(),
+                submission.hyperparameters(),
+                train,
+                eval,
+                null,
+                lineage,
+                JobOrigin.REST);
+    }
+
+    /** The newest jobs first, at most {@code limit}. */
+    @Transactional
+    public List<TrainingJob> newestFirst(int limit) {
+        return jobs.newestFirst(limit);
+    }
+
+    /** @throws JobNotFoundException when no job has this id */
+    @Transactional
+    public TrainingJob job(String jobId) {
+        TrainingJob job = jobs.findById(jobId);
+        if (job == null) {
+            throw new JobNotFoundException(jobId);
+        }
+        return job;
+    }
+
+    /**
+     * Every recorded step of the job, in order.
+     *
+     * @throws JobNotFoundException when no job has this id
+     */
+    @Transactional
+    public List<TrainingMetric> metrics(String jobId) {
+        job(jobId);
+        return jobs.metrics(jobId);
     }
 
     /** Cancels a QUEUED or RUNNING job; a RUNNING job stops at its next step. */
@@ -104,7 +159,7 @@ public class JobService {
             return job;
         }
         if (job.state.isFinal()) {
-            throw new JobConflictException("job " + jobId + " is " + job.state + " and can no longer be cancelled");
+            throw new ConflictException("job " + jobId + " is " + job.state + " and can no longer be cancelled");
         }
         job.state = JobState.CANCELLED;
         job.leaseOwner = null;
@@ -113,31 +168,47 @@ public class JobService {
         return job;
     }
 
-    private Queued create(String dataset, int version, Recipe recipe, String model, Integer baseModelVersion,
-            Map<String, Object> hyperparameters, ObjectRef train, ObjectRef eval, ObjectRef manifest, Lineage lineage,
+    private Queued create(
+            String dataset,
+            int version,
+            Recipe recipe,
+            String model,
+            Integer baseModelVersion,
+            Map<String, Object> hyperparameters,
+            ObjectRef train,
+            ObjectRef eval,
+            ObjectRef manifest,
+            Lineage lineage,
             JobOrigin origin) {
         var existing = jobs.findByDatasetVersion(dataset, version, recipe);
         if (existing.isPresent()) {
-            LOG.infof("dataset version %s/%d (%s) already has job %s; nothing created", dataset, version, recipe,
-                    existing.get().id);
+            LOG.infof(
+                    "dataset version %s/%d (%s) already has job %s; nothing created",
+                    dataset, version, recipe, existing.get().id);
             return new Queued(existing.get(), false);
         }
-        String chosenModel = model != null && !model.isBlank() ? model
-                : lineage.sourceModel() != null ? lineage.sourceModel()
-                : config.defaultModel().orElseThrow(() -> new InvalidJobException("dataset version " + dataset + "/"
-                        + version + " names no source model in its lineage, and neither the submission ('model') nor"
-                        + " tunestream.training.default-model names one"));
+        String chosenModel = model != null && !model.isBlank()
+                ? model
+                : lineage.sourceModel() != null
+                        ? lineage.sourceModel()
+                        : config.defaultModel()
+                                .orElseThrow(() -> new InvalidJobException("dataset version " + dataset + "/"
+                                        + version
+                                        + " names no source model in its lineage, and neither the submission ('model') nor"
+                                        + " tunestream.training.default-model names one"));
         TrainingJob job = new TrainingJob();
         job.id = "job-" + UUID.randomUUID();
         job.dataset = dataset;
         job.datasetVersion = version;
         job.recipe = recipe;
         job.model = chosenModel;
-        job.baseModelVersion = baseModelVersion != null ? baseModelVersion
+        job.baseModelVersion = baseModelVersion != null
+                ? baseModelVersion
                 : chosenModel.equals(lineage.sourceModel()) ? lineage.sourceModelVersion() : null;
         String invalid = null;
         try {
-            job.hyperparameters = JobHyperparameters.resolve(recipe, hyperparameters, config.defaults()).asMap();
+            job.hyperparameters = JobHyperparameters.resolve(recipe, hyperparameters, config.defaults())
+                    .asMap();
         } catch (InvalidJobException e) {
             if (origin == JobOrigin.REST) {
                 throw e;

@@ -18,12 +18,10 @@ import java.util.Map;
 @ApplicationScoped
 public class ModelVersionCatalog {
 
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
     /** A version to start from: its number and its files. */
-    public record BaseModel(int version, ArtifactRef artifact) {
-    }
+    public record BaseModel(int version, ArtifactRef artifact) {}
 
     /** Records the event's version (idempotent: a redelivery changes nothing). */
     @Transactional
@@ -59,10 +57,12 @@ public class ModelVersionCatalog {
         return QuarkusTransaction.requiringNew().call(() -> {
             KnownModelVersion known = version != null
                     ? KnownModelVersion.findById(KnownModelVersion.key(model, version))
-                    : KnownModelVersion.<KnownModelVersion>find("model = ?1 and production = true", model).firstResult();
+                    : KnownModelVersion.<KnownModelVersion>find("model = ?1 and production = true", model)
+                            .firstResult();
             if (known == null) {
-                throw new InvalidJobException((version != null ? "model " + model + " version " + version
-                        + " was never announced" : "no production version of model " + model + " was announced")
+                throw new InvalidJobException((version != null
+                                ? "model " + model + " version " + version + " was never announced"
+                                : "no production version of model " + model + " was announced")
                         + " on tunestream.model-versions; register it with the registry-service first");
             }
             return new BaseModel(known.version, EventJson.mapper().convertValue(known.artifact, ArtifactRef.class));

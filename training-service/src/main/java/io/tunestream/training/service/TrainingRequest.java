@@ -14,8 +14,15 @@ import java.nio.file.Path;
  * @param checkpointEvery write a resumable checkpoint every this many steps; 0 for none
  * @param resumeFrom a checkpoint directory ({@code step-N}) of an earlier attempt of the same run, or null to start fresh
  */
-public record TrainingRequest(Recipe recipe, Path baseModel, Path train, Path eval, Path output,
-        JobHyperparameters hyperparameters, int checkpointEvery, Path resumeFrom) {
+public record TrainingRequest(
+        Recipe recipe,
+        Path baseModel,
+        Path train,
+        Path eval,
+        Path output,
+        JobHyperparameters hyperparameters,
+        int checkpointEvery,
+        Path resumeFrom) {
 
     public TrainingRequest {
         if (checkpointEvery < 0) {

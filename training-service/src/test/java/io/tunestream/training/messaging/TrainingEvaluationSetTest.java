@@ -95,12 +95,18 @@ class TrainingEvaluationSetTest {
             assertThat(evaluation.families().get("ADDITION").items()).isEqualTo(3);
             assertThat(evaluation.families().get("REVERSE_WORD").items()).isEqualTo(2);
             assertThat(evaluation.families().get("default").items()).isEqualTo(1);
-            assertThat(evaluation.families().values().stream().mapToInt(GateEvaluation.FamilyResult::parentCorrect).sum())
+            assertThat(evaluation.families().values().stream()
+                            .mapToInt(GateEvaluation.FamilyResult::parentCorrect)
+                            .sum())
                     .isEqualTo(evaluation.parentCorrect());
-            assertThat(evaluation.families().values().stream().mapToInt(GateEvaluation.FamilyResult::candidateCorrect)
-                    .sum()).isEqualTo(evaluation.candidateCorrect());
+            assertThat(evaluation.families().values().stream()
+                            .mapToInt(GateEvaluation.FamilyResult::candidateCorrect)
+                            .sum())
+                    .isEqualTo(evaluation.candidateCorrect());
             assertThat(job.reason).contains("evaluation set " + model + "-eval version 1");
-            given().get("/jobs/" + job.id).then().statusCode(200)
+            given().get("/jobs/" + job.id)
+                    .then()
+                    .statusCode(200)
                     .body("result.evaluation.items", equalTo(6))
                     .body("result.evaluation.dataset", equalTo(model + "-eval"));
         } finally {
@@ -118,7 +124,9 @@ class TrainingEvaluationSetTest {
         TrainingJob job = awaitFinal(dataset);
 
         assertThat(job.state).as("job %s error: %s", job.id, job.error).isEqualTo(JobState.SUCCEEDED);
-        assertThat(job.result.get("evaluation")).as("measured after the registry's 503 was retried").isNotNull();
+        assertThat(job.result.get("evaluation"))
+                .as("measured after the registry's 503 was retried")
+                .isNotNull();
     }
 
     @Test
@@ -174,15 +182,21 @@ class TrainingEvaluationSetTest {
         String model = TrainingFixture.newName(prefix);
         ArtifactRef artifact = TrainingFixture.uploadModel(store, model, 1);
         kafka.publish(TrainingFixture.promoted(model, 1, artifact));
-        await().atMost(TIMEOUT).until(() -> QuarkusTransaction.requiringNew()
-                .call(() -> KnownModelVersion.findById(KnownModelVersion.key(model, 1)) != null));
+        await().atMost(TIMEOUT)
+                .until(() -> QuarkusTransaction.requiringNew()
+                        .call(() -> KnownModelVersion.findById(KnownModelVersion.key(model, 1)) != null));
         return model;
     }
 
     private TrainingJob awaitFinal(String dataset) {
-        await().atMost(TIMEOUT).until(() -> QuarkusTransaction.requiringNew()
-                .call(() -> jobs.findByDatasetVersion(dataset, 1, Recipe.DPO)).filter(j -> j.state.isFinal()).isPresent());
-        return QuarkusTransaction.requiringNew().call(() -> jobs.findByDatasetVersion(dataset, 1, Recipe.DPO)).orElseThrow();
+        await().atMost(TIMEOUT)
+                .until(() -> QuarkusTransaction.requiringNew()
+                        .call(() -> jobs.findByDatasetVersion(dataset, 1, Recipe.DPO))
+                        .filter(j -> j.state.isFinal())
+                        .isPresent());
+        return QuarkusTransaction.requiringNew()
+                .call(() -> jobs.findByDatasetVersion(dataset, 1, Recipe.DPO))
+                .orElseThrow();
     }
 
     private static List<TrainedModelEvent> events(ConsumerTask<String, byte[]> task, String jobId) {

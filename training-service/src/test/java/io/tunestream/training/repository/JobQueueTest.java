@@ -60,8 +60,9 @@ class JobQueueTest {
     /** Jobs other test classes left unfinished in the shared database would be claimable here too. */
     @BeforeEach
     void retireUnfinishedJobs() {
-        QuarkusTransaction.requiringNew().run(() -> jobs.update("state = ?1 where state in ?2", JobState.CANCELLED,
-                Set.of(JobState.QUEUED, JobState.RUNNING)));
+        QuarkusTransaction.requiringNew()
+                .run(() -> jobs.update(
+                        "state = ?1 where state in ?2", JobState.CANCELLED, Set.of(JobState.QUEUED, JobState.RUNNING)));
     }
 
     @Test
@@ -104,9 +105,13 @@ class JobQueueTest {
         assertThat(again.id).isEqualTo(id);
         assertThat(again.leaseOwner).isEqualTo("runner-alive");
         assertThat(again.attempts).isEqualTo(2);
-        assertThat(jobs.heartbeat(id, "runner-dead", LEASE)).as("the dead runner's lease is gone").isFalse();
+        assertThat(jobs.heartbeat(id, "runner-dead", LEASE))
+                .as("the dead runner's lease is gone")
+                .isFalse();
         assertThat(jobs.heartbeat(id, "runner-alive", LEASE)).isTrue();
-        assertThat(jobs.claim("runner-other", LEASE)).as("a live lease is not re-claimed").isEmpty();
+        assertThat(jobs.claim("runner-other", LEASE))
+                .as("a live lease is not re-claimed")
+                .isEmpty();
     }
 
     @Test
@@ -116,9 +121,12 @@ class JobQueueTest {
         for (long step = 1; step <= 3; step++) {
             assertThat(jobs.recordStep(id, "runner-dead", step(step))).isTrue();
         }
-        Map<String, Object> checkpoint = Map.of("uri", "s3://tunestream/checkpoints/" + id + "/step-2/", "files", java.util.List.of());
+        Map<String, Object> checkpoint =
+                Map.of("uri", "s3://tunestream/checkpoints/" + id + "/step-2/", "files", java.util.List.of());
         assertThat(jobs.recordCheckpoint(id, "runner-dead", 2, checkpoint)).isTrue();
-        assertThat(jobs.recordCheckpoint(id, "runner-dead", 1, Map.of())).as("a checkpoint never moves back").isTrue();
+        assertThat(jobs.recordCheckpoint(id, "runner-dead", 1, Map.of()))
+                .as("a checkpoint never moves back")
+                .isTrue();
 
         TrainingJob again = jobs.claim("runner-alive", LEASE).orElseThrow();
 
@@ -127,11 +135,14 @@ class JobQueueTest {
         assertThat(again.checkpoint).isEqualTo(checkpoint);
         assertThat(again.resumedFromStep).isEqualTo(2);
         assertThat(again.step).isEqualTo(2);
-        given().get("/jobs/" + id + "/metrics").then().statusCode(200)
-                .body("step", equalTo(java.util.List.of(1, 2)));
+        given().get("/jobs/" + id + "/metrics").then().statusCode(200).body("step", equalTo(java.util.List.of(1, 2)));
         assertThat(jobs.recordCheckpoint(id, "runner-dead", 4, Map.of()))
-                .as("the dead runner records nothing once its lease is taken").isFalse();
-        given().get("/jobs/" + id).then().statusCode(200).body("checkpointStep", equalTo(2))
+                .as("the dead runner records nothing once its lease is taken")
+                .isFalse();
+        given().get("/jobs/" + id)
+                .then()
+                .statusCode(200)
+                .body("checkpointStep", equalTo(2))
                 .body("resumedFromStep", equalTo(2));
     }
 
@@ -139,22 +150,32 @@ class JobQueueTest {
     void shouldSubmitOnceAndCancelAQueuedJob() {
         String dataset = TrainingFixture.newName("d");
         TrainingFixture.dpoVersion(store, dataset, 1, "m-any", 1);
-        Map<String, Object> body = Map.of("dataset", dataset, "version", 1, "recipe", "dpo", "hyperparameters",
-                Map.of("maxSteps", 3));
-        String id = given().contentType(ContentType.JSON).body(body).post("/jobs")
-                .then().statusCode(201)
+        Map<String, Object> body =
+                Map.of("dataset", dataset, "version", 1, "recipe", "dpo", "hyperparameters", Map.of("maxSteps", 3));
+        String id = given().contentType(ContentType.JSON)
+                .body(body)
+                .post("/jobs")
+                .then()
+                .statusCode(201)
                 .body("state", equalTo("QUEUED"))
                 .body("model", equalTo("m-any"))
                 .body("baseModelVersion", equalTo(1))
                 .body("hyperparameters.maxSteps", equalTo(3))
-                .extract().path("id");
-        given().contentType(ContentType.JSON).body(body).post("/jobs")
-                .then().statusCode(200).body("id", equalTo(id));
+                .extract()
+                .path("id");
+        given().contentType(ContentType.JSON)
+                .body(body)
+                .post("/jobs")
+                .then()
+                .statusCode(200)
+                .body("id", equalTo(id));
 
         given().post("/jobs/" + id + "/cancel").then().statusCode(200).body("state", equalTo("CANCELLED"));
 
         given().get("/jobs/" + id).then().statusCode(200).body("state", equalTo("CANCELLED"));
-        assertThat(jobs.claim("runner-a", LEASE)).as("a cancelled job is never claimed").isEmpty();
+        assertThat(jobs.claim("runner-a", LEASE))
+                .as("a cancelled job is never claimed")
+                .isEmpty();
     }
 
     @Test
@@ -166,14 +187,24 @@ class JobQueueTest {
 
         given().post("/jobs/" + id + "/cancel").then().statusCode(200).body("state", equalTo("CANCELLED"));
 
-        assertThat(jobs.recordStep(id, "runner-a", step(2))).as("the runner's next step sees the cancel").isFalse();
+        assertThat(jobs.recordStep(id, "runner-a", step(2)))
+                .as("the runner's next step sees the cancel")
+                .isFalse();
         assertThat(jobs.heartbeat(id, "runner-a", LEASE)).isFalse();
         given().get("/jobs/" + id + "/metrics").then().statusCode(200).body("step", equalTo(java.util.List.of(1)));
         given().post("/jobs/" + id + "/cancel").then().statusCode(200).body("state", equalTo("CANCELLED"));
-        String stream = given().accept("text/event-stream").get("/jobs/" + id + "/progress")
-                .then().statusCode(200).extract().asString();
-        assertThat(stream).as("one event, then the stream ends").startsWith("data:").containsOnlyOnce("data:")
-                .contains("\"state\":\"CANCELLED\"").contains("\"step\":1");
+        String stream = given().accept("text/event-stream")
+                .get("/jobs/" + id + "/progress")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(stream)
+                .as("one event, then the stream ends")
+                .startsWith("data:")
+                .containsOnlyOnce("data:")
+                .contains("\"state\":\"CANCELLED\"")
+                .contains("\"step\":1");
     }
 
     @Test
@@ -189,12 +220,16 @@ class JobQueueTest {
         assertThat(claimed.id).as("the stale job is skipped, not trained").isEqualTo(fresh);
         TrainingJob superseded = QuarkusTransaction.requiringNew().call(() -> jobs.findById(stale));
         assertThat(superseded.state).isEqualTo(JobState.SUPERSEDED);
-        assertThat(superseded.reason).contains("was generated by " + model + " version 1, which is no longer production"
-                + " (version 2 is)");
+        assertThat(superseded.reason)
+                .contains(
+                        "was generated by " + model + " version 1, which is no longer production" + " (version 2 is)");
         assertThat(superseded.leaseOwner).isNull();
         assertThat(superseded.attempts).isZero();
         assertThat(superseded.finishedAt).isNotNull();
-        given().get("/jobs/" + stale).then().statusCode(200).body("state", equalTo("SUPERSEDED"))
+        given().get("/jobs/" + stale)
+                .then()
+                .statusCode(200)
+                .body("state", equalTo("SUPERSEDED"))
                 .body("reason", equalTo(superseded.reason));
         given().post("/jobs/" + stale + "/cancel").then().statusCode(409);
     }
@@ -222,53 +257,73 @@ class JobQueueTest {
 
         assertThat(taker.id).isEqualTo(first);
         assertThat(taker.coalescedVersions).hasSize(2);
-        assertThat(taker.coalescedVersions.get(0)).containsEntry("jobId", second).containsEntry("dataset", dataset)
-                .containsEntry("version", 2).containsKeys("train", "eval");
+        assertThat(taker.coalescedVersions.get(0))
+                .containsEntry("jobId", second)
+                .containsEntry("dataset", dataset)
+                .containsEntry("version", 2)
+                .containsKeys("train", "eval");
         assertThat(taker.coalescedVersions.get(1)).containsEntry("jobId", third).containsEntry("version", 3);
         for (String id : java.util.List.of(second, third)) {
             TrainingJob taken = QuarkusTransaction.requiringNew().call(() -> jobs.findById(id));
             assertThat(taken.state).isEqualTo(JobState.COALESCED);
             assertThat(taken.coalescedInto).isEqualTo(first);
-            assertThat(taken.reason).isEqualTo("coalesced into job " + first + ", which trains dataset versions "
-                    + dataset + "/1, " + dataset + "/2, " + dataset + "/3 together (pipeline rounds, round of m-any"
-                    + " version 1)");
+            assertThat(taken.reason)
+                    .isEqualTo("coalesced into job " + first + ", which trains dataset versions "
+                            + dataset + "/1, " + dataset + "/2, " + dataset
+                            + "/3 together (pipeline rounds, round of m-any"
+                            + " version 1)");
         }
-        given().get("/jobs/" + first).then().statusCode(200).body("coalescedVersions.jobId",
-                equalTo(java.util.List.of(second, third)));
-        assertThat(jobs.claim("runner-b", LEASE)).as("another dataset is another pipeline's round")
-                .map(job -> job.id).contains(otherDataset);
-        assertThat(jobs.claim("runner-c", LEASE)).as("another recipe is not coalesced").map(job -> job.id)
+        given().get("/jobs/" + first)
+                .then()
+                .statusCode(200)
+                .body("coalescedVersions.jobId", equalTo(java.util.List.of(second, third)));
+        assertThat(jobs.claim("runner-b", LEASE))
+                .as("another dataset is another pipeline's round")
+                .map(job -> job.id)
+                .contains(otherDataset);
+        assertThat(jobs.claim("runner-c", LEASE))
+                .as("another recipe is not coalesced")
+                .map(job -> job.id)
                 .contains(otherRecipe);
         assertThat(jobs.claim("runner-d", LEASE)).isEmpty();
     }
 
     @Test
     void shouldRejectASubmissionOfAMissingDatasetVersion() {
-        given().contentType(ContentType.JSON).body(Map.of("dataset", "nowhere", "version", 9, "recipe", "sft"))
+        given().contentType(ContentType.JSON)
+                .body(Map.of("dataset", "nowhere", "version", 9, "recipe", "sft"))
                 .post("/jobs")
-                .then().statusCode(400)
-                .body("message", equalTo("no dataset version at s3://tunestream/datasets/nowhere/versions/9/manifest.json"));
+                .then()
+                .statusCode(400)
+                .body(
+                        "detail",
+                        equalTo("no dataset version at s3://tunestream/datasets/nowhere/versions/9/manifest.json"));
         given().get("/jobs/job-unknown").then().statusCode(404);
     }
 
     private String queueJob() {
         String dataset = TrainingFixture.newName("d");
         TrainingFixture.dpoVersion(store, dataset, 1, "m-any", 1);
-        return service.submit(new JobService.Submission(dataset, 1, Recipe.DPO, null, null, Map.of())).job().id;
+        return service.submit(new JobService.Submission(dataset, 1, Recipe.DPO, null, null, Map.of()))
+                .job()
+                .id;
     }
 
     /** A DPO job over a new dataset version that {@code model} version {@code modelVersion} generated. */
     private String queueJob(String model, int modelVersion, Map<String, Object> hyperparameters) {
         String dataset = TrainingFixture.newName("d");
         TrainingFixture.dpoVersion(store, dataset, 1, model, modelVersion);
-        return service.submit(new JobService.Submission(dataset, 1, Recipe.DPO, null, null, hyperparameters)).job().id;
+        return service.submit(new JobService.Submission(dataset, 1, Recipe.DPO, null, null, hyperparameters))
+                .job()
+                .id;
     }
 
     /** A DPO job over version {@code version} of {@code dataset}, generated in the round of m-any version 1. */
     private String queueVersion(String dataset, int version, Map<String, Object> hyperparameters) {
         TrainingFixture.dpoVersion(store, dataset, version, "m-any", 1);
         return service.submit(new JobService.Submission(dataset, version, Recipe.DPO, null, null, hyperparameters))
-                .job().id;
+                .job()
+                .id;
     }
 
     /** A model version's files as announced; never downloaded here (no job trains in this class). */

@@ -14,7 +14,8 @@ class ExactMatchTest {
 
     @Test
     void shouldAskThePromptAndExpectTheChosenAnswerOfAPreference() {
-        ExactMatch.Question question = ExactMatch.question(new PreferenceRecord("Be brief.", "2 + 3?", "5", "6")).orElseThrow();
+        ExactMatch.Question question = ExactMatch.question(new PreferenceRecord("Be brief.", "2 + 3?", "5", "6"))
+                .orElseThrow();
 
         assertThat(question.prompt()).containsExactly(ChatMessage.system("Be brief."), ChatMessage.user("2 + 3?"));
         assertThat(question.answer()).isEqualTo("5");
@@ -22,9 +23,16 @@ class ExactMatchTest {
 
     @Test
     void shouldExpectTheLastAssistantTurnOfInstructionsAndConversations() {
-        assertThat(ExactMatch.question(InstructionRecord.of("Reverse abc", "cba")).orElseThrow().answer()).isEqualTo("cba");
-        ExactMatch.Question turn = ExactMatch.question(new ConversationRecord(List.of(ChatMessage.user("hi"),
-                ChatMessage.assistant("hello"), ChatMessage.user("2 + 2?"), ChatMessage.assistant("4")))).orElseThrow();
+        assertThat(ExactMatch.question(InstructionRecord.of("Reverse abc", "cba"))
+                        .orElseThrow()
+                        .answer())
+                .isEqualTo("cba");
+        ExactMatch.Question turn = ExactMatch.question(new ConversationRecord(List.of(
+                        ChatMessage.user("hi"),
+                        ChatMessage.assistant("hello"),
+                        ChatMessage.user("2 + 2?"),
+                        ChatMessage.assistant("4"))))
+                .orElseThrow();
         assertThat(turn.prompt()).hasSize(3).last().isEqualTo(ChatMessage.user("2 + 2?"));
         assertThat(turn.answer()).isEqualTo("4");
     }
@@ -32,8 +40,9 @@ class ExactMatchTest {
     @Test
     void shouldAskNothingOfPlainTextOrAConversationEndingWithTheUser() {
         assertThat(ExactMatch.question(new TextRecord("once upon a time"))).isEmpty();
-        assertThat(ExactMatch.question(new ConversationRecord(List.of(ChatMessage.user("hi"), ChatMessage.assistant("hello"),
-                ChatMessage.user("and?"))))).isEmpty();
+        assertThat(ExactMatch.question(new ConversationRecord(
+                        List.of(ChatMessage.user("hi"), ChatMessage.assistant("hello"), ChatMessage.user("and?")))))
+                .isEmpty();
     }
 
     @Test

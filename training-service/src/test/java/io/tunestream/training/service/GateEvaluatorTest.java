@@ -58,10 +58,11 @@ class GateEvaluatorTest {
         assertThat(evaluation.candidateCorrect()).isEqualTo(4);
         assertThat(evaluation.candidateOnly()).as("items 3 and 4").isEqualTo(2);
         assertThat(evaluation.parentOnly()).as("item 2").isEqualTo(1);
-        assertThat(evaluation.families()).containsExactlyEntriesOf(new TreeMap<>(Map.of(
-                "default", new FamilyResult(1, 0, 0),
-                "x", new FamilyResult(3, 2, 2),
-                "y", new FamilyResult(2, 2, 1))));
+        assertThat(evaluation.families())
+                .containsExactlyEntriesOf(new TreeMap<>(Map.of(
+                        "default", new FamilyResult(1, 0, 0),
+                        "x", new FamilyResult(3, 2, 2),
+                        "y", new FamilyResult(2, 2, 1))));
         assertThatThrownBy(() -> GateEvaluator.summarize(set, new boolean[2], candidate))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -111,7 +112,8 @@ class GateEvaluatorTest {
             prompts.add("What is " + (i + 2) + " + " + (i * 3 % 7) + "?");
         }
         List<ExactMatch.Question> asked = prompts.stream()
-                .map(prompt -> new ExactMatch.Question(List.of(ChatMessage.user(prompt)), "?")).toList();
+                .map(prompt -> new ExactMatch.Question(List.of(ChatMessage.user(prompt)), "?"))
+                .toList();
         List<String> parentAnswers;
         List<String> candidateAnswers;
         try (Tokenizer tokenizer = Tokenizer.load(parentDir)) {
@@ -171,9 +173,12 @@ class GateEvaluatorTest {
         assertThat(evaluation.candidateCorrect()).isEqualTo(candidateCorrect);
         assertThat(evaluation.candidateOnly()).isEqualTo(candidateOnly);
         assertThat(evaluation.parentOnly()).isEqualTo(parentOnly);
-        assertThat(evaluation.candidateOnly() + evaluation.parentOnly()).as("discordant items").isPositive();
+        assertThat(evaluation.candidateOnly() + evaluation.parentOnly())
+                .as("discordant items")
+                .isPositive();
         assertThat(evaluation.families().keySet()).containsExactly("c", "default", "p");
-        perFamily.forEach((family, counts) -> assertThat(evaluation.families().get(family)).as(family)
+        perFamily.forEach((family, counts) -> assertThat(evaluation.families().get(family))
+                .as(family)
                 .isEqualTo(new FamilyResult(counts[0], counts[1], counts[2])));
         assertThat(evaluation.families().get("default").parentCorrect()).isZero();
     }
@@ -185,7 +190,8 @@ class GateEvaluatorTest {
      */
     private static void twoTokenModel(Path target, String first, String second) {
         Path source = TrainingFixture.checkpoint();
-        try (LlamaModel model = LlamaModel.load(source); Tokenizer tokenizer = Tokenizer.load(source);
+        try (LlamaModel model = LlamaModel.load(source);
+                Tokenizer tokenizer = Tokenizer.load(source);
                 NDManager manager = Engine.getInstance().newBaseManager()) {
             int hidden = model.config().hiddenSize();
             int dimension = 1;
@@ -217,8 +223,8 @@ class GateEvaluatorTest {
     private static EvaluationSet set(String... families) {
         List<EvaluationSet.Item> items = new ArrayList<>();
         for (int i = 0; i < families.length; i++) {
-            items.add(new EvaluationSet.Item(new ExactMatch.Question(List.of(ChatMessage.user("q" + i)), "a" + i),
-                    families[i]));
+            items.add(new EvaluationSet.Item(
+                    new ExactMatch.Question(List.of(ChatMessage.user("q" + i)), "a" + i), families[i]));
         }
         return new EvaluationSet("tasks-eval", 3, SHA, items);
     }

@@ -14,21 +14,65 @@ import org.junit.jupiter.api.Test;
 class JobHyperparametersTest {
 
     private static final TrainingConfig.Defaults DEFAULTS = new TrainingConfig.Defaults() {
-        public int maxSteps() { return 200; }
-        public int batchSize() { return 8; }
-        public double sftLearningRate() { return 2e-4; }
-        public double dpoLearningRate() { return 3e-5; }
-        public int loraRank() { return 8; }
-        public double loraAlpha() { return 16; }
-        public double beta() { return 0.1; }
-        public int maxLength() { return 512; }
-        public int evalEvery() { return 50; }
-        public long seed() { return 42; }
-        public int exactMatchMaxAnswerTokens() { return 16; }
-        public String method() { return "lora"; }
-        public String lossType() { return "sigmoid"; }
-        public double labelSmoothing() { return 0; }
-        public double nllWeight() { return 1.0; }
+        public int maxSteps() {
+            return 200;
+        }
+
+        public int batchSize() {
+            return 8;
+        }
+
+        public double sftLearningRate() {
+            return 2e-4;
+        }
+
+        public double dpoLearningRate() {
+            return 3e-5;
+        }
+
+        public int loraRank() {
+            return 8;
+        }
+
+        public double loraAlpha() {
+            return 16;
+        }
+
+        public double beta() {
+            return 0.1;
+        }
+
+        public int maxLength() {
+            return 512;
+        }
+
+        public int evalEvery() {
+            return 50;
+        }
+
+        public long seed() {
+            return 42;
+        }
+
+        public int exactMatchMaxAnswerTokens() {
+            return 16;
+        }
+
+        public String method() {
+            return "lora";
+        }
+
+        public String lossType() {
+            return "sigmoid";
+        }
+
+        public double labelSmoothing() {
+            return 0;
+        }
+
+        public double nllWeight() {
+            return 1.0;
+        }
     };
 
     @Test
@@ -41,7 +85,8 @@ class JobHyperparametersTest {
         assertThat(dpo.learningRate()).isEqualTo(3e-5);
         assertThat(sft.learningRate()).isEqualTo(2e-4);
         assertThat(sft.asMap()).containsEntry("maxSteps", 200).containsEntry("loraRank", 8);
-        assertThat(JobHyperparameters.resolve(Recipe.SFT, sft.asMap(), DEFAULTS)).isEqualTo(sft);
+        assertThat(JobHyperparameters.resolve(Recipe.SFT, sft.asMap(), DEFAULTS))
+                .isEqualTo(sft);
     }
 
     @Test
@@ -64,7 +109,8 @@ class JobHyperparametersTest {
         assertThat(nf4.usesAdapters()).isTrue();
         assertThat(nf4.baseQuantization()).isEqualTo(io.tunestream.llm.quantization.QuantizationType.NF4);
         assertThat(full.usesAdapters()).isFalse();
-        assertThat(JobHyperparameters.resolve(Recipe.SFT, null, DEFAULTS).method()).isEqualTo("lora");
+        assertThat(JobHyperparameters.resolve(Recipe.SFT, null, DEFAULTS).method())
+                .isEqualTo("lora");
         assertThatThrownBy(() -> JobHyperparameters.resolve(Recipe.SFT, Map.of("method", "dora"), DEFAULTS))
                 .isInstanceOf(InvalidJobException.class)
                 .hasMessage("hyperparameter 'method' must be one of [lora, qlora-int8, qlora-nf4, full], got 'dora'");
@@ -73,17 +119,21 @@ class JobHyperparametersTest {
     @Test
     void shouldTakeTheDpoRecipeAndDefaultToTheEnginesBenchQualitySettings() {
         JobHyperparameters defaults = JobHyperparameters.resolve(Recipe.DPO, Map.of(), DEFAULTS);
-        JobHyperparameters ipo = JobHyperparameters.resolve(Recipe.DPO,
-                Map.of("lossType", "IPO", "nllWeight", 0, "beta", 0.5), DEFAULTS);
-        JobHyperparameters smoothed = JobHyperparameters.resolve(Recipe.DPO,
-                Map.of("lossType", "sigmoid", "labelSmoothing", "0.1"), DEFAULTS);
+        JobHyperparameters ipo = JobHyperparameters.resolve(
+                Recipe.DPO, Map.of("lossType", "IPO", "nllWeight", 0, "beta", 0.5), DEFAULTS);
+        JobHyperparameters smoothed = JobHyperparameters.resolve(
+                Recipe.DPO, Map.of("lossType", "sigmoid", "labelSmoothing", "0.1"), DEFAULTS);
 
         assertThat(defaults.dpoSettings()).isEqualTo(new DpoSettings(0.1, DpoLossType.SIGMOID, 0, 1.0));
-        assertThat(defaults.asMap()).containsEntry("lossType", "sigmoid").containsEntry("labelSmoothing", 0.0)
-                .containsEntry("nllWeight", 1.0).containsEntry("learningRate", 3e-5);
+        assertThat(defaults.asMap())
+                .containsEntry("lossType", "sigmoid")
+                .containsEntry("labelSmoothing", 0.0)
+                .containsEntry("nllWeight", 1.0)
+                .containsEntry("learningRate", 3e-5);
         assertThat(ipo.dpoSettings()).isEqualTo(new DpoSettings(0.5, DpoLossType.IPO, 0, 0));
         assertThat(smoothed.dpoSettings().labelSmoothing()).isEqualTo(0.1);
-        assertThat(JobHyperparameters.resolve(Recipe.DPO, ipo.asMap(), DEFAULTS)).isEqualTo(ipo);
+        assertThat(JobHyperparameters.resolve(Recipe.DPO, ipo.asMap(), DEFAULTS))
+                .isEqualTo(ipo);
     }
 
     @Test
@@ -93,8 +143,8 @@ class JobHyperparametersTest {
                 .hasMessage("hyperparameter 'lossType' must be one of [sigmoid, ipo, hinge], got 'kto'");
         assertThatThrownBy(() -> JobHyperparameters.resolve(Recipe.DPO, Map.of("labelSmoothing", 0.5), DEFAULTS))
                 .hasMessage("hyperparameter 'labelSmoothing' must be in [0, 0.5), got 0.5");
-        assertThatThrownBy(() -> JobHyperparameters.resolve(Recipe.DPO,
-                Map.of("lossType", "hinge", "labelSmoothing", 0.1), DEFAULTS))
+        assertThatThrownBy(() -> JobHyperparameters.resolve(
+                        Recipe.DPO, Map.of("lossType", "hinge", "labelSmoothing", 0.1), DEFAULTS))
                 .hasMessage("hyperparameter 'labelSmoothing' applies to lossType 'sigmoid' only, got lossType 'hinge'");
         assertThatThrownBy(() -> JobHyperparameters.resolve(Recipe.DPO, Map.of("nllWeight", -1), DEFAULTS))
                 .hasMessage("hyperparameter 'nllWeight' must be 0 (off) or positive, got -1.0");
@@ -102,8 +152,10 @@ class JobHyperparametersTest {
 
     @Test
     void shouldTakeTrainSupersededAsAFlagOnly() {
-        assertThat(JobHyperparameters.resolve(Recipe.DPO, Map.of(), DEFAULTS).trainSuperseded()).isFalse();
-        assertThat(JobHyperparameters.resolve(Recipe.DPO, Map.of("trainSuperseded", true), DEFAULTS).trainSuperseded())
+        assertThat(JobHyperparameters.resolve(Recipe.DPO, Map.of(), DEFAULTS).trainSuperseded())
+                .isFalse();
+        assertThat(JobHyperparameters.resolve(Recipe.DPO, Map.of("trainSuperseded", true), DEFAULTS)
+                        .trainSuperseded())
                 .isTrue();
         assertThatThrownBy(() -> JobHyperparameters.resolve(Recipe.DPO, Map.of("trainSuperseded", "yes"), DEFAULTS))
                 .hasMessage("hyperparameter 'trainSuperseded' must be true or false, got 'yes'");

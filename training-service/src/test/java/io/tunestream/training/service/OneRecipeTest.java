@@ -39,23 +39,64 @@ class OneRecipeTest {
         Path eval = write("eval.jsonl", TrainingFixture.jsonl(4, 100, Recipe.DPO));
         // lossType, labelSmoothing, nllWeight, beta, learningRate, steps, LoRA rank/alpha and the seed all differ from
         // the defaults, so each one has to reach the engine the same way on both paths.
-        JobHyperparameters job = new JobHyperparameters(4, 2, 1e-3, 4, 8, 0.2, 64, 2, 7, 0, "lora", false, "sigmoid",
-                0.1, 0.5);
+        JobHyperparameters job =
+                new JobHyperparameters(4, 2, 1e-3, 4, 8, 0.2, 64, 2, 7, 0, "lora", false, "sigmoid", 0.1, 0.5);
         Path service = work.resolve("service");
-        FineTuner.Outcome outcome = new FineTuner().run(new TrainingRequest(Recipe.DPO, TrainingFixture.checkpoint(),
-                train, eval, service, job, 2, null), step -> { }, (step, directory) -> { });
+        FineTuner.Outcome outcome = new FineTuner()
+                .run(
+                        new TrainingRequest(
+                                Recipe.DPO, TrainingFixture.checkpoint(), train, eval, service, job, 2, null),
+                        step -> {},
+                        (step, directory) -> {});
 
         Path cli = work.resolve("cli");
-        cli(List.of("dpo", "--model", TrainingFixture.checkpoint().toString(), "--data", train.toString(),
-                "--eval-data", eval.toString(), "--out", cli.toString(), "--max-steps", "4", "--batch-size", "2",
-                "--learning-rate", "1e-3", "--seed", "7", "--max-length", "64", "--max-prompt-length", "32",
-                "--eval-every", "2", "--patience", "0", "--checkpoint-every", "2", "--beta", "0.2", "--loss-type",
-                "sigmoid", "--label-smoothing", "0.1", "--nll-weight", "0.5", "--lora-r", "4", "--lora-alpha", "8"));
+        cli(List.of(
+                "dpo",
+                "--model",
+                TrainingFixture.checkpoint().toString(),
+                "--data",
+                train.toString(),
+                "--eval-data",
+                eval.toString(),
+                "--out",
+                cli.toString(),
+                "--max-steps",
+                "4",
+                "--batch-size",
+                "2",
+                "--learning-rate",
+                "1e-3",
+                "--seed",
+                "7",
+                "--max-length",
+                "64",
+                "--max-prompt-length",
+                "32",
+                "--eval-every",
+                "2",
+                "--patience",
+                "0",
+                "--checkpoint-every",
+                "2",
+                "--beta",
+                "0.2",
+                "--loss-type",
+                "sigmoid",
+                "--label-smoothing",
+                "0.1",
+                "--nll-weight",
+                "0.5",
+                "--lora-r",
+                "4",
+                "--lora-alpha",
+                "8"));
 
-        assertThat(spec(cli.resolve("run.json"))).isEqualTo(spec(service.resolve("run").resolve("run.json")));
+        assertThat(spec(cli.resolve("run.json")))
+                .isEqualTo(spec(service.resolve("run").resolve("run.json")));
         assertThat(losses(cli)).isEqualTo(losses(service.resolve("run"))).hasSize(4);
         byte[] weights = Files.readAllBytes(outcome.adapter().resolve("adapter_model.safetensors"));
-        assertThat(Files.readAllBytes(cli.resolve("adapter").resolve("adapter_model.safetensors"))).isEqualTo(weights);
+        assertThat(Files.readAllBytes(cli.resolve("adapter").resolve("adapter_model.safetensors")))
+                .isEqualTo(weights);
         assertThat(outcome.chosenStep()).isPositive();
     }
 
@@ -63,19 +104,47 @@ class OneRecipeTest {
     void aFullSftSpecThroughTheCliAndThroughAJobTrainsBitIdenticalWeights() throws IOException {
         Path train = write("train.jsonl", TrainingFixture.jsonl(8, 0, Recipe.SFT));
         Path eval = write("eval.jsonl", TrainingFixture.jsonl(4, 100, Recipe.SFT));
-        JobHyperparameters job = new JobHyperparameters(3, 2, 5e-4, 8, 16, 0.1, 64, 3, 11, 0, "full", false, "sigmoid",
-                0, 0);
+        JobHyperparameters job =
+                new JobHyperparameters(3, 2, 5e-4, 8, 16, 0.1, 64, 3, 11, 0, "full", false, "sigmoid", 0, 0);
         Path service = work.resolve("service");
-        FineTuner.Outcome outcome = new FineTuner().run(new TrainingRequest(Recipe.SFT, TrainingFixture.checkpoint(),
-                train, eval, service, job, 0, null), step -> { }, (step, directory) -> { });
+        FineTuner.Outcome outcome = new FineTuner()
+                .run(
+                        new TrainingRequest(
+                                Recipe.SFT, TrainingFixture.checkpoint(), train, eval, service, job, 0, null),
+                        step -> {},
+                        (step, directory) -> {});
 
         Path cli = work.resolve("cli");
-        cli(List.of("sft", "--model", TrainingFixture.checkpoint().toString(), "--data", train.toString(),
-                "--eval-data", eval.toString(), "--out", cli.toString(), "--full", "--max-steps", "3", "--batch-size",
-                "2", "--learning-rate", "5e-4", "--seed", "11", "--max-length", "64", "--eval-every", "3",
-                "--patience", "0", "--checkpoint-every", "0"));
+        cli(List.of(
+                "sft",
+                "--model",
+                TrainingFixture.checkpoint().toString(),
+                "--data",
+                train.toString(),
+                "--eval-data",
+                eval.toString(),
+                "--out",
+                cli.toString(),
+                "--full",
+                "--max-steps",
+                "3",
+                "--batch-size",
+                "2",
+                "--learning-rate",
+                "5e-4",
+                "--seed",
+                "11",
+                "--max-length",
+                "64",
+                "--eval-every",
+                "3",
+                "--patience",
+                "0",
+                "--checkpoint-every",
+                "0"));
 
-        assertThat(spec(cli.resolve("run.json"))).isEqualTo(spec(service.resolve("run").resolve("run.json")));
+        assertThat(spec(cli.resolve("run.json")))
+                .isEqualTo(spec(service.resolve("run").resolve("run.json")));
         assertThat(losses(cli)).isEqualTo(losses(service.resolve("run"))).hasSize(3);
         assertThat(outcome.adapter()).isNull();
         assertThat(Files.readAllBytes(cli.resolve("model").resolve("model.safetensors")))

@@ -33,17 +33,18 @@ public final class CloudEventsKafka {
     public static final String HEADER_TIME = "ce_time";
     public static final String HEADER_CONTENT_TYPE = "content-type";
 
-    private CloudEventsKafka() {
-    }
+    private CloudEventsKafka() {}
 
     /**
      * The record that publishes {@code event} on its topic under {@code topicPrefix}.
      *
      * @param source the CloudEvents {@code source}: the producing service, e.g. {@code /tunestream/dataset-service}
      */
-    public static ProducerRecord<String, TunestreamEvent> record(String topicPrefix, TunestreamEvent event, URI source) {
+    public static ProducerRecord<String, TunestreamEvent> record(
+            String topicPrefix, TunestreamEvent event, URI source) {
         Topic topic = event.topic();
-        return new ProducerRecord<>(topic.topicName(topicPrefix), null, event.partitionKey(), event, headers(event, source));
+        return new ProducerRecord<>(
+                topic.topicName(topicPrefix), null, event.partitionKey(), event, headers(event, source));
     }
 
     /** The {@code ce_*} headers of {@code event}. */
@@ -71,17 +72,25 @@ public final class CloudEventsKafka {
         Map<String, String> values = new TreeMap<>();
         for (Header header : headers) {
             if (header.key().startsWith("ce_") || header.key().equals(HEADER_CONTENT_TYPE)) {
-                values.put(header.key(), header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
+                values.put(
+                        header.key(),
+                        header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
             }
         }
         for (String required : new String[] {HEADER_SPEC_VERSION, HEADER_ID, HEADER_TYPE, HEADER_SOURCE}) {
             if (values.get(required) == null) {
-                throw new IllegalArgumentException("not a CloudEvent in Kafka binary mode: header '" + required + "' is missing");
+                throw new IllegalArgumentException(
+                        "not a CloudEvent in Kafka binary mode: header '" + required + "' is missing");
             }
         }
         String time = values.get(HEADER_TIME);
-        return new Attributes(values.get(HEADER_SPEC_VERSION), values.get(HEADER_ID), values.get(HEADER_TYPE),
-                URI.create(values.get(HEADER_SOURCE)), values.get(HEADER_SUBJECT), time == null ? null : Instant.parse(time),
+        return new Attributes(
+                values.get(HEADER_SPEC_VERSION),
+                values.get(HEADER_ID),
+                values.get(HEADER_TYPE),
+                URI.create(values.get(HEADER_SOURCE)),
+                values.get(HEADER_SUBJECT),
+                time == null ? null : Instant.parse(time),
                 values.get(HEADER_CONTENT_TYPE));
     }
 
@@ -90,7 +99,12 @@ public final class CloudEventsKafka {
     }
 
     /** The context attributes of one CloudEvent. */
-    public record Attributes(String specVersion, String id, String type, URI source, String subject, Instant time,
-            String dataContentType) {
-    }
+    public record Attributes(
+            String specVersion,
+            String id,
+            String type,
+            URI source,
+            String subject,
+            Instant time,
+            String dataContentType) {}
 }

@@ -33,8 +33,7 @@ public final class IncomingEvents {
     /** The header in which the SmallRye Kafka connector keeps the message of a value that failed to deserialize. */
     static final String DESERIALIZATION_FAILURE_REASON = "deserialization-failure-reason";
 
-    private IncomingEvents() {
-    }
+    private IncomingEvents() {}
 
     /** The event of a record whose value arrived as bytes. */
     public static <T extends TunestreamEvent> T read(ConsumerRecord<?, byte[]> record, Class<T> type) {
@@ -52,8 +51,8 @@ public final class IncomingEvents {
         }
         TunestreamEvent event = parse(topic, value);
         if (!type.isInstance(event)) {
-            throw new UnreadableRecordException("topic " + topic + " carries " + event.getClass().getSimpleName()
-                    + "s, not " + type.getSimpleName() + "s");
+            throw new UnreadableRecordException("topic " + topic + " carries "
+                    + event.getClass().getSimpleName() + "s, not " + type.getSimpleName() + "s");
         }
         return type.cast(event);
     }

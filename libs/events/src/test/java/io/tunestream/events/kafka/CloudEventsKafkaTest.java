@@ -25,9 +25,18 @@ class CloudEventsKafkaTest {
 
     private static DatasetVersionEvent event() {
         String prefix = "s3://tunestream/datasets/qa/versions/7/";
-        return new DatasetVersionEvent("e-1", 1, Instant.parse("2026-11-23T10:15:30Z"), "qa", 7, Recipe.SFT,
-                new ObjectRef(prefix + "train.jsonl", SHA, 10), new ObjectRef(prefix + "eval.jsonl", SHA, 2),
-                new ObjectRef(prefix + "manifest.json", SHA, 1), Map.of("train", 9L), null,
+        return new DatasetVersionEvent(
+                "e-1",
+                1,
+                Instant.parse("2026-11-23T10:15:30Z"),
+                "qa",
+                7,
+                Recipe.SFT,
+                new ObjectRef(prefix + "train.jsonl", SHA, 10),
+                new ObjectRef(prefix + "eval.jsonl", SHA, 2),
+                new ObjectRef(prefix + "manifest.json", SHA, 1),
+                Map.of("train", 9L),
+                null,
                 Lineage.ofDatasetVersion("qa", 7, "qa-sft", null, null));
     }
 
@@ -67,14 +76,16 @@ class CloudEventsKafkaTest {
 
     @Test
     void shouldFailWithTheTopicAndFieldOnAPoisonRecord() {
-        byte[] body = "{\"eventId\":\"e\",\"schemaVersion\":1,\"occurredAt\":\"2026-11-23T10:15:30Z\",\"dataset\":\"qa\",\"version\":0}"
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] body =
+                "{\"eventId\":\"e\",\"schemaVersion\":1,\"occurredAt\":\"2026-11-23T10:15:30Z\",\"dataset\":\"qa\",\"version\":0}"
+                        .getBytes(StandardCharsets.UTF_8);
 
         assertThatThrownBy(() -> new EventDeserializer().deserialize("tunestream.dataset-versions", body))
                 .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("tunestream.dataset-versions")
                 .hasMessageContaining("DatasetVersionEvent.version must be at least 1");
-        assertThatThrownBy(() -> new EventDeserializer().deserialize("tunestream.generations", "not json".getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(() -> new EventDeserializer()
+                        .deserialize("tunestream.generations", "not json".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("invalid GenerationEvent");
     }

@@ -14,12 +14,13 @@ import org.junit.jupiter.api.Test;
 /** The reasons a poison record is dead-lettered with, whichever way its consumer receives it. */
 class IncomingEventsTest {
 
-    private static final SampleEvent SAMPLE = SampleEvent.of("qa", "crm-1",
-            EventJson.mapper().createObjectNode().put("text", "hello"));
+    private static final SampleEvent SAMPLE =
+            SampleEvent.of("qa", "crm-1", EventJson.mapper().createObjectNode().put("text", "hello"));
 
     @Test
     void shouldReadTheEventOfARecordUnderAnyPrefix() {
-        ConsumerRecord<String, byte[]> record = new ConsumerRecord<>("acme.samples", 0, 7, "qa", EventJson.toBytes(SAMPLE));
+        ConsumerRecord<String, byte[]> record =
+                new ConsumerRecord<>("acme.samples", 0, 7, "qa", EventJson.toBytes(SAMPLE));
 
         assertThat(IncomingEvents.read(record, SampleEvent.class)).isEqualTo(SAMPLE);
     }
@@ -35,15 +36,16 @@ class IncomingEventsTest {
 
     @Test
     void shouldCallARecordWithoutValueATombstone() {
-        assertThatThrownBy(() -> IncomingEvents.read(new ConsumerRecord<String, byte[]>("tunestream.prompts", 0, 3, "k", null),
-                PromptEvent.class))
+        assertThatThrownBy(() -> IncomingEvents.read(
+                        new ConsumerRecord<String, byte[]>("tunestream.prompts", 0, 3, "k", null), PromptEvent.class))
                 .isInstanceOf(UnreadableRecordException.class)
                 .hasMessage("topic tunestream.prompts: the record has no value (a tombstone)");
     }
 
     @Test
     void shouldSayWhichEventsATopicCarriesWhenTheConsumerReadsAnother() {
-        assertThatThrownBy(() -> IncomingEvents.read("tunestream.samples", EventJson.toBytes(SAMPLE), PromptEvent.class))
+        assertThatThrownBy(
+                        () -> IncomingEvents.read("tunestream.samples", EventJson.toBytes(SAMPLE), PromptEvent.class))
                 .isInstanceOf(UnreadableRecordException.class)
                 .hasMessage("topic tunestream.samples carries SampleEvents, not PromptEvents");
     }
@@ -74,6 +76,7 @@ class IncomingEventsTest {
                 .hasMessageStartingWith("topic tunestream.samples: invalid SampleEvent");
         assertThatThrownBy(() -> IncomingEvents.require(null, "tunestream.samples", new RecordHeaders()))
                 .hasMessage("topic tunestream.samples: the record has no value (a tombstone)");
-        assertThat(IncomingEvents.require(SAMPLE, "tunestream.samples", new RecordHeaders())).isSameAs(SAMPLE);
+        assertThat(IncomingEvents.require(SAMPLE, "tunestream.samples", new RecordHeaders()))
+                .isSameAs(SAMPLE);
     }
 }

@@ -27,8 +27,7 @@ import java.util.List;
  */
 public final class ScratchModel {
 
-    private ScratchModel() {
-    }
+    private ScratchModel() {}
 
     /**
      * @param corpus a JSONL or JSON file of text records ({@code {"text": ...}}) or Alpaca records; their text trains
@@ -43,11 +42,20 @@ public final class ScratchModel {
                 .train(texts);
         bpe.write(output);
         try (Tokenizer tokenizer = Tokenizer.load(output)) {
-            Integer bos = tokenizer.bosTokenId().isPresent() ? tokenizer.bosTokenId().getAsInt() : null;
+            Integer bos =
+                    tokenizer.bosTokenId().isPresent() ? tokenizer.bosTokenId().getAsInt() : null;
             List<Integer> eos = Arrays.stream(tokenizer.eosTokenIds()).boxed().toList();
-            LlamaConfig config = LlamaConfig.small(tokenizer.vocabSize(), spec.hiddenSize(), spec.layers(), spec.heads(),
-                    spec.kvHeads(), spec.intermediateSize(), spec.maxPositions()).withSpecialTokens(bos, eos);
-            try (LlamaModel model = LlamaModel.initialize(config, spec.seed(), Engine.getInstance().newBaseManager())) {
+            LlamaConfig config = LlamaConfig.small(
+                            tokenizer.vocabSize(),
+                            spec.hiddenSize(),
+                            spec.layers(),
+                            spec.heads(),
+                            spec.kvHeads(),
+                            spec.intermediateSize(),
+                            spec.maxPositions())
+                    .withSpecialTokens(bos, eos);
+            try (LlamaModel model = LlamaModel.initialize(
+                    config, spec.seed(), Engine.getInstance().newBaseManager())) {
                 model.save(output, DType.F32, null);
             }
         }

@@ -6,13 +6,20 @@ package io.tunestream.llm.bootstrap;
  * @param vocabSize    target BPE vocabulary, special tokens included
  * @param maxPositions context length
  */
-public record ScratchModelSpec(long seed, int vocabSize, int hiddenSize, int layers, int heads, int kvHeads,
-        int intermediateSize, int maxPositions) {
+public record ScratchModelSpec(
+        long seed,
+        int vocabSize,
+        int hiddenSize,
+        int layers,
+        int heads,
+        int kvHeads,
+        int intermediateSize,
+        int maxPositions) {
 
     public ScratchModelSpec {
         if (vocabSize < 256 + 3) {
-            throw new IllegalArgumentException("vocabSize must hold the 256 byte symbols and 3 special tokens, got "
-                    + vocabSize);
+            throw new IllegalArgumentException(
+                    "vocabSize must hold the 256 byte symbols and 3 special tokens, got " + vocabSize);
         }
         if (hiddenSize % heads != 0) {
             throw new IllegalArgumentException("hiddenSize " + hiddenSize + " must be a multiple of heads " + heads);

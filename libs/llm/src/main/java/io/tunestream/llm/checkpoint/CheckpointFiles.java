@@ -122,7 +122,10 @@ public final class CheckpointFiles implements AutoCloseable {
     public DType storedDType() {
         Map<DType, Long> bytes = new TreeMap<>();
         tensors.values().forEach(t -> bytes.merge(t.dtype(), t.end() - t.begin(), Long::sum));
-        return bytes.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(DType.F32);
+        return bytes.entrySet().stream()
+                .max(Map.Entry.comparingByValue())
+                .map(Map.Entry::getKey)
+                .orElse(DType.F32);
     }
 
     private SafeTensorsFile fileOf(TensorInfo info) {

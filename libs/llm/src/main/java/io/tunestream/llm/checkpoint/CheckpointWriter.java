@@ -8,11 +8,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.ArrayList;
 
 /**
  * Writes a Hugging Face model directory: {@code config.json}, {@code generation_config.json}, the weights as one
@@ -22,35 +22,51 @@ import java.util.ArrayList;
 public final class CheckpointWriter {
 
     /** The tokenizer files Hugging Face's AutoTokenizer reads, copied when present. */
-    public static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
-            "special_tokens_map.json", "tokenizer.model", "vocab.json", "merges.txt", "added_tokens.json",
+    public static final List<String> TOKENIZER_FILES = List.of(
+            "tokenizer.json",
+            "tokenizer_config.json",
+            "special_tokens_map.json",
+            "tokenizer.model",
+            "vocab.json",
+            "merges.txt",
+            "added_tokens.json",
             "chat_template.jinja");
+
     public static final String GENERATION_CONFIG = "generation_config.json";
     /** The shard size Hugging Face uses by default. */
     public static final long DEFAULT_SHARD_BYTES = 5L * 1000 * 1000 * 1000;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private CheckpointWriter() {
-    }
+    private CheckpointWriter() {}
 
     /**
      * @param config           the model's {@code config.json}; {@code torch_dtype} is set to match {@code storedAs}
      * @param generationConfig {@code generation_config.json}, or null to derive one from the config's token ids
      * @param tokenizerSource  a directory whose tokenizer files are copied, or null
      */
-    public static void write(Path directory, Map<String, Tensor> tensors, DType storedAs, ObjectNode config,
-            ObjectNode generationConfig, Path tokenizerSource, long maxShardBytes) {
+    public static void write(
+            Path directory,
+            Map<String, Tensor> tensors,
+            DType storedAs,
+            ObjectNode config,
+            ObjectNode generationConfig,
+            Path tokenizerSource,
+            long maxShardBytes) {
         try {
             Files.createDirectories(directory);
             ObjectNode configJson = config.deepCopy();
             configJson.put("torch_dtype", storedAs == DType.BF16 ? "bfloat16" : "float32");
             // Weights first, config.json last: a directory with a config is a complete checkpoint.
             writeWeights(directory, tensors, storedAs, maxShardBytes);
-            JSON.writeValue(directory.resolve(GENERATION_CONFIG).toFile(),
+            JSON.writeValue(
+                    directory.resolve(GENERATION_CONFIG).toFile(),
                     generationConfig != null ? generationConfig : generationConfigFrom(configJson));
-            if (tokenizerSource != null && !tokenizerSource.toAbsolutePath().normalize()
-                    .equals(directory.toAbsolutePath().normalize())) {
+            if (tokenizerSource != null
+                    && !tokenizerSource
+                            .toAbsolutePath()
+                            .normalize()
+                            .equals(directory.toAbsolutePath().normalize())) {
                 for (String name : TOKENIZER_FILES) {
                     Path source = tokenizerSource.resolve(name);
                     if (Files.isRegularFile(source)) {
@@ -97,7 +113,8 @@ public final class CheckpointWriter {
         shards.add(current);
         Files.deleteIfExists(directory.resolve(CheckpointFiles.INDEX_FILE));
         try (var existing = Files.list(directory)) {
-            for (Path stale : existing.filter(p -> p.getFileName().toString().matches("model-\\d{5}-of-\\d{5}\\.safetensors"))
+            for (Path stale : existing.filter(
+                            p -> p.getFileName().toString().matches("model-\\d{5}-of-\\d{5}\\.safetensors"))
                     .toList()) {
                 Files.delete(stale);
             }

@@ -33,7 +33,7 @@ public enum DType {
                 return type;
             }
         }
-        throw new CheckpointException(where + ": dtype \"" + name + "\" is not supported (supported: "
-                + Arrays.toString(values()) + ")");
+        throw new CheckpointException(
+                where + ": dtype \"" + name + "\" is not supported (supported: " + Arrays.toString(values()) + ")");
     }
 }

@@ -6,8 +6,7 @@ package io.tunestream.llm.checkpoint;
  */
 final class FloatConversions {
 
-    private FloatConversions() {
-    }
+    private FloatConversions() {}
 
     /** BF16 is the upper half of an IEEE float32, so widening is exact. */
     static float bf16ToFloat(short bits) {

@@ -25,6 +25,7 @@ public final class SafeTensorsFile implements AutoCloseable {
 
     /** A header larger than this is not a safetensors header (the reference implementation caps it at 100 MB). */
     private static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
@@ -33,7 +34,11 @@ public final class SafeTensorsFile implements AutoCloseable {
     private final Map<String, TensorInfo> tensors;
     private final Map<String, String> metadata;
 
-    private SafeTensorsFile(Path file, FileChannel channel, long dataStart, Map<String, TensorInfo> tensors,
+    private SafeTensorsFile(
+            Path file,
+            FileChannel channel,
+            long dataStart,
+            Map<String, TensorInfo> tensors,
             Map<String, String> metadata) {
         this.file = file;
         this.channel = channel;
@@ -69,8 +74,8 @@ public final class SafeTensorsFile implements AutoCloseable {
         readFully(channel, lengthBuffer, 0);
         long headerLength = lengthBuffer.flip().getLong();
         if (headerLength <= 0 || headerLength > MAX_HEADER_BYTES || 8 + headerLength > fileSize) {
-            throw new CheckpointException(file + ": header length " + headerLength
-                    + " is not valid for a file of " + fileSize + " bytes (is this a safetensors file?)");
+            throw new CheckpointException(file + ": header length " + headerLength + " is not valid for a file of "
+                    + fileSize + " bytes (is this a safetensors file?)");
         }
         ByteBuffer headerBuffer = ByteBuffer.allocate((int) headerLength);
         readFully(channel, headerBuffer, 8);
@@ -85,7 +90,10 @@ public final class SafeTensorsFile implements AutoCloseable {
         for (Iterator<Map.Entry<String, JsonNode>> fields = header.fields(); fields.hasNext(); ) {
             Map.Entry<String, JsonNode> field = fields.next();
             if (field.getKey().equals("__metadata__")) {
-                field.getValue().fields().forEachRemaining(entry -> metadata.put(entry.getKey(), entry.getValue().asText()));
+                field.getValue()
+                        .fields()
+                        .forEachRemaining(entry ->
+                                metadata.put(entry.getKey(), entry.getValue().asText()));
                 continue;
             }
             TensorInfo info = tensorInfo(file, field.getKey(), field.getValue());
@@ -95,8 +103,8 @@ public final class SafeTensorsFile implements AutoCloseable {
             }
             tensors.put(info.name(), info);
         }
-        return new SafeTensorsFile(file, channel, dataStart, Collections.unmodifiableMap(tensors),
-                Collections.unmodifiableMap(metadata));
+        return new SafeTensorsFile(
+                file, channel, dataStart, Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
     }
 
     private static TensorInfo tensorInfo(Path file, String name, JsonNode entry) {
@@ -104,10 +112,15 @@ public final class SafeTensorsFile implements AutoCloseable {
         JsonNode dtype = entry.get("dtype");
         JsonNode shape = entry.get("shape");
         JsonNode offsets = entry.get("data_offsets");
-        if (dtype == null || !dtype.isTextual() || shape == null || !shape.isArray() || offsets == null
-                || !offsets.isArray() || offsets.size() != 2) {
-            throw new CheckpointException(where + ": needs \"dtype\" (string), \"shape\" (array) and"
-                    + " \"data_offsets\" ([begin, end])");
+        if (dtype == null
+                || !dtype.isTextual()
+                || shape == null
+                || !shape.isArray()
+                || offsets == null
+                || !offsets.isArray()
+                || offsets.size() != 2) {
+            throw new CheckpointException(
+                    where + ": needs \"dtype\" (string), \"shape\" (array) and" + " \"data_offsets\" ([begin, end])");
         }
         DType type = DType.ofSafetensorsName(dtype.asText(), where);
         long[] dimensions = new long[shape.size()];
@@ -149,19 +162,23 @@ public final class SafeTensorsFile implements AutoCloseable {
         }
         long count = info.elementCount();
         if (count > Integer.MAX_VALUE - 8) {
-            throw new CheckpointException(file + ": tensor \"" + name + "\" has " + count
-                    + " elements, more than one Java array holds");
+            throw new CheckpointException(
+                    file + ": tensor \"" + name + "\" has " + count + " elements, more than one Java array holds");
         }
         float[] values = new float[(int) count];
         // Read in slices so a multi-gigabyte tensor never needs a second full-size buffer.
         int elementsPerChunk = (int) Math.min(count, (1 << 24) / info.dtype().byteSize());
-        ByteBuffer chunk = ByteBuffer.allocateDirect(elementsPerChunk * info.dtype().byteSize())
+        ByteBuffer chunk = ByteBuffer.allocateDirect(
+                        elementsPerChunk * info.dtype().byteSize())
                 .order(ByteOrder.LITTLE_ENDIAN);
         int done = 0;
         while (done < count) {
             int n = (int) Math.min(elementsPerChunk, count - done);
             chunk.clear().limit(n * info.dtype().byteSize());
-            readFully(channel, chunk, dataStart + info.begin() + (long) done * info.dtype().byteSize());
+            readFully(
+                    channel,
+                    chunk,
+                    dataStart + info.begin() + (long) done * info.dtype().byteSize());
             chunk.flip();
             switch (info.dtype()) {
                 case F32 -> chunk.asFloatBuffer().get(values, done, n);

@@ -23,8 +23,7 @@ public final class SafeTensorsWriter {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private SafeTensorsWriter() {
-    }
+    private SafeTensorsWriter() {}
 
     public static void write(Path file, Map<String, Tensor> tensors, DType storedAs) {
         write(file, tensors, storedAs, Map.of("format", "pt"));
@@ -53,7 +52,8 @@ public final class SafeTensorsWriter {
         byte[] headerBytes = headerBytes(header);
         Path temporary = file.resolveSibling(file.getFileName() + ".partial");
         try (OutputStream out = Files.newOutputStream(temporary)) {
-            ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(headerBytes.length);
+            ByteBuffer length =
+                    ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(headerBytes.length);
             out.write(length.array());
             out.write(headerBytes);
             for (Tensor tensor : sorted.values()) {
@@ -92,7 +92,8 @@ public final class SafeTensorsWriter {
 
     private static void writeData(OutputStream out, float[] data, DType storedAs) throws IOException {
         int chunkElements = 1 << 20;
-        ByteBuffer buffer = ByteBuffer.allocate(chunkElements * storedAs.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer buffer =
+                ByteBuffer.allocate(chunkElements * storedAs.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
         for (int start = 0; start < data.length; start += chunkElements) {
             int end = Math.min(data.length, start + chunkElements);
             buffer.clear();

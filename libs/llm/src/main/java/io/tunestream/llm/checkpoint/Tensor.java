@@ -9,8 +9,8 @@ public record Tensor(long[] shape, float[] data) {
         shape = shape.clone();
         long count = Arrays.stream(shape).reduce(1, Math::multiplyExact);
         if (count != data.length) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + count
-                    + " elements, data has " + data.length);
+            throw new IllegalArgumentException(
+                    "shape " + Arrays.toString(shape) + " holds " + count + " elements, data has " + data.length);
         }
     }
 

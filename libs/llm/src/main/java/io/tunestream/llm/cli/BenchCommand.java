@@ -20,15 +20,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.Arrays;
 
 /**
  * Engine benchmarks, printed as JSON beside the machine's own reference figure (the fp32 matmul peak measured in
@@ -47,7 +47,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--new-tokens", defaultValue = "64", description = "tokens generated per sequence in decode runs")
     int newTokens;
 
-    @Option(names = "--uncached-steps", defaultValue = "16",
+    @Option(
+            names = "--uncached-steps",
+            defaultValue = "16",
             description = "at batch > 1, tokens generated per sequence without the cache (the first ones, where"
                     + " recomputing is cheapest, so an upper bound); batch 1 generates all --new-tokens")
     int uncachedSteps;
@@ -58,7 +60,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--prefill-tokens", defaultValue = "512")
     int prefillTokens;
 
-    @Option(names = "--leak-requests", defaultValue = "0",
+    @Option(
+            names = "--leak-requests",
+            defaultValue = "0",
             description = "instead: send this many generation requests and report resident memory as they go")
     int leakRequests;
 
@@ -67,8 +71,7 @@ final class BenchCommand implements Callable<Integer> {
             new NamedConfig("small-d256", LlamaConfig.small(4096, 256, 4, 4, 4, 704, 2048)),
             new NamedConfig("medium-d512", LlamaConfig.small(8192, 512, 8, 8, 4, 1408, 2048)));
 
-    record NamedConfig(String name, LlamaConfig config) {
-    }
+    record NamedConfig(String name, LlamaConfig config) {}
 
     @Override
     public Integer call() throws Exception {
@@ -103,7 +106,8 @@ final class BenchCommand implements Callable<Integer> {
         LlamaConfig config = named.config();
         ObjectNode result = Json.MAPPER.createObjectNode();
         result.put("name", named.name());
-        try (LlamaModel model = LlamaModel.initialize(config, 1, Engine.getInstance().newBaseManager())) {
+        try (LlamaModel model =
+                LlamaModel.initialize(config, 1, Engine.getInstance().newBaseManager())) {
             result.put("parameters", model.parameterCount());
             result.put("hidden_size", config.hiddenSize());
             result.put("layers", config.numLayers());
@@ -150,8 +154,8 @@ final class BenchCommand implements Callable<Integer> {
         for (int run = 0; run < 6; run++) {
             try (NDScope scope = new NDScope()) {
                 long start = System.nanoTime();
-                NDArray logits = model.forward(model.manager().create(ids, new Shape(prefillBatch, prefillTokens)),
-                        null, null, true);
+                NDArray logits = model.forward(
+                        model.manager().create(ids, new Shape(prefillBatch, prefillTokens)), null, null, true);
                 logits.toFloatArray();
                 double seconds = (System.nanoTime() - start) / 1e9;
                 if (run > 0) {
@@ -168,8 +172,7 @@ final class BenchCommand implements Callable<Integer> {
         double d = c.hiddenSize();
         double q = (double) c.numHeads() * c.headDim();
         double kv = (double) c.numKvHeads() * c.headDim();
-        double perTokenPerLayer = 2 * (d * q + 2 * d * kv + q * d + 3 * d * c.intermediateSize())
-                + 2 * 2 * q * tokens;
+        double perTokenPerLayer = 2 * (d * q + 2 * d * kv + q * d + 3 * d * c.intermediateSize()) + 2 * 2 * q * tokens;
         return batch * (tokens * c.numLayers() * perTokenPerLayer + 2 * d * c.vocabSize());
     }
 
@@ -178,8 +181,8 @@ final class BenchCommand implements Callable<Integer> {
      * sequence has its first token (the prompts' prefill is measured separately) and stops at the last token.
      */
     private double cachedDecodeTokensPerSecond(LlamaModel model, int batch) {
-        try (GenerationScheduler scheduler = new GenerationScheduler(model, null, Set.of(),
-                new SchedulerSettings(batch, batch))) {
+        try (GenerationScheduler scheduler =
+                new GenerationScheduler(model, null, Set.of(), new SchedulerSettings(batch, batch))) {
             runBatch(scheduler, model.config(), batch, 4, new AtomicInteger());
             AtomicInteger tokens = new AtomicInteger();
             long[] decodeStart = new long[1];
@@ -189,21 +192,28 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private void runBatch(GenerationScheduler scheduler, LlamaConfig config, int batch, int tokens,
-            AtomicInteger generated) {
-        runBatch(scheduler, config, batch, tokens, generated, () -> { });
+    private void runBatch(
+            GenerationScheduler scheduler, LlamaConfig config, int batch, int tokens, AtomicInteger generated) {
+        runBatch(scheduler, config, batch, tokens, generated, () -> {});
     }
 
     /** @param prefillDone called once, on the scheduler thread, when every sequence has its first token */
-    private void runBatch(GenerationScheduler scheduler, LlamaConfig config, int batch, int tokens,
-            AtomicInteger generated, Runnable prefillDone) {
+    private void runBatch(
+            GenerationScheduler scheduler,
+            LlamaConfig config,
+            int batch,
+            int tokens,
+            AtomicInteger generated,
+            Runnable prefillDone) {
         AtomicInteger started = new AtomicInteger();
         List<CompletableFuture<?>> futures = new ArrayList<>();
         for (int row = 0; row < batch; row++) {
-            int[] prompt = Arrays.stream(randomIds(config, promptTokens, row)).mapToInt(id -> (int) id).toArray();
+            int[] prompt = Arrays.stream(randomIds(config, promptTokens, row))
+                    .mapToInt(id -> (int) id)
+                    .toArray();
             boolean[] first = {true};
-            futures.add(scheduler.submit(new GenerationRequest(prompt, SamplingParams.greedy(tokens).withIgnoreEos(true),
-                    (sample, token, delta) -> {
+            futures.add(scheduler.submit(new GenerationRequest(
+                    prompt, SamplingParams.greedy(tokens).withIgnoreEos(true), (sample, token, delta) -> {
                         generated.incrementAndGet();
                         if (first[0]) {
                             first[0] = false;
@@ -234,7 +244,8 @@ final class BenchCommand implements Callable<Integer> {
                 System.arraycopy(ids, row * total, input, row * length, length);
             }
             try (NDScope scope = new NDScope()) {
-                float[] logits = model.forward(model.manager().create(input, new Shape(batch, length)), null, null, true)
+                float[] logits = model.forward(
+                                model.manager().create(input, new Shape(batch, length)), null, null, true)
                         .toFloatArray();
                 for (int row = 0; row < batch; row++) {
                     int best = 0;
@@ -281,15 +292,17 @@ final class BenchCommand implements Callable<Integer> {
         ObjectNode memory = Json.MAPPER.createObjectNode();
         memory.put("requests", leakRequests);
         ArrayNode samples = memory.putArray("rss_mb");
-        try (LlamaModel model = LlamaModel.initialize(config, 1, Engine.getInstance().newBaseManager());
-                GenerationScheduler scheduler = new GenerationScheduler(model, null, Set.of(),
-                        new SchedulerSettings(32, 4096))) {
+        try (LlamaModel model =
+                        LlamaModel.initialize(config, 1, Engine.getInstance().newBaseManager());
+                GenerationScheduler scheduler =
+                        new GenerationScheduler(model, null, Set.of(), new SchedulerSettings(32, 4096))) {
             Random random = new Random(5);
             int interval = Math.max(1, leakRequests / 10);
             long start = System.nanoTime();
             List<CompletableFuture<?>> inFlight = new ArrayList<>();
             for (int request = 1; request <= leakRequests; request++) {
-                int[] prompt = random.ints(4 + random.nextInt(24), 0, config.vocabSize()).toArray();
+                int[] prompt = random.ints(4 + random.nextInt(24), 0, config.vocabSize())
+                        .toArray();
                 SamplingParams params = SamplingParams.sampled(1 + random.nextInt(16), 0.9, 0.95, request)
                         .withIgnoreEos(true);
                 inFlight.add(scheduler.submit(new GenerationRequest(prompt, params)));

@@ -77,7 +77,11 @@ final class BenchQualityCommand implements Callable<Integer> {
     @Option(names = "--vocab-size", defaultValue = "320", description = "BPE vocabulary of the scratch tokenizer")
     int vocabSize;
 
-    @Option(names = "--individual-digits", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(
+            names = "--individual-digits",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
             description = "the tokenizer splits every digit into a token of its own (default; --no-individual-digits"
                     + " lets BPE merge digits with spaces and each other)")
     boolean individualDigits;
@@ -94,7 +98,9 @@ final class BenchQualityCommand implements Callable<Integer> {
     @Option(names = "--dpo-steps", defaultValue = "100")
     int dpoSteps;
 
-    @Option(names = "--dpo-prompts", defaultValue = "500",
+    @Option(
+            names = "--dpo-prompts",
+            defaultValue = "500",
             description = "new prompts the SFT model answers for the DPO round")
     int dpoPrompts;
 
@@ -107,23 +113,31 @@ final class BenchQualityCommand implements Callable<Integer> {
     @Option(names = "--dpo-nll-weight", defaultValue = "1.0", description = "NLL term on the chosen answers")
     double dpoNllWeight;
 
-    @Option(names = "--dpo-samples", defaultValue = "4",
+    @Option(
+            names = "--dpo-samples",
+            defaultValue = "4",
             description = "sampled answers per prompt, besides the greedy one, whose wrong ones become rejected sides")
     int dpoSamples;
 
     @Option(names = "--dpo-temperature", defaultValue = "1.0", description = "temperature of those samples")
     double dpoTemperature;
 
-    @Option(names = "--sft-eval-every", defaultValue = "0",
+    @Option(
+            names = "--sft-eval-every",
+            defaultValue = "0",
             description = "SFT steps between exact-match evaluations on the validation set, the best being the result"
                     + " (0: the last step is the result)")
     int sftEvalEvery;
 
-    @Option(names = "--dpo-eval-every", defaultValue = "10",
+    @Option(
+            names = "--dpo-eval-every",
+            defaultValue = "10",
             description = "DPO steps between exact-match evaluations on the validation set (the start is one)")
     int dpoEvalEvery;
 
-    @Option(names = "--validation-per-family", defaultValue = "40",
+    @Option(
+            names = "--validation-per-family",
+            defaultValue = "40",
             description = "held-out questions per task that choose the DPO checkpoint (never the reported ones)")
     int validationPerFamily;
 
@@ -132,14 +146,17 @@ final class BenchQualityCommand implements Callable<Integer> {
         Inference.disableGradientsOnThisThread();
         Path directory = work != null ? work : Files.createTempDirectory("tunestream-quality");
         Path tasks = directory.resolve("tasks");
-        SyntheticCorpus.write(tasks, new CorpusSpec(seed, 2000, 40, DIFFICULTY, CorpusSpec.defaults().families()));
+        SyntheticCorpus.write(
+                tasks,
+                new CorpusSpec(seed, 2000, 40, DIFFICULTY, CorpusSpec.defaults().families()));
         PromptTemplate chatml = PromptTemplates.named(PromptTemplates.CHATML);
         List<String> texts = new ArrayList<>();
         List<InstructionRecord> sftRecords = new ArrayList<>();
         try (DatasetReader reader = DatasetReader.open(tasks.resolve(SyntheticCorpus.PRETRAIN_FILE), null)) {
             reader.forEach(parsed -> texts.add(TrainingData.text(parsed.record(), chatml)));
         }
-        try (DatasetReader reader = DatasetReader.open(tasks.resolve(SyntheticCorpus.SFT_FILE), DataFormat.INSTRUCTION)) {
+        try (DatasetReader reader =
+                DatasetReader.open(tasks.resolve(SyntheticCorpus.SFT_FILE), DataFormat.INSTRUCTION)) {
             for (ParsedRecord parsed : reader) {
                 sftRecords.add((InstructionRecord) parsed.record());
             }
@@ -148,22 +165,36 @@ final class BenchQualityCommand implements Callable<Integer> {
         List<EvalItem> validationItems = validationItems(evalItems, sftRecords);
         try (DatasetWriter writer = DatasetWriter.create(directory.resolve(VALIDATION_FILE))) {
             for (EvalItem item : validationItems) {
-                writer.write(InstructionRecord.of(item.prompt(), item.answer()), Map.of("family", item.family().name()));
+                writer.write(
+                        InstructionRecord.of(item.prompt(), item.answer()),
+                        Map.of("family", item.family().name()));
             }
         }
         Path tokenizerDirectory = directory.resolve("tokenizer");
         LlamaConfig shape = ModelPresets.tiny(vocabSize);
-        BpeTrainer.builder().vocabSize(vocabSize).modelMaxLength(shape.maxPositionEmbeddings())
-                .individualDigits(individualDigits).build().train(texts).write(tokenizerDirectory);
+        BpeTrainer.builder()
+                .vocabSize(vocabSize)
+                .modelMaxLength(shape.maxPositionEmbeddings())
+                .individualDigits(individualDigits)
+                .build()
+                .train(texts)
+                .write(tokenizerDirectory);
         ObjectNode json = Json.MAPPER.createObjectNode();
         ObjectNode validationCounts = json.putObject("validation_items");
-        validationItems.forEach(item -> validationCounts.put(item.family().name(),
+        validationItems.forEach(item -> validationCounts.put(
+                item.family().name(),
                 validationCounts.path(item.family().name()).asInt() + 1));
         ArrayNode stages = json.putArray("stages");
         long started = System.nanoTime();
         try (Tokenizer tokenizer = Tokenizer.load(tokenizerDirectory);
-                LlamaModel model = LlamaModel.initialize(ModelPresets.tiny(tokenizer.vocabSize()).withSpecialTokens(
-                        null, Arrays.stream(tokenizer.eosTokenIds()).boxed().toList()), seed,
+                LlamaModel model = LlamaModel.initialize(
+                        ModelPresets.tiny(tokenizer.vocabSize())
+                                .withSpecialTokens(
+                                        null,
+                                        Arrays.stream(tokenizer.eosTokenIds())
+                                                .boxed()
+                                                .toList()),
+                        seed,
                         Engine.getInstance().newBaseManager())) {
             json.put("parameters", model.parameterCount());
             TrainingData data = new TrainingData(tokenizer, chatml);
@@ -174,25 +205,37 @@ final class BenchQualityCommand implements Callable<Integer> {
             train(model, pad, stageSpec(FineTuneSpec.pretrain(), pretrainSteps, 2e-3), blocks, "pretrain", json);
             stages.add(stage("pretrain", evaluate(model, tokenizer, chatml, evalItems), started));
 
-            List<TrainingExample> sft = sftRecords.stream().map(r -> data.sft(r.messages(), 64)).toList();
-            train(model, pad, selected(stageSpec(FineTuneSpec.sft(), sftSteps, 1e-3), sftEvalEvery, false, validation), sft,
-                    "sft", json);
+            List<TrainingExample> sft =
+                    sftRecords.stream().map(r -> data.sft(r.messages(), 64)).toList();
+            train(
+                    model,
+                    pad,
+                    selected(stageSpec(FineTuneSpec.sft(), sftSteps, 1e-3), sftEvalEvery, false, validation),
+                    sft,
+                    "sft",
+                    json);
             stages.add(stage("sft", evaluate(model, tokenizer, chatml, evalItems), started));
 
             List<InstructionRecord> prompts = dpoPrompts(evalItems, validationItems);
             List<PreferenceRecord> pairs = onPolicyPairs(model, tokenizer, chatml, prompts);
             json.put("dpo_pairs", pairs.size());
             json.put("dpo_prompts", prompts.size());
-            json.put("dpo_prompts_with_a_pair", pairs.stream().map(PreferenceRecord::prompt).distinct().count());
-            List<PreferenceExample> preferenceExamples = pairs.stream().map(p -> data.preference(p, 96, 64)).toList();
+            json.put(
+                    "dpo_prompts_with_a_pair",
+                    pairs.stream().map(PreferenceRecord::prompt).distinct().count());
+            List<PreferenceExample> preferenceExamples =
+                    pairs.stream().map(p -> data.preference(p, 96, 64)).toList();
             DpoSettings dpo = new DpoSettings(dpoBeta, DpoLossType.SIGMOID, 0, dpoNllWeight);
             json.set("dpo", Json.MAPPER.valueToTree(dpo));
             if (!preferenceExamples.isEmpty()) {
                 // The SFT model competes: a round that only makes validation answers worse changes nothing.
-                FineTuneSpec round = stageSpec(FineTuneSpec.dpo(), dpoSteps, dpoLearningRate).withDpo(dpo);
-                List<StepMetrics> history = train(model, pad, selected(round, dpoEvalEvery, true, validation),
-                        preferenceExamples, "dpo", json);
-                json.set("dpo_last_step", Json.MAPPER.valueToTree(history.get(history.size() - 1).metrics()));
+                FineTuneSpec round =
+                        stageSpec(FineTuneSpec.dpo(), dpoSteps, dpoLearningRate).withDpo(dpo);
+                List<StepMetrics> history = train(
+                        model, pad, selected(round, dpoEvalEvery, true, validation), preferenceExamples, "dpo", json);
+                json.set(
+                        "dpo_last_step",
+                        Json.MAPPER.valueToTree(history.get(history.size() - 1).metrics()));
             }
             stages.add(stage("dpo", evaluate(model, tokenizer, chatml, evalItems), started));
         }
@@ -205,38 +248,46 @@ final class BenchQualityCommand implements Callable<Integer> {
      * rate {@code rate}, every other setting the spec's default (seed 42).
      */
     private static FineTuneSpec stageSpec(FineTuneSpec recipe, int steps, double rate) {
-        return recipe.withMethod(FineTuneSpec.Method.full()).withOptimisation(FineTuneSpec.Optimisation.defaults()
-                .withMaxSteps(steps).withBatch(16, 1).withLearningRate(rate));
+        return recipe.withMethod(FineTuneSpec.Method.full())
+                .withOptimisation(FineTuneSpec.Optimisation.defaults()
+                        .withMaxSteps(steps)
+                        .withBatch(16, 1)
+                        .withLearningRate(rate));
     }
 
     /**
      * With {@code selectEvery} above 0 the validation questions are asked every that many steps and the checkpoint with
      * the most right is the stage's result (with {@code startCompetes}, the model the stage started from too).
      */
-    private static FineTuneSpec selected(FineTuneSpec spec, int selectEvery, boolean startCompetes,
-            ModelEvaluator validation) {
+    private static FineTuneSpec selected(
+            FineTuneSpec spec, int selectEvery, boolean startCompetes, ModelEvaluator validation) {
         if (selectEvery <= 0) {
             return spec;
         }
-        return spec.withEvaluation(FineTuneSpec.Evaluation.every(selectEvery).withPatience(0)
-                .withEvaluationAtStart(startCompetes).selectingBy(validation, "exact_match"));
+        return spec.withEvaluation(FineTuneSpec.Evaluation.every(selectEvery)
+                .withPatience(0)
+                .withEvaluationAtStart(startCompetes)
+                .selectingBy(validation, "exact_match"));
     }
 
     /**
      * Trains the model for one stage; when the spec selects, the curve and the chosen step go into {@code json} under
      * the stage's name.
      */
-    private static <E> List<StepMetrics> train(LlamaModel model, int pad, FineTuneSpec spec, List<E> examples,
-            String stage, ObjectNode json) {
+    private static <E> List<StepMetrics> train(
+            LlamaModel model, int pad, FineTuneSpec spec, List<E> examples, String stage, ObjectNode json) {
         System.err.println(stage + ": " + examples.size() + " examples");
-        FineTuneResult result = FineTuning.<E>of(spec, model, pad).setup()
+        FineTuneResult result = FineTuning.<E>of(spec, model, pad)
+                .setup()
                 .fit(examples, List.of(), metrics -> TrainingOptions.progress(System.err, metrics), null, null);
         List<StepMetrics> history = result.history();
         if (spec.evaluation().enabled()) {
             ObjectNode selection = json.putObject(stage + "_selection");
             ArrayNode curve = selection.putArray("validation_exact_match");
             if (spec.evaluation().evaluateAtStart()) {
-                curve.addObject().put("step", 0).put("exact_match", result.startMetrics().get("exact_match"));
+                curve.addObject()
+                        .put("step", 0)
+                        .put("exact_match", result.startMetrics().get("exact_match"));
             }
             for (StepMetrics metrics : history) {
                 Double exactMatch = metrics.metrics().get("eval/exact_match");
@@ -245,22 +296,26 @@ final class BenchQualityCommand implements Callable<Integer> {
                 }
             }
             selection.put("chosen_step", result.chosenStep());
-            System.err.println(stage + ": validation exact match " + curve + "; step " + result.chosenStep()
-                    + " is the result");
+            System.err.println(
+                    stage + ": validation exact match " + curve + "; step " + result.chosenStep() + " is the result");
         }
         return history;
     }
 
     /** Greedy answers stop at the tokenizer's end-of-sequence ids, as the platform's generation does. */
     private static GenerationScheduler scheduler(LlamaModel model, Tokenizer tokenizer) {
-        return new GenerationScheduler(model, ids -> tokenizer.decode(ids, true),
-                Set.copyOf(Arrays.stream(tokenizer.eosTokenIds()).boxed().toList()), new SchedulerSettings(32, 4096));
+        return new GenerationScheduler(
+                model,
+                ids -> tokenizer.decode(ids, true),
+                Set.copyOf(Arrays.stream(tokenizer.eosTokenIds()).boxed().toList()),
+                new SchedulerSettings(32, 4096));
     }
 
-    private static EvalReport evaluate(LlamaModel model, Tokenizer tokenizer, PromptTemplate template,
-            List<EvalItem> items) {
+    private static EvalReport evaluate(
+            LlamaModel model, Tokenizer tokenizer, PromptTemplate template, List<EvalItem> items) {
         try (GenerationScheduler scheduler = scheduler(model, tokenizer)) {
-            EvalReport report = ExactMatchEvaluator.greedy(scheduler, tokenizer, template, 16).evaluate(items);
+            EvalReport report = ExactMatchEvaluator.greedy(scheduler, tokenizer, template, 16)
+                    .evaluate(items);
             System.err.println(report.toTable());
             return report;
         }
@@ -270,8 +325,8 @@ final class BenchQualityCommand implements Callable<Integer> {
      * The model's own answers to SFT prompts become rejected sides, the ground truth the chosen one: its greedy
      * answer and {@code dpoSamples} sampled ones, each distinct wrong answer one pair. Right answers make no pair.
      */
-    private List<PreferenceRecord> onPolicyPairs(LlamaModel model, Tokenizer tokenizer, PromptTemplate template,
-            List<InstructionRecord> records) {
+    private List<PreferenceRecord> onPolicyPairs(
+            LlamaModel model, Tokenizer tokenizer, PromptTemplate template, List<InstructionRecord> records) {
         List<PreferenceRecord> pairs = new ArrayList<>();
         try (GenerationScheduler scheduler = scheduler(model, tokenizer)) {
             List<CompletableFuture<GenerationResult>> greedy = new ArrayList<>();
@@ -281,8 +336,10 @@ final class BenchQualityCommand implements Callable<Integer> {
                         template.render(List.of(ChatMessage.user(records.get(i).instruction())), true), false);
                 greedy.add(scheduler.submit(new GenerationRequest(prompt, SamplingParams.greedy(16))));
                 if (dpoSamples > 0) {
-                    sampled.add(scheduler.submit(new GenerationRequest(prompt,
-                            SamplingParams.sampled(16, dpoTemperature, 1.0, seed * 1_000_003L + i).withN(dpoSamples))));
+                    sampled.add(scheduler.submit(new GenerationRequest(
+                            prompt,
+                            SamplingParams.sampled(16, dpoTemperature, 1.0, seed * 1_000_003L + i)
+                                    .withN(dpoSamples))));
                 }
             }
             for (int i = 0; i < records.size(); i++) {
@@ -316,7 +373,8 @@ final class BenchQualityCommand implements Callable<Integer> {
         reported.forEach(item -> excluded.add(item.prompt()));
         training.forEach(record -> excluded.add(record.instruction()));
         return newTasks(seed + 1, validationPerFamily, excluded).stream()
-                .map(task -> new EvalItem(task.family(), task.prompt(), task.answer())).toList();
+                .map(task -> new EvalItem(task.family(), task.prompt(), task.answer()))
+                .toList();
     }
 
     /**
@@ -330,7 +388,8 @@ final class BenchQualityCommand implements Callable<Integer> {
         validation.forEach(item -> excluded.add(item.prompt()));
         int families = CorpusSpec.defaults().families().size();
         return newTasks(seed + 2, (dpoPrompts + families - 1) / families, excluded).stream()
-                .map(task -> InstructionRecord.of(task.prompt(), task.answer())).toList();
+                .map(task -> InstructionRecord.of(task.prompt(), task.answer()))
+                .toList();
     }
 
     /** Up to {@code perFamily} distinct tasks per family whose prompts are not in {@code excluded} (which grows). */
@@ -338,10 +397,11 @@ final class BenchQualityCommand implements Callable<Integer> {
         return new TaskGenerator(taskSeed).untaken(CorpusSpec.defaults().families(), perFamily, DIFFICULTY, excluded);
     }
 
-    private static Map<String, Double> validationMetrics(LlamaModel model, Tokenizer tokenizer,
-            PromptTemplate template, List<EvalItem> items) {
+    private static Map<String, Double> validationMetrics(
+            LlamaModel model, Tokenizer tokenizer, PromptTemplate template, List<EvalItem> items) {
         try (GenerationScheduler scheduler = scheduler(model, tokenizer)) {
-            EvalReport report = ExactMatchEvaluator.greedy(scheduler, tokenizer, template, 16).evaluate(items);
+            EvalReport report = ExactMatchEvaluator.greedy(scheduler, tokenizer, template, 16)
+                    .evaluate(items);
             Map<String, Double> metrics = new LinkedHashMap<>();
             metrics.put("exact_match", report.accuracy());
             report.byFamily().forEach((family, score) -> metrics.put("exact_match/" + family, score.accuracy()));

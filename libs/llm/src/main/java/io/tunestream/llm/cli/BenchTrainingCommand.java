@@ -19,13 +19,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -45,7 +45,9 @@ final class BenchTrainingCommand implements Callable<Integer> {
     @Option(names = "--method", description = "run one method in this JVM: full, lora, lora-int8, lora-nf4")
     String method;
 
-    @Option(names = "--preset", defaultValue = ModelPresets.SMALL,
+    @Option(
+            names = "--preset",
+            defaultValue = ModelPresets.SMALL,
             description = "model shape (vocabulary 4096): tiny, small, medium (258M parameters, for memory figures)")
     String preset;
 
@@ -69,16 +71,21 @@ final class BenchTrainingCommand implements Callable<Integer> {
         }
         ObjectNode json = Json.MAPPER.createObjectNode();
         double peak = BenchCommand.matmulPeakGflops(1024);
-        json.putObject("machine").put("cores", Runtime.getRuntime().availableProcessors())
+        json.putObject("machine")
+                .put("cores", Runtime.getRuntime().availableProcessors())
                 .put("matmul_fp32_1024_gflops", Math.round(peak * 10) / 10.0);
-        json.putObject("settings").put("preset", preset).put("vocab_size", VOCABULARY).put("batch_size", batchSize)
-                .put("sequence_length", sequenceLength).put("tokens_per_step", batchSize * sequenceLength)
+        json.putObject("settings")
+                .put("preset", preset)
+                .put("vocab_size", VOCABULARY)
+                .put("batch_size", batchSize)
+                .put("sequence_length", sequenceLength)
+                .put("tokens_per_step", batchSize * sequenceLength)
                 .put("child_max_heap", CHILD_MAX_HEAP);
         // Every method loads the same checkpoint from disk, as a user's run would: a quantized base is quantized
         // projection by projection after loading, so its peak includes the F32 weights once, as PEFT's does.
         Path checkpoint = Files.createTempDirectory("tunestream-bench-train");
-        try (LlamaModel initial = LlamaModel.initialize(ModelPresets.named(preset, VOCABULARY), 1,
-                Engine.getInstance().newBaseManager())) {
+        try (LlamaModel initial = LlamaModel.initialize(
+                ModelPresets.named(preset, VOCABULARY), 1, Engine.getInstance().newBaseManager())) {
             initial.save(checkpoint, DType.F32, null);
         }
         ArrayNode methods = json.putArray("methods");
@@ -99,8 +106,10 @@ final class BenchTrainingCommand implements Callable<Integer> {
         }
         double fullRss = methods.get(0).get("peak_rss_mb").asDouble();
         for (JsonNode result : methods) {
-            ((ObjectNode) result).put("peak_rss_vs_full", Math.round(result.get("peak_rss_mb").asDouble() / fullRss * 1000)
-                    / 1000.0);
+            ((ObjectNode) result)
+                    .put(
+                            "peak_rss_vs_full",
+                            Math.round(result.get("peak_rss_mb").asDouble() / fullRss * 1000) / 1000.0);
         }
         System.out.println(Json.PRETTY.writeValueAsString(json));
         try (Stream<Path> files = Files.walk(checkpoint)) {
@@ -112,15 +121,29 @@ final class BenchTrainingCommand implements Callable<Integer> {
     }
 
     /** @param measuresMemory a fixed glibc mmap threshold, for RSS figures; speed figures come from glibc's default */
-    private JsonNode child(String name, Path checkpoint, boolean measuresMemory) throws IOException,
-            InterruptedException {
+    private JsonNode child(String name, Path checkpoint, boolean measuresMemory)
+            throws IOException, InterruptedException {
         // A bounded heap keeps the Java side (tensors read one at a time while loading) from growing unchecked and
         // counting in the peak RSS; the weights themselves live outside the heap.
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + CHILD_MAX_HEAP, "-Dai.djl.offline=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
-                "-cp", System.getProperty("java.class.path"), LlmCommand.class.getName(), "bench-train",
-                "--method", name, "--model", checkpoint.toString(), "--batch-size", String.valueOf(batchSize), "--sequence-length",
-                String.valueOf(sequenceLength), "--steps", String.valueOf(steps)));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + CHILD_MAX_HEAP,
+                "-Dai.djl.offline=true",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
+                "-cp",
+                System.getProperty("java.class.path"),
+                LlmCommand.class.getName(),
+                "bench-train",
+                "--method",
+                name,
+                "--model",
+                checkpoint.toString(),
+                "--batch-size",
+                String.valueOf(batchSize),
+                "--sequence-length",
+                String.valueOf(sequenceLength),
+                "--steps",
+                String.valueOf(steps)));
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
         // glibc raises its mmap threshold after large frees, after which freed tensors stay in the heap instead of
         // going back to the system; a fixed threshold keeps the RSS honest for every method alike.
@@ -150,25 +173,34 @@ final class BenchTrainingCommand implements Callable<Integer> {
             LlamaConfig config = model.config();
             long parameters = model.parameterCount();
             result.put("rss_after_load_mb", megabytes(BenchCommand.status("VmRSS")));
-            FineTuning<TrainingExample> tuning = FineTuning.<TrainingExample>of(spec(name), model, 0).setup();
+            FineTuning<TrainingExample> tuning =
+                    FineTuning.<TrainingExample>of(spec(name), model, 0).setup();
             result.put("rss_after_setup_mb", megabytes(BenchCommand.status("VmRSS")));
             result.put("peak_rss_after_setup_mb", megabytes(BenchCommand.status("VmHWM")));
             Random random = new Random(3);
             List<TrainingExample> examples = new ArrayList<>();
             for (int i = 0; i < batchSize * 4; i++) {
-                examples.add(TrainingExample.allTokens(random.ints(sequenceLength, 0, config.vocabSize()).toArray()));
+                examples.add(TrainingExample.allTokens(
+                        random.ints(sequenceLength, 0, config.vocabSize()).toArray()));
             }
             long[] timedStart = {0};
-            List<StepMetrics> history = tuning.fit(examples, List.of(), metrics -> {
-                if (metrics.step() == 2) {
-                    timedStart[0] = System.nanoTime();
-                }
-            }, null, null).history();
+            List<StepMetrics> history = tuning.fit(
+                            examples,
+                            List.of(),
+                            metrics -> {
+                                if (metrics.step() == 2) {
+                                    timedStart[0] = System.nanoTime();
+                                }
+                            },
+                            null,
+                            null)
+                    .history();
             double seconds = (System.nanoTime() - timedStart[0]) / 1e9;
             double tokens = (double) steps * batchSize * sequenceLength;
             // Forward + backward: 6 FLOPs per parameter and token, plus attention's 12 x layers x T x d per token.
-            double flops = tokens * (6.0 * parameters
-                    + 12.0 * config.numLayers() * sequenceLength * config.numHeads() * config.headDim());
+            double flops = tokens
+                    * (6.0 * parameters
+                            + 12.0 * config.numLayers() * sequenceLength * config.numHeads() * config.headDim());
             result.put("parameters", parameters);
             result.put("trainable_parameters", tuning.trainableParameters());
             result.put("tokens_per_s", Math.round(tokens / seconds * 10) / 10.0);
@@ -190,12 +222,19 @@ final class BenchTrainingCommand implements Callable<Integer> {
         FineTuneSpec.Method trainingMethod = switch (name) {
             case "full" -> FineTuneSpec.Method.full();
             case "lora" -> adapters;
-            default -> adapters.withBaseQuantization(QuantizationType.valueOf(
-                    name.substring("lora-".length()).toUpperCase(Locale.ROOT)));
+            default ->
+                adapters.withBaseQuantization(QuantizationType.valueOf(
+                        name.substring("lora-".length()).toUpperCase(Locale.ROOT)));
         };
-        return FineTuneSpec.pretrain().withMethod(trainingMethod).withOptimisation(FineTuneSpec.Optimisation.defaults()
-                .withMaxSteps(steps + 2).withBatch(batchSize, 1).withLearningRate(1e-4).withWarmupSteps(0)
-                .withSchedule(LearningRateSchedule.Kind.CONSTANT, 1).withSeed(1));
+        return FineTuneSpec.pretrain()
+                .withMethod(trainingMethod)
+                .withOptimisation(FineTuneSpec.Optimisation.defaults()
+                        .withMaxSteps(steps + 2)
+                        .withBatch(batchSize, 1)
+                        .withLearningRate(1e-4)
+                        .withWarmupSteps(0)
+                        .withSchedule(LearningRateSchedule.Kind.CONSTANT, 1)
+                        .withSeed(1));
     }
 
     private static double megabytes(long kilobytes) {

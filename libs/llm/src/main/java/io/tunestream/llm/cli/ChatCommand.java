@@ -31,7 +31,9 @@ final class ChatCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Hugging Face model directory (with tokenizer files)")
     Path model;
 
-    @Option(names = "--template", defaultValue = PromptTemplates.CHATML,
+    @Option(
+            names = "--template",
+            defaultValue = PromptTemplates.CHATML,
             description = "built-in template when the model has none: chatml, alpaca, instruct (default chatml)")
     String template;
 
@@ -44,12 +46,14 @@ final class ChatCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
-        try (LoadedModel loaded = LoadedModel.open(model); GenerationScheduler scheduler = loaded.scheduler(1)) {
+        try (LoadedModel loaded = LoadedModel.open(model);
+                GenerationScheduler scheduler = loaded.scheduler(1)) {
             Tokenizer tokenizer = loaded.requireTokenizer("chat");
             PromptTemplate prompts = PromptTemplates.forTokenizer(tokenizer, template);
             List<ChatMessage> history = new ArrayList<>();
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            out.println("Chatting with " + model.getFileName() + ". " + RESET + " clears the history, " + EXIT + " quits.");
+            out.println(
+                    "Chatting with " + model.getFileName() + ". " + RESET + " clears the history, " + EXIT + " quits.");
             while (true) {
                 out.print(">>> ");
                 out.flush();
@@ -72,8 +76,8 @@ final class ChatCommand implements Callable<Integer> {
                 conversation.addAll(history);
                 conversation.add(ChatMessage.user(line));
                 int[] promptIds = tokenizer.encode(prompts.render(conversation, true), false);
-                GenerationResult result = scheduler.generate(new GenerationRequest(promptIds, sampling.toParams(1),
-                        new TokenListener() {
+                GenerationResult result =
+                        scheduler.generate(new GenerationRequest(promptIds, sampling.toParams(1), new TokenListener() {
                             @Override
                             public void onToken(int sample, int token, String delta) {
                                 out.print(delta);

@@ -37,10 +37,11 @@ final class ConvertCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--output must differ from --model");
         }
         LlamaConfig.read(model);
-        ObjectNode config = (ObjectNode) Json.MAPPER.readTree(model.resolve(LlamaConfig.FILE).toFile());
+        ObjectNode config = (ObjectNode)
+                Json.MAPPER.readTree(model.resolve(LlamaConfig.FILE).toFile());
         Path generationFile = model.resolve(CheckpointWriter.GENERATION_CONFIG);
-        ObjectNode generation = Files.isRegularFile(generationFile)
-                ? (ObjectNode) Json.MAPPER.readTree(generationFile.toFile()) : null;
+        ObjectNode generation =
+                Files.isRegularFile(generationFile) ? (ObjectNode) Json.MAPPER.readTree(generationFile.toFile()) : null;
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         try (CheckpointFiles files = CheckpointFiles.open(model)) {
             for (String name : files.tensors().keySet()) {

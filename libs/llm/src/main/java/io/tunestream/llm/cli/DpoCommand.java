@@ -10,9 +10,9 @@ import io.tunestream.llm.model.LlamaModel;
 import io.tunestream.llm.prompt.PromptTemplates;
 import io.tunestream.llm.tokenizer.Tokenizer;
 import io.tunestream.llm.training.DpoLossType;
+import io.tunestream.llm.training.DpoSettings;
 import io.tunestream.llm.training.FineTuneSpec;
 import io.tunestream.llm.training.FineTuning;
-import io.tunestream.llm.training.DpoSettings;
 import io.tunestream.llm.training.PreferenceExample;
 import io.tunestream.llm.training.StepMetrics;
 import io.tunestream.llm.training.TrainingData;
@@ -59,19 +59,30 @@ final class DpoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Inference.disableGradientsOnThisThread();
         DpoSettings dpo = new DpoSettings(beta, DpoLossType.parse(lossType), labelSmoothing, nllWeight);
-        try (LlamaModel llama = LlamaModel.load(model); Tokenizer tokenizer = Tokenizer.load(model)) {
+        try (LlamaModel llama = LlamaModel.load(model);
+                Tokenizer tokenizer = Tokenizer.load(model)) {
             TrainingData data = new TrainingData(tokenizer, PromptTemplates.forTokenizer(tokenizer, template));
             List<PreferenceExample> pairs = pairs(data, options.data);
             List<PreferenceExample> eval = options.evalData == null ? List.of() : pairs(data, options.evalData);
-            FineTuneSpec spec = options.spec(FineTuneSpec.Recipe.DPO, lora.method()).withDpo(dpo);
-            ObjectNode run = Json.MAPPER.createObjectNode().put("command", "dpo").put("model", model.toString())
-                    .put("data", options.data.toString()).put("pairs", pairs.size());
+            FineTuneSpec spec =
+                    options.spec(FineTuneSpec.Recipe.DPO, lora.method()).withDpo(dpo);
+            ObjectNode run = Json.MAPPER
+                    .createObjectNode()
+                    .put("command", "dpo")
+                    .put("model", model.toString())
+                    .put("data", options.data.toString())
+                    .put("pairs", pairs.size());
             run.set("settings", Json.MAPPER.valueToTree(spec.settings()));
             run.set("dpo", Json.MAPPER.valueToTree(dpo));
-            FineTuning<PreferenceExample> tuning = FineTuning.<PreferenceExample>of(spec, llama,
-                    tokenizer.padTokenId().orElse(0)).setup();
-            StepMetrics last = new TrainingRun(options, run).train(tuning, pairs, eval, model, model.toString()).last();
-            ObjectNode result = Json.MAPPER.createObjectNode().put("out", options.out.toAbsolutePath().toString())
+            FineTuning<PreferenceExample> tuning = FineTuning.<PreferenceExample>of(
+                            spec, llama, tokenizer.padTokenId().orElse(0))
+                    .setup();
+            StepMetrics last = new TrainingRun(options, run)
+                    .train(tuning, pairs, eval, model, model.toString())
+                    .last();
+            ObjectNode result = Json.MAPPER
+                    .createObjectNode()
+                    .put("out", options.out.toAbsolutePath().toString())
                     .put("final_loss", last.loss());
             last.metrics().forEach(result::put);
             System.out.println(Json.MAPPER.writeValueAsString(result));

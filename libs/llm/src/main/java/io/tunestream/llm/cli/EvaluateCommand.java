@@ -41,13 +41,16 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (LoadedModel loaded = LoadedModel.open(model); GenerationScheduler scheduler = loaded.scheduler(32)) {
+        try (LoadedModel loaded = LoadedModel.open(model);
+                GenerationScheduler scheduler = loaded.scheduler(32)) {
             SamplingParams params = n > 1
-                    ? SamplingParams.sampled(maxNewTokens, temperature, 1.0, seed).withN(n)
+                    ? SamplingParams.sampled(maxNewTokens, temperature, 1.0, seed)
+                            .withN(n)
                     : SamplingParams.greedy(maxNewTokens);
             var tokenizer = loaded.requireTokenizer("evaluate");
-            EvalReport report = new ExactMatchEvaluator(scheduler, tokenizer,
-                    PromptTemplates.forTokenizer(tokenizer, template), params).evaluate(EvalItems.read(data));
+            EvalReport report = new ExactMatchEvaluator(
+                            scheduler, tokenizer, PromptTemplates.forTokenizer(tokenizer, template), params)
+                    .evaluate(EvalItems.read(data));
             System.err.println(report.toTable());
             System.out.println(report.toJson());
         }

@@ -44,7 +44,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--chat", description = "render --prompt as a user message with the chat template")
     boolean chat;
 
-    @Option(names = "--template", defaultValue = PromptTemplates.CHATML,
+    @Option(
+            names = "--template",
+            defaultValue = PromptTemplates.CHATML,
             description = "built-in template when the model has none: chatml, alpaca, instruct (default chatml)")
     String template;
 
@@ -62,7 +64,8 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (LoadedModel loaded = LoadedModel.open(model); GenerationScheduler scheduler = loaded.scheduler(Math.max(n, 1))) {
+        try (LoadedModel loaded = LoadedModel.open(model);
+                GenerationScheduler scheduler = loaded.scheduler(Math.max(n, 1))) {
             int[] promptIds = promptIds(loaded);
             TokenListener listener = TokenListener.NONE;
             if (stream) {
@@ -86,7 +89,8 @@ final class GenerateCommand implements Callable<Integer> {
                     }
                 };
             }
-            GenerationResult result = scheduler.generate(new GenerationRequest(promptIds, sampling.toParams(n), listener));
+            GenerationResult result =
+                    scheduler.generate(new GenerationRequest(promptIds, sampling.toParams(n), listener));
             if (stream) {
                 System.out.println();
                 return 0;

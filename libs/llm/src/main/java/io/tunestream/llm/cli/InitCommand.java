@@ -7,10 +7,10 @@ import io.tunestream.llm.tasks.CorpusSpec;
 import io.tunestream.llm.tasks.SyntheticCorpus;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import java.util.Comparator;
 
 /** Creates a new model directory: a BPE tokenizer trained on a corpus and a freshly initialised small Llama. */
 @Command(name = "init", description = "Create a model from scratch: train a BPE tokenizer, initialise a small Llama.")
@@ -48,24 +48,31 @@ final class InitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ScratchModelSpec spec = new ScratchModelSpec(seed, vocabSize, hiddenSize, layers, heads, kvHeads,
-                intermediateSize, maxPositions);
+        ScratchModelSpec spec = new ScratchModelSpec(
+                seed, vocabSize, hiddenSize, layers, heads, kvHeads, intermediateSize, maxPositions);
         if (corpus != null) {
             ScratchModel.create(output, corpus, spec);
         } else {
             Path tasks = Files.createTempDirectory("tunestream-tasks");
             try {
-                SyntheticCorpus.write(tasks, new CorpusSpec(seed, 2000, 100, 2, CorpusSpec.defaults().families()));
+                SyntheticCorpus.write(
+                        tasks,
+                        new CorpusSpec(seed, 2000, 100, 2, CorpusSpec.defaults().families()));
                 ScratchModel.create(output, tasks.resolve(SyntheticCorpus.PRETRAIN_FILE), spec);
             } finally {
                 try (var files = Files.walk(tasks)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                    files.sorted(Comparator.reverseOrder())
+                            .forEach(path -> path.toFile().delete());
                 }
             }
         }
         ObjectNode json = Json.MAPPER.createObjectNode();
         json.put("output", output.toAbsolutePath().toString());
-        json.put("corpus", corpus == null ? "synthetic tasks (seed " + seed + ")" : corpus.toAbsolutePath().toString());
+        json.put(
+                "corpus",
+                corpus == null
+                        ? "synthetic tasks (seed " + seed + ")"
+                        : corpus.toAbsolutePath().toString());
         System.out.println(Json.MAPPER.writeValueAsString(json));
         return 0;
     }

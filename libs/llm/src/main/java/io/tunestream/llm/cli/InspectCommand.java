@@ -27,14 +27,18 @@ final class InspectCommand implements Callable<Integer> {
         json.put("directory", model.toAbsolutePath().toString());
         json.put("architecture", config.architecture().className());
         try (CheckpointFiles files = CheckpointFiles.open(model)) {
-            long parameters = files.tensors().values().stream().mapToLong(TensorInfo::elementCount).sum();
+            long parameters = files.tensors().values().stream()
+                    .mapToLong(TensorInfo::elementCount)
+                    .sum();
             json.put("parameters", parameters);
             json.put("parameters_human", human(parameters));
             json.put("dtype", files.storedDType().name());
             json.put("compute_dtype", "F32");
             json.put("tensors", files.tensors().size());
             ArrayNode fileNames = json.putArray("files");
-            new TreeSet<>(files.tensors().values().stream().map(t -> t.file().getFileName().toString()).toList())
+            new TreeSet<>(files.tensors().values().stream()
+                            .map(t -> t.file().getFileName().toString())
+                            .toList())
                     .forEach(fileNames::add);
         }
         json.put("vocab_size", config.vocabSize());

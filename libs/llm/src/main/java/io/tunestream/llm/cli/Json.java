@@ -11,8 +11,7 @@ final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper();
     static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private Json() {
-    }
+    private Json() {}
 
     /** A {@code --dtype} that checkpoints can be written in: f32 or bf16. */
     static DType writableDType(String text) {
@@ -35,8 +34,8 @@ final class Json {
             try {
                 ids[i] = Integer.parseInt(parts[i]);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--ids: \"" + parts[i] + "\" (position " + (i + 1)
-                        + ") is not an integer token id");
+                throw new IllegalArgumentException(
+                        "--ids: \"" + parts[i] + "\" (position " + (i + 1) + ") is not an integer token id");
             }
         }
         return ids;

@@ -4,7 +4,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code ./tunestream llm <command>}: the engine from the command line, in the spirit of litgpt's CLI. */
-@Command(name = "llm", mixinStandardHelpOptions = true,
+@Command(
+        name = "llm",
+        mixinStandardHelpOptions = true,
         description = "Tunestream's engine: run, inspect and convert Llama/Qwen2 checkpoints, tokenize, make data.",
         subcommands = {
             GenerateCommand.class,

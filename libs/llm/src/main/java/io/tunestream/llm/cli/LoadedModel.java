@@ -28,7 +28,8 @@ final class LoadedModel implements AutoCloseable {
     static LoadedModel open(Path directory) {
         Inference.disableGradientsOnThisThread();
         LlamaModel model = LlamaModel.load(directory);
-        Tokenizer tokenizer = Files.isRegularFile(directory.resolve("tokenizer.json")) ? Tokenizer.load(directory) : null;
+        Tokenizer tokenizer =
+                Files.isRegularFile(directory.resolve("tokenizer.json")) ? Tokenizer.load(directory) : null;
         Set<Integer> eos = new LinkedHashSet<>(model.config().eosTokenIds());
         eos.addAll(generationConfigEos(directory));
         if (tokenizer != null) {
@@ -67,7 +68,10 @@ final class LoadedModel implements AutoCloseable {
     }
 
     GenerationScheduler scheduler(int maxBatchSize) {
-        return new GenerationScheduler(model, tokenizer == null ? null : ids -> tokenizer.decode(ids, true), eosTokenIds,
+        return new GenerationScheduler(
+                model,
+                tokenizer == null ? null : ids -> tokenizer.decode(ids, true),
+                eosTokenIds,
                 new SchedulerSettings(maxBatchSize, 1024));
     }
 

@@ -25,11 +25,13 @@ final class LogitsCommand implements Callable<Integer> {
     public Integer call() {
         int[] tokens = Json.parseIds(ids);
         Inference.disableGradientsOnThisThread();
-        try (LlamaModel llama = LlamaModel.load(model); NDManager scope = llama.manager().newSubManager()) {
+        try (LlamaModel llama = LlamaModel.load(model);
+                NDManager scope = llama.manager().newSubManager()) {
             int vocab = llama.config().vocabSize();
             for (int id : tokens) {
                 if (id < 0 || id >= vocab) {
-                    throw new IllegalArgumentException("token id " + id + " is outside the vocabulary [0, " + vocab + ")");
+                    throw new IllegalArgumentException(
+                            "token id " + id + " is outside the vocabulary [0, " + vocab + ")");
                 }
             }
             long[] input = Arrays.stream(tokens).asLongStream().toArray();

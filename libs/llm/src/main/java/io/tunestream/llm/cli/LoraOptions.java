@@ -22,13 +22,18 @@ final class LoraOptions {
     @Option(names = "--lora-dropout", defaultValue = "0.05")
     double dropout;
 
-    @Option(names = "--lora-targets", split = ",", description = "projections to adapt (default all: q,k,v,o,gate,up,down)")
+    @Option(
+            names = "--lora-targets",
+            split = ",",
+            description = "projections to adapt (default all: q,k,v,o,gate,up,down)")
     List<String> targets;
 
     @Option(names = "--rslora", description = "scale by alpha / sqrt(r) (rank-stabilised LoRA)")
     boolean rsLora;
 
-    @Option(names = "--quantize", defaultValue = "none",
+    @Option(
+            names = "--quantize",
+            defaultValue = "none",
             description = "store the frozen base quantized (QLoRA style): none, int8 or nf4")
     String quantize;
 
@@ -40,7 +45,8 @@ final class LoraOptions {
             throw new IllegalArgumentException("--quantize \"" + quantize + "\" is not one of none, int8, nf4", e);
         }
         if (full && type != QuantizationType.NONE) {
-            throw new IllegalArgumentException("--quantize freezes a quantized base for LoRA; it cannot be used with --full");
+            throw new IllegalArgumentException(
+                    "--quantize freezes a quantized base for LoRA; it cannot be used with --full");
         }
         return type;
     }
@@ -51,7 +57,14 @@ final class LoraOptions {
         if (full) {
             return FineTuneSpec.Method.full();
         }
-        return new FineTuneSpec.Method(new LoraConfig(rank, alpha, dropout,
-                targets == null || targets.isEmpty() ? LoraConfig.ALL_PROJECTIONS : targets, rsLora, null), quantization);
+        return new FineTuneSpec.Method(
+                new LoraConfig(
+                        rank,
+                        alpha,
+                        dropout,
+                        targets == null || targets.isEmpty() ? LoraConfig.ALL_PROJECTIONS : targets,
+                        rsLora,
+                        null),
+                quantization);
     }
 }

@@ -36,8 +36,8 @@ final class MakeTasksCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Set<TaskFamily> chosen = families == null || families.isEmpty()
-                ? EnumSet.allOf(TaskFamily.class) : EnumSet.copyOf(families);
+        Set<TaskFamily> chosen =
+                families == null || families.isEmpty() ? EnumSet.allOf(TaskFamily.class) : EnumSet.copyOf(families);
         SyntheticCorpus.write(output, new CorpusSpec(seed, trainPerFamily, evalPerFamily, difficulty, chosen));
         ObjectNode json = Json.MAPPER.createObjectNode();
         json.put("output", output.toAbsolutePath().toString());

@@ -27,8 +27,10 @@ final class MergeLoraCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DType storedAs = Json.writableDType(dtype);
         LoraMerge.mergeToCheckpoint(base, adapter, out, storedAs);
-        System.out.println(Json.MAPPER.writeValueAsString(Json.MAPPER.createObjectNode()
-                .put("out", out.toAbsolutePath().toString()).put("dtype", storedAs.name())));
+        System.out.println(Json.MAPPER.writeValueAsString(Json.MAPPER
+                .createObjectNode()
+                .put("out", out.toAbsolutePath().toString())
+                .put("dtype", storedAs.name())));
         return 0;
     }
 }

@@ -48,7 +48,8 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--vocab-size", description = "BPE vocabulary for a preset (default 1024 tiny, 4096 small)")
     Integer vocabSize;
 
-    @Option(names = "--individual-digits",
+    @Option(
+            names = "--individual-digits",
             description = "with a preset: the new tokenizer splits every digit into a token of its own (as Llama's and"
                     + " Qwen's do), so numbers read the same wherever they stand")
     boolean individualDigits;
@@ -70,38 +71,57 @@ final class PretrainCommand implements Callable<Integer> {
         if (start.preset != null) {
             int vocab = vocabSize != null ? vocabSize : start.preset.equals(ModelPresets.SMALL) ? 4096 : 1024;
             LlamaConfig shape = ModelPresets.named(start.preset, vocab);
-            BpeTrainer.builder().vocabSize(vocab).modelMaxLength(shape.maxPositionEmbeddings())
-                    .individualDigits(individualDigits).build().train(texts).write(modelOut);
+            BpeTrainer.builder()
+                    .vocabSize(vocab)
+                    .modelMaxLength(shape.maxPositionEmbeddings())
+                    .individualDigits(individualDigits)
+                    .build()
+                    .train(texts)
+                    .write(modelOut);
             tokenizerSource = modelOut;
             try (Tokenizer tokenizer = Tokenizer.load(modelOut)) {
-                LlamaConfig config = ModelPresets.named(start.preset, tokenizer.vocabSize()).withSpecialTokens(
-                        tokenizer.bosTokenId().isPresent() ? tokenizer.bosTokenId().getAsInt() : null,
-                        Arrays.stream(tokenizer.eosTokenIds()).boxed().toList());
-                model = LlamaModel.initialize(config, options.seed, Engine.getInstance().newBaseManager());
+                LlamaConfig config = ModelPresets.named(start.preset, tokenizer.vocabSize())
+                        .withSpecialTokens(
+                                tokenizer.bosTokenId().isPresent()
+                                        ? tokenizer.bosTokenId().getAsInt()
+                                        : null,
+                                Arrays.stream(tokenizer.eosTokenIds()).boxed().toList());
+                model = LlamaModel.initialize(
+                        config, options.seed, Engine.getInstance().newBaseManager());
             }
         } else {
             tokenizerSource = start.model;
             model = LlamaModel.load(start.model);
         }
-        try (LlamaModel llama = model; Tokenizer tokenizer = Tokenizer.load(tokenizerSource)) {
+        try (LlamaModel llama = model;
+                Tokenizer tokenizer = Tokenizer.load(tokenizerSource)) {
             List<TrainingExample> blocks = new TrainingData(tokenizer, chatml).pretrainBlocks(texts, blockSize);
             if (blocks.isEmpty()) {
-                throw new IllegalArgumentException(options.data + ": the corpus holds fewer than --block-size "
-                        + blockSize + " tokens");
+                throw new IllegalArgumentException(
+                        options.data + ": the corpus holds fewer than --block-size " + blockSize + " tokens");
             }
-            List<TrainingExample> evalBlocks = options.evalData == null ? List.of()
+            List<TrainingExample> evalBlocks = options.evalData == null
+                    ? List.of()
                     : new TrainingData(tokenizer, chatml).pretrainBlocks(texts(options.evalData, chatml), blockSize);
             FineTuneSpec spec = options.spec(FineTuneSpec.Recipe.PRETRAIN, FineTuneSpec.Method.full());
-            ObjectNode run = Json.MAPPER.createObjectNode().put("command", "pretrain")
+            ObjectNode run = Json.MAPPER
+                    .createObjectNode()
+                    .put("command", "pretrain")
                     .put("start", start.preset != null ? "preset " + start.preset : start.model.toString())
-                    .put("data", options.data.toString()).put("blocks", blocks.size()).put("block_size", blockSize);
+                    .put("data", options.data.toString())
+                    .put("blocks", blocks.size())
+                    .put("block_size", blockSize);
             run.set("settings", Json.MAPPER.valueToTree(spec.settings()));
-            FineTuning<TrainingExample> tuning = FineTuning.<TrainingExample>of(spec, llama,
-                    tokenizer.padTokenId().orElse(0)).setup();
-            StepMetrics last = new TrainingRun(options, run).train(tuning, blocks, evalBlocks, tokenizerSource,
-                    tokenizerSource.toString()).last();
-            System.out.println(Json.MAPPER.writeValueAsString(Json.MAPPER.createObjectNode()
-                    .put("out", options.out.toAbsolutePath().toString()).put("parameters", llama.parameterCount())
+            FineTuning<TrainingExample> tuning = FineTuning.<TrainingExample>of(
+                            spec, llama, tokenizer.padTokenId().orElse(0))
+                    .setup();
+            StepMetrics last = new TrainingRun(options, run)
+                    .train(tuning, blocks, evalBlocks, tokenizerSource, tokenizerSource.toString())
+                    .last();
+            System.out.println(Json.MAPPER.writeValueAsString(Json.MAPPER
+                    .createObjectNode()
+                    .put("out", options.out.toAbsolutePath().toString())
+                    .put("parameters", llama.parameterCount())
                     .put("final_loss", last.loss())));
         }
         return 0;

@@ -43,7 +43,18 @@ final class SamplingOptions {
     boolean ignoreEos;
 
     SamplingParams toParams(int n) {
-        return new SamplingParams(maxNewTokens, temperature, topK, topP, repetitionPenalty, frequencyPenalty,
-                presencePenalty, Set.copyOf(stopIds), stopStrings, n, seed, ignoreEos);
+        return new SamplingParams(
+                maxNewTokens,
+                temperature,
+                topK,
+                topP,
+                repetitionPenalty,
+                frequencyPenalty,
+                presencePenalty,
+                Set.copyOf(stopIds),
+                stopStrings,
+                n,
+                seed,
+                ignoreEos);
     }
 }

@@ -31,17 +31,24 @@ final class SftCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Hugging Face model directory with tokenizer files")
     Path model;
 
-    @Option(names = "--template", defaultValue = PromptTemplates.CHATML,
+    @Option(
+            names = "--template",
+            defaultValue = PromptTemplates.CHATML,
             description = "built-in template when the model has none: chatml, alpaca, instruct")
     String template;
 
-    @Option(names = "--add-tokens", split = ",", paramLabel = "TOKEN",
+    @Option(
+            names = "--add-tokens",
+            split = ",",
+            paramLabel = "TOKEN",
             description = "tokens to add to the vocabulary (comma-separated); their embedding and LM-head rows train"
                     + " (with LoRA, beside the adapters: the extended base is written to OUT/base/)")
     List<String> addTokens = List.of();
 
-    @Option(names = "--special-tokens", description = "add the --add-tokens as special tokens (matched on the raw"
-            + " text, skipped when decoding with special tokens skipped)")
+    @Option(
+            names = "--special-tokens",
+            description = "add the --add-tokens as special tokens (matched on the raw"
+                    + " text, skipped when decoding with special tokens skipped)")
     boolean specialTokens;
 
     @Mixin
@@ -54,8 +61,9 @@ final class SftCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Inference.disableGradientsOnThisThread();
         if (!addTokens.isEmpty() && lora.quantization() != QuantizationType.NONE) {
-            throw new IllegalArgumentException("--add-tokens with --quantize is not supported: the extended base written"
-                    + " to OUT/base/ must hold the original weights, not their quantized copy");
+            throw new IllegalArgumentException(
+                    "--add-tokens with --quantize is not supported: the extended base written"
+                            + " to OUT/base/ must hold the original weights, not their quantized copy");
         }
         Path tokenizerSource = model;
         int firstNewTokenRow = 0;
@@ -69,31 +77,41 @@ final class SftCommand implements Callable<Integer> {
                 firstNewTokenRow = extension.firstNewId();
                 int vocabSize = Math.max(loaded.config().vocabSize(), extension.sizeAfter());
                 try (LlamaModel original = loaded) {
-                    loaded = original.withVocabularySize(vocabSize, Engine.getInstance().newBaseManager());
+                    loaded = original.withVocabularySize(
+                            vocabSize, Engine.getInstance().newBaseManager());
                 }
             }
         }
-        try (LlamaModel llama = loaded; Tokenizer tokenizer = Tokenizer.load(tokenizerSource)) {
+        try (LlamaModel llama = loaded;
+                Tokenizer tokenizer = Tokenizer.load(tokenizerSource)) {
             PromptTemplate prompts = PromptTemplates.forTokenizer(tokenizer, template);
             TrainingData data = new TrainingData(tokenizer, prompts);
             List<TrainingExample> examples = examples(data, options.data);
             if (examples.isEmpty()) {
-                throw new IllegalArgumentException(options.data + ": no record has an answer within --max-length "
-                        + options.maxLength);
+                throw new IllegalArgumentException(
+                        options.data + ": no record has an answer within --max-length " + options.maxLength);
             }
             List<TrainingExample> eval = options.evalData == null ? List.of() : examples(data, options.evalData);
             FineTuneSpec spec = options.spec(FineTuneSpec.Recipe.SFT, lora.method());
-            ObjectNode run = Json.MAPPER.createObjectNode().put("command", "sft").put("model", model.toString())
-                    .put("data", options.data.toString()).put("examples", examples.size());
+            ObjectNode run = Json.MAPPER
+                    .createObjectNode()
+                    .put("command", "sft")
+                    .put("model", model.toString())
+                    .put("data", options.data.toString())
+                    .put("examples", examples.size());
             run.set("added_tokens", Json.MAPPER.valueToTree(addTokens));
             run.put("special_tokens", specialTokens);
             run.set("settings", Json.MAPPER.valueToTree(spec.settings()));
-            FineTuning<TrainingExample> tuning = FineTuning.<TrainingExample>of(spec, llama,
-                    tokenizer.padTokenId().orElse(0)).setup(firstNewTokenRow);
-            StepMetrics last = new TrainingRun(options, run).train(tuning, examples, eval, tokenizerSource,
-                    model.toString()).last();
-            System.out.println(Json.MAPPER.writeValueAsString(Json.MAPPER.createObjectNode()
-                    .put("out", options.out.toAbsolutePath().toString()).put("final_loss", last.loss())));
+            FineTuning<TrainingExample> tuning = FineTuning.<TrainingExample>of(
+                            spec, llama, tokenizer.padTokenId().orElse(0))
+                    .setup(firstNewTokenRow);
+            StepMetrics last = new TrainingRun(options, run)
+                    .train(tuning, examples, eval, tokenizerSource, model.toString())
+                    .last();
+            System.out.println(Json.MAPPER.writeValueAsString(Json.MAPPER
+                    .createObjectNode()
+                    .put("out", options.out.toAbsolutePath().toString())
+                    .put("final_loss", last.loss())));
         }
         return 0;
     }

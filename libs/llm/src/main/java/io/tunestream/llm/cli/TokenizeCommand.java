@@ -27,7 +27,9 @@ final class TokenizeCommand implements Callable<Integer> {
         String ids;
     }
 
-    @Option(names = "--no-special-tokens", description = "do not add bos/eos tokens when encoding; skip them when decoding")
+    @Option(
+            names = "--no-special-tokens",
+            description = "do not add bos/eos tokens when encoding; skip them when decoding")
     boolean noSpecialTokens;
 
     @Override

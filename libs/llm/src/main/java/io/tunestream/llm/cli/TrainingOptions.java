@@ -13,7 +13,10 @@ final class TrainingOptions {
     @Option(names = "--data", required = true, description = "JSONL or JSON array of training records")
     Path data;
 
-    @Option(names = "--out", required = true, description = "run directory: adapter/ or model/, metrics.jsonl, run.json, checkpoints/")
+    @Option(
+            names = "--out",
+            required = true,
+            description = "run directory: adapter/ or model/, metrics.jsonl, run.json, checkpoints/")
     Path out;
 
     @Option(names = "--max-steps", defaultValue = "100", description = "optimizer steps (default 100)")
@@ -25,7 +28,9 @@ final class TrainingOptions {
     @Option(names = "--grad-accum", defaultValue = "1", description = "micro-batches per optimizer step")
     int gradientAccumulation;
 
-    @Option(names = "--learning-rate", description = "peak learning rate (default 2e-4 with LoRA, 5e-5 full; pretrain 1e-3)")
+    @Option(
+            names = "--learning-rate",
+            description = "peak learning rate (default 2e-4 with LoRA, 5e-5 full; pretrain 1e-3)")
     Double learningRate;
 
     @Option(names = "--warmup-steps", description = "linear warmup (default a tenth of the steps, at most 10)")
@@ -46,22 +51,31 @@ final class TrainingOptions {
     @Option(names = "--max-length", defaultValue = "512", description = "tokens per example")
     int maxLength;
 
-    @Option(names = "--checkpoint-every", defaultValue = "100",
+    @Option(
+            names = "--checkpoint-every",
+            defaultValue = "100",
             description = "write a resumable checkpoint every N steps (default 100; 0: none)")
     int checkpointEvery;
 
     @Option(names = "--resume", description = "a checkpoints/step-N directory of an earlier run to continue")
     Path resume;
 
-    @Option(names = "--eval-every", defaultValue = "0",
+    @Option(
+            names = "--eval-every",
+            defaultValue = "0",
             description = "evaluate on a held-out split every N steps; the best checkpoint is the result (0: off)")
     int evalEvery;
 
-    @Option(names = "--eval-data",
-            description = "held-out records (same format as --data) for --eval-every, instead of --eval-fraction of --data")
+    @Option(
+            names = "--eval-data",
+            description =
+                    "held-out records (same format as --data) for --eval-every, instead of --eval-fraction of --data")
     Path evalData;
 
-    @Option(names = "--eval-fraction", defaultValue = "0.05", description = "share of the data held out for --eval-every")
+    @Option(
+            names = "--eval-fraction",
+            defaultValue = "0.05",
+            description = "share of the data held out for --eval-every")
     double evalFraction;
 
     @Option(names = "--eval-metric", defaultValue = "loss", description = "metric that picks the best checkpoint")
@@ -70,26 +84,41 @@ final class TrainingOptions {
     @Option(names = "--eval-higher-is-better", description = "the metric improves upwards (e.g. rewards/accuracies)")
     boolean evalHigherIsBetter;
 
-    @Option(names = "--patience", defaultValue = "3", description = "evaluations without improvement before stopping; 0 never")
+    @Option(
+            names = "--patience",
+            defaultValue = "3",
+            description = "evaluations without improvement before stopping; 0 never")
     int patience;
 
-    @Option(names = "--eval-at-start",
+    @Option(
+            names = "--eval-at-start",
             description = "also evaluate the starting model, which then competes for best: a run that only makes the"
                     + " metric worse returns the model it started from")
     boolean evalAtStart;
 
     /** The run these flags describe, for {@code recipe} trained by {@code method}. */
     FineTuneSpec spec(FineTuneSpec.Recipe recipe, FineTuneSpec.Method method) {
-        FineTuneSpec.Optimisation optimisation = FineTuneSpec.Optimisation.defaults().withMaxSteps(maxSteps)
-                .withBatch(batchSize, gradientAccumulation).withLearningRate(learningRate).withWarmupSteps(warmupSteps)
-                .withSchedule(LearningRateSchedule.Kind.parse(schedule),
+        FineTuneSpec.Optimisation optimisation = FineTuneSpec.Optimisation.defaults()
+                .withMaxSteps(maxSteps)
+                .withBatch(batchSize, gradientAccumulation)
+                .withLearningRate(learningRate)
+                .withWarmupSteps(warmupSteps)
+                .withSchedule(
+                        LearningRateSchedule.Kind.parse(schedule),
                         FineTuneSpec.Optimisation.DEFAULT_MIN_LEARNING_RATE_RATIO)
-                .withMaxGradNorm(maxGradNorm).withWeightDecay(weightDecay).withSeed(seed);
+                .withMaxGradNorm(maxGradNorm)
+                .withWeightDecay(weightDecay)
+                .withSeed(seed);
         FineTuneSpec.Evaluation evaluation = evalEvery > 0
-                ? FineTuneSpec.Evaluation.every(evalEvery).withMetric(evalMetric, evalHigherIsBetter)
-                        .withPatience(patience).withEvaluationAtStart(evalAtStart)
+                ? FineTuneSpec.Evaluation.every(evalEvery)
+                        .withMetric(evalMetric, evalHigherIsBetter)
+                        .withPatience(patience)
+                        .withEvaluationAtStart(evalAtStart)
                 : FineTuneSpec.Evaluation.none();
-        return FineTuneSpec.of(recipe).withMethod(method).withOptimisation(optimisation).withEvaluation(evaluation)
+        return FineTuneSpec.of(recipe)
+                .withMethod(method)
+                .withOptimisation(optimisation)
+                .withEvaluation(evaluation)
                 .withCheckpointEvery(checkpointEvery);
     }
 
@@ -98,9 +127,17 @@ final class TrainingOptions {
         int width = 24;
         int done = (int) (width * metrics.step() / metrics.maxSteps());
         long eta = Math.round(metrics.secondsLeft());
-        err.printf("\r[%s%s] %d/%d loss %.4f lr %.2e %.0f tok/s eta %d:%02d", "#".repeat(done),
-                ".".repeat(width - done), metrics.step(), metrics.maxSteps(), metrics.loss(), metrics.learningRate(),
-                metrics.tokensPerSecond(), eta / 60, eta % 60);
+        err.printf(
+                "\r[%s%s] %d/%d loss %.4f lr %.2e %.0f tok/s eta %d:%02d",
+                "#".repeat(done),
+                ".".repeat(width - done),
+                metrics.step(),
+                metrics.maxSteps(),
+                metrics.loss(),
+                metrics.learningRate(),
+                metrics.tokensPerSecond(),
+                eta / 60,
+                eta % 60);
         if (metrics.step() == metrics.maxSteps()) {
             err.println();
         }

@@ -36,8 +36,8 @@ final class TrainingRun {
      * @param tokenizerSource directory whose tokenizer files go with a full model
      * @param baseModel       the base an adapter names
      */
-    <E> FineTuneResult train(FineTuning<E> tuning, List<E> examples, List<E> eval, Path tokenizerSource,
-            String baseModel) {
+    <E> FineTuneResult train(
+            FineTuning<E> tuning, List<E> examples, List<E> eval, Path tokenizerSource, String baseModel) {
         FineTuneSpec spec = tuning.spec();
         run.set("spec", spec.toJson());
         run.put("base_quantization", spec.method().baseQuantization().name().toLowerCase(Locale.ROOT));
@@ -54,8 +54,8 @@ final class TrainingRun {
                 Collections.shuffle(shuffled, new Random(spec.optimisation().seed()));
                 int held = Math.max(1, (int) Math.round(shuffled.size() * options.evalFraction));
                 if (held >= shuffled.size()) {
-                    throw new IllegalArgumentException("--eval-fraction " + options.evalFraction
-                            + " leaves no training data");
+                    throw new IllegalArgumentException(
+                            "--eval-fraction " + options.evalFraction + " leaves no training data");
                 }
                 heldOut = shuffled.subList(0, held);
                 training = shuffled.subList(held, shuffled.size());
@@ -64,11 +64,19 @@ final class TrainingRun {
         } else if (!eval.isEmpty()) {
             throw new IllegalArgumentException("--eval-data is evaluated every --eval-every steps; set --eval-every");
         }
-        FineTuneResult result = tuning.fit(training, heldOut, metrics -> TrainingOptions.progress(System.err, metrics),
-                new RunOutput(options.out, run, spec.checkpointEvery()), options.resume);
+        FineTuneResult result = tuning.fit(
+                training,
+                heldOut,
+                metrics -> TrainingOptions.progress(System.err, metrics),
+                new RunOutput(options.out, run, spec.checkpointEvery()),
+                options.resume);
         if (spec.evaluation().enabled()) {
-            System.err.printf("best step %d: eval/%s %.5f%s%n", result.chosenStep(), spec.evaluation().metric(),
-                    result.chosenValue(), result.stoppedEarly() ? " (stopped early)" : "");
+            System.err.printf(
+                    "best step %d: eval/%s %.5f%s%n",
+                    result.chosenStep(),
+                    spec.evaluation().metric(),
+                    result.chosenValue(),
+                    result.stoppedEarly() ? " (stopped early)" : "");
         }
         result = tuning.write(options.out, tokenizerSource, baseModel);
         if (result.history().isEmpty()) {

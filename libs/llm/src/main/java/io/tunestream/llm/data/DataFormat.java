@@ -59,7 +59,9 @@ public enum DataFormat {
         if (record.has("chosen") || record.has("rejected")) {
             return Optional.of(PREFERENCE);
         }
-        if (record.has("messages") || record.has("conversations") || record.has("conversation")
+        if (record.has("messages")
+                || record.has("conversations")
+                || record.has("conversation")
                 || record.has("human")) {
             return Optional.of(CONVERSATION);
         }

@@ -22,8 +22,14 @@ public final class DataFormatException extends RuntimeException {
      * @param problem what is wrong and what is accepted, without the location
      * @param detail an extra location hint for the message (e.g. the line of an array element), or null
      */
-    DataFormatException(String source, long position, PositionKind positionKind, String field, String problem,
-            String detail, Throwable cause) {
+    DataFormatException(
+            String source,
+            long position,
+            PositionKind positionKind,
+            String field,
+            String problem,
+            String detail,
+            Throwable cause) {
         super(message(source, position, positionKind, field, problem, detail), cause);
         this.source = Objects.requireNonNull(source, "source");
         this.positionKind = Objects.requireNonNull(positionKind, "positionKind");
@@ -32,9 +38,13 @@ public final class DataFormatException extends RuntimeException {
         this.problem = Objects.requireNonNull(problem, "problem");
     }
 
-    private static String message(String source, long position, PositionKind kind, String field, String problem,
-            String detail) {
-        StringBuilder message = new StringBuilder(source).append(' ').append(kind.label()).append(' ').append(position);
+    private static String message(
+            String source, long position, PositionKind kind, String field, String problem, String detail) {
+        StringBuilder message = new StringBuilder(source)
+                .append(' ')
+                .append(kind.label())
+                .append(' ')
+                .append(position);
         if (detail != null) {
             message.append(" (").append(detail).append(')');
         }

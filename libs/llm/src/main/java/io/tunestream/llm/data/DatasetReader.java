@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.io.BufferedInputStream;
-import java.io.Closeable;
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -79,6 +79,7 @@ public final class DatasetReader implements Iterable<ParsedRecord>, Closeable {
     private static final int MAX_KEYS_IN_MESSAGE = 8;
     /** Jackson appends where an unclosed array or object started; the position is already in our message. */
     private static final Pattern JACKSON_START_MARKER = Pattern.compile("\\s*\\(start marker at .*?\\)\\s*$");
+
     private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
             // Jackson's messages would otherwise quote the document, here a whole line of user data.
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
@@ -88,9 +89,11 @@ public final class DatasetReader implements Iterable<ParsedRecord>, Closeable {
     private final BufferedInputStream in;
     /** JSONL lines are split on bytes, so that a line that is not UTF-8 is an error of that line alone. */
     private byte[] lineBuffer = new byte[8192];
+
     private int lineLength;
     /** Bulk reads for JSONL: a byte at a time through the buffered stream would be several times slower. */
     private final byte[] chunk = new byte[1 << 16];
+
     private int chunkPosition;
     private int chunkLimit;
     private final Layout layout;
@@ -295,9 +298,8 @@ public final class DatasetReader implements Iterable<ParsedRecord>, Closeable {
     }
 
     /** One JSON value as read, or why it could not be read; turned into a record by {@link RecordIterator#next()}. */
-    private record RawRecord(JsonNode value, long position, PositionKind kind, String detail,
-            DataFormatException unreadable) {
-    }
+    private record RawRecord(
+            JsonNode value, long position, PositionKind kind, String detail, DataFormatException unreadable) {}
 
     /** The next raw record, or null at the end. */
     private RawRecord readRaw() throws IOException {
@@ -319,9 +321,19 @@ public final class DatasetReader implements Iterable<ParsedRecord>, Closeable {
             parser.nextToken();
             JsonNode value = parser.readValueAsTree();
             if (parser.nextToken() != null) {
-                return new RawRecord(null, lineNumber, PositionKind.LINE, null, new DataFormatException(source,
-                        lineNumber, PositionKind.LINE, null, "a second JSON value on the line; JSONL holds one record"
-                                + " per line", "column " + parser.currentTokenLocation().getColumnNr(), null));
+                return new RawRecord(
+                        null,
+                        lineNumber,
+                        PositionKind.LINE,
+                        null,
+                        new DataFormatException(
+                                source,
+                                lineNumber,
+                                PositionKind.LINE,
+                                null,
+                                "a second JSON value on the line; JSONL holds one record" + " per line",
+                                "column " + parser.currentTokenLocation().getColumnNr(),
+                                null));
             }
             return new RawRecord(value, lineNumber, PositionKind.LINE, null, null);
         } catch (JsonProcessingException e) {
@@ -390,15 +402,25 @@ public final class DatasetReader implements Iterable<ParsedRecord>, Closeable {
                 finished = true;
                 if (arrayParser.nextToken() != null) {
                     long line = arrayParser.currentTokenLocation().getLineNr();
-                    return stop(new DataFormatException(source, line, PositionKind.LINE, null,
-                            "content after the closing ] of the array; a JSON array dataset is one array", null, null));
+                    return stop(new DataFormatException(
+                            source,
+                            line,
+                            PositionKind.LINE,
+                            null,
+                            "content after the closing ] of the array; a JSON array dataset is one array",
+                            null,
+                            null));
                 }
                 return null;
             }
             long line = arrayParser.currentTokenLocation().getLineNr();
             JsonNode value = arrayParser.readValueAsTree();
-            return new RawRecord(value == null ? NullNode.getInstance() : value, nextIndex++, PositionKind.INDEX,
-                    "line " + line, null);
+            return new RawRecord(
+                    value == null ? NullNode.getInstance() : value,
+                    nextIndex++,
+                    PositionKind.INDEX,
+                    "line " + line,
+                    null);
         } catch (JsonProcessingException e) {
             return stop(malformed(e.getLocation() == null ? 0 : e.getLocation().getLineNr(), e));
         }
@@ -412,8 +434,11 @@ public final class DatasetReader implements Iterable<ParsedRecord>, Closeable {
     }
 
     private DataFormatException malformed(long line, JsonProcessingException e) {
-        String detail = e.getLocation() == null ? null : "column " + e.getLocation().getColumnNr();
-        String reason = JACKSON_START_MARKER.matcher(e.getOriginalMessage().lines().findFirst().orElse("")).replaceAll("");
+        String detail =
+                e.getLocation() == null ? null : "column " + e.getLocation().getColumnNr();
+        String reason = JACKSON_START_MARKER
+                .matcher(e.getOriginalMessage().lines().findFirst().orElse(""))
+                .replaceAll("");
         String problem = reason.startsWith("Invalid UTF-8")
                 ? "not valid UTF-8 (" + reason + "); save the file as UTF-8"
                 : "malformed JSON: " + reason;
@@ -428,11 +453,16 @@ public final class DatasetReader implements Iterable<ParsedRecord>, Closeable {
         if (recordFormat == null) {
             Optional<DataFormat> detected = DataFormat.detect(raw.value());
             if (detected.isEmpty()) {
-                throw new DataFormatException(source, raw.position(), raw.kind(), null,
+                throw new DataFormatException(
+                        source,
+                        raw.position(),
+                        raw.kind(),
+                        null,
                         "cannot tell the record's format from " + describeKeys(raw.value()) + "; expected "
                                 + "instruction+output (instruction), prompt+chosen+rejected (preference), text (text), "
                                 + "or messages, conversations or human+assistant, or an array of turns (conversation)",
-                        raw.detail(), null);
+                        raw.detail(),
+                        null);
             }
             recordFormat = detected.get();
             format = recordFormat;
@@ -440,8 +470,8 @@ public final class DatasetReader implements Iterable<ParsedRecord>, Closeable {
         try {
             return new ParsedRecord(RecordParser.parse(raw.value(), recordFormat), raw.position(), raw.kind());
         } catch (InvalidRecordException e) {
-            throw new DataFormatException(source, raw.position(), raw.kind(), e.field(), e.getMessage(), raw.detail(),
-                    null);
+            throw new DataFormatException(
+                    source, raw.position(), raw.kind(), e.field(), e.getMessage(), raw.detail(), null);
         }
     }
 
@@ -452,7 +482,8 @@ public final class DatasetReader implements Iterable<ParsedRecord>, Closeable {
         List<String> keys = new ArrayList<>();
         value.fieldNames().forEachRemaining(keys::add);
         String shown = String.join(", ", keys.subList(0, Math.min(keys.size(), MAX_KEYS_IN_MESSAGE)));
-        return keys.isEmpty() ? "an empty object"
+        return keys.isEmpty()
+                ? "an empty object"
                 : "an object with keys [" + shown + (keys.size() > MAX_KEYS_IN_MESSAGE ? ", ..." : "") + "]";
     }
 

@@ -13,7 +13,8 @@ public record ParsedRecord(DataRecord record, long position, PositionKind positi
         Objects.requireNonNull(positionKind, "positionKind");
         long first = positionKind == PositionKind.LINE ? 1 : 0;
         if (position < first) {
-            throw new IllegalArgumentException(positionKind.label() + " must be at least " + first + ", got " + position);
+            throw new IllegalArgumentException(
+                    positionKind.label() + " must be at least " + first + ", got " + position);
         }
     }
 }

@@ -18,27 +18,30 @@ final class RecordParser {
             "human", ChatMessage.USER,
             "assistant", ChatMessage.ASSISTANT);
 
-    private RecordParser() {
-    }
+    private RecordParser() {}
 
     static DataRecord parse(JsonNode value, DataFormat format) throws InvalidRecordException {
         if (format == DataFormat.CONVERSATION && value.isArray()) {
             return conversation(turns(value, ""));
         }
         if (!value.isObject()) {
-            throw new InvalidRecordException(null, "expected " + (format == DataFormat.CONVERSATION
-                    ? "an object or an array of turns" : "an object") + ", found " + describe(value));
+            throw new InvalidRecordException(
+                    null,
+                    "expected " + (format == DataFormat.CONVERSATION ? "an object or an array of turns" : "an object")
+                            + ", found " + describe(value));
         }
         return switch (format) {
-            case INSTRUCTION -> new InstructionRecord(
-                    requiredText(value, "instruction", "", format),
-                    optionalString(value, "input", ""),
-                    requiredText(value, "output", "", format));
-            case PREFERENCE -> new PreferenceRecord(
-                    optionalString(value, "system", ""),
-                    requiredString(value, "prompt", "", format),
-                    requiredText(value, "chosen", "", format),
-                    requiredText(value, "rejected", "", format));
+            case INSTRUCTION ->
+                new InstructionRecord(
+                        requiredText(value, "instruction", "", format),
+                        optionalString(value, "input", ""),
+                        requiredText(value, "output", "", format));
+            case PREFERENCE ->
+                new PreferenceRecord(
+                        optionalString(value, "system", ""),
+                        requiredString(value, "prompt", "", format),
+                        requiredText(value, "chosen", "", format),
+                        requiredText(value, "rejected", "", format));
             case TEXT -> new TextRecord(requiredText(value, "text", "", format));
             case CONVERSATION -> conversation(conversationObject(value));
         };
@@ -81,8 +84,10 @@ final class RecordParser {
             addTurn(value, "", true, messages);
             return messages;
         }
-        throw new InvalidRecordException(null, "no conversation found (a conversation record needs "
-                + DataFormat.CONVERSATION.requiredFields() + ")" + lookalikeHint(value, DataFormat.CONVERSATION));
+        throw new InvalidRecordException(
+                null,
+                "no conversation found (a conversation record needs " + DataFormat.CONVERSATION.requiredFields() + ")"
+                        + lookalikeHint(value, DataFormat.CONVERSATION));
     }
 
     /** {@code [{"human": ..., "assistant": ...}, ...]}: each turn is a user and an assistant message. */
@@ -95,7 +100,8 @@ final class RecordParser {
             JsonNode turn = list.get(i);
             String turnPath = path + "[" + i + "]";
             if (!turn.isObject()) {
-                throw new InvalidRecordException(turnPath,
+                throw new InvalidRecordException(
+                        turnPath,
                         "expected a turn object {\"human\": ..., \"assistant\": ...}, found " + describe(turn));
             }
             addTurn(turn, turnPath + ".", i == 0, messages);
@@ -107,7 +113,8 @@ final class RecordParser {
             throws InvalidRecordException {
         if (turn.has("system")) {
             if (!first) {
-                throw new InvalidRecordException(prefix + "system", "a system message is only allowed in the first turn");
+                throw new InvalidRecordException(
+                        prefix + "system", "a system message is only allowed in the first turn");
             }
             messages.add(ChatMessage.system(requiredString(turn, "system", prefix, null)));
         }
@@ -117,7 +124,8 @@ final class RecordParser {
 
     private static String requiredTurnString(JsonNode turn, String key, String prefix) throws InvalidRecordException {
         if (!turn.has(key)) {
-            throw new InvalidRecordException(prefix + key,
+            throw new InvalidRecordException(
+                    prefix + key,
                     "missing (a turn needs \"human\" and \"assistant\"; \"system\" is optional in the first)");
         }
         return requiredString(turn, key, prefix, null);
@@ -133,14 +141,15 @@ final class RecordParser {
             JsonNode message = list.get(i);
             String prefix = "messages[" + i + "].";
             if (!message.isObject()) {
-                throw new InvalidRecordException("messages[" + i + "]",
+                throw new InvalidRecordException(
+                        "messages[" + i + "]",
                         "expected a message object {\"role\": ..., \"content\": ...}, found " + describe(message));
             }
             String role = requiredString(message, "role", prefix, null);
             String canonicalRole = ROLE_ALIASES.get(role);
             if (canonicalRole == null) {
-                throw new InvalidRecordException(prefix + "role",
-                        "\"" + role + "\" is not a role; accepted: system, user, assistant, human");
+                throw new InvalidRecordException(
+                        prefix + "role", "\"" + role + "\" is not a role; accepted: system, user, assistant, human");
             }
             messages.add(new ChatMessage(canonicalRole, requiredString(message, "content", prefix, null)));
         }
@@ -173,7 +182,8 @@ final class RecordParser {
             throws InvalidRecordException {
         JsonNode value = object.get(key);
         if (value == null) {
-            String needs = format == null ? ""
+            String needs = format == null
+                    ? ""
                     : " (" + article(format) + " " + format.label() + " record needs " + format.requiredFields() + ")"
                             + lookalikeHint(object, format);
             throw new InvalidRecordException(prefix + key, "missing" + needs);

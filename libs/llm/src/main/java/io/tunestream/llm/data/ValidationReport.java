@@ -15,15 +15,20 @@ import java.util.Objects;
  * @param complete false when reading stopped before the end: malformed JSON in a JSON array, or bytes that are not
  *     UTF-8, leave the rest unreadable, so the counts cover only what came before
  */
-public record ValidationReport(String source, DataFormat format, long recordCount, long invalidCount,
-        List<DataFormatException> errors, boolean complete) {
+public record ValidationReport(
+        String source,
+        DataFormat format,
+        long recordCount,
+        long invalidCount,
+        List<DataFormatException> errors,
+        boolean complete) {
 
     public ValidationReport {
         Objects.requireNonNull(source, "source");
         errors = List.copyOf(errors);
         if (recordCount < 0 || invalidCount < 0 || invalidCount > recordCount) {
-            throw new IllegalArgumentException("counts must satisfy 0 <= invalidCount <= recordCount, got "
-                    + invalidCount + " of " + recordCount);
+            throw new IllegalArgumentException(
+                    "counts must satisfy 0 <= invalidCount <= recordCount, got " + invalidCount + " of " + recordCount);
         }
     }
 

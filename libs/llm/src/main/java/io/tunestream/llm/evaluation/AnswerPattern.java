@@ -28,8 +28,8 @@ public record AnswerPattern(Pattern pattern) {
         try {
             return new AnswerPattern(Pattern.compile(regex));
         } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException("answer pattern /" + regex + "/ is not a valid regular expression: "
-                    + e.getDescription(), e);
+            throw new IllegalArgumentException(
+                    "answer pattern /" + regex + "/ is not a valid regular expression: " + e.getDescription(), e);
         }
     }
 

@@ -23,8 +23,7 @@ public final class EvalItems {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private EvalItems() {
-    }
+    private EvalItems() {}
 
     /**
      * @throws IOException              when the file cannot be read
@@ -62,8 +61,10 @@ public final class EvalItems {
         try {
             family = TaskFamily.valueOf(familyName);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where + ": unknown family \"" + familyName + "\" (one of "
-                    + Arrays.toString(TaskFamily.values()) + ")", e);
+            throw new IllegalArgumentException(
+                    where + ": unknown family \"" + familyName + "\" (one of " + Arrays.toString(TaskFamily.values())
+                            + ")",
+                    e);
         }
         String input = json.path("input").asText("");
         // Alpaca's input is the material the instruction works on; the prompt shows it below the instruction.

@@ -24,10 +24,11 @@ public record EvalReport(FamilyScore overall, Map<TaskFamily, FamilyScore> byFam
     public EvalReport {
         byFamily = Collections.unmodifiableMap(new EnumMap<>(byFamily));
         items = List.copyOf(items);
-        int familyTotal = byFamily.values().stream().mapToInt(FamilyScore::total).sum();
+        int familyTotal =
+                byFamily.values().stream().mapToInt(FamilyScore::total).sum();
         if (overall.total() != items.size() || familyTotal != items.size()) {
-            throw new IllegalArgumentException("overall total " + overall.total() + " and family totals "
-                    + familyTotal + " must both equal the " + items.size() + " items");
+            throw new IllegalArgumentException("overall total " + overall.total() + " and family totals " + familyTotal
+                    + " must both equal the " + items.size() + " items");
         }
     }
 
@@ -52,13 +53,18 @@ public record EvalReport(FamilyScore overall, Map<TaskFamily, FamilyScore> byFam
     /** The scores and every item's prediction, as indented JSON. */
     public String toJson() {
         ObjectNode json = JSON.createObjectNode();
-        json.put("accuracy", overall.accuracy()).put("correct", overall.correct()).put("total", overall.total());
+        json.put("accuracy", overall.accuracy())
+                .put("correct", overall.correct())
+                .put("total", overall.total());
         ObjectNode families = json.putObject("families");
         byFamily.forEach((family, score) -> families.putObject(family.name())
-                .put("accuracy", score.accuracy()).put("correct", score.correct()).put("total", score.total()));
+                .put("accuracy", score.accuracy())
+                .put("correct", score.correct())
+                .put("total", score.total()));
         ArrayNode predictions = json.putArray("items");
         for (ItemResult result : items) {
-            ObjectNode item = predictions.addObject()
+            ObjectNode item = predictions
+                    .addObject()
                     .put("family", result.item().family().name())
                     .put("prompt", result.item().prompt())
                     .put("answer", result.item().answer())
@@ -76,14 +82,19 @@ public record EvalReport(FamilyScore overall, Map<TaskFamily, FamilyScore> byFam
     /** One line per family and a total line, in fixed-width columns. */
     public String toTable() {
         String format = "%-24s %8s %8s %9s%n";
-        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, format, "family", "correct", "total",
-                "accuracy"));
+        StringBuilder table =
+                new StringBuilder(String.format(Locale.ROOT, format, "family", "correct", "total", "accuracy"));
         byFamily.forEach((family, score) -> table.append(row(format, family.name(), score)));
         return table.append(row(format, "overall", overall)).toString();
     }
 
     private static String row(String format, String name, FamilyScore score) {
-        return String.format(Locale.ROOT, format, name, score.correct(), score.total(),
+        return String.format(
+                Locale.ROOT,
+                format,
+                name,
+                score.correct(),
+                score.total(),
                 String.format(Locale.ROOT, "%.1f%%", 100 * score.accuracy()));
     }
 }

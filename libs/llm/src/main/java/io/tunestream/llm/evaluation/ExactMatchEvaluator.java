@@ -42,8 +42,8 @@ public final class ExactMatchEvaluator {
      * @param params how to sample; {@code n > 1} asks each question n times and votes, which needs a temperature
      * @throws IllegalArgumentException when {@code n > 1} with greedy decoding, whose n answers would be identical
      */
-    public ExactMatchEvaluator(GenerationScheduler scheduler, Tokenizer tokenizer, PromptTemplate template,
-            SamplingParams params) {
+    public ExactMatchEvaluator(
+            GenerationScheduler scheduler, Tokenizer tokenizer, PromptTemplate template, SamplingParams params) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
         this.template = Objects.requireNonNull(template, "template");
@@ -55,8 +55,8 @@ public final class ExactMatchEvaluator {
     }
 
     /** Greedy decoding of up to {@code maxNewTokens} tokens per answer. */
-    public static ExactMatchEvaluator greedy(GenerationScheduler scheduler, Tokenizer tokenizer,
-            PromptTemplate template, int maxNewTokens) {
+    public static ExactMatchEvaluator greedy(
+            GenerationScheduler scheduler, Tokenizer tokenizer, PromptTemplate template, int maxNewTokens) {
         return new ExactMatchEvaluator(scheduler, tokenizer, template, SamplingParams.greedy(maxNewTokens));
     }
 
@@ -78,7 +78,9 @@ public final class ExactMatchEvaluator {
                 } catch (QueueFullException full) {
                     if (oldestWaitedFor < futures.size()) {
                         // Failures surface when results are collected below, with the item they belong to.
-                        futures.get(oldestWaitedFor++).handle((result, failure) -> null).join();
+                        futures.get(oldestWaitedFor++)
+                                .handle((result, failure) -> null)
+                                .join();
                     } else {
                         LockSupport.parkNanos(QUEUE_RETRY_NANOS);
                     }
@@ -91,10 +93,13 @@ public final class ExactMatchEvaluator {
             try {
                 result = futures.get(i).join();
             } catch (CompletionException e) {
-                throw new IllegalStateException("generation failed for eval item " + i + " (" + items.get(i).family()
-                        + ": \"" + items.get(i).prompt() + "\")", e.getCause());
+                throw new IllegalStateException(
+                        "generation failed for eval item " + i + " ("
+                                + items.get(i).family() + ": \"" + items.get(i).prompt() + "\")",
+                        e.getCause());
             }
-            results.add(score(items.get(i), result.completions().stream().map(this::text).toList()));
+            results.add(score(
+                    items.get(i), result.completions().stream().map(this::text).toList()));
         }
         return EvalReport.of(results);
     }
@@ -110,16 +115,20 @@ public final class ExactMatchEvaluator {
      * same canonical form. No answer is never correct.
      */
     public static ItemResult score(EvalItem item, List<String> completions) {
-        List<String> answers = completions.stream().map(completion -> answerIn(item, completion)).toList();
+        List<String> answers = completions.stream()
+                .map(completion -> answerIn(item, completion))
+                .toList();
         String predicted = majorityVote(answers);
         String expected = item.answerPattern() != null
-                ? item.answer().strip() : AnswerExtractor.extract(item.family(), item.answer());
+                ? item.answer().strip()
+                : AnswerExtractor.extract(item.family(), item.answer());
         return new ItemResult(item, completions, predicted, !predicted.isEmpty() && predicted.equals(expected));
     }
 
     private static String answerIn(EvalItem item, String completion) {
         return item.answerPattern() != null
-                ? item.answerPattern().extract(completion) : AnswerExtractor.extract(item.family(), completion);
+                ? item.answerPattern().extract(completion)
+                : AnswerExtractor.extract(item.family(), completion);
     }
 
     /**

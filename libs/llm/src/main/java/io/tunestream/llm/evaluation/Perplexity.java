@@ -18,8 +18,7 @@ public final class Perplexity {
     /** Sequences per forward pass. */
     public static final int DEFAULT_BATCH_SIZE = 8;
 
-    private Perplexity() {
-    }
+    private Perplexity() {}
 
     /** {@link #evalLoss(LlamaModel, List, List, int)} with {@value #DEFAULT_BATCH_SIZE} sequences per batch. */
     public static double evalLoss(LlamaModel model, List<int[]> sequences, List<boolean[]> lossMask) {
@@ -42,8 +41,8 @@ public final class Perplexity {
         double totalLoss = 0;
         for (int start = 0; start < sequences.size(); start += batchSize) {
             int end = Math.min(sequences.size(), start + batchSize);
-            totalLoss += batchLoss(model, sequences.subList(start, end),
-                    lossMask == null ? null : lossMask.subList(start, end));
+            totalLoss += batchLoss(
+                    model, sequences.subList(start, end), lossMask == null ? null : lossMask.subList(start, end));
         }
         return totalLoss / counted;
     }
@@ -56,10 +55,11 @@ public final class Perplexity {
     /** The summed loss of the counted tokens of one batch. */
     private static double batchLoss(LlamaModel model, List<int[]> sequences, List<boolean[]> lossMask) {
         int rows = sequences.size();
-        int width = sequences.stream().mapToInt(sequence -> sequence.length).max().orElseThrow();
+        int width =
+                sequences.stream().mapToInt(sequence -> sequence.length).max().orElseThrow();
         long[] ids = new long[rows * width];
-        long[] targets = new long[rows * width];   // at position t, the token t + 1; 0 where nothing counts
-        float[] weights = new float[rows * width];  // 1 where the target counts
+        long[] targets = new long[rows * width]; // at position t, the token t + 1; 0 where nothing counts
+        float[] weights = new float[rows * width]; // 1 where the target counts
         for (int row = 0; row < rows; row++) {
             int[] sequence = sequences.get(row);
             boolean[] mask = lossMask == null ? null : lossMask.get(row);
@@ -74,10 +74,13 @@ public final class Perplexity {
         try (NDScope scope = new NDScope()) {
             NDManager manager = model.manager();
             NDArray logits = model.forward(manager.create(ids, new Shape(rows, width)), null, null, false);
-            NDArray targetLogProbs = logits.logSoftmax(-1)                                       // (B, T, V)
-                    .gather(manager.create(targets, new Shape(rows, width, 1)), -1)              // (B, T, 1)
+            NDArray targetLogProbs = logits.logSoftmax(-1) // (B, T, V)
+                    .gather(manager.create(targets, new Shape(rows, width, 1)), -1) // (B, T, 1)
                     .reshape(rows, width);
-            double loss = -targetLogProbs.mul(manager.create(weights, new Shape(rows, width))).sum().getFloat();
+            double loss = -targetLogProbs
+                    .mul(manager.create(weights, new Shape(rows, width)))
+                    .sum()
+                    .getFloat();
             scope.suppressNotUsedWarning();
             return loss;
         }
@@ -104,8 +107,8 @@ public final class Perplexity {
             }
             for (int id : sequence) {
                 if (id < 0 || id >= vocab) {
-                    throw new IllegalArgumentException("sequence " + i + " holds token id " + id
-                            + ", outside the vocabulary [0, " + vocab + ")");
+                    throw new IllegalArgumentException(
+                            "sequence " + i + " holds token id " + id + ", outside the vocabulary [0, " + vocab + ")");
                 }
             }
             boolean[] mask = lossMask == null ? null : lossMask.get(i);

@@ -47,8 +47,8 @@ public final class GenerationScheduler implements AutoCloseable {
      * @param decoder     turns ids into text for stop strings and streamed text; null for ids only
      * @param eosTokenIds the model's end-of-sequence ids, stopping every request unless it sets {@code ignoreEos}
      */
-    public GenerationScheduler(LlamaModel model, TextDecoder decoder, Set<Integer> eosTokenIds,
-            SchedulerSettings settings) {
+    public GenerationScheduler(
+            LlamaModel model, TextDecoder decoder, Set<Integer> eosTokenIds, SchedulerSettings settings) {
         this.model = model;
         this.decoder = decoder;
         this.eosTokenIds = Set.copyOf(eosTokenIds);
@@ -76,8 +76,8 @@ public final class GenerationScheduler implements AutoCloseable {
             throw new IllegalArgumentException("stop strings need a tokenizer; this model has none");
         }
         if (request.params().n() > settings.maxBatchSize()) {
-            throw new IllegalArgumentException("n = " + request.params().n() + " exceeds the batch size "
-                    + settings.maxBatchSize());
+            throw new IllegalArgumentException(
+                    "n = " + request.params().n() + " exceeds the batch size " + settings.maxBatchSize());
         }
         int vocab = model.config().vocabSize();
         for (int id : request.promptIds()) {
@@ -111,8 +111,7 @@ public final class GenerationScheduler implements AutoCloseable {
         return running.get();
     }
 
-    private record Pending(GenerationRequest request, CompletableFuture<GenerationResult> future) {
-    }
+    private record Pending(GenerationRequest request, CompletableFuture<GenerationResult> future) {}
 
     /** A request in flight: its samples finish independently, the future completes when all have. */
     private static final class Flight {
@@ -140,6 +139,7 @@ public final class GenerationScheduler implements AutoCloseable {
         Integer stopTokenId;
         /** The prompt's last tokens, decoded with the output so that a first word keeps its leading space. */
         final int[] context;
+
         String contextText;
 
         Sequence(Flight flight, int sampleIndex, SplittableRandom random) {
@@ -169,8 +169,8 @@ public final class GenerationScheduler implements AutoCloseable {
 
         /** Takes a sampled token; returns the finish reason if the sample is done. */
         FinishReason accept(int token) {
-            boolean stopToken = params.stopTokenIds().contains(token)
-                    || (!params.ignoreEos() && eosTokenIds.contains(token));
+            boolean stopToken =
+                    params.stopTokenIds().contains(token) || (!params.ignoreEos() && eosTokenIds.contains(token));
             if (stopToken) {
                 stopTokenId = token;
                 return FinishReason.STOP;
@@ -189,7 +189,8 @@ public final class GenerationScheduler implements AutoCloseable {
                 }
                 String stable = reason == null ? withoutUnsafeTail(text) : text;
                 delta = stable.length() >= emittedText.length() && stable.startsWith(emittedText)
-                        ? stable.substring(emittedText.length()) : "";
+                        ? stable.substring(emittedText.length())
+                        : "";
                 if (stable.startsWith(emittedText)) {
                     emittedText = stable;
                 }

@@ -48,7 +48,8 @@ public record SamplingParams(
             throw new IllegalArgumentException("top_p must be in (0, 1], got " + topP);
         }
         if (!(repetitionPenalty > 0)) {
-            throw new IllegalArgumentException("repetition_penalty must be > 0 (1 disables it), got " + repetitionPenalty);
+            throw new IllegalArgumentException(
+                    "repetition_penalty must be > 0 (1 disables it), got " + repetitionPenalty);
         }
         if (Double.isNaN(frequencyPenalty) || Double.isNaN(presencePenalty)) {
             throw new IllegalArgumentException("frequency_penalty and presence_penalty must be numbers");
@@ -76,32 +77,98 @@ public record SamplingParams(
     }
 
     public SamplingParams withN(int samples) {
-        return new SamplingParams(maxNewTokens, temperature, topK, topP, repetitionPenalty, frequencyPenalty,
-                presencePenalty, stopTokenIds, stopStrings, samples, seed, ignoreEos);
+        return new SamplingParams(
+                maxNewTokens,
+                temperature,
+                topK,
+                topP,
+                repetitionPenalty,
+                frequencyPenalty,
+                presencePenalty,
+                stopTokenIds,
+                stopStrings,
+                samples,
+                seed,
+                ignoreEos);
     }
 
     public SamplingParams withStops(Set<Integer> tokenIds, List<String> strings) {
-        return new SamplingParams(maxNewTokens, temperature, topK, topP, repetitionPenalty, frequencyPenalty,
-                presencePenalty, tokenIds, strings, n, seed, ignoreEos);
+        return new SamplingParams(
+                maxNewTokens,
+                temperature,
+                topK,
+                topP,
+                repetitionPenalty,
+                frequencyPenalty,
+                presencePenalty,
+                tokenIds,
+                strings,
+                n,
+                seed,
+                ignoreEos);
     }
 
     public SamplingParams withPenalties(double repetition, double frequency, double presence) {
-        return new SamplingParams(maxNewTokens, temperature, topK, topP, repetition, frequency, presence,
-                stopTokenIds, stopStrings, n, seed, ignoreEos);
+        return new SamplingParams(
+                maxNewTokens,
+                temperature,
+                topK,
+                topP,
+                repetition,
+                frequency,
+                presence,
+                stopTokenIds,
+                stopStrings,
+                n,
+                seed,
+                ignoreEos);
     }
 
     public SamplingParams withTopK(int k) {
-        return new SamplingParams(maxNewTokens, temperature, k, topP, repetitionPenalty, frequencyPenalty,
-                presencePenalty, stopTokenIds, stopStrings, n, seed, ignoreEos);
+        return new SamplingParams(
+                maxNewTokens,
+                temperature,
+                k,
+                topP,
+                repetitionPenalty,
+                frequencyPenalty,
+                presencePenalty,
+                stopTokenIds,
+                stopStrings,
+                n,
+                seed,
+                ignoreEos);
     }
 
     public SamplingParams withSeed(Long newSeed) {
-        return new SamplingParams(maxNewTokens, temperature, topK, topP, repetitionPenalty, frequencyPenalty,
-                presencePenalty, stopTokenIds, stopStrings, n, newSeed, ignoreEos);
+        return new SamplingParams(
+                maxNewTokens,
+                temperature,
+                topK,
+                topP,
+                repetitionPenalty,
+                frequencyPenalty,
+                presencePenalty,
+                stopTokenIds,
+                stopStrings,
+                n,
+                newSeed,
+                ignoreEos);
     }
 
     public SamplingParams withIgnoreEos(boolean ignore) {
-        return new SamplingParams(maxNewTokens, temperature, topK, topP, repetitionPenalty, frequencyPenalty,
-                presencePenalty, stopTokenIds, stopStrings, n, seed, ignore);
+        return new SamplingParams(
+                maxNewTokens,
+                temperature,
+                topK,
+                topP,
+                repetitionPenalty,
+                frequencyPenalty,
+                presencePenalty,
+                stopTokenIds,
+                stopStrings,
+                n,
+                seed,
+                ignore);
     }
 }

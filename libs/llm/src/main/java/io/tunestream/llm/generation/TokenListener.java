@@ -20,8 +20,7 @@ public interface TokenListener {
      * text (the remainder is what was held back: a partial stop string that never completed, an incomplete
      * character); null when the generator has no tokenizer.
      */
-    default void onFinish(int sampleIndex, String textRemainder, FinishReason reason) {
-    }
+    default void onFinish(int sampleIndex, String textRemainder, FinishReason reason) {}
 
-    TokenListener NONE = (sampleIndex, tokenId, textDelta) -> { };
+    TokenListener NONE = (sampleIndex, tokenId, textDelta) -> {};
 }

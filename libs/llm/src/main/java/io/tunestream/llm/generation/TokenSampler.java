@@ -92,7 +92,8 @@ final class TokenSampler {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, (a, b) -> scores[a] != scores[b] ? Float.compare(scores[b], scores[a]) : Integer.compare(a, b));
+        Arrays.sort(
+                order, (a, b) -> scores[a] != scores[b] ? Float.compare(scores[b], scores[a]) : Integer.compare(a, b));
         int keep = params.topK() > 0 ? Math.min(params.topK(), order.length) : order.length;
         while (keep < order.length && scores[order[keep]] == scores[order[keep - 1]]) {
             keep++;

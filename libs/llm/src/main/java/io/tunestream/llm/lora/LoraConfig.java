@@ -14,7 +14,12 @@ import java.util.Set;
  * @param useRsLora           rank-stabilised LoRA: scale {@code alpha / sqrt(r)} instead of {@code alpha / r}
  * @param baseModelNameOrPath the base model the adapter belongs to (PEFT's {@code base_model_name_or_path}), or null
  */
-public record LoraConfig(int r, double alpha, double dropout, List<String> targetModules, boolean useRsLora,
+public record LoraConfig(
+        int r,
+        double alpha,
+        double dropout,
+        List<String> targetModules,
+        boolean useRsLora,
         String baseModelNameOrPath) {
 
     /** Every linear layer of a Llama decoder block; the LM head is never adapted. */

@@ -23,8 +23,8 @@ import java.util.Random;
 public final class LoraLinear implements Linear {
 
     private final Linear base;
-    private final NDArray loraA;     // (r, in)
-    private final NDArray loraB;     // (out, r)
+    private final NDArray loraA; // (r, in)
+    private final NDArray loraB; // (out, r)
     private final double scale;
     private final NDArray scaleArray; // ()
     private final float dropout;
@@ -72,11 +72,10 @@ public final class LoraLinear implements Linear {
         if (!enabled) {
             return output;
         }
-        NDArray adapterInput = training && dropout > 0
-                ? Dropout.dropout(input, dropout, true).singletonOrThrow()
-                : input;
-        NDArray low = DenseLinear.project(adapterInput, loraA, null);     // (..., r)
-        NDArray update = DenseLinear.project(low, loraB, null);           // (..., out)
+        NDArray adapterInput =
+                training && dropout > 0 ? Dropout.dropout(input, dropout, true).singletonOrThrow() : input;
+        NDArray low = DenseLinear.project(adapterInput, loraA, null); // (..., r)
+        NDArray update = DenseLinear.project(low, loraB, null); // (..., out)
         return output.add(update.mul(scaleArray));
     }
 

@@ -23,8 +23,7 @@ public final class LoraMerge {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private LoraMerge() {
-    }
+    private LoraMerge() {}
 
     /**
      * The base weights with the adapter merged in. Products are accumulated in double and rounded to F32 once.
@@ -57,8 +56,8 @@ public final class LoraMerge {
         int out = (int) base.shape()[0];
         int in = (int) base.shape()[1];
         float[] w = base.data();
-        float[] a = weights.loraA().data();   // (rank, in)
-        float[] b = weights.loraB().data();   // (out, rank)
+        float[] a = weights.loraA().data(); // (rank, in)
+        float[] b = weights.loraB().data(); // (out, rank)
         float[] result = new float[w.length];
         double[] row = new double[in];
         for (int o = 0; o < out; o++) {
@@ -93,14 +92,14 @@ public final class LoraMerge {
         try {
             merged = merge(baseWeights, adapter);
         } catch (IllegalArgumentException e) {
-            throw new CheckpointException(adapterDir + " does not fit the base model " + baseDir + ": "
-                    + e.getMessage(), e);
+            throw new CheckpointException(
+                    adapterDir + " does not fit the base model " + baseDir + ": " + e.getMessage(), e);
         }
         ObjectNode config = readObject(baseDir.resolve("config.json"));
         Path generation = baseDir.resolve(CheckpointWriter.GENERATION_CONFIG);
         ObjectNode generationConfig = Files.isRegularFile(generation) ? readObject(generation) : null;
-        CheckpointWriter.write(outDir, merged, storedAs, config, generationConfig, baseDir,
-                CheckpointWriter.DEFAULT_SHARD_BYTES);
+        CheckpointWriter.write(
+                outDir, merged, storedAs, config, generationConfig, baseDir, CheckpointWriter.DEFAULT_SHARD_BYTES);
     }
 
     private static ObjectNode readObject(Path file) {

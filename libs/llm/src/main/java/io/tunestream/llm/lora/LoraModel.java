@@ -1,8 +1,8 @@
 package io.tunestream.llm.lora;
 
 import ai.djl.ndarray.NDArray;
-import io.tunestream.llm.model.LlamaModel;
 import io.tunestream.llm.model.Linear;
+import io.tunestream.llm.model.LlamaModel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,8 +17,7 @@ import java.util.Random;
  */
 public final class LoraModel {
 
-    private LoraModel() {
-    }
+    private LoraModel() {}
 
     /**
      * Wraps every projection {@code config} targets with a fresh {@link LoraLinear}. Deterministic for a seed: the

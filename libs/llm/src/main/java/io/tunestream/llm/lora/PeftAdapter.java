@@ -45,15 +45,18 @@ public record PeftAdapter(LoraConfig config, Map<String, Weights> modules) {
 
     /** What PEFT puts before the module name: the PeftModel's {@code base_model} (LoraModel) then its {@code model}. */
     private static final String KEY_PREFIX = "base_model.model.";
-    private static final Pattern MODULE = Pattern.compile(
-            "model\\.layers\\.\\d+\\.(?:self_attn\\.(?:q|k|v|o)_proj|mlp\\.(?:gate|up|down)_proj)");
+
+    private static final Pattern MODULE =
+            Pattern.compile("model\\.layers\\.\\d+\\.(?:self_attn\\.(?:q|k|v|o)_proj|mlp\\.(?:gate|up|down)_proj)");
     /** {@code save_pretrained} drops the adapter name; a live {@code state_dict()} keeps it ({@code default}). */
-    private static final Pattern KEY = Pattern.compile(
-            Pattern.quote(KEY_PREFIX) + "(.+)\\.lora_([AB])(?:\\.default)?\\.weight");
+    private static final Pattern KEY =
+            Pattern.compile(Pattern.quote(KEY_PREFIX) + "(.+)\\.lora_([AB])(?:\\.default)?\\.weight");
+
     private static final String ACCEPTED_KEYS = "accepted: " + KEY_PREFIX + "<module>.lora_A.weight / .lora_B.weight"
             + " as saved by save_pretrained, or .lora_A.default.weight / .lora_B.default.weight as in a state dict,"
             + " where <module> is model.layers.<i>.self_attn.{q,k,v,o}_proj or model.layers.<i>.mlp.{gate,up,down}_proj";
-    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
+    private static final ObjectMapper JSON =
+            JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
     /**
      * One module's update {@code B·A}.
@@ -88,12 +91,12 @@ public record PeftAdapter(LoraConfig config, Map<String, Weights> modules) {
                         + " model.layers.0.self_attn.q_proj");
             }
             if (!config.targets(name)) {
-                throw new IllegalArgumentException("\"" + name + "\" is not among target_modules "
-                        + config.targetModules());
+                throw new IllegalArgumentException(
+                        "\"" + name + "\" is not among target_modules " + config.targetModules());
             }
             if (entry.getValue().rank() != config.r()) {
-                throw new IllegalArgumentException("\"" + name + "\" has rank " + entry.getValue().rank()
-                        + " but r is " + config.r());
+                throw new IllegalArgumentException(
+                        "\"" + name + "\" has rank " + entry.getValue().rank() + " but r is " + config.r());
             }
         }
         modules = Collections.unmodifiableMap(new TreeMap<>(modules));
@@ -242,8 +245,10 @@ public record PeftAdapter(LoraConfig config, Map<String, Weights> modules) {
             try {
                 pattern = Pattern.compile(value.asText());
             } catch (PatternSyntaxException e) {
-                throw new CheckpointException(file + ": \"target_modules\" " + value + " is not a regular expression"
-                        + " Java understands: " + e.getDescription(), e);
+                throw new CheckpointException(
+                        file + ": \"target_modules\" " + value + " is not a regular expression" + " Java understands: "
+                                + e.getDescription(),
+                        e);
             }
             for (String module : modules) {
                 if (!pattern.matcher(module).matches()) {
@@ -256,7 +261,9 @@ public record PeftAdapter(LoraConfig config, Map<String, Weights> modules) {
             throw new CheckpointException(file + ": \"target_modules\" must be a list of module names or a regular"
                     + " expression string, got " + value);
         }
-        List<String> unknown = targets.stream().filter(t -> !LoraConfig.ALL_PROJECTIONS.contains(t)).toList();
+        List<String> unknown = targets.stream()
+                .filter(t -> !LoraConfig.ALL_PROJECTIONS.contains(t))
+                .toList();
         if (!unknown.isEmpty()) {
             throw new CheckpointException(file + ": \"target_modules\" names " + unknown + ", which are not"
                     + " projections of a Llama block (supported: " + LoraConfig.ALL_PROJECTIONS + ")");

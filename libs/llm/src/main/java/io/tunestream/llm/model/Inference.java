@@ -6,8 +6,7 @@ import ai.djl.pytorch.jni.JniUtils;
 /** Thread setup for inference on the PyTorch engine. */
 public final class Inference {
 
-    private Inference() {
-    }
+    private Inference() {}
 
     /**
      * Turns autograd recording off for the calling thread. PyTorch's grad mode is thread-local and on by default in

@@ -26,7 +26,7 @@ public final class KvCache implements AutoCloseable {
     private int length;
     private int capacity;
     private int[] firstValid;
-    private NDArray[] keys;   // per layer (B, kvHeads, capacity, headDim)
+    private NDArray[] keys; // per layer (B, kvHeads, capacity, headDim)
     private NDArray[] values; // per layer (B, kvHeads, capacity, headDim)
 
     public KvCache(NDManager parent, LlamaConfig config, int batchSize) {
@@ -94,7 +94,8 @@ public final class KvCache implements AutoCloseable {
         if (old != null) {
             if (length > 0) {
                 try (NDManager scratch = manager.newSubManager()) {
-                    buffer.set(new NDIndex(":, :, :{}, :", length), old.get(scratch, new NDIndex(":, :, :{}, :", length)));
+                    buffer.set(
+                            new NDIndex(":, :, :{}, :", length), old.get(scratch, new NDIndex(":, :, :{}, :", length)));
                 }
             }
             old.close();
@@ -131,7 +132,8 @@ public final class KvCache implements AutoCloseable {
             newFirstValid[i] = firstValid[rows[i]];
         }
         // Columns that are padding in every remaining row need not be kept.
-        int drop = rows.length == 0 ? length : Arrays.stream(newFirstValid).min().orElse(0);
+        int drop =
+                rows.length == 0 ? length : Arrays.stream(newFirstValid).min().orElse(0);
         int newLength = length - drop;
         rebuild(rows.length, newLength, newLength + Math.max(16, capacity - length), (layer, isKey, buffer) -> {
             NDArray source = isKey ? keys[layer] : values[layer];
@@ -139,8 +141,10 @@ public final class KvCache implements AutoCloseable {
                 return;
             }
             try (NDManager scratch = manager.newSubManager()) {
-                NDArray index = scratch.create(Arrays.stream(rows).asLongStream().toArray());
-                NDArray selected = source.get(scratch, new NDIndex(":, :, {}:{}, :", drop, length)).get(index);
+                NDArray index =
+                        scratch.create(Arrays.stream(rows).asLongStream().toArray());
+                NDArray selected = source.get(scratch, new NDIndex(":, :, {}:{}, :", drop, length))
+                        .get(index);
                 buffer.set(new NDIndex(":, :, :{}, :", newLength), selected);
             }
         });
@@ -167,11 +171,13 @@ public final class KvCache implements AutoCloseable {
             NDArray theirs = isKey ? other.keys[layer] : other.values[layer];
             try (NDManager scratch = manager.newSubManager()) {
                 if (mine != null && batchSize > 0 && length > 0) {
-                    buffer.set(new NDIndex(":{}, :, {}:{}, :", batchSize, shiftThis, newLength),
+                    buffer.set(
+                            new NDIndex(":{}, :, {}:{}, :", batchSize, shiftThis, newLength),
                             mine.get(scratch, new NDIndex(":, :, :{}, :", length)));
                 }
                 if (theirs != null && other.batchSize > 0 && other.length > 0) {
-                    buffer.set(new NDIndex("{}:, :, {}:{}, :", batchSize, shiftOther, newLength),
+                    buffer.set(
+                            new NDIndex("{}:, :, {}:{}, :", batchSize, shiftOther, newLength),
                             theirs.get(scratch, new NDIndex(":, :, :{}, :", other.length)));
                 }
             }

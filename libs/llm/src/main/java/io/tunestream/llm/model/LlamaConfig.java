@@ -78,24 +78,78 @@ public record LlamaConfig(
      * A small Llama for models trained from scratch: untied embeddings are the norm for Llama, but small models gain
      * most from tying, so tying is on.
      */
-    public static LlamaConfig small(int vocabSize, int hiddenSize, int numLayers, int numHeads, int numKvHeads,
-            int intermediateSize, int maxPositions) {
-        return new LlamaConfig(Architecture.LLAMA, vocabSize, hiddenSize, intermediateSize, numLayers, numHeads,
-                numKvHeads, hiddenSize / numHeads, 1e-5, 10000, RopeScaling.NONE, true, maxPositions, false, false,
-                false, null, List.of());
+    public static LlamaConfig small(
+            int vocabSize,
+            int hiddenSize,
+            int numLayers,
+            int numHeads,
+            int numKvHeads,
+            int intermediateSize,
+            int maxPositions) {
+        return new LlamaConfig(
+                Architecture.LLAMA,
+                vocabSize,
+                hiddenSize,
+                intermediateSize,
+                numLayers,
+                numHeads,
+                numKvHeads,
+                hiddenSize / numHeads,
+                1e-5,
+                10000,
+                RopeScaling.NONE,
+                true,
+                maxPositions,
+                false,
+                false,
+                false,
+                null,
+                List.of());
     }
 
     /** This configuration with a vocabulary of {@code size} tokens (after tokens were added to the tokenizer). */
     public LlamaConfig withVocabSize(int size) {
-        return new LlamaConfig(architecture, size, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads,
-                headDim, rmsNormEps, ropeTheta, ropeScaling, tieWordEmbeddings, maxPositionEmbeddings, attentionBias,
-                outputProjectionBias, mlpBias, bosTokenId, eosTokenIds);
+        return new LlamaConfig(
+                architecture,
+                size,
+                hiddenSize,
+                intermediateSize,
+                numLayers,
+                numHeads,
+                numKvHeads,
+                headDim,
+                rmsNormEps,
+                ropeTheta,
+                ropeScaling,
+                tieWordEmbeddings,
+                maxPositionEmbeddings,
+                attentionBias,
+                outputProjectionBias,
+                mlpBias,
+                bosTokenId,
+                eosTokenIds);
     }
 
     public LlamaConfig withSpecialTokens(Integer bosTokenId, List<Integer> eosTokenIds) {
-        return new LlamaConfig(architecture, vocabSize, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads,
-                headDim, rmsNormEps, ropeTheta, ropeScaling, tieWordEmbeddings, maxPositionEmbeddings, attentionBias,
-                outputProjectionBias, mlpBias, bosTokenId, eosTokenIds);
+        return new LlamaConfig(
+                architecture,
+                vocabSize,
+                hiddenSize,
+                intermediateSize,
+                numLayers,
+                numHeads,
+                numKvHeads,
+                headDim,
+                rmsNormEps,
+                ropeTheta,
+                ropeScaling,
+                tieWordEmbeddings,
+                maxPositionEmbeddings,
+                attentionBias,
+                outputProjectionBias,
+                mlpBias,
+                bosTokenId,
+                eosTokenIds);
     }
 
     public static LlamaConfig read(Path modelDirectory) {
@@ -114,13 +168,15 @@ public record LlamaConfig(
     public static LlamaConfig fromJson(JsonNode json, String where) {
         JsonNode architectures = json.get("architectures");
         if (architectures == null || !architectures.isArray() || architectures.isEmpty()) {
-            throw new CheckpointException(where + ": missing \"architectures\" (supported: LlamaForCausalLM,"
-                    + " Qwen2ForCausalLM)");
+            throw new CheckpointException(
+                    where + ": missing \"architectures\" (supported: LlamaForCausalLM," + " Qwen2ForCausalLM)");
         }
         Architecture architecture = Architecture.of(architectures.get(0).asText(), where);
-        String activation = json.hasNonNull("hidden_act") ? json.get("hidden_act").asText() : "silu";
+        String activation =
+                json.hasNonNull("hidden_act") ? json.get("hidden_act").asText() : "silu";
         if (!activation.equals("silu")) {
-            throw new CheckpointException(where + ": hidden_act \"" + activation + "\" is not supported (supported: silu)");
+            throw new CheckpointException(
+                    where + ": hidden_act \"" + activation + "\" is not supported (supported: silu)");
         }
         if (json.path("use_sliding_window").asBoolean(false)) {
             throw new CheckpointException(where + ": use_sliding_window true is not supported (supported: false)");
@@ -133,22 +189,28 @@ public record LlamaConfig(
             throw new CheckpointException(where + ": hidden_size " + hidden + " is not divisible by"
                     + " num_attention_heads " + heads + " and no head_dim is given");
         }
-        boolean qkvBias = architecture == Architecture.QWEN2 || json.path("attention_bias").asBoolean(false);
-        boolean outputBias = architecture == Architecture.LLAMA && json.path("attention_bias").asBoolean(false);
+        boolean qkvBias = architecture == Architecture.QWEN2
+                || json.path("attention_bias").asBoolean(false);
+        boolean outputBias = architecture == Architecture.LLAMA
+                && json.path("attention_bias").asBoolean(false);
         try {
-            return new LlamaConfig(architecture,
+            return new LlamaConfig(
+                    architecture,
                     requiredInt(json, "vocab_size", where),
                     hidden,
                     requiredInt(json, "intermediate_size", where),
                     requiredInt(json, "num_hidden_layers", where),
                     heads,
-                    json.has("num_key_value_heads") && !json.get("num_key_value_heads").isNull()
-                            ? json.get("num_key_value_heads").asInt() : heads,
+                    json.has("num_key_value_heads")
+                                    && !json.get("num_key_value_heads").isNull()
+                            ? json.get("num_key_value_heads").asInt()
+                            : heads,
                     headDim,
                     json.path("rms_norm_eps").asDouble(1e-6),
                     ropeTheta(json),
-                    RopeScaling.fromJson(json.hasNonNull("rope_scaling") ? json.get("rope_scaling")
-                            : json.get("rope_parameters"), where),
+                    RopeScaling.fromJson(
+                            json.hasNonNull("rope_scaling") ? json.get("rope_scaling") : json.get("rope_parameters"),
+                            where),
                     json.path("tie_word_embeddings").asBoolean(false),
                     json.path("max_position_embeddings").asInt(architecture == Architecture.QWEN2 ? 32768 : 2048),
                     qkvBias,

@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
@@ -14,8 +14,8 @@ import io.tunestream.llm.checkpoint.CheckpointException;
 import io.tunestream.llm.checkpoint.CheckpointFiles;
 import io.tunestream.llm.checkpoint.CheckpointWriter;
 import io.tunestream.llm.checkpoint.DType;
-import io.tunestream.llm.checkpoint.TensorInfo;
 import io.tunestream.llm.checkpoint.Tensor;
+import io.tunestream.llm.checkpoint.TensorInfo;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,14 +43,14 @@ public final class LlamaModel implements AutoCloseable {
 
     private final LlamaConfig config;
     private final NDManager manager;
-    private final NDArray embedTokens;       // (V, D)
-    private TokenRows trainedTokenRows;      // rows of new tokens that train apart from the frozen rest, or null
+    private final NDArray embedTokens; // (V, D)
+    private TokenRows trainedTokenRows; // rows of new tokens that train apart from the frozen rest, or null
     private final List<DecoderLayer> layers;
-    private final NDArray finalNorm;         // (D)
-    private NDArray lmHead;                  // (V, D); the embedding matrix itself when tied
+    private final NDArray finalNorm; // (D)
+    private NDArray lmHead; // (V, D); the embedding matrix itself when tied
     private final RotaryEmbedding rotary;
-    private final NDArray normEps;           // () scalar constants kept as tensors (see class comment)
-    private final NDArray attentionScale;    // ()
+    private final NDArray normEps; // () scalar constants kept as tensors (see class comment)
+    private final NDArray attentionScale; // ()
 
     private LlamaModel(LlamaConfig config, NDManager manager, Map<String, NDArray> weights) {
         this.config = config;
@@ -82,10 +82,13 @@ public final class LlamaModel implements AutoCloseable {
         Map<String, NDArray> weights = new LinkedHashMap<>();
         try (CheckpointFiles files = CheckpointFiles.open(directory)) {
             Map<String, long[]> expected = expectedShapes(config);
-            List<String> missing = expected.keySet().stream().filter(name -> !files.contains(name)).toList();
+            List<String> missing = expected.keySet().stream()
+                    .filter(name -> !files.contains(name))
+                    .toList();
             if (!missing.isEmpty()) {
-                throw new CheckpointException(directory + ": missing tensors for " + config.architecture().className()
-                        + " with " + config.numLayers() + " layers: " + abbreviate(missing));
+                throw new CheckpointException(directory + ": missing tensors for "
+                        + config.architecture().className() + " with " + config.numLayers() + " layers: "
+                        + abbreviate(missing));
             }
             for (Map.Entry<String, long[]> entry : expected.entrySet()) {
                 TensorInfo info = files.info(entry.getKey());
@@ -93,7 +96,8 @@ public final class LlamaModel implements AutoCloseable {
                     throw new CheckpointException(info.file() + ": tensor \"" + info.name() + "\" has shape "
                             + info.shapeText() + " but config.json implies " + Arrays.toString(entry.getValue()));
                 }
-                weights.put(entry.getKey(), manager.create(files.readFloats(entry.getKey()), new Shape(entry.getValue())));
+                weights.put(
+                        entry.getKey(), manager.create(files.readFloats(entry.getKey()), new Shape(entry.getValue())));
             }
         } catch (RuntimeException e) {
             manager.close();
@@ -109,8 +113,8 @@ public final class LlamaModel implements AutoCloseable {
             Tensor tensor = tensors.get(entry.getKey());
             if (tensor == null || !Arrays.equals(tensor.shape(), entry.getValue())) {
                 manager.close();
-                throw new IllegalArgumentException("tensor \"" + entry.getKey() + "\" must have shape "
-                        + Arrays.toString(entry.getValue()));
+                throw new IllegalArgumentException(
+                        "tensor \"" + entry.getKey() + "\" must have shape " + Arrays.toString(entry.getValue()));
             }
             weights.put(entry.getKey(), manager.create(tensor.data(), new Shape(entry.getValue())));
         }
@@ -232,11 +236,14 @@ public final class LlamaModel implements AutoCloseable {
         NDArray mask = scope.create(additiveMask(firstValid, past, steps), new Shape(batch, 1, steps, past + steps));
         NDList cosSin = rotary.cosSin(positionIds, past + steps);
 
-        NDArray embedding = trainedTokenRows == null ? embedTokens : trainedTokenRows.embedding(scope);     // (V, D)
+        NDArray embedding = trainedTokenRows == null ? embedTokens : trainedTokenRows.embedding(scope); // (V, D)
         // The engine's embedding op, not indexing: the backward pass of tensor indexing adds rows with atomic
         // float additions across threads, whose order (hence rounding) changes from run to run; the embedding
         // backward sums in a fixed order, so a seeded run repeats exactly.
-        NDArray x = embedding.getNDArrayInternal().embedding(inputIds, embedding, SparseFormat.DENSE).singletonOrThrow();
+        NDArray x = embedding
+                .getNDArrayInternal()
+                .embedding(inputIds, embedding, SparseFormat.DENSE)
+                .singletonOrThrow();
         for (DecoderLayer layer : layers) {
             x = throughLayer(layer, x, cosSin, mask, cache);
         }
@@ -244,12 +251,13 @@ public final class LlamaModel implements AutoCloseable {
             cache.advance(steps);
         }
         if (lastOnly) {
-            x = x.get(":, -1:, :");                                                     // (B, 1, D)
+            x = x.get(":, -1:, :"); // (B, 1, D)
         }
         x = rmsNorm(x, finalNorm);
-        NDArray head = trainedTokenRows == null ? lmHead
+        NDArray head = trainedTokenRows == null
+                ? lmHead
                 : config.tieWordEmbeddings() ? embedding : trainedTokenRows.head(scope);
-        return DenseLinear.project(x, head, null);                                    // (B, T, V)
+        return DenseLinear.project(x, head, null); // (B, T, V)
     }
 
     /**
@@ -302,15 +310,15 @@ public final class LlamaModel implements AutoCloseable {
     /** One pre-norm transformer block: attention then SwiGLU MLP, each added to the residual stream. */
     final class DecoderLayer {
         private final int index;
-        private final NDArray inputNorm;          // (D)
-        private final NDArray postAttentionNorm;  // (D)
-        private Linear queries;                   // D -> H*hd
-        private Linear keys;                      // D -> KV*hd
-        private Linear values;                    // D -> KV*hd
-        private Linear output;                    // H*hd -> D
-        private Linear gate;                      // D -> I
-        private Linear up;                        // D -> I
-        private Linear down;                      // I -> D
+        private final NDArray inputNorm; // (D)
+        private final NDArray postAttentionNorm; // (D)
+        private Linear queries; // D -> H*hd
+        private Linear keys; // D -> KV*hd
+        private Linear values; // D -> KV*hd
+        private Linear output; // H*hd -> D
+        private Linear gate; // D -> I
+        private Linear up; // D -> I
+        private Linear down; // I -> D
 
         private DecoderLayer(int index, Map<String, NDArray> w) {
             String p = "model.layers." + index + ".";
@@ -335,8 +343,9 @@ public final class LlamaModel implements AutoCloseable {
                 case "mlp.gate_proj" -> gate;
                 case "mlp.up_proj" -> up;
                 case "mlp.down_proj" -> down;
-                default -> throw new IllegalArgumentException("no projection \"" + projection + "\" (one of"
-                        + " self_attn.{q,k,v,o}_proj, mlp.{gate,up,down}_proj)");
+                default ->
+                    throw new IllegalArgumentException("no projection \"" + projection + "\" (one of"
+                            + " self_attn.{q,k,v,o}_proj, mlp.{gate,up,down}_proj)");
             };
         }
 
@@ -356,7 +365,7 @@ public final class LlamaModel implements AutoCloseable {
         NDArray forward(NDArray x, NDArray cos, NDArray sin, NDArray mask, KvCache cache) {
             NDArray h = x.add(attention(rmsNorm(x, inputNorm), cos, sin, mask, cache));
             NDArray n = rmsNorm(h, postAttentionNorm);
-            NDArray swiGlu = silu(gate.forward(n)).mul(up.forward(n));                 // (B, T, I)
+            NDArray swiGlu = silu(gate.forward(n)).mul(up.forward(n)); // (B, T, I)
             return h.add(down.forward(swiGlu));
         }
 
@@ -366,30 +375,33 @@ public final class LlamaModel implements AutoCloseable {
             int heads = config.numHeads();
             int kvHeads = config.numKvHeads();
             int headDim = config.headDim();
-            NDArray q = queries.forward(x).reshape(batch, steps, heads, headDim).transpose(0, 2, 1, 3);  // (B, H, T, hd)
-            NDArray k = keys.forward(x).reshape(batch, steps, kvHeads, headDim).transpose(0, 2, 1, 3);   // (B, KV, T, hd)
-            NDArray v = values.forward(x).reshape(batch, steps, kvHeads, headDim).transpose(0, 2, 1, 3); // (B, KV, T, hd)
+            NDArray q = queries.forward(x).reshape(batch, steps, heads, headDim).transpose(0, 2, 1, 3); // (B, H, T, hd)
+            NDArray k = keys.forward(x).reshape(batch, steps, kvHeads, headDim).transpose(0, 2, 1, 3); // (B, KV, T, hd)
+            NDArray v =
+                    values.forward(x).reshape(batch, steps, kvHeads, headDim).transpose(0, 2, 1, 3); // (B, KV, T, hd)
             q = rotary.apply(q, cos, sin);
             k = rotary.apply(k, cos, sin);
             if (cache != null) {
                 NDArray[] cached = cache.update(index, k, v);
-                k = cached[0];                                                          // (B, KV, S, hd)
+                k = cached[0]; // (B, KV, S, hd)
                 v = cached[1];
             }
             long keysLength = k.getShape().get(2);
             // Query head h reads key/value head h / G (Hugging Face's repeat_kv): grouping the G heads of one
             // key/value head into the row axis lets one batched matmul serve them without copying keys G times.
             int groups = config.queryGroups();
-            NDArray grouped = q.reshape(batch, kvHeads, groups * steps, headDim);       // (B, KV, G*T, hd)
-            NDArray scores = grouped.matMul(k.transpose(0, 1, 3, 2)).mul(attentionScale) // (B, KV, G*T, S)
-                    .reshape(batch, heads, steps, keysLength)                           // (B, H, T, S)
+            NDArray grouped = q.reshape(batch, kvHeads, groups * steps, headDim); // (B, KV, G*T, hd)
+            NDArray scores = grouped.matMul(k.transpose(0, 1, 3, 2))
+                    .mul(attentionScale) // (B, KV, G*T, S)
+                    .reshape(batch, heads, steps, keysLength) // (B, H, T, S)
                     .add(mask);
             NDArray probabilities = scores.softmax(-1).reshape(batch, kvHeads, groups * steps, keysLength);
-            NDArray context = probabilities.matMul(v)                                   // (B, KV, G*T, hd)
+            NDArray context = probabilities
+                    .matMul(v) // (B, KV, G*T, hd)
                     .reshape(batch, heads, steps, headDim)
-                    .transpose(0, 2, 1, 3)                                              // (B, T, H, hd)
+                    .transpose(0, 2, 1, 3) // (B, T, H, hd)
                     .reshape(batch, steps, (long) heads * headDim);
-            return output.forward(context);                                             // (B, T, D)
+            return output.forward(context); // (B, T, D)
         }
     }
 
@@ -410,8 +422,8 @@ public final class LlamaModel implements AutoCloseable {
         int oldSize = config.vocabSize();
         if (vocabSize < oldSize) {
             newManager.close();
-            throw new IllegalArgumentException("the vocabulary can only grow: the model has " + oldSize
-                    + " tokens, asked for " + vocabSize);
+            throw new IllegalArgumentException(
+                    "the vocabulary can only grow: the model has " + oldSize + " tokens, asked for " + vocabSize);
         }
         Map<String, Tensor> tensors = toTensors();
         tensors.computeIfPresent("model.embed_tokens.weight", (name, rows) -> withMeanRows(rows, vocabSize));
@@ -450,8 +462,8 @@ public final class LlamaModel implements AutoCloseable {
             throw new IllegalStateException("token rows from " + trainedTokenRows.firstRow + " already train");
         }
         if (firstRow <= 0 || firstRow >= config.vocabSize()) {
-            throw new IllegalArgumentException("the first trained token row must be in 1.." + (config.vocabSize() - 1)
-                    + ", got " + firstRow);
+            throw new IllegalArgumentException(
+                    "the first trained token row must be in 1.." + (config.vocabSize() - 1) + ", got " + firstRow);
         }
         trainedTokenRows = new TokenRows(firstRow, embedTokens, config.tieWordEmbeddings() ? null : lmHead);
         Map<String, NDArray> trainable = new LinkedHashMap<>();
@@ -465,10 +477,10 @@ public final class LlamaModel implements AutoCloseable {
     /** Rows of the embedding (and untied head) split into a frozen prefix and trained new rows. */
     private final class TokenRows {
         final int firstRow;
-        final NDArray frozenEmbedding;  // (first, D)
+        final NDArray frozenEmbedding; // (first, D)
         final NDArray trainedEmbedding; // (V - first, D)
-        final NDArray frozenHead;       // (first, D), untied heads only
-        final NDArray trainedHead;      // (V - first, D), untied heads only
+        final NDArray frozenHead; // (first, D), untied heads only
+        final NDArray trainedHead; // (V - first, D), untied heads only
 
         TokenRows(int firstRow, NDArray embedding, NDArray untiedHead) {
             this.firstRow = firstRow;
@@ -556,8 +568,12 @@ public final class LlamaModel implements AutoCloseable {
     /** The weights copied to Java memory, for writing a checkpoint. */
     public Map<String, Tensor> toTensors() {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        namedWeights().forEach((name, array) -> tensors.put(name, new Tensor(array.getShape().getShape(),
-                array.toType(DataType.FLOAT32, false).toFloatArray())));
+        namedWeights()
+                .forEach((name, array) -> tensors.put(
+                        name,
+                        new Tensor(
+                                array.getShape().getShape(),
+                                array.toType(DataType.FLOAT32, false).toFloatArray())));
         return tensors;
     }
 
@@ -567,15 +583,21 @@ public final class LlamaModel implements AutoCloseable {
      * @param tokenizerSource directory whose tokenizer files are copied beside the weights, or null
      */
     public void save(Path directory, DType storedAs, Path tokenizerSource) {
-        CheckpointWriter.write(directory, toTensors(), storedAs,
-                config.toJson(storedAs == DType.BF16 ? "bfloat16" : "float32"), null, tokenizerSource,
+        CheckpointWriter.write(
+                directory,
+                toTensors(),
+                storedAs,
+                config.toJson(storedAs == DType.BF16 ? "bfloat16" : "float32"),
+                null,
+                tokenizerSource,
                 CheckpointWriter.DEFAULT_SHARD_BYTES);
     }
 
     /** Parameters of the base model, from the config (a quantized projection counts as its weight's shape). */
     public long parameterCount() {
         return expectedShapes(config).values().stream()
-                .mapToLong(shape -> Arrays.stream(shape).reduce(1, Math::multiplyExact)).sum();
+                .mapToLong(shape -> Arrays.stream(shape).reduce(1, Math::multiplyExact))
+                .sum();
     }
 
     /**
@@ -599,8 +621,8 @@ public final class LlamaModel implements AutoCloseable {
         String prefix = "model.layers.";
         int dot = name.indexOf('.', prefix.length());
         if (!name.startsWith(prefix) || dot < 0) {
-            throw new IllegalArgumentException("\"" + name + "\" is not a projection name such as"
-                    + " model.layers.0.self_attn.q_proj");
+            throw new IllegalArgumentException(
+                    "\"" + name + "\" is not a projection name such as" + " model.layers.0.self_attn.q_proj");
         }
         int index;
         try {
@@ -623,7 +645,8 @@ public final class LlamaModel implements AutoCloseable {
         // From the config, not the weights: a quantized projection would dequantize a copy just to be named.
         return new ArrayList<>(new TreeSet<>(expectedShapes(config).keySet().stream()
                 .filter(name -> name.startsWith("model.layers.") && name.endsWith("_proj.weight"))
-                .map(name -> name.substring(0, name.length() - ".weight".length())).toList()));
+                .map(name -> name.substring(0, name.length() - ".weight".length()))
+                .toList()));
     }
 
     @Override

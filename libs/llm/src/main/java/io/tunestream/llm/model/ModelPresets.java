@@ -15,8 +15,7 @@ public final class ModelPresets {
     /** The preset names, in the order error messages list them. */
     public static final List<String> NAMES = List.of(TINY, SMALL, MEDIUM);
 
-    private ModelPresets() {
-    }
+    private ModelPresets() {}
 
     /** About 1M parameters with a 1k vocabulary: hidden 128, 4 layers, 4 heads, 2 key/value heads, 512 positions. */
     public static LlamaConfig tiny(int vocabSize) {

@@ -7,8 +7,8 @@ import io.tunestream.llm.checkpoint.CheckpointException;
  * The {@code rope_scaling} entry of {@code config.json}: none ({@code default}), {@code linear} (positions divided by
  * a factor) or {@code llama3} (Llama 3.1's frequency-dependent scaling). Other types are refused.
  */
-public record RopeScaling(String type, double factor, double lowFreqFactor, double highFreqFactor,
-        int originalMaxPositionEmbeddings) {
+public record RopeScaling(
+        String type, double factor, double lowFreqFactor, double highFreqFactor, int originalMaxPositionEmbeddings) {
 
     public static final RopeScaling NONE = new RopeScaling("default", 1, 0, 0, 0);
     private static final String SUPPORTED = "null, \"default\", \"linear\", \"llama3\"";
@@ -30,14 +30,19 @@ public record RopeScaling(String type, double factor, double lowFreqFactor, doub
         if (node == null || node.isNull()) {
             return NONE;
         }
-        String type = node.has("rope_type") ? node.get("rope_type").asText() : node.path("type").asText("default");
+        String type = node.has("rope_type")
+                ? node.get("rope_type").asText()
+                : node.path("type").asText("default");
         switch (type) {
             case "default":
                 return NONE;
             case "linear":
                 return new RopeScaling(type, required(node, "factor", where), 0, 0, 0);
             case "llama3":
-                return new RopeScaling(type, required(node, "factor", where), required(node, "low_freq_factor", where),
+                return new RopeScaling(
+                        type,
+                        required(node, "factor", where),
+                        required(node, "low_freq_factor", where),
                         required(node, "high_freq_factor", where),
                         (int) required(node, "original_max_position_embeddings", where));
             default:
@@ -77,8 +82,7 @@ public record RopeScaling(String type, double factor, double lowFreqFactor, doub
                     }
                 }
             }
-            default -> {
-            }
+            default -> {}
         }
         return scaled;
     }

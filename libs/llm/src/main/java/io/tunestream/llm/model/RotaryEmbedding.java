@@ -3,9 +3,9 @@ package io.tunestream.llm.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.NDScope;
 
 /**
  * Rotary position embeddings in Hugging Face's rotate-half convention: dimension i of the first half pairs with
@@ -88,7 +88,7 @@ final class RotaryEmbedding {
         float[] matrix = new float[headDim * headDim];
         for (int i = 0; i < half; i++) {
             matrix[(i + half) * headDim + i] = -1f; // output i takes -x[i + half]
-            matrix[i * headDim + i + half] = 1f;    // output i + half takes x[i]
+            matrix[i * headDim + i + half] = 1f; // output i + half takes x[i]
         }
         NDArray rotation = manager.create(matrix, new Shape(headDim, headDim));
         NDScope.unregister(rotation);

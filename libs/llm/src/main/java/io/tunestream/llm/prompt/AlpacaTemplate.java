@@ -32,7 +32,8 @@ public final class AlpacaTemplate extends InstructionResponseTemplate {
 
     @Override
     String instruction(boolean first, Optional<String> system, String content) {
-        return (first ? "" : "\n\n") + "### Instruction:\n" + system.map(text -> text + "\n\n").orElse("") + content;
+        return (first ? "" : "\n\n") + "### Instruction:\n"
+                + system.map(text -> text + "\n\n").orElse("") + content;
     }
 
     @Override

@@ -18,7 +18,8 @@ public record ChatMessage(String role, String content) {
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(content, "content");
         if (!ROLES.contains(role)) {
-            throw new IllegalArgumentException("role '" + role + "' is not one of " + ROLES.stream().sorted().toList());
+            throw new IllegalArgumentException("role '" + role + "' is not one of "
+                    + ROLES.stream().sorted().toList());
         }
     }
 

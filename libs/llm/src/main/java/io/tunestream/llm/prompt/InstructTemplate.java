@@ -21,7 +21,8 @@ public final class InstructTemplate extends InstructionResponseTemplate {
 
     @Override
     String instruction(boolean first, Optional<String> system, String content) {
-        return (first ? "" : "\n") + "Instruct: " + system.map(text -> text + "\n").orElse("") + content;
+        return (first ? "" : "\n") + "Instruct: "
+                + system.map(text -> text + "\n").orElse("") + content;
     }
 
     @Override

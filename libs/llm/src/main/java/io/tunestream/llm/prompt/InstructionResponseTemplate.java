@@ -60,10 +60,11 @@ abstract class InstructionResponseTemplate implements PromptTemplate {
                     segments.add(instruction(first, first ? system : Optional.empty(), message.content()), false);
                     first = false;
                 }
-                case ChatMessage.ASSISTANT -> segments.add(responseHeader(), false)
-                        .add(responseBody(message.content()), true);
-                default -> throw new IllegalArgumentException(name + " template accepts a system message only as"
-                        + " the first message, not in " + roles(messages));
+                case ChatMessage.ASSISTANT ->
+                    segments.add(responseHeader(), false).add(responseBody(message.content()), true);
+                default ->
+                    throw new IllegalArgumentException(name + " template accepts a system message only as"
+                            + " the first message, not in " + roles(messages));
             }
         }
         return segments.toList();

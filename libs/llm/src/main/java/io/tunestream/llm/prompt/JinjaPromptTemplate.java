@@ -6,7 +6,6 @@ import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
-
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,8 +54,9 @@ public final class JinjaPromptTemplate implements PromptTemplate {
                         .build())
                 .build();
         this.jinjava = new Jinjava(config);
-        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition(
-                "", "raise_exception", JinjaPromptTemplate.class, "raiseException", String.class));
+        jinjava.getGlobalContext()
+                .registerFunction(new ELFunctionDefinition(
+                        "", "raise_exception", JinjaPromptTemplate.class, "raiseException", String.class));
     }
 
     /** The template's {@code raise_exception}: aborts rendering with the template's message. */
@@ -74,7 +74,8 @@ public final class JinjaPromptTemplate implements PromptTemplate {
     @Override
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
         Map<String, Object> context = new HashMap<>();
-        context.put("messages", messages.stream().map(JinjaPromptTemplate::asMap).toList());
+        context.put(
+                "messages", messages.stream().map(JinjaPromptTemplate::asMap).toList());
         context.put("add_generation_prompt", addGenerationPrompt);
         context.put("bos_token", bosToken);
         context.put("eos_token", eosToken);
@@ -84,8 +85,8 @@ public final class JinjaPromptTemplate implements PromptTemplate {
                 .map(JinjaPromptTemplate::describe)
                 .toList();
         if (!fatal.isEmpty()) {
-            throw new IllegalArgumentException("chat template failed to render " + messages.size() + " messages: "
-                    + String.join("; ", fatal));
+            throw new IllegalArgumentException(
+                    "chat template failed to render " + messages.size() + " messages: " + String.join("; ", fatal));
         }
         return result.getOutput();
     }
@@ -120,8 +121,7 @@ public final class JinjaPromptTemplate implements PromptTemplate {
                 String prompt = render(messages.subList(0, i), true);
                 requirePrefix(rendered, prompt, i, "the first " + i + " messages with the generation prompt");
                 requirePrefix(prompt, withThis, i, "the first " + (i + 1) + " messages");
-                segments.add(prompt.substring(rendered.length()), false)
-                        .add(withThis.substring(prompt.length()), true);
+                segments.add(prompt.substring(rendered.length()), false).add(withThis.substring(prompt.length()), true);
             } else {
                 requirePrefix(rendered, withThis, i, "the first " + (i + 1) + " messages");
                 segments.add(withThis.substring(rendered.length()), false);

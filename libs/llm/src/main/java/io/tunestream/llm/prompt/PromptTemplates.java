@@ -1,7 +1,6 @@
 package io.tunestream.llm.prompt;
 
 import io.tunestream.llm.tokenizer.Tokenizer;
-
 import java.util.List;
 import java.util.Locale;
 
@@ -16,8 +15,7 @@ public final class PromptTemplates {
     /** The eos that {@link #named(String)} gives Alpaca and Instruct: GPT-2's and Qwen2's document end. */
     public static final String DEFAULT_EOS_TOKEN = "<|endoftext|>";
 
-    private PromptTemplates() {
-    }
+    private PromptTemplates() {}
 
     /** A built-in template by name (case-insensitive), ending answers with {@value #DEFAULT_EOS_TOKEN}. */
     public static PromptTemplate named(String name) {
@@ -35,8 +33,9 @@ public final class PromptTemplates {
             case CHATML -> new ChatMLTemplate();
             case ALPACA -> new AlpacaTemplate(eosToken);
             case INSTRUCT -> new InstructTemplate(eosToken);
-            default -> throw new IllegalArgumentException(
-                    "unknown prompt template '" + name + "'; built-in templates are " + NAMES);
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown prompt template '" + name + "'; built-in templates are " + NAMES);
         };
     }
 
@@ -51,7 +50,9 @@ public final class PromptTemplates {
         // Resolved even when unused, so that a misspelt fallback fails now rather than with the next checkpoint.
         PromptTemplate fallback = named(fallbackName, tokenizer.eosToken().orElse(""));
         if (tokenizer.chatTemplate().isPresent()) {
-            return new JinjaPromptTemplate(tokenizer.chatTemplate().get(), tokenizer.bosToken().orElse(""),
+            return new JinjaPromptTemplate(
+                    tokenizer.chatTemplate().get(),
+                    tokenizer.bosToken().orElse(""),
                     tokenizer.eosToken().orElse(""));
         }
         if (tokenizer.eosToken().isEmpty() && !(fallback instanceof ChatMLTemplate)) {

@@ -1,9 +1,9 @@
 package io.tunestream.llm.quantization;
 
-import io.tunestream.llm.model.DenseLinear;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
+import io.tunestream.llm.model.DenseLinear;
 
 /**
  * A projection stored as signed 8-bit integers with absmax scaling per output channel (LLM.int8's vector-wise
@@ -19,9 +19,9 @@ public final class Int8Linear implements QuantizedLinear {
     /** The largest code; -128 is unused so that the grid is symmetric around 0. */
     private static final int MAX_CODE = 127;
 
-    private final NDArray codes;   // (out, in) INT8
-    private final NDArray scales;  // (out, 1) F32
-    private final NDArray bias;    // (out) F32, or null
+    private final NDArray codes; // (out, in) INT8
+    private final NDArray scales; // (out, 1) F32
+    private final NDArray bias; // (out) F32, or null
 
     private Int8Linear(NDArray codes, NDArray scales, NDArray bias) {
         this.codes = codes;
@@ -42,7 +42,7 @@ public final class Int8Linear implements QuantizedLinear {
         NDArray codes;
         NDArray scales;
         try (NDScope intermediates = new NDScope()) {
-            NDArray absmax = weight.abs().max(new int[] {1}, true);                     // (out, 1)
+            NDArray absmax = weight.abs().max(new int[] {1}, true); // (out, 1)
             NDArray rowScales = absmax.div(MAX_CODE);
             // An all-zero row has scale 0: divide it by 1 instead, so its codes stay 0 and dequantize to 0.
             NDArray divisor = rowScales.add(rowScales.eq(0).toType(DataType.FLOAT32, false));

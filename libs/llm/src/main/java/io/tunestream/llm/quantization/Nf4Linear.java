@@ -1,12 +1,12 @@
 package io.tunestream.llm.quantization;
 
-import io.tunestream.llm.model.DenseLinear;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.tunestream.llm.model.DenseLinear;
 import java.nio.ByteBuffer;
 
 /**
@@ -26,18 +26,32 @@ public final class Nf4Linear implements QuantizedLinear {
 
     /** The 16 NF4 values of bitsandbytes ({@code create_normal_map}), in ascending order; index 7 is exactly 0. */
     private static final float[] CODES = {
-        -1.0f, -0.6961928009986877f, -0.5250730514526367f, -0.39491748809814453f, -0.28444138169288635f,
-        -0.18477343022823334f, -0.09105003625154495f, 0.0f, 0.07958029955625534f, 0.16093020141124725f,
-        0.24611230194568634f, 0.33791524171829224f, 0.44070982933044434f, 0.5626170039176941f, 0.7229568362236023f,
-        1.0f};
+        -1.0f,
+        -0.6961928009986877f,
+        -0.5250730514526367f,
+        -0.39491748809814453f,
+        -0.28444138169288635f,
+        -0.18477343022823334f,
+        -0.09105003625154495f,
+        0.0f,
+        0.07958029955625534f,
+        0.16093020141124725f,
+        0.24611230194568634f,
+        0.33791524171829224f,
+        0.44070982933044434f,
+        0.5626170039176941f,
+        0.7229568362236023f,
+        1.0f
+    };
+
     private static final int ZERO_CODE = 7;
 
     private final long out;
     private final long in;
-    private final NDArray packed;     // (blocks, BLOCK_SIZE / 2) UINT8
-    private final NDArray absmax;     // (blocks, 1) F32
-    private final NDArray byteTable;  // (256, 2) F32: the two code values of each byte
-    private final NDArray bias;       // (out) F32, or null
+    private final NDArray packed; // (blocks, BLOCK_SIZE / 2) UINT8
+    private final NDArray absmax; // (blocks, 1) F32
+    private final NDArray byteTable; // (256, 2) F32: the two code values of each byte
+    private final NDArray bias; // (out) F32, or null
 
     private Nf4Linear(long out, long in, NDArray packed, NDArray absmax, NDArray byteTable, NDArray bias) {
         this.out = out;
@@ -99,8 +113,8 @@ public final class Nf4Linear implements QuantizedLinear {
             pairs[2 * value + 1] = CODES[value & 0x0F];
         }
         NDManager manager = weight.getManager();
-        NDArray packed = manager.create(ByteBuffer.wrap(packedCodes), new Shape(blocks, BLOCK_SIZE / 2),
-                DataType.UINT8);
+        NDArray packed =
+                manager.create(ByteBuffer.wrap(packedCodes), new Shape(blocks, BLOCK_SIZE / 2), DataType.UINT8);
         NDArray absmax = manager.create(scales, new Shape(blocks, 1));
         NDArray byteTable = manager.create(pairs, new Shape(256, 2));
         // The projection lives as long as its model, not as long as a scope the caller may have open.
@@ -130,8 +144,9 @@ public final class Nf4Linear implements QuantizedLinear {
         try (NDScope intermediates = new NDScope()) {
             // One lookup per byte yields both of its code values: DJL has no integer shift or floor division to
             // split the nibbles, and the table is only 2 KiB. PyTorch reads uint8 indices as a mask, hence int64.
-            NDArray indices = packed.toType(DataType.INT64, false);                       // (blocks, 32)
-            NDArray values = byteTable.get(new NDIndex("{}", indices))                    // (blocks, 32, 2)
+            NDArray indices = packed.toType(DataType.INT64, false); // (blocks, 32)
+            NDArray values = byteTable
+                    .get(new NDIndex("{}", indices)) // (blocks, 32, 2)
                     .reshape(blocks, BLOCK_SIZE)
                     .mul(absmax)
                     .reshape(-1);
@@ -167,7 +182,9 @@ public final class Nf4Linear implements QuantizedLinear {
 
     @Override
     public long storedBytes() {
-        return QuantizationChecks.bytes(packed) + QuantizationChecks.bytes(absmax) + QuantizationChecks.bytes(byteTable)
+        return QuantizationChecks.bytes(packed)
+                + QuantizationChecks.bytes(absmax)
+                + QuantizationChecks.bytes(byteTable)
                 + QuantizationChecks.bytes(bias);
     }
 }

@@ -16,12 +16,17 @@ import java.util.stream.IntStream;
  */
 public final class Quantization {
 
-    private static final List<String> PROJECTIONS = List.of("self_attn.q_proj", "self_attn.k_proj",
-            "self_attn.v_proj", "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj");
+    private static final List<String> PROJECTIONS = List.of(
+            "self_attn.q_proj",
+            "self_attn.k_proj",
+            "self_attn.v_proj",
+            "self_attn.o_proj",
+            "mlp.gate_proj",
+            "mlp.up_proj",
+            "mlp.down_proj");
     private static final long F32_BYTES = 4;
 
-    private Quantization() {
-    }
+    private Quantization() {}
 
     /**
      * Replaces every projection of {@code model} with its quantized version and closes the F32 weight it was made
@@ -46,8 +51,9 @@ public final class Quantization {
         for (String name : names) {
             Linear base = model.linear(name);
             if (!(base instanceof DenseLinear dense)) {
-                throw new IllegalStateException(name + " is a " + base.getClass().getSimpleName() + "; only a plain"
-                        + " DenseLinear base can be quantized (quantize once, before attaching adapters)");
+                throw new IllegalStateException(
+                        name + " is a " + base.getClass().getSimpleName() + "; only a plain"
+                                + " DenseLinear base can be quantized (quantize once, before attaching adapters)");
             }
             QuantizedLinear quantized = switch (type) {
                 case INT8 -> Int8Linear.quantize(dense.weight(), dense.bias());
@@ -97,7 +103,8 @@ public final class Quantization {
      * on a quantized model dequantizes every projection just to list them.
      */
     private static List<String> projectionNames(LlamaConfig config) {
-        return IntStream.range(0, config.numLayers()).boxed()
+        return IntStream.range(0, config.numLayers())
+                .boxed()
                 .flatMap(layer -> PROJECTIONS.stream().map(projection -> "model.layers." + layer + "." + projection))
                 .toList();
     }

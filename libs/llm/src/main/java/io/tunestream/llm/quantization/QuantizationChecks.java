@@ -6,8 +6,7 @@ import ai.djl.ndarray.types.DataType;
 /** What the quantized projections share: argument checks and byte counts. */
 final class QuantizationChecks {
 
-    private QuantizationChecks() {
-    }
+    private QuantizationChecks() {}
 
     static void requireF32Matrix(NDArray weight, String format) {
         if (weight == null || weight.getShape().dimension() != 2 || weight.getDataType() != DataType.FLOAT32) {

@@ -27,8 +27,7 @@ public final class AnswerExtractor {
     private static final Pattern DIGIT_RUN = Pattern.compile("\\d(?:[ ,]*\\d)*");
     private static final Pattern ANSWER_LABEL = Pattern.compile("^answer\\s*:\\s*", Pattern.CASE_INSENSITIVE);
 
-    private AnswerExtractor() {
-    }
+    private AnswerExtractor() {}
 
     /** True when the answer extracted from the completion is the task's answer. */
     public static boolean isCorrect(SyntheticTask task, String completion) {
@@ -46,8 +45,12 @@ public final class AnswerExtractor {
         return switch (family) {
             case MULTIPLE_CHOICE_LOGIC -> firstMatch(CHOICE, normalise(completion));
             case ADDITION, COUNT_LETTER -> canonicalInteger(firstMatch(INTEGER, normalise(completion)));
-            case SORT_DIGITS -> String.join(" ",
-                    firstMatch(DIGIT_RUN, normalise(completion)).replaceAll("[ ,]", "").split(""));
+            case SORT_DIGITS ->
+                String.join(
+                        " ",
+                        firstMatch(DIGIT_RUN, normalise(completion))
+                                .replaceAll("[ ,]", "")
+                                .split(""));
             case REVERSE_WORD -> word(completion);
         };
     }
@@ -55,7 +58,9 @@ public final class AnswerExtractor {
     /** Trimmed, whitespace collapsed to single spaces, without a trailing period. */
     static String normalise(String text) {
         String collapsed = WHITESPACE.matcher(text.strip()).replaceAll(" ");
-        return collapsed.endsWith(".") ? collapsed.substring(0, collapsed.length() - 1).strip() : collapsed;
+        return collapsed.endsWith(".")
+                ? collapsed.substring(0, collapsed.length() - 1).strip()
+                : collapsed;
     }
 
     private static String firstMatch(Pattern pattern, String text) {
@@ -70,6 +75,7 @@ public final class AnswerExtractor {
     /** Models often go on after the answer, so only the first non-empty line counts. */
     private static String word(String completion) {
         String firstLine = completion.strip().lines().findFirst().orElse("");
-        return normalise(ANSWER_LABEL.matcher(normalise(firstLine)).replaceFirst("")).toLowerCase(Locale.ROOT);
+        return normalise(ANSWER_LABEL.matcher(normalise(firstLine)).replaceFirst(""))
+                .toLowerCase(Locale.ROOT);
     }
 }

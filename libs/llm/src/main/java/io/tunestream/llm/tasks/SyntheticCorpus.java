@@ -41,10 +41,10 @@ public final class SyntheticCorpus {
     private static final long EVAL_FIRST_INDEX = 1L << 40;
     /** How many generated tasks may be skipped as duplicates per task wanted, before the prompt space counts as full. */
     private static final int ATTEMPTS_PER_TASK = 20;
+
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private SyntheticCorpus() {
-    }
+    private SyntheticCorpus() {}
 
     /**
      * Generates the corpus into {@code dir}, creating it if needed and replacing the four files.
@@ -58,8 +58,10 @@ public final class SyntheticCorpus {
         Map<TaskFamily, List<SyntheticTask>> train = new EnumMap<>(TaskFamily.class);
         for (TaskFamily family : spec.families()) {
             Set<String> evalPrompts = new LinkedHashSet<>();
-            eval.put(family, generateAvoiding(generator, family, spec, EVAL_FIRST_INDEX, spec.evalPerFamily(),
-                    evalPrompts, true));
+            eval.put(
+                    family,
+                    generateAvoiding(
+                            generator, family, spec, EVAL_FIRST_INDEX, spec.evalPerFamily(), evalPrompts, true));
             train.put(family, generateAvoiding(generator, family, spec, 0, spec.trainPerFamily(), evalPrompts, false));
         }
 
@@ -73,7 +75,8 @@ public final class SyntheticCorpus {
         }
         try (DatasetWriter evalWriter = DatasetWriter.create(dir.resolve(EVAL_FILE))) {
             for (SyntheticTask task : interleaved(eval)) {
-                evalWriter.write(InstructionRecord.of(task.prompt(), task.answer()),
+                evalWriter.write(
+                        InstructionRecord.of(task.prompt(), task.answer()),
                         Map.of("family", task.family().name()));
             }
         }
@@ -85,8 +88,14 @@ public final class SyntheticCorpus {
      *
      * @param distinct also skip prompts generated here before, adding each to {@code seen}
      */
-    private static List<SyntheticTask> generateAvoiding(TaskGenerator generator, TaskFamily family, CorpusSpec spec,
-            long firstIndex, int count, Set<String> seen, boolean distinct) {
+    private static List<SyntheticTask> generateAvoiding(
+            TaskGenerator generator,
+            TaskFamily family,
+            CorpusSpec spec,
+            long firstIndex,
+            int count,
+            Set<String> seen,
+            boolean distinct) {
         List<SyntheticTask> tasks = new ArrayList<>(count);
         long attemptsLeft = (long) ATTEMPTS_PER_TASK * count + 1000;
         for (long index = firstIndex; tasks.size() < count; index++) {
@@ -120,8 +129,9 @@ public final class SyntheticCorpus {
         return all;
     }
 
-    private static String manifest(CorpusSpec spec, Map<TaskFamily, List<SyntheticTask>> train,
-            Map<TaskFamily, List<SyntheticTask>> eval) throws IOException {
+    private static String manifest(
+            CorpusSpec spec, Map<TaskFamily, List<SyntheticTask>> train, Map<TaskFamily, List<SyntheticTask>> eval)
+            throws IOException {
         ObjectNode manifest = MAPPER.createObjectNode()
                 .put("seed", spec.seed())
                 .put("difficulty", spec.difficulty())

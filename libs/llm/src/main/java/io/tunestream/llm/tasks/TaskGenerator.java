@@ -29,13 +29,67 @@ public final class TaskGenerator {
     private static final String CHOICE_LETTERS = "ABCD";
     /** Real words for short lengths; longer words are random letters. Palindromes are left out on purpose. */
     private static final List<String> WORDS = List.of(
-            "cat", "dog", "sun", "map", "red", "box", "cup", "pen", "owl", "jam",
-            "bird", "fish", "tree", "lamp", "star", "ship", "frog", "milk", "rain", "wolf",
-            "apple", "house", "train", "cloud", "plant", "river", "stone", "bread", "chair", "tiger",
-            "garden", "window", "pencil", "rabbit", "forest", "yellow", "butter", "planet", "spring", "monkey",
-            "kitchen", "morning", "picture", "blanket", "teacher", "dolphin", "blossom", "village", "lantern", "pumpkin",
-            "elephant", "mountain", "sandwich", "computer", "umbrella", "football", "treasure", "dinosaur", "sunshine",
+            "cat",
+            "dog",
+            "sun",
+            "map",
+            "red",
+            "box",
+            "cup",
+            "pen",
+            "owl",
+            "jam",
+            "bird",
+            "fish",
+            "tree",
+            "lamp",
+            "star",
+            "ship",
+            "frog",
+            "milk",
+            "rain",
+            "wolf",
+            "apple",
+            "house",
+            "train",
+            "cloud",
+            "plant",
+            "river",
+            "stone",
+            "bread",
+            "chair",
+            "tiger",
+            "garden",
+            "window",
+            "pencil",
+            "rabbit",
+            "forest",
+            "yellow",
+            "butter",
+            "planet",
+            "spring",
+            "monkey",
+            "kitchen",
+            "morning",
+            "picture",
+            "blanket",
+            "teacher",
+            "dolphin",
+            "blossom",
+            "village",
+            "lantern",
+            "pumpkin",
+            "elephant",
+            "mountain",
+            "sandwich",
+            "computer",
+            "umbrella",
+            "football",
+            "treasure",
+            "dinosaur",
+            "sunshine",
             "painting");
+
     private static final String COUNT_ALPHABET = "abcdef";
 
     private final long seed;
@@ -68,7 +122,8 @@ public final class TaskGenerator {
      * them: how disjoint question sets are drawn (training prompts, validation, evaluation, a loop's new prompts).
      * A family with fewer free prompts (one-digit addition has 100 in all) gives fewer.
      */
-    public List<SyntheticTask> untaken(Iterable<TaskFamily> families, int perFamily, int difficulty, Set<String> taken) {
+    public List<SyntheticTask> untaken(
+            Iterable<TaskFamily> families, int perFamily, int difficulty, Set<String> taken) {
         List<SyntheticTask> tasks = new ArrayList<>();
         for (TaskFamily family : families) {
             int found = 0;
@@ -117,7 +172,8 @@ public final class TaskGenerator {
     private static SyntheticTask sortDigits(SplittableRandom random, int difficulty) {
         int[] digits = random.ints(difficulty + 2, 0, 10).toArray();
         String prompt = "Sort the digits in ascending order: " + joined(IntStream.of(digits));
-        return new SyntheticTask(TaskFamily.SORT_DIGITS, prompt, joined(Arrays.stream(digits).sorted()), difficulty);
+        return new SyntheticTask(
+                TaskFamily.SORT_DIGITS, prompt, joined(Arrays.stream(digits).sorted()), difficulty);
     }
 
     private static String joined(IntStream numbers) {
@@ -127,8 +183,8 @@ public final class TaskGenerator {
     private static SyntheticTask addition(SplittableRandom random, int difficulty) {
         long a = numberWithDigits(random, difficulty);
         long b = numberWithDigits(random, difficulty);
-        return new SyntheticTask(TaskFamily.ADDITION, "What is " + a + " + " + b + "?", Long.toString(a + b),
-                difficulty);
+        return new SyntheticTask(
+                TaskFamily.ADDITION, "What is " + a + " + " + b + "?", Long.toString(a + b), difficulty);
     }
 
     /** A number of exactly {@code digits} digits; one digit includes 0. */
@@ -147,7 +203,8 @@ public final class TaskGenerator {
 
     private static SyntheticTask reverseWord(SplittableRandom random, int difficulty) {
         int length = difficulty + 2;
-        List<String> candidates = WORDS.stream().filter(word -> word.length() == length).toList();
+        List<String> candidates =
+                WORDS.stream().filter(word -> word.length() == length).toList();
         // Half real words where there are any, so the model sees both language and arbitrary letters.
         String word = !candidates.isEmpty() && random.nextBoolean()
                 ? candidates.get(random.nextInt(candidates.size()))
@@ -169,7 +226,10 @@ public final class TaskGenerator {
     }
 
     private static SyntheticTask extremeNumber(SplittableRandom random, int difficulty) {
-        long[] options = random.longs(0, pow10(difficulty)).distinct().limit(CHOICE_LETTERS.length()).toArray();
+        long[] options = random.longs(0, pow10(difficulty))
+                .distinct()
+                .limit(CHOICE_LETTERS.length())
+                .toArray();
         boolean largest = random.nextBoolean();
         int answer = 0;
         StringBuilder prompt = new StringBuilder(largest ? "Which is largest?" : "Which is smallest?");
@@ -179,8 +239,11 @@ public final class TaskGenerator {
                 answer = i;
             }
         }
-        return new SyntheticTask(TaskFamily.MULTIPLE_CHOICE_LOGIC, prompt.toString(),
-                String.valueOf(CHOICE_LETTERS.charAt(answer)), difficulty);
+        return new SyntheticTask(
+                TaskFamily.MULTIPLE_CHOICE_LOGIC,
+                prompt.toString(),
+                String.valueOf(CHOICE_LETTERS.charAt(answer)),
+                difficulty);
     }
 
     /** "Ann is taller than Bob. Bob is taller than Cid. Who is shortest? A) Bob B) Cid C) Ann" → "B". */
@@ -200,12 +263,17 @@ public final class TaskGenerator {
         String correct = askFirst ? ranked.get(0) : ranked.get(people - 1);
         List<String> options = shuffled(random, ranked);
         StringBuilder prompt = new StringBuilder(String.join(" ", statements))
-                .append(" Who is ").append(askFirst ? comparison[1] : comparison[2]).append('?');
+                .append(" Who is ")
+                .append(askFirst ? comparison[1] : comparison[2])
+                .append('?');
         for (int i = 0; i < options.size(); i++) {
             prompt.append(' ').append(CHOICE_LETTERS.charAt(i)).append(") ").append(options.get(i));
         }
-        return new SyntheticTask(TaskFamily.MULTIPLE_CHOICE_LOGIC, prompt.toString(),
-                String.valueOf(CHOICE_LETTERS.charAt(options.indexOf(correct))), difficulty);
+        return new SyntheticTask(
+                TaskFamily.MULTIPLE_CHOICE_LOGIC,
+                prompt.toString(),
+                String.valueOf(CHOICE_LETTERS.charAt(options.indexOf(correct))),
+                difficulty);
     }
 
     private static <T> List<T> shuffled(SplittableRandom random, List<T> items) {
@@ -225,7 +293,10 @@ public final class TaskGenerator {
         String text = randomLetters(random, 3 * difficulty + 2, COUNT_ALPHABET);
         char letter = COUNT_ALPHABET.charAt(random.nextInt(COUNT_ALPHABET.length()));
         long count = text.chars().filter(c -> c == letter).count();
-        return new SyntheticTask(TaskFamily.COUNT_LETTER,
-                "How many times does the letter " + letter + " appear in: " + text, Long.toString(count), difficulty);
+        return new SyntheticTask(
+                TaskFamily.COUNT_LETTER,
+                "How many times does the letter " + letter + " appear in: " + text,
+                Long.toString(count),
+                difficulty);
     }
 }

@@ -28,8 +28,7 @@ public final class AddedTokens {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private AddedTokens() {
-    }
+    private AddedTokens() {}
 
     /**
      * What an extension did.
@@ -64,7 +63,8 @@ public final class AddedTokens {
         ObjectNode config = Files.isRegularFile(configFile) ? readObject(configFile) : JSON.createObjectNode();
 
         Map<String, Integer> known = knownTokens(tokenizer, tokenizerFile);
-        int sizeBefore = known.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
+        int sizeBefore =
+                known.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
         Map<String, Integer> added = new LinkedHashMap<>();
         ArrayNode addedTokens = tokenizer.withArray("added_tokens");
         ObjectNode decoder = config.with("added_tokens_decoder");
@@ -91,18 +91,25 @@ public final class AddedTokens {
             Files.createDirectories(target);
             for (String name : CheckpointWriter.TOKENIZER_FILES) {
                 Path file = source.resolve(name);
-                if (Files.isRegularFile(file) && !name.equals(Tokenizer.TOKENIZER_FILE)
+                if (Files.isRegularFile(file)
+                        && !name.equals(Tokenizer.TOKENIZER_FILE)
                         && !name.equals(TokenizerSettings.TOKENIZER_CONFIG)) {
                     Files.copy(file, target.resolve(name), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
-            ObjectWriter writer = JSON.writer(new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n")));
-            Files.writeString(target.resolve(Tokenizer.TOKENIZER_FILE), writer.writeValueAsString(tokenizer) + "\n",
+            ObjectWriter writer =
+                    JSON.writer(new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n")));
+            Files.writeString(
+                    target.resolve(Tokenizer.TOKENIZER_FILE),
+                    writer.writeValueAsString(tokenizer) + "\n",
                     StandardCharsets.UTF_8);
-            Files.writeString(target.resolve(TokenizerSettings.TOKENIZER_CONFIG), writer.writeValueAsString(config) + "\n",
+            Files.writeString(
+                    target.resolve(TokenizerSettings.TOKENIZER_CONFIG),
+                    writer.writeValueAsString(config) + "\n",
                     StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the extended tokenizer to " + target + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot write the extended tokenizer to " + target + ": " + e.getMessage(), e);
         }
         return new Extension(added, sizeBefore, next);
     }
@@ -120,7 +127,9 @@ public final class AddedTokens {
         Map<String, Integer> known = new LinkedHashMap<>();
         JsonNode vocab = tokenizer.path("model").path("vocab");
         if (vocab.isObject()) {
-            vocab.fields().forEachRemaining(entry -> known.put(entry.getKey(), entry.getValue().asInt()));
+            vocab.fields()
+                    .forEachRemaining(
+                            entry -> known.put(entry.getKey(), entry.getValue().asInt()));
         } else if (vocab.isArray()) {
             for (int id = 0; id < vocab.size(); id++) {
                 known.put(vocab.get(id).path(0).asText(), id);

@@ -1,7 +1,6 @@
 package io.tunestream.llm.tokenizer;
 
 import io.tunestream.llm.prompt.ChatMLTemplate;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -34,6 +33,7 @@ public final class BpeTrainer {
 
     /** The document separator (also bos and pad by default), as in GPT-2 and Qwen2. */
     public static final String END_OF_TEXT = "<|endoftext|>";
+
     public static final String IM_START = "<|im_start|>";
     /** ChatML's end of turn, the default eos, so that generation of a chat answer stops there. */
     public static final String IM_END = "<|im_end|>";
@@ -84,8 +84,8 @@ public final class BpeTrainer {
     private void requireSpecial(String role, String token) {
         Objects.requireNonNull(token, role);
         if (!specialTokens.contains(token)) {
-            throw new IllegalArgumentException(role + " '" + token + "' must be one of the special tokens "
-                    + specialTokens);
+            throw new IllegalArgumentException(
+                    role + " '" + token + "' must be one of the special tokens " + specialTokens);
         }
     }
 
@@ -105,10 +105,18 @@ public final class BpeTrainer {
             symbols.add(ByteLevel.symbol(b));
             symbolIds.put(ByteLevel.symbol(b), b);
         }
-        List<String> merges = new Merger(words, symbols, symbolIds)
-                .merge(vocabSize - specialTokens.size(), minFrequency);
-        return new TrainedBpe(symbols, merges, specialTokens, bosToken, eosToken, padToken, modelMaxLength,
-                chatTemplate, individualDigits);
+        List<String> merges =
+                new Merger(words, symbols, symbolIds).merge(vocabSize - specialTokens.size(), minFrequency);
+        return new TrainedBpe(
+                symbols,
+                merges,
+                specialTokens,
+                bosToken,
+                eosToken,
+                padToken,
+                modelMaxLength,
+                chatTemplate,
+                individualDigits);
     }
 
     /** Settings of a {@link BpeTrainer}; defaults: 4096 tokens, min frequency 2, ChatML special tokens. */
@@ -123,8 +131,7 @@ public final class BpeTrainer {
         private String chatTemplate = ChatMLTemplate.JINJA_SOURCE;
         private boolean individualDigits;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The size of the whole vocabulary: 256 byte symbols, the merges and the special tokens. */
         public Builder vocabSize(int vocabSize) {
@@ -189,8 +196,9 @@ public final class BpeTrainer {
     private record WordCounts(List<String> words, int[] counts) {
 
         static WordCounts count(Iterable<String> texts, List<String> specialTokens, boolean individualDigits) {
-            Pattern specials = specialTokens.isEmpty() ? null : Pattern.compile(
-                    specialTokens.stream().map(Pattern::quote).collect(Collectors.joining("|")));
+            Pattern specials = specialTokens.isEmpty()
+                    ? null
+                    : Pattern.compile(specialTokens.stream().map(Pattern::quote).collect(Collectors.joining("|")));
             Map<String, Integer> counts = new HashMap<>();
             for (String text : texts) {
                 String[] parts = specials == null ? new String[] {text} : specials.split(text);
@@ -201,7 +209,8 @@ public final class BpeTrainer {
                 }
             }
             TreeMap<String, Integer> sorted = new TreeMap<>(counts);
-            return new WordCounts(List.copyOf(sorted.keySet()),
+            return new WordCounts(
+                    List.copyOf(sorted.keySet()),
                     sorted.values().stream().mapToInt(Integer::intValue).toArray());
         }
     }
@@ -217,8 +226,7 @@ public final class BpeTrainer {
         private final PriorityQueue<Candidate> queue;
 
         /** A pair with its count when queued; stale once the count has changed since. */
-        private record Candidate(long pair, long count) {
-        }
+        private record Candidate(long pair, long count) {}
 
         Merger(WordCounts wordCounts, List<String> symbols, Map<String, Integer> symbolIds) {
             this.symbols = symbols;
@@ -227,9 +235,12 @@ public final class BpeTrainer {
             this.words = new int[wordCounts.words().size()][];
             for (int w = 0; w < words.length; w++) {
                 String word = wordCounts.words().get(w);
-                words[w] = word.chars().map(c -> symbolIds.get(String.valueOf((char) c))).toArray();
+                words[w] = word.chars()
+                        .map(c -> symbolIds.get(String.valueOf((char) c)))
+                        .toArray();
             }
-            Comparator<Candidate> mostFrequentFirst = Comparator.comparingLong(Candidate::count).reversed();
+            Comparator<Candidate> mostFrequentFirst =
+                    Comparator.comparingLong(Candidate::count).reversed();
             this.queue = new PriorityQueue<>(mostFrequentFirst
                     .thenComparing(candidate -> symbols.get(left(candidate.pair())))
                     .thenComparing(candidate -> symbols.get(right(candidate.pair()))));

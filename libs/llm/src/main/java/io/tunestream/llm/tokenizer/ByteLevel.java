@@ -22,8 +22,7 @@ final class ByteLevel {
 
     private static final char[] BYTE_TO_CHAR = byteToChar();
 
-    private ByteLevel() {
-    }
+    private ByteLevel() {}
 
     /**
      * GPT-2's bytes_to_unicode: printable Latin-1 bytes stand for themselves, the other 68 bytes (controls, space,

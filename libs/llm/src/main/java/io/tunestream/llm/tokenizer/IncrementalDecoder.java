@@ -21,9 +21,11 @@ public final class IncrementalDecoder {
     private final boolean skipSpecialTokens;
     /** The tokens of the window: those before {@code readOffset} are emitted, those from it on are pending. */
     private int[] window = new int[16];
+
     private int windowLength;
     /** Where the emitted tokens that the pending ones are decoded after begin. */
     private int prefixOffset;
+
     private int readOffset;
 
     IncrementalDecoder(Tokenizer tokenizer, boolean skipSpecialTokens) {

@@ -3,7 +3,6 @@ package io.tunestream.llm.tokenizer;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,8 +41,11 @@ public final class Tokenizer implements AutoCloseable {
     private final Optional<String> chatTemplate;
     private final SpecialTokenAdjustment adjustment;
 
-    private Tokenizer(HuggingFaceTokenizer tokenizer, Map<String, Integer> tokenIds, TokenizerSettings settings,
-                      Path modelDirectory) {
+    private Tokenizer(
+            HuggingFaceTokenizer tokenizer,
+            Map<String, Integer> tokenIds,
+            TokenizerSettings settings,
+            Path modelDirectory) {
         this.tokenizer = tokenizer;
         this.tokenIds = tokenIds;
         this.tokens = new HashMap<>();
@@ -53,11 +55,9 @@ public final class Tokenizer implements AutoCloseable {
         TokenizerSettings.TokenIds model = settings.modelConfigIds();
 
         this.bosTokenId = firstPresent(
-                idOfConfiguredToken(settings.bosToken(), "bos_token", tokenizerConfig),
-                generation.bos(), model.bos());
+                idOfConfiguredToken(settings.bosToken(), "bos_token", tokenizerConfig), generation.bos(), model.bos());
         this.padTokenId = firstPresent(
-                idOfConfiguredToken(settings.padToken(), "pad_token", tokenizerConfig),
-                generation.pad(), model.pad());
+                idOfConfiguredToken(settings.padToken(), "pad_token", tokenizerConfig), generation.pad(), model.pad());
         // Chat checkpoints stop on several tokens (e.g. <|im_end|> and <|endoftext|>): the tokenizer's eos first,
         // then generation_config's list; config.json only when neither names one.
         Set<Integer> eos = new LinkedHashSet<>();
@@ -132,7 +132,9 @@ public final class Tokenizer implements AutoCloseable {
         JsonNode vocab = root.path("model").path("vocab");
         Map<String, Integer> tokenIds = new HashMap<>();
         if (vocab.isObject()) {
-            vocab.fields().forEachRemaining(entry -> tokenIds.put(entry.getKey(), entry.getValue().asInt()));
+            vocab.fields()
+                    .forEachRemaining(entry ->
+                            tokenIds.put(entry.getKey(), entry.getValue().asInt()));
         } else if (vocab.isArray()) {
             for (int id = 0; id < vocab.size(); id++) {
                 tokenIds.put(vocab.get(id).path(0).asText(), id);
@@ -280,19 +282,19 @@ public final class Tokenizer implements AutoCloseable {
      * {@code add_eos_token}, overriding what {@code tokenizer.json} says; this reproduces that on top of the
      * post-processor's own output.
      */
-    private record SpecialTokenAdjustment(OptionalInt prependBos, OptionalInt appendEos, boolean dropBos,
-                                          boolean dropEos) {
+    private record SpecialTokenAdjustment(
+            OptionalInt prependBos, OptionalInt appendEos, boolean dropBos, boolean dropEos) {
 
         static SpecialTokenAdjustment probe(Tokenizer tokenizer, TokenizerSettings settings) {
             OptionalInt bos = tokenizer.bosTokenId;
-            OptionalInt eos = tokenizer.eosTokenIds.length == 0
-                    ? OptionalInt.empty() : OptionalInt.of(tokenizer.eosTokenIds[0]);
+            OptionalInt eos =
+                    tokenizer.eosTokenIds.length == 0 ? OptionalInt.empty() : OptionalInt.of(tokenizer.eosTokenIds[0]);
             // What the post-processor adds shows in the difference between a plain and a special encoding.
             int[] plain = tokenizer.encodeByPostProcessor("a", false);
             int[] special = tokenizer.encodeByPostProcessor("a", true);
             boolean addsBos = bos.isPresent() && special.length > plain.length && special[0] == bos.getAsInt();
-            boolean addsEos = eos.isPresent() && special.length > plain.length
-                    && special[special.length - 1] == eos.getAsInt();
+            boolean addsEos =
+                    eos.isPresent() && special.length > plain.length && special[special.length - 1] == eos.getAsInt();
             boolean wantsBos = settings.addBosToken().orElse(addsBos) && bos.isPresent();
             boolean wantsEos = settings.addEosToken().orElse(addsEos) && eos.isPresent();
             return new SpecialTokenAdjustment(

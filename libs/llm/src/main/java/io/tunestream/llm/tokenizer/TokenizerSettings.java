@@ -2,7 +2,6 @@ package io.tunestream.llm.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +33,7 @@ record TokenizerSettings(
     static final String MODEL_CONFIG = "config.json";
     /** Newer transformers versions save the template in its own file instead of tokenizer_config.json. */
     static final String CHAT_TEMPLATE_FILE = "chat_template.jinja";
+
     private static final String DEFAULT_TEMPLATE_NAME = "default";
 
     TokenizerSettings {
@@ -170,8 +170,8 @@ record TokenizerSettings(
         } else if (eos != null && !eos.isNull()) {
             eosIds.add(tokenId(eos, file, "eos_token_id"));
         }
-        return new TokenIds(optionalTokenId(config, "bos_token_id", file), eosIds,
-                optionalTokenId(config, "pad_token_id", file));
+        return new TokenIds(
+                optionalTokenId(config, "bos_token_id", file), eosIds, optionalTokenId(config, "pad_token_id", file));
     }
 
     private static Optional<Integer> optionalTokenId(JsonNode config, String key, Path file) {

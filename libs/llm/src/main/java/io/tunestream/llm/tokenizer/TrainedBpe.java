@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,9 +23,16 @@ import java.util.Objects;
  * @param merges       merges as "left right" in the order learned, which is their rank
  * @param specialTokens special tokens with ids {@code symbols.size()} onwards
  */
-public record TrainedBpe(List<String> symbols, List<String> merges, List<String> specialTokens, String bosToken,
-                         String eosToken, String padToken, int modelMaxLength, String chatTemplate,
-                         boolean individualDigits) {
+public record TrainedBpe(
+        List<String> symbols,
+        List<String> merges,
+        List<String> specialTokens,
+        String bosToken,
+        String eosToken,
+        String padToken,
+        int modelMaxLength,
+        String chatTemplate,
+        boolean individualDigits) {
 
     public TrainedBpe {
         symbols = List.copyOf(symbols);
@@ -38,8 +44,8 @@ public record TrainedBpe(List<String> symbols, List<String> merges, List<String>
         Objects.requireNonNull(chatTemplate, "chatTemplate");
         for (String role : List.of(bosToken, eosToken, padToken)) {
             if (!specialTokens.contains(role)) {
-                throw new IllegalArgumentException("token '" + role + "' must be one of the special tokens "
-                        + specialTokens);
+                throw new IllegalArgumentException(
+                        "token '" + role + "' must be one of the special tokens " + specialTokens);
             }
         }
         if (modelMaxLength < 1) {

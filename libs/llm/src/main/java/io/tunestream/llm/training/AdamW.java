@@ -25,7 +25,12 @@ public final class AdamW implements AutoCloseable {
     private final double weightDecay;
     private long step;
 
-    public AdamW(List<NDArray> parameters, NDManager parent, double beta1, double beta2, double epsilon,
+    public AdamW(
+            List<NDArray> parameters,
+            NDManager parent,
+            double beta1,
+            double beta2,
+            double epsilon,
             double weightDecay) {
         if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1 && epsilon > 0 && weightDecay >= 0)) {
             throw new IllegalArgumentException("AdamW needs 0 <= betas < 1, eps > 0, weight decay >= 0");
@@ -79,7 +84,8 @@ public final class AdamW implements AutoCloseable {
      */
     public void step(List<NDArray> gradients, double learningRate) {
         if (gradients.size() != parameters.size()) {
-            throw new IllegalArgumentException(gradients.size() + " gradients for " + parameters.size() + " parameters");
+            throw new IllegalArgumentException(
+                    gradients.size() + " gradients for " + parameters.size() + " parameters");
         }
         step++;
         double correction1 = 1 - Math.pow(beta1, step);

@@ -32,7 +32,7 @@ public record Batch(NDArray ids, NDArray lossMask, int learnedTokens) {
                 }
             }
         }
-        return new Batch(manager.create(ids, new Shape(rows, width)),
-                manager.create(mask, new Shape(rows, width - 1)), learned);
+        return new Batch(
+                manager.create(ids, new Shape(rows, width)), manager.create(mask, new Shape(rows, width - 1)), learned);
     }
 }

@@ -71,8 +71,8 @@ final class BestCheckpoint {
 
     /** What a checkpoint written after {@code atStep} records. */
     TrainingCheckpoint.State state(long atStep, long examplesDrawn, long seed) {
-        return new TrainingCheckpoint.State(atStep, examplesDrawn, seed, step, value, evaluationsWithoutImprovement,
-                weights);
+        return new TrainingCheckpoint.State(
+                atStep, examplesDrawn, seed, step, value, evaluationsWithoutImprovement, weights);
     }
 
     /** The step of the best evaluation (0 when there was none, or when the start won). */

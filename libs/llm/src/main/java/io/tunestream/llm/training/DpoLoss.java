@@ -21,30 +21,37 @@ public final class DpoLoss {
     }
 
     /** The loss and its metrics for one batch. */
-    public record Result(NDArray loss, Map<String, Double> metrics) {
-    }
+    public record Result(NDArray loss, Map<String, Double> metrics) {}
 
     /**
      * @param policyChosen   (B) summed log-probabilities of the chosen answers under the policy
      * @param referenceChosen (B) the same under the frozen reference (no gradient)
      * @param chosenTokens   (B) number of response tokens of each chosen answer (for the NLL term)
      */
-    public Result compute(NDArray policyChosen, NDArray policyRejected, NDArray referenceChosen,
-            NDArray referenceRejected, NDArray chosenTokens) {
+    public Result compute(
+            NDArray policyChosen,
+            NDArray policyRejected,
+            NDArray referenceChosen,
+            NDArray referenceRejected,
+            NDArray chosenTokens) {
         NDManager manager = policyChosen.getManager();
         NDArray beta = Losses.constant(manager, settings.beta());
         NDArray one = Losses.constant(manager, 1);
         NDArray chosenRatio = policyChosen.sub(referenceChosen);
         NDArray rejectedRatio = policyRejected.sub(referenceRejected);
-        NDArray margin = chosenRatio.sub(rejectedRatio);                                 // h, (B)
+        NDArray margin = chosenRatio.sub(rejectedRatio); // h, (B)
         NDArray perExample = switch (settings.lossType()) {
             case SIGMOID -> {
                 NDArray scaled = margin.mul(beta);
                 NDArray smoothing = Losses.constant(manager, settings.labelSmoothing());
                 NDArray keep = Losses.constant(manager, 1 - settings.labelSmoothing());
-                yield logSigmoid(scaled).mul(keep).add(logSigmoid(scaled.neg()).mul(smoothing)).neg();
+                yield logSigmoid(scaled)
+                        .mul(keep)
+                        .add(logSigmoid(scaled.neg()).mul(smoothing))
+                        .neg();
             }
-            case IPO -> margin.sub(Losses.constant(manager, 1 / (2 * settings.beta()))).square();
+            case IPO ->
+                margin.sub(Losses.constant(manager, 1 / (2 * settings.beta()))).square();
             case HINGE -> Activation.relu(one.sub(margin.mul(beta)));
         };
         NDArray loss = perExample.mean();

@@ -5,10 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import io.tunestream.llm.model.LlamaModel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Arrays;
 
 /**
  * DPO against a frozen reference: the policy's starting point. The reference's summed log-probabilities are computed
@@ -37,10 +37,16 @@ public final class DpoObjective implements TrainingObjective<PreferenceExample> 
         for (int start = 0; start < examples.size(); start += chunk) {
             List<PreferenceExample> part = examples.subList(start, Math.min(examples.size(), start + chunk));
             try (NDScope scope = new NDScope()) {
-                float[] chosen = logProbs(model, part.stream().map(PreferenceExample::chosen).toList(), model.manager())
+                float[] chosen = logProbs(
+                                model,
+                                part.stream().map(PreferenceExample::chosen).toList(),
+                                model.manager())
                         .toFloatArray();
-                float[] rejected = logProbs(model, part.stream().map(PreferenceExample::rejected).toList(),
-                        model.manager()).toFloatArray();
+                float[] rejected = logProbs(
+                                model,
+                                part.stream().map(PreferenceExample::rejected).toList(),
+                                model.manager())
+                        .toFloatArray();
                 for (int i = 0; i < part.size(); i++) {
                     referenceLogProbs.put(part.get(i), new float[] {chosen[i], rejected[i]});
                 }
@@ -87,8 +93,12 @@ public final class DpoObjective implements TrainingObjective<PreferenceExample> 
             policyChosen = policyChosen.div(manager.create(chosenTokens));
             policyRejected = policyRejected.div(manager.create(rejectedTokens));
         }
-        DpoLoss.Result result = dpo.compute(policyChosen, policyRejected, manager.create(refChosen),
-                manager.create(refRejected), manager.create(averagePerToken ? ones(n) : chosenTokens));
+        DpoLoss.Result result = dpo.compute(
+                policyChosen,
+                policyRejected,
+                manager.create(refChosen),
+                manager.create(refRejected),
+                manager.create(averagePerToken ? ones(n) : chosenTokens));
         return new StepLoss(result.loss(), result.metrics());
     }
 
@@ -100,6 +110,8 @@ public final class DpoObjective implements TrainingObjective<PreferenceExample> 
 
     @Override
     public int tokens(List<PreferenceExample> batch) {
-        return batch.stream().mapToInt(p -> p.chosen().ids().length + p.rejected().ids().length).sum();
+        return batch.stream()
+                .mapToInt(p -> p.chosen().ids().length + p.rejected().ids().length)
+                .sum();
     }
 }

@@ -11,8 +11,8 @@ package io.tunestream.llm.training;
  * @param evaluateAtStart also evaluate the starting weights (step 0), which then compete for best: a run whose every
  *                        step makes the metric worse returns the model it started from
  */
-public record EvaluationSettings(int every, String metric, boolean higherIsBetter, int patience, boolean restoreBest,
-        boolean evaluateAtStart) {
+public record EvaluationSettings(
+        int every, String metric, boolean higherIsBetter, int patience, boolean restoreBest, boolean evaluateAtStart) {
 
     public EvaluationSettings {
         if (every < 1 || patience < 0 || metric == null || metric.isBlank()) {

@@ -15,8 +15,13 @@ import java.util.Map;
  * @param stoppedEarly  whether the run stopped for lack of improvement before its last step
  * @param outputs       where the result was written, or null before the write phase
  */
-public record FineTuneResult(List<StepMetrics> history, long chosenStep, double chosenValue,
-        Map<String, Double> startMetrics, boolean stoppedEarly, Outputs outputs) {
+public record FineTuneResult(
+        List<StepMetrics> history,
+        long chosenStep,
+        double chosenValue,
+        Map<String, Double> startMetrics,
+        boolean stoppedEarly,
+        Outputs outputs) {
 
     public FineTuneResult {
         history = List.copyOf(history);
@@ -43,6 +48,5 @@ public record FineTuneResult(List<StepMetrics> history, long chosenStep, double 
      *                into the F32 base when asked for
      * @param base    the extended base whose new token rows trained beside the adapters ({@code base/})
      */
-    public record Outputs(Path adapter, Path model, Path base) {
-    }
+    public record Outputs(Path adapter, Path model, Path base) {}
 }

@@ -21,8 +21,13 @@ import java.util.Objects;
  * @param dpoSettings     the DPO objective's settings (used by {@link Recipe#DPO} only)
  * @param checkpointEvery write a resumable checkpoint every this many steps into the run directory; 0 for none
  */
-public record FineTuneSpec(Recipe recipe, DpoSettings dpoSettings, Method method, Optimisation optimisation,
-        Evaluation evaluation, int checkpointEvery) {
+public record FineTuneSpec(
+        Recipe recipe,
+        DpoSettings dpoSettings,
+        Method method,
+        Optimisation optimisation,
+        Evaluation evaluation,
+        int checkpointEvery) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -67,8 +72,13 @@ public record FineTuneSpec(Recipe recipe, DpoSettings dpoSettings, Method method
 
     /** The named defaults for {@code recipe}: LoRA, {@link Optimisation#defaults()}, no evaluation. */
     public static FineTuneSpec of(Recipe recipe) {
-        return new FineTuneSpec(recipe, DpoSettings.defaults(), Method.lora(), Optimisation.defaults(),
-                Evaluation.none(), DEFAULT_CHECKPOINT_EVERY);
+        return new FineTuneSpec(
+                recipe,
+                DpoSettings.defaults(),
+                Method.lora(),
+                Optimisation.defaults(),
+                Evaluation.none(),
+                DEFAULT_CHECKPOINT_EVERY);
     }
 
     public FineTuneSpec withDpo(DpoSettings settings) {
@@ -151,28 +161,33 @@ public record FineTuneSpec(Recipe recipe, DpoSettings dpoSettings, Method method
 
         public Method withLora(int rank, double alpha) {
             LoraConfig config = adapters();
-            return new Method(new LoraConfig(rank, alpha, config.dropout(), config.targetModules(), config.useRsLora(),
-                    null), baseQuantization);
+            return new Method(
+                    new LoraConfig(rank, alpha, config.dropout(), config.targetModules(), config.useRsLora(), null),
+                    baseQuantization);
         }
 
         public Method withDropout(double dropout) {
             LoraConfig config = adapters();
-            return new Method(new LoraConfig(config.r(), config.alpha(), dropout, config.targetModules(),
-                    config.useRsLora(), null), baseQuantization);
+            return new Method(
+                    new LoraConfig(
+                            config.r(), config.alpha(), dropout, config.targetModules(), config.useRsLora(), null),
+                    baseQuantization);
         }
 
         /** @param targets short projection names, a subset of {@link LoraConfig#ALL_PROJECTIONS} */
         public Method withTargets(List<String> targets) {
             LoraConfig config = adapters();
-            return new Method(new LoraConfig(config.r(), config.alpha(), config.dropout(), targets, config.useRsLora(),
-                    null), baseQuantization);
+            return new Method(
+                    new LoraConfig(config.r(), config.alpha(), config.dropout(), targets, config.useRsLora(), null),
+                    baseQuantization);
         }
 
         /** Rank-stabilised LoRA: the update scaled by alpha / sqrt(r). */
         public Method withRsLora(boolean rsLora) {
             LoraConfig config = adapters();
-            return new Method(new LoraConfig(config.r(), config.alpha(), config.dropout(), config.targetModules(),
-                    rsLora, null), baseQuantization);
+            return new Method(
+                    new LoraConfig(config.r(), config.alpha(), config.dropout(), config.targetModules(), rsLora, null),
+                    baseQuantization);
         }
 
         public Method withBaseQuantization(QuantizationType quantization) {
@@ -198,9 +213,17 @@ public record FineTuneSpec(Recipe recipe, DpoSettings dpoSettings, Method method
      * @param maxGradNorm          global-norm clipping limit; 0 disables
      * @param seed                 the data order, the adapters' initialisation and dropout
      */
-    public record Optimisation(int maxSteps, int batchSize, int gradientAccumulation, Double learningRate,
-            Integer warmupSteps, LearningRateSchedule.Kind schedule, double minLearningRateRatio, double maxGradNorm,
-            double weightDecay, long seed) {
+    public record Optimisation(
+            int maxSteps,
+            int batchSize,
+            int gradientAccumulation,
+            Double learningRate,
+            Integer warmupSteps,
+            LearningRateSchedule.Kind schedule,
+            double minLearningRateRatio,
+            double maxGradNorm,
+            double weightDecay,
+            long seed) {
 
         public static final int DEFAULT_MAX_STEPS = 100;
         public static final int DEFAULT_BATCH_SIZE = 8;
@@ -211,12 +234,15 @@ public record FineTuneSpec(Recipe recipe, DpoSettings dpoSettings, Method method
         public Optimisation {
             Objects.requireNonNull(schedule, "schedule");
             if (maxSteps < 1 || batchSize < 1 || gradientAccumulation < 1) {
-                throw new IllegalArgumentException("max steps, batch size and gradient accumulation must be at least 1");
+                throw new IllegalArgumentException(
+                        "max steps, batch size and gradient accumulation must be at least 1");
             }
-            if ((learningRate != null && !(learningRate > 0)) || maxGradNorm < 0 || weightDecay < 0
+            if ((learningRate != null && !(learningRate > 0))
+                    || maxGradNorm < 0
+                    || weightDecay < 0
                     || (warmupSteps != null && warmupSteps < 0)) {
-                throw new IllegalArgumentException("learning rate must be positive; clipping, weight decay and warmup"
-                        + " must not be negative");
+                throw new IllegalArgumentException(
+                        "learning rate must be positive; clipping, weight decay and warmup" + " must not be negative");
             }
         }
 
@@ -225,51 +251,131 @@ public record FineTuneSpec(Recipe recipe, DpoSettings dpoSettings, Method method
          * 10), cosine decay to a tenth of the peak, clipping at norm 1.0, no weight decay, seed 42.
          */
         public static Optimisation defaults() {
-            return new Optimisation(DEFAULT_MAX_STEPS, DEFAULT_BATCH_SIZE, 1, null, null,
-                    LearningRateSchedule.Kind.COSINE, DEFAULT_MIN_LEARNING_RATE_RATIO, DEFAULT_MAX_GRAD_NORM, 0.0,
+            return new Optimisation(
+                    DEFAULT_MAX_STEPS,
+                    DEFAULT_BATCH_SIZE,
+                    1,
+                    null,
+                    null,
+                    LearningRateSchedule.Kind.COSINE,
+                    DEFAULT_MIN_LEARNING_RATE_RATIO,
+                    DEFAULT_MAX_GRAD_NORM,
+                    0.0,
                     DEFAULT_SEED);
         }
 
         public Optimisation withMaxSteps(int steps) {
-            return new Optimisation(steps, batchSize, gradientAccumulation, learningRate, warmupSteps, schedule,
-                    minLearningRateRatio, maxGradNorm, weightDecay, seed);
+            return new Optimisation(
+                    steps,
+                    batchSize,
+                    gradientAccumulation,
+                    learningRate,
+                    warmupSteps,
+                    schedule,
+                    minLearningRateRatio,
+                    maxGradNorm,
+                    weightDecay,
+                    seed);
         }
 
         public Optimisation withBatch(int size, int accumulation) {
-            return new Optimisation(maxSteps, size, accumulation, learningRate, warmupSteps, schedule,
-                    minLearningRateRatio, maxGradNorm, weightDecay, seed);
+            return new Optimisation(
+                    maxSteps,
+                    size,
+                    accumulation,
+                    learningRate,
+                    warmupSteps,
+                    schedule,
+                    minLearningRateRatio,
+                    maxGradNorm,
+                    weightDecay,
+                    seed);
         }
 
         /** @param rate the peak learning rate, or null for the recipe's default */
         public Optimisation withLearningRate(Double rate) {
-            return new Optimisation(maxSteps, batchSize, gradientAccumulation, rate, warmupSteps, schedule,
-                    minLearningRateRatio, maxGradNorm, weightDecay, seed);
+            return new Optimisation(
+                    maxSteps,
+                    batchSize,
+                    gradientAccumulation,
+                    rate,
+                    warmupSteps,
+                    schedule,
+                    minLearningRateRatio,
+                    maxGradNorm,
+                    weightDecay,
+                    seed);
         }
 
         /** @param steps linear warmup steps, or null for a tenth of the steps, at most 10 */
         public Optimisation withWarmupSteps(Integer steps) {
-            return new Optimisation(maxSteps, batchSize, gradientAccumulation, learningRate, steps, schedule,
-                    minLearningRateRatio, maxGradNorm, weightDecay, seed);
+            return new Optimisation(
+                    maxSteps,
+                    batchSize,
+                    gradientAccumulation,
+                    learningRate,
+                    steps,
+                    schedule,
+                    minLearningRateRatio,
+                    maxGradNorm,
+                    weightDecay,
+                    seed);
         }
 
         public Optimisation withSchedule(LearningRateSchedule.Kind kind, double minRatio) {
-            return new Optimisation(maxSteps, batchSize, gradientAccumulation, learningRate, warmupSteps, kind,
-                    minRatio, maxGradNorm, weightDecay, seed);
+            return new Optimisation(
+                    maxSteps,
+                    batchSize,
+                    gradientAccumulation,
+                    learningRate,
+                    warmupSteps,
+                    kind,
+                    minRatio,
+                    maxGradNorm,
+                    weightDecay,
+                    seed);
         }
 
         public Optimisation withMaxGradNorm(double norm) {
-            return new Optimisation(maxSteps, batchSize, gradientAccumulation, learningRate, warmupSteps, schedule,
-                    minLearningRateRatio, norm, weightDecay, seed);
+            return new Optimisation(
+                    maxSteps,
+                    batchSize,
+                    gradientAccumulation,
+                    learningRate,
+                    warmupSteps,
+                    schedule,
+                    minLearningRateRatio,
+                    norm,
+                    weightDecay,
+                    seed);
         }
 
         public Optimisation withWeightDecay(double decay) {
-            return new Optimisation(maxSteps, batchSize, gradientAccumulation, learningRate, warmupSteps, schedule,
-                    minLearningRateRatio, maxGradNorm, decay, seed);
+            return new Optimisation(
+                    maxSteps,
+                    batchSize,
+                    gradientAccumulation,
+                    learningRate,
+                    warmupSteps,
+                    schedule,
+                    minLearningRateRatio,
+                    maxGradNorm,
+                    decay,
+                    seed);
         }
 
         public Optimisation withSeed(long newSeed) {
-            return new Optimisation(maxSteps, batchSize, gradientAccumulation, learningRate, warmupSteps, schedule,
-                    minLearningRateRatio, maxGradNorm, weightDecay, newSeed);
+            return new Optimisation(
+                    maxSteps,
+                    batchSize,
+                    gradientAccumulation,
+                    learningRate,
+                    warmupSteps,
+                    schedule,
+                    minLearningRateRatio,
+                    maxGradNorm,
+                    weightDecay,
+                    newSeed);
         }
 
         /** The warmup in steps: as set, or a tenth of the steps, at most 10. */
@@ -278,8 +384,17 @@ public record FineTuneSpec(Recipe recipe, DpoSettings dpoSettings, Method method
         }
 
         TrainingSettings settings(double peakLearningRate) {
-            return new TrainingSettings(maxSteps, batchSize, gradientAccumulation, peakLearningRate, warmup(), schedule,
-                    minLearningRateRatio, maxGradNorm, weightDecay, seed);
+            return new TrainingSettings(
+                    maxSteps,
+                    batchSize,
+                    gradientAccumulation,
+                    peakLearningRate,
+                    warmup(),
+                    schedule,
+                    minLearningRateRatio,
+                    maxGradNorm,
+                    weightDecay,
+                    seed);
         }
     }
 
@@ -297,7 +412,12 @@ public record FineTuneSpec(Recipe recipe, DpoSettings dpoSettings, Method method
      * @param modelEvaluator  metrics that need the whole model, such as greedy exact match on held-out questions, or
      *                        null; not part of the recorded spec (a function, not a setting)
      */
-    public record Evaluation(int every, String metric, boolean higherIsBetter, int patience, boolean evaluateAtStart,
+    public record Evaluation(
+            int every,
+            String metric,
+            boolean higherIsBetter,
+            int patience,
+            boolean evaluateAtStart,
             @JsonIgnore ModelEvaluator modelEvaluator) {
 
         public static final String DEFAULT_METRIC = "loss";
@@ -305,8 +425,8 @@ public record FineTuneSpec(Recipe recipe, DpoSettings dpoSettings, Method method
 
         public Evaluation {
             if (every < 0 || patience < 0 || metric == null || metric.isBlank()) {
-                throw new IllegalArgumentException("evaluation needs every >= 0 (0: none), patience >= 0 and a metric"
-                        + " name");
+                throw new IllegalArgumentException(
+                        "evaluation needs every >= 0 (0: none), patience >= 0 and a metric" + " name");
             }
             if (every == 0 && (modelEvaluator != null || evaluateAtStart)) {
                 throw new IllegalArgumentException("a model evaluator or an evaluation at the start needs every >= 1");
@@ -344,7 +464,12 @@ public record FineTuneSpec(Recipe recipe, DpoSettings dpoSettings, Method method
          * objective's metrics on the eval split.
          */
         public Evaluation selectingBy(ModelEvaluator evaluator, String evaluatorMetric) {
-            return new Evaluation(every, evaluatorMetric, true, patience, evaluateAtStart,
+            return new Evaluation(
+                    every,
+                    evaluatorMetric,
+                    true,
+                    patience,
+                    evaluateAtStart,
                     Objects.requireNonNull(evaluator, "evaluator"));
         }
 

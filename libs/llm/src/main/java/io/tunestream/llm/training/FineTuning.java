@@ -129,8 +129,8 @@ public final class FineTuning<E> {
      * @param output     the run directory ({@code metrics.jsonl}, {@code run.json}, {@code checkpoints/}), or null
      * @param resumeFrom a {@code checkpoints/step-N} directory of an earlier attempt of this run, or null
      */
-    public FineTuneResult fit(List<E> train, List<E> eval, Consumer<StepMetrics> listener, RunOutput output,
-            Path resumeFrom) {
+    public FineTuneResult fit(
+            List<E> train, List<E> eval, Consumer<StepMetrics> listener, RunOutput output, Path resumeFrom) {
         requireSetUp();
         requireExamplesOfTheRecipe(train);
         requireExamplesOfTheRecipe(eval);
@@ -153,10 +153,13 @@ public final class FineTuning<E> {
             }
         }
         List<StepMetrics> history = trainer.fit(train, listener, output, resumeFrom);
-        long chosen = evaluation.enabled() ? trainer.bestStep()
-                : history.isEmpty() ? spec.optimisation().maxSteps() : history.get(history.size() - 1).step();
-        result = new FineTuneResult(history, chosen, trainer.bestValue(), trainer.startMetrics(),
-                trainer.stoppedEarly(), null);
+        long chosen = evaluation.enabled()
+                ? trainer.bestStep()
+                : history.isEmpty()
+                        ? spec.optimisation().maxSteps()
+                        : history.get(history.size() - 1).step();
+        result = new FineTuneResult(
+                history, chosen, trainer.bestValue(), trainer.startMetrics(), trainer.stoppedEarly(), null);
         return result;
     }
 
@@ -212,7 +215,8 @@ public final class FineTuning<E> {
 
     private LoraConfig withBase(String baseModel) {
         LoraConfig lora = spec.method().loraConfig();
-        return new LoraConfig(lora.r(), lora.alpha(), lora.dropout(), lora.targetModules(), lora.useRsLora(), baseModel);
+        return new LoraConfig(
+                lora.r(), lora.alpha(), lora.dropout(), lora.targetModules(), lora.useRsLora(), baseModel);
     }
 
     private FineTuneResult written(FineTuneResult.Outputs outputs) {

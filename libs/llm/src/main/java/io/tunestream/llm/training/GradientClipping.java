@@ -11,8 +11,7 @@ import java.util.List;
  */
 public final class GradientClipping {
 
-    private GradientClipping() {
-    }
+    private GradientClipping() {}
 
     /** Scales the gradients in place when needed and returns the norm before clipping. */
     public static double clipGlobalNorm(List<NDArray> gradients, double maxNorm) {

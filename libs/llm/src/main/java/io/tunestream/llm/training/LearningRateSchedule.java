@@ -17,16 +17,16 @@ public record LearningRateSchedule(Kind kind, double peak, int warmupSteps, int 
             try {
                 return valueOf(name.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("learning-rate schedule \"" + name
-                        + "\" is not one of cosine, linear, constant", e);
+                throw new IllegalArgumentException(
+                        "learning-rate schedule \"" + name + "\" is not one of cosine, linear, constant", e);
             }
         }
     }
 
     public LearningRateSchedule {
         if (!(peak > 0) || warmupSteps < 0 || totalSteps < 1 || !(minRatio >= 0 && minRatio <= 1)) {
-            throw new IllegalArgumentException("a schedule needs a positive peak, warmup >= 0, total >= 1 and"
-                    + " 0 <= min ratio <= 1");
+            throw new IllegalArgumentException(
+                    "a schedule needs a positive peak, warmup >= 0, total >= 1 and" + " 0 <= min ratio <= 1");
         }
     }
 

@@ -9,8 +9,7 @@ import ai.djl.ndarray.NDManager;
  */
 public final class Losses {
 
-    private Losses() {
-    }
+    private Losses() {}
 
     /**
      * Log-probability of each next token: position t of the logits predicts token t + 1.
@@ -21,9 +20,9 @@ public final class Losses {
      */
     public static NDArray nextTokenLogProbs(NDArray logits, NDArray ids) {
         long steps = logits.getShape().get(1);
-        NDArray predicting = logits.get(":, :{}, :", steps - 1).logSoftmax(-1);             // (B, T-1, V)
-        NDArray targets = ids.get(":, 1:").expandDims(-1);                                  // (B, T-1, 1)
-        return predicting.gather(targets, 2).squeeze(-1);                                  // (B, T-1)
+        NDArray predicting = logits.get(":, :{}, :", steps - 1).logSoftmax(-1); // (B, T-1, V)
+        NDArray targets = ids.get(":, 1:").expandDims(-1); // (B, T-1, 1)
+        return predicting.gather(targets, 2).squeeze(-1); // (B, T-1)
     }
 
     /**

@@ -24,7 +24,8 @@ public record RunOutput(Path directory, ObjectNode run, int checkpointEvery) {
     public RunOutput {
         try {
             Files.createDirectories(directory.resolve("checkpoints"));
-            JSON.copy().enable(SerializationFeature.INDENT_OUTPUT)
+            JSON.copy()
+                    .enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValue(directory.resolve(TrainingCheckpoint.RUN).toFile(), run);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the run directory " + directory, e);
@@ -63,8 +64,12 @@ public record RunOutput(Path directory, ObjectNode run, int checkpointEvery) {
         line.put("tokens_per_second", metrics.tokensPerSecond());
         metrics.metrics().forEach(line::put);
         try {
-            Files.writeString(directory.resolve(METRICS), JSON.writeValueAsString(line) + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    directory.resolve(METRICS),
+                    JSON.writeValueAsString(line) + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to " + directory.resolve(METRICS), e);
         }

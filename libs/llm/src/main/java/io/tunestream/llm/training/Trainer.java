@@ -34,13 +34,16 @@ public final class Trainer<E> {
     private ModelEvaluator modelEvaluator;
     private EvaluationSettings evaluation;
     private Map<String, Double> startMetrics = Map.of();
-    private Consumer<Boolean> trainingMode = training -> { };
+    private Consumer<Boolean> trainingMode = training -> {};
     private final LearningRateSchedule schedule;
     private BestCheckpoint best;
     private boolean stoppedEarly;
 
     /** @param trainable the arrays that learn, by name (the names key checkpoints); everything else stays frozen */
-    public Trainer(LlamaModel model, Map<String, NDArray> trainable, TrainingObjective<E> objective,
+    public Trainer(
+            LlamaModel model,
+            Map<String, NDArray> trainable,
+            TrainingObjective<E> objective,
             TrainingSettings settings) {
         if (trainable.isEmpty()) {
             throw new IllegalArgumentException("nothing to train: no trainable arrays");
@@ -156,8 +159,12 @@ public final class Trainer<E> {
                 if (output != null) {
                     output.appendMetrics(stepMetrics);
                     if (output.checkpointEvery() > 0 && (step + 1) % output.checkpointEvery() == 0) {
-                        TrainingCheckpoint.write(output.checkpoints(), trainable, optimizer,
-                                best.state(step + 1, order.drawn(), settings.seed()), output.run());
+                        TrainingCheckpoint.write(
+                                output.checkpoints(),
+                                trainable,
+                                optimizer,
+                                best.state(step + 1, order.drawn(), settings.seed()),
+                                output.run());
                     }
                 }
                 listener.accept(stepMetrics);
@@ -180,8 +187,8 @@ public final class Trainer<E> {
      * One optimizer step (index {@code step}, counted from 0) over its micro-batches: gradients, clipping, the AdamW
      * update, and the evaluation when one is due.
      */
-    private StepMetrics step(long step, List<List<E>> microBatches, AdamW optimizer, List<NDArray> arrays, long tokens,
-            long started) {
+    private StepMetrics step(
+            long step, List<List<E>> microBatches, AdamW optimizer, List<NDArray> arrays, long tokens, long started) {
         double lossSum = 0;
         Map<String, Double> metricSums = new LinkedHashMap<>();
         // Dropout masks depend on (seed, step) only, so a resumed run draws the same ones.
@@ -214,14 +221,21 @@ public final class Trainer<E> {
             evaluated.forEach((name, value) -> metrics.put("eval/" + name, value));
             best.offer(step + 1, evaluated);
         }
-        return new StepMetrics(step + 1, settings.maxSteps(), lossSum / settings.gradientAccumulation(), rate, norm,
-                tokens / seconds, seconds / (step + 1) * (settings.maxSteps() - step - 1), metrics);
+        return new StepMetrics(
+                step + 1,
+                settings.maxSteps(),
+                lossSum / settings.gradientAccumulation(),
+                rate,
+                norm,
+                tokens / seconds,
+                seconds / (step + 1) * (settings.maxSteps() - step - 1),
+                metrics);
     }
 
     /** The seeded order of a run over {@code examples}, batches bucketed by the objective's token count. */
     DataOrder<E> dataOrder(List<E> examples) {
-        return new DataOrder<>(examples, settings.batchSize(), settings.seed(),
-                example -> objective.tokens(List.of(example)));
+        return new DataOrder<>(
+                examples, settings.batchSize(), settings.seed(), example -> objective.tokens(List.of(example)));
     }
 
     /** The objective's metrics on the eval examples and the model evaluator's, without gradients or dropout. */

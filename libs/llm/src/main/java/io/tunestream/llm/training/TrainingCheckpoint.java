@@ -15,10 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Comparator;
 
 /**
  * Everything needed to resume a run where it stopped: the trainable weights, AdamW's moments, the step, and the
@@ -43,19 +43,22 @@ public final class TrainingCheckpoint {
      * @param evaluationsWithoutImprovement the early-stopping counter
      * @param best                      the trainable weights at the best step when the run keeps them, or null
      */
-    public record State(long step, long examplesDrawn, long seed, long bestStep, double bestValue,
-            int evaluationsWithoutImprovement, Map<String, float[]> best) {
-    }
+    public record State(
+            long step,
+            long examplesDrawn,
+            long seed,
+            long bestStep,
+            double bestValue,
+            int evaluationsWithoutImprovement,
+            Map<String, float[]> best) {}
 
-    private TrainingCheckpoint() {
-    }
+    private TrainingCheckpoint() {}
 
     public static Path directory(Path checkpoints, long step) {
         return checkpoints.resolve("step-" + step);
     }
 
-    static void write(Path checkpoints, Map<String, NDArray> trainable, AdamW optimizer, State state,
-            ObjectNode run) {
+    static void write(Path checkpoints, Map<String, NDArray> trainable, AdamW optimizer, State state, ObjectNode run) {
         Path target = directory(checkpoints, state.step());
         Path temporary = checkpoints.resolve(".step-" + state.step() + ".partial");
         try {
@@ -85,8 +88,9 @@ public final class TrainingCheckpoint {
             stateJson.put("evaluations_without_improvement", state.evaluationsWithoutImprovement());
             if (state.best() != null) {
                 Map<String, Tensor> best = new LinkedHashMap<>();
-                state.best().forEach((name, values) -> best.put(name,
-                        new Tensor(trainable.get(name).getShape().getShape(), values)));
+                state.best()
+                        .forEach((name, values) -> best.put(
+                                name, new Tensor(trainable.get(name).getShape().getShape(), values)));
                 SafeTensorsWriter.write(temporary.resolve(BEST), best, DType.F32);
             }
             JSON.writeValue(temporary.resolve(STATE).toFile(), stateJson);
@@ -118,7 +122,8 @@ public final class TrainingCheckpoint {
                 }
                 if (weights.info(name).elementCount() != entry.getValue().size()) {
                     throw new CheckpointException(directory.resolve(WEIGHTS) + ": tensor \"" + name + "\" has shape "
-                            + weights.info(name).shapeText() + ", the model's is " + entry.getValue().getShape());
+                            + weights.info(name).shapeText() + ", the model's is "
+                            + entry.getValue().getShape());
                 }
                 entry.getValue().set(weights.readFloats(name));
                 first.add(moments.readFloats("exp_avg." + name));
@@ -135,10 +140,14 @@ public final class TrainingCheckpoint {
                     }
                 }
             }
-            return new State(state.get("step").asLong(), state.get("examples_drawn").asLong(),
-                    state.get("seed").asLong(), state.path("best_step").asLong(0),
+            return new State(
+                    state.get("step").asLong(),
+                    state.get("examples_drawn").asLong(),
+                    state.get("seed").asLong(),
+                    state.path("best_step").asLong(0),
                     state.has("best_value") ? state.get("best_value").asDouble() : Double.NaN,
-                    state.path("evaluations_without_improvement").asInt(0), best);
+                    state.path("evaluations_without_improvement").asInt(0),
+                    best);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the training checkpoint " + directory, e);
         }

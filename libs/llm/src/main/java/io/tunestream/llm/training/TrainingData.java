@@ -99,7 +99,8 @@ public final class TrainingData {
         if (record instanceof ConversationRecord conversation) {
             return template.render(conversation.messages(), false);
         }
-        throw new IllegalArgumentException("pretraining needs text records, got " + record.format().label());
+        throw new IllegalArgumentException(
+                "pretraining needs text records, got " + record.format().label());
     }
 
     /**

@@ -2,11 +2,11 @@ package io.tunestream.llm.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import io.tunestream.llm.model.LlamaModel;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.LinkedHashMap;
-import ai.djl.ndarray.NDScope;
 
 /**
  * What one training loop optimises: continued pretraining and SFT ({@link CausalLmObjective}) and DPO
@@ -17,8 +17,7 @@ import ai.djl.ndarray.NDScope;
 public interface TrainingObjective<E> {
 
     /** Work done once before training, without gradients (DPO computes the frozen reference's log-probabilities). */
-    default void prepare(LlamaModel model, List<E> examples) {
-    }
+    default void prepare(LlamaModel model, List<E> examples) {}
 
     /** The loss of a micro-batch, built inside the caller's gradient collector, and its metrics. */
     StepLoss loss(LlamaModel model, List<E> batch, NDManager manager);
@@ -35,7 +34,8 @@ public interface TrainingObjective<E> {
         for (int start = 0; start < examples.size(); start += batchSize) {
             List<E> batch = examples.subList(start, Math.min(examples.size(), start + batchSize));
             try (NDScope scope = new NDScope()) {
-                loss(model, batch, model.manager()).metrics()
+                loss(model, batch, model.manager())
+                        .metrics()
                         .forEach((name, value) -> sums.merge(name, value * batch.size(), Double::sum));
                 scope.suppressNotUsedWarning();
             }
@@ -45,6 +45,5 @@ public interface TrainingObjective<E> {
         return means;
     }
 
-    record StepLoss(NDArray loss, Map<String, Double> metrics) {
-    }
+    record StepLoss(NDArray loss, Map<String, Double> metrics) {}
 }

@@ -38,7 +38,8 @@ class CheckpointErrorsTest {
 
     private Path withConfig(Consumer<ObjectNode> edit) throws Exception {
         Path directory = copyOfFixture("llama-gqa-tied-f32");
-        ObjectNode config = (ObjectNode) JSON.readTree(directory.resolve("config.json").toFile());
+        ObjectNode config =
+                (ObjectNode) JSON.readTree(directory.resolve("config.json").toFile());
         edit.accept(config);
         JSON.writeValue(directory.resolve("config.json").toFile(), config);
         return directory;
@@ -55,7 +56,8 @@ class CheckpointErrorsTest {
 
     @Test
     void anUnsupportedRopeScalingIsRefused() throws Exception {
-        Path directory = withConfig(c -> c.putObject("rope_scaling").put("rope_type", "yarn").put("factor", 4.0));
+        Path directory = withConfig(
+                c -> c.putObject("rope_scaling").put("rope_type", "yarn").put("factor", 4.0));
         assertThatThrownBy(() -> LlamaModel.load(directory))
                 .hasMessageContaining("rope_scaling type \"yarn\"")
                 .hasMessageContaining("\"llama3\"");
@@ -106,7 +108,9 @@ class CheckpointErrorsTest {
         Path file = temporary.resolve("t.safetensors");
         SafeTensorsWriter.write(file, tensors, DType.BF16);
         byte[] bytes = Files.readAllBytes(file);
-        long headerLength = java.nio.ByteBuffer.wrap(bytes, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        long headerLength = java.nio.ByteBuffer.wrap(bytes, 0, 8)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .getLong();
         assertThat(headerLength % 8).isZero();
         String header = new String(bytes, 8, (int) headerLength, java.nio.charset.StandardCharsets.UTF_8);
         assertThat(header).contains("\"__metadata__\":{\"format\":\"pt\"}");

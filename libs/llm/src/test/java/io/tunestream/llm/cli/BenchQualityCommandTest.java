@@ -26,9 +26,25 @@ class BenchQualityCommandTest {
 
     @Test
     void choosesCheckpointsOnValidationQuestionsThatAreNeitherReportedNorTrainedOn() throws Exception {
-        LlmCommandTest.Run run = LlmCommandTest.run("", "bench-quality", "--work", work.toString(),
-                "--pretrain-steps", "3", "--sft-steps", "4", "--sft-eval-every", "2", "--dpo-steps", "4",
-                "--dpo-eval-every", "2", "--dpo-prompts", "10", "--validation-per-family", "3");
+        LlmCommandTest.Run run = LlmCommandTest.run(
+                "",
+                "bench-quality",
+                "--work",
+                work.toString(),
+                "--pretrain-steps",
+                "3",
+                "--sft-steps",
+                "4",
+                "--sft-eval-every",
+                "2",
+                "--dpo-steps",
+                "4",
+                "--dpo-eval-every",
+                "2",
+                "--dpo-prompts",
+                "10",
+                "--validation-per-family",
+                "3");
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(run.out());
 

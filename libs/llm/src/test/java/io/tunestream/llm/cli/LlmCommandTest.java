@@ -20,14 +20,13 @@ import org.junit.jupiter.api.io.TempDir;
 class LlmCommandTest {
 
     /** Refuses anything after the first JSON value, so "exactly one object" is checked. */
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     @TempDir
     Path temporary;
 
-    record Run(int exitCode, String out, String err) {
-    }
+    record Run(int exitCode, String out, String err) {}
 
     static Run run(String stdin, String... args) {
         PrintStream originalOut = System.out;
@@ -55,7 +54,9 @@ class LlmCommandTest {
     }
 
     private static JsonNode referenceCase(String fixture, int index) throws Exception {
-        return JSON.readTree(fixture(fixture).resolve("expected.json").toFile()).get("cases").get(index);
+        return JSON.readTree(fixture(fixture).resolve("expected.json").toFile())
+                .get("cases")
+                .get(index);
     }
 
     @Test
@@ -71,7 +72,9 @@ class LlmCommandTest {
             assertThat(logits.get(t).size()).isEqualTo(120);
             for (int v = 0; v < 120; v++) {
                 assertThat(logits.get(t).get(v).asDouble())
-                        .isCloseTo(expected.get("logits").get(t).get(v).asDouble(), org.assertj.core.data.Offset.offset(1e-4));
+                        .isCloseTo(
+                                expected.get("logits").get(t).get(v).asDouble(),
+                                org.assertj.core.data.Offset.offset(1e-4));
             }
         }
     }
@@ -79,8 +82,17 @@ class LlmCommandTest {
     @Test
     void generatePrintsPromptIdsFollowedByTheGreedyContinuation() throws Exception {
         JsonNode expected = referenceCase("llama-mha-untied-headdim-bf16", 1);
-        Run run = run("", "generate", "--model", fixture("llama-mha-untied-headdim-bf16").toString(),
-                "--ids", "1 5 9 13 2 7", "--max-new-tokens", "8", "--temperature", "0");
+        Run run = run(
+                "",
+                "generate",
+                "--model",
+                fixture("llama-mha-untied-headdim-bf16").toString(),
+                "--ids",
+                "1 5 9 13 2 7",
+                "--max-new-tokens",
+                "8",
+                "--temperature",
+                "0");
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode output = JSON.readTree(run.out());
         StringBuilder want = new StringBuilder("[1,5,9,13,2,7");
@@ -92,10 +104,22 @@ class LlmCommandTest {
     @Test
     void generateIncludesTheStopTokenThatEndedItAsHuggingFaceDoes() throws Exception {
         JsonNode expected = referenceCase("qwen2-gqa-sharded-f32", 2);
-        String prompt = expected.get("ids").toString().replaceAll("[\\[\\]]", "").replace(",", " ");
+        String prompt =
+                expected.get("ids").toString().replaceAll("[\\[\\]]", "").replace(",", " ");
         int stop = expected.get("greedy").get(3).asInt();
-        Run run = run("", "generate", "--model", fixture("qwen2-gqa-sharded-f32").toString(), "--ids", prompt,
-                "--max-new-tokens", "8", "--temperature", "0", "--stop-id", String.valueOf(stop));
+        Run run = run(
+                "",
+                "generate",
+                "--model",
+                fixture("qwen2-gqa-sharded-f32").toString(),
+                "--ids",
+                prompt,
+                "--max-new-tokens",
+                "8",
+                "--temperature",
+                "0",
+                "--stop-id",
+                String.valueOf(stop));
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode output = JSON.readTree(run.out());
         List<Integer> want = new ArrayList<>();
@@ -114,7 +138,11 @@ class LlmCommandTest {
 
     @Test
     void inspectReportsArchitectureParametersAndDtype() throws Exception {
-        Run run = run("", "inspect", "--model", fixture("llama-mha-untied-headdim-bf16").toString());
+        Run run = run(
+                "",
+                "inspect",
+                "--model",
+                fixture("llama-mha-untied-headdim-bf16").toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode info = JSON.readTree(run.out());
         assertThat(info.get("architecture").asText()).isEqualTo("LlamaForCausalLM");
@@ -129,18 +157,31 @@ class LlmCommandTest {
     @Test
     void convertToBf16AndBackKeepsTheModelRunnable() throws Exception {
         Path bf16 = temporary.resolve("bf16");
-        Run toBf16 = run("", "convert", "--model", fixture("llama-gqa-tied-f32").toString(), "--output", bf16.toString(),
-                "--dtype", "bf16");
+        Run toBf16 = run(
+                "",
+                "convert",
+                "--model",
+                fixture("llama-gqa-tied-f32").toString(),
+                "--output",
+                bf16.toString(),
+                "--dtype",
+                "bf16");
         assertThat(toBf16.exitCode()).as(toBf16.err()).isZero();
-        assertThat(JSON.readTree(run("", "inspect", "--model", bf16.toString()).out()).get("dtype").asText())
+        assertThat(JSON.readTree(run("", "inspect", "--model", bf16.toString()).out())
+                        .get("dtype")
+                        .asText())
                 .isEqualTo("BF16");
-        assertThat(JSON.readTree(bf16.resolve("config.json").toFile()).get("torch_dtype").asText()).isEqualTo("bfloat16");
+        assertThat(JSON.readTree(bf16.resolve("config.json").toFile())
+                        .get("torch_dtype")
+                        .asText())
+                .isEqualTo("bfloat16");
         JsonNode expected = referenceCase("llama-gqa-tied-f32-as-bf16", 1);
         Run logits = run("", "logits", "--model", bf16.toString(), "--ids", "1 5 9 13 2 7");
         JsonNode rows = JSON.readTree(logits.out()).get("logits");
         for (int v = 0; v < 101; v++) {
-            assertThat(rows.get(5).get(v).asDouble()).isCloseTo(expected.get("logits").get(5).get(v).asDouble(),
-                    org.assertj.core.data.Offset.offset(1e-4));
+            assertThat(rows.get(5).get(v).asDouble())
+                    .isCloseTo(
+                            expected.get("logits").get(5).get(v).asDouble(), org.assertj.core.data.Offset.offset(1e-4));
         }
     }
 
@@ -153,7 +194,8 @@ class LlmCommandTest {
         assertThat(outside.exitCode()).isNotZero();
         assertThat(outside.err()).contains("token id 500 is outside the vocabulary [0, 101)");
         assertThat(outside.out()).isEmpty();
-        Run noTokenizer = run("", "generate", "--model", fixture("llama-gqa-tied-f32").toString(), "--prompt", "hi");
+        Run noTokenizer =
+                run("", "generate", "--model", fixture("llama-gqa-tied-f32").toString(), "--prompt", "hi");
         assertThat(noTokenizer.exitCode()).isNotZero();
         assertThat(noTokenizer.err()).contains("needs tokenizer.json");
     }
@@ -161,107 +203,288 @@ class LlmCommandTest {
     @Test
     void initMakesAModelWithATokenizerThatTokenizesGeneratesAndChats() throws Exception {
         Path tasks = temporary.resolve("tasks");
-        Run makeTasks = run("", "make-tasks", "--output", tasks.toString(), "--train-per-family", "40",
-                "--eval-per-family", "5", "--seed", "3");
+        Run makeTasks = run(
+                "",
+                "make-tasks",
+                "--output",
+                tasks.toString(),
+                "--train-per-family",
+                "40",
+                "--eval-per-family",
+                "5",
+                "--seed",
+                "3");
         assertThat(makeTasks.exitCode()).as(makeTasks.err()).isZero();
         Path model = temporary.resolve("scratch");
-        Run init = run("", "init", "--output", model.toString(), "--corpus", tasks.resolve("pretrain.jsonl").toString(),
-                "--vocab-size", "300", "--hidden-size", "32", "--layers", "1", "--heads", "2", "--kv-heads", "1",
-                "--intermediate-size", "64", "--max-positions", "128");
+        Run init = run(
+                "",
+                "init",
+                "--output",
+                model.toString(),
+                "--corpus",
+                tasks.resolve("pretrain.jsonl").toString(),
+                "--vocab-size",
+                "300",
+                "--hidden-size",
+                "32",
+                "--layers",
+                "1",
+                "--heads",
+                "2",
+                "--kv-heads",
+                "1",
+                "--intermediate-size",
+                "64",
+                "--max-positions",
+                "128");
         assertThat(init.exitCode()).as(init.err()).isZero();
 
-        JsonNode info = JSON.readTree(run("", "inspect", "--model", model.toString()).out());
-        assertThat(info.get("tokenizer").get("vocab_size").asInt()).isEqualTo(info.get("vocab_size").asInt());
+        JsonNode info =
+                JSON.readTree(run("", "inspect", "--model", model.toString()).out());
+        assertThat(info.get("tokenizer").get("vocab_size").asInt())
+                .isEqualTo(info.get("vocab_size").asInt());
         assertThat(info.get("tokenizer").get("chat_template").asBoolean()).isTrue();
 
-        JsonNode tokens = JSON.readTree(run("", "tokenize", "--model", model.toString(), "--text", "What is 2 + 2?").out());
+        JsonNode tokens = JSON.readTree(run("", "tokenize", "--model", model.toString(), "--text", "What is 2 + 2?")
+                .out());
         String ids = tokens.get("ids").toString().replaceAll("[\\[\\]]", "").replace(",", " ");
-        JsonNode decoded = JSON.readTree(run("", "tokenize", "--model", model.toString(), "--decode", ids).out());
+        JsonNode decoded = JSON.readTree(run("", "tokenize", "--model", model.toString(), "--decode", ids)
+                .out());
         assertThat(decoded.get("text").asText()).isEqualTo("What is 2 + 2?");
 
-        JsonNode generated = JSON.readTree(run("", "generate", "--model", model.toString(), "--prompt", "What is",
-                "--chat", "--max-new-tokens", "5", "--seed", "7", "--temperature", "1.0").out());
+        JsonNode generated = JSON.readTree(run(
+                        "",
+                        "generate",
+                        "--model",
+                        model.toString(),
+                        "--prompt",
+                        "What is",
+                        "--chat",
+                        "--max-new-tokens",
+                        "5",
+                        "--seed",
+                        "7",
+                        "--temperature",
+                        "1.0")
+                .out());
         assertThat(generated.get("text").isTextual()).isTrue();
         assertThat(generated.get("completion_tokens").asInt()).isBetween(0, 5);
 
-        Run chat = run("What is 1 + 1?\n/reset\nReverse the word: cat\n/exit\nnever read\n", "chat", "--model",
-                model.toString(), "--max-new-tokens", "4", "--seed", "1");
+        Run chat = run(
+                "What is 1 + 1?\n/reset\nReverse the word: cat\n/exit\nnever read\n",
+                "chat",
+                "--model",
+                model.toString(),
+                "--max-new-tokens",
+                "4",
+                "--seed",
+                "1");
         assertThat(chat.exitCode()).as(chat.err()).isZero();
         assertThat(chat.out()).contains("(history cleared)");
-        assertThat(chat.out().split(">>> ", -1)).as("a prompt per input line up to /exit").hasSize(5);
+        assertThat(chat.out().split(">>> ", -1))
+                .as("a prompt per input line up to /exit")
+                .hasSize(5);
     }
 
     @Test
     void trainingCommandsWriteTheirRunDirectories() throws Exception {
         Path tasks = temporary.resolve("tasks");
-        assertThat(run("", "make-tasks", "--output", tasks.toString(), "--train-per-family", "30",
-                "--eval-per-family", "2", "--difficulty", "1").exitCode()).isZero();
+        assertThat(run(
+                                "",
+                                "make-tasks",
+                                "--output",
+                                tasks.toString(),
+                                "--train-per-family",
+                                "30",
+                                "--eval-per-family",
+                                "2",
+                                "--difficulty",
+                                "1")
+                        .exitCode())
+                .isZero();
         Path pretrained = temporary.resolve("pt");
-        Run pretrain = run("", "pretrain", "--preset", "tiny", "--vocab-size", "300", "--data",
-                tasks.resolve("pretrain.jsonl").toString(), "--out", pretrained.toString(), "--max-steps", "3",
-                "--batch-size", "2", "--block-size", "32", "--checkpoint-every", "3");
+        Run pretrain = run(
+                "",
+                "pretrain",
+                "--preset",
+                "tiny",
+                "--vocab-size",
+                "300",
+                "--data",
+                tasks.resolve("pretrain.jsonl").toString(),
+                "--out",
+                pretrained.toString(),
+                "--max-steps",
+                "3",
+                "--batch-size",
+                "2",
+                "--block-size",
+                "32",
+                "--checkpoint-every",
+                "3");
         assertThat(pretrain.exitCode()).as(pretrain.err()).isZero();
         Path model = pretrained.resolve("model");
         assertThat(model.resolve("model.safetensors")).exists();
         assertThat(model.resolve("tokenizer.json")).exists();
         assertThat(pretrained.resolve("metrics.jsonl")).content().hasLineCount(3);
         assertThat(pretrained.resolve("run.json")).exists();
-        assertThat(pretrained.resolve("checkpoints").resolve("step-3").resolve("trainable.safetensors")).exists();
+        assertThat(pretrained.resolve("checkpoints").resolve("step-3").resolve("trainable.safetensors"))
+                .exists();
         assertThat(pretrain.err()).contains("3/3 loss");
 
         Path sft = temporary.resolve("sft");
-        Run lora = run("", "sft", "--model", model.toString(), "--data", tasks.resolve("sft.jsonl").toString(),
-                "--out", sft.toString(), "--max-steps", "2", "--batch-size", "2", "--lora-r", "4", "--lora-alpha", "8",
-                "--max-length", "48", "--quantize", "int8");
+        Run lora = run(
+                "",
+                "sft",
+                "--model",
+                model.toString(),
+                "--data",
+                tasks.resolve("sft.jsonl").toString(),
+                "--out",
+                sft.toString(),
+                "--max-steps",
+                "2",
+                "--batch-size",
+                "2",
+                "--lora-r",
+                "4",
+                "--lora-alpha",
+                "8",
+                "--max-length",
+                "48",
+                "--quantize",
+                "int8");
         assertThat(lora.exitCode()).as(lora.err()).isZero();
-        JsonNode adapterConfig = JSON.readTree(sft.resolve("adapter").resolve("adapter_config.json").toFile());
+        JsonNode adapterConfig = JSON.readTree(
+                sft.resolve("adapter").resolve("adapter_config.json").toFile());
         assertThat(adapterConfig.get("r").asInt()).isEqualTo(4);
         assertThat(adapterConfig.get("peft_type").asText()).isEqualTo("LORA");
         assertThat(sft.resolve("adapter").resolve("adapter_model.safetensors")).exists();
-        assertThat(JSON.readTree(sft.resolve("run.json").toFile()).get("base_quantization").asText()).isEqualTo("int8");
+        assertThat(JSON.readTree(sft.resolve("run.json").toFile())
+                        .get("base_quantization")
+                        .asText())
+                .isEqualTo("int8");
 
         Path merged = temporary.resolve("merged");
-        Run merge = run("", "merge-lora", "--base", model.toString(), "--adapter", sft.resolve("adapter").toString(),
-                "--out", merged.toString());
+        Run merge = run(
+                "",
+                "merge-lora",
+                "--base",
+                model.toString(),
+                "--adapter",
+                sft.resolve("adapter").toString(),
+                "--out",
+                merged.toString());
         assertThat(merge.exitCode()).as(merge.err()).isZero();
-        assertThat(JSON.readTree(run("", "inspect", "--model", merged.toString()).out()).get("parameters").asLong())
-                .isEqualTo(JSON.readTree(run("", "inspect", "--model", model.toString()).out()).get("parameters").asLong());
+        assertThat(JSON.readTree(
+                                run("", "inspect", "--model", merged.toString()).out())
+                        .get("parameters")
+                        .asLong())
+                .isEqualTo(JSON.readTree(
+                                run("", "inspect", "--model", model.toString()).out())
+                        .get("parameters")
+                        .asLong());
 
-        java.nio.file.Files.writeString(temporary.resolve("pairs.jsonl"),
+        java.nio.file.Files.writeString(
+                temporary.resolve("pairs.jsonl"),
                 "{\"prompt\": \"What is 1 + 1?\", \"chosen\": \"2\", \"rejected\": \"3\"}\n"
                         + "{\"prompt\": \"Reverse the word: cat\", \"chosen\": \"tac\", \"rejected\": \"cat\"}\n");
-        Run dpo = run("", "dpo", "--model", merged.toString(), "--data", temporary.resolve("pairs.jsonl").toString(),
-                "--out", temporary.resolve("dpo").toString(), "--max-steps", "2", "--batch-size", "2", "--full");
+        Run dpo = run(
+                "",
+                "dpo",
+                "--model",
+                merged.toString(),
+                "--data",
+                temporary.resolve("pairs.jsonl").toString(),
+                "--out",
+                temporary.resolve("dpo").toString(),
+                "--max-steps",
+                "2",
+                "--batch-size",
+                "2",
+                "--full");
         assertThat(dpo.exitCode()).as(dpo.err()).isZero();
-        JsonNode firstStep = JSON.readTree(java.nio.file.Files.readAllLines(
-                temporary.resolve("dpo").resolve("metrics.jsonl")).get(0));
+        JsonNode firstStep = JSON.readTree(
+                java.nio.file.Files.readAllLines(temporary.resolve("dpo").resolve("metrics.jsonl"))
+                        .get(0));
         assertThat(firstStep.get("loss").asDouble()).isCloseTo(Math.log(2), org.assertj.core.data.Offset.offset(1e-4));
-        assertThat(temporary.resolve("dpo").resolve("model").resolve("config.json")).exists();
+        assertThat(temporary.resolve("dpo").resolve("model").resolve("config.json"))
+                .exists();
 
         // New tokens: the extended base (with its trained rows) is the adapter's base, and merges with it.
         Path extended = temporary.resolve("sft-tokens");
-        Run withTokens = run("", "sft", "--model", model.toString(), "--data", tasks.resolve("sft.jsonl").toString(),
-                "--out", extended.toString(), "--max-steps", "2", "--batch-size", "2", "--lora-r", "4",
-                "--max-length", "48", "--add-tokens", "<calc>,</calc>");
+        Run withTokens = run(
+                "",
+                "sft",
+                "--model",
+                model.toString(),
+                "--data",
+                tasks.resolve("sft.jsonl").toString(),
+                "--out",
+                extended.toString(),
+                "--max-steps",
+                "2",
+                "--batch-size",
+                "2",
+                "--lora-r",
+                "4",
+                "--max-length",
+                "48",
+                "--add-tokens",
+                "<calc>,</calc>");
         assertThat(withTokens.exitCode()).as(withTokens.err()).isZero();
-        int vocabulary = JSON.readTree(model.resolve("config.json").toFile()).get("vocab_size").asInt();
-        assertThat(JSON.readTree(extended.resolve("base").resolve("config.json").toFile()).get("vocab_size").asInt())
+        int vocabulary = JSON.readTree(model.resolve("config.json").toFile())
+                .get("vocab_size")
+                .asInt();
+        assertThat(JSON.readTree(extended.resolve("base").resolve("config.json").toFile())
+                        .get("vocab_size")
+                        .asInt())
                 .isEqualTo(vocabulary + 2);
-        assertThat(JSON.readTree(extended.resolve("adapter").resolve("adapter_config.json").toFile())
-                .get("base_model_name_or_path").asText()).isEqualTo(extended.resolve("base").toAbsolutePath().toString());
+        assertThat(JSON.readTree(extended.resolve("adapter")
+                                .resolve("adapter_config.json")
+                                .toFile())
+                        .get("base_model_name_or_path")
+                        .asText())
+                .isEqualTo(extended.resolve("base").toAbsolutePath().toString());
         Run tokenize = run("", "tokenize", "--model", extended.resolve("base").toString(), "--text", "<calc>");
         assertThat(JSON.readTree(tokenize.out()).get("ids").get(0).asInt()).isEqualTo(vocabulary);
-        Run mergeExtended = run("", "merge-lora", "--base", extended.resolve("base").toString(), "--adapter",
-                extended.resolve("adapter").toString(), "--out", temporary.resolve("merged-tokens").toString());
+        Run mergeExtended = run(
+                "",
+                "merge-lora",
+                "--base",
+                extended.resolve("base").toString(),
+                "--adapter",
+                extended.resolve("adapter").toString(),
+                "--out",
+                temporary.resolve("merged-tokens").toString());
         assertThat(mergeExtended.exitCode()).as(mergeExtended.err()).isZero();
-        Run refused = run("", "sft", "--model", model.toString(), "--data", tasks.resolve("sft.jsonl").toString(),
-                "--out", temporary.resolve("refused").toString(), "--max-steps", "1", "--add-tokens", "<x>",
-                "--quantize", "nf4");
+        Run refused = run(
+                "",
+                "sft",
+                "--model",
+                model.toString(),
+                "--data",
+                tasks.resolve("sft.jsonl").toString(),
+                "--out",
+                temporary.resolve("refused").toString(),
+                "--max-steps",
+                "1",
+                "--add-tokens",
+                "<x>",
+                "--quantize",
+                "nf4");
         assertThat(refused.exitCode()).isNotZero();
         assertThat(refused.err()).contains("--add-tokens with --quantize");
 
-        Run evaluate = run("", "evaluate", "--model", merged.toString(), "--data", tasks.resolve("eval.jsonl").toString(),
-                "--max-new-tokens", "4");
+        Run evaluate = run(
+                "",
+                "evaluate",
+                "--model",
+                merged.toString(),
+                "--data",
+                tasks.resolve("eval.jsonl").toString(),
+                "--max-new-tokens",
+                "4");
         assertThat(evaluate.exitCode()).as(evaluate.err()).isZero();
         assertThat(JSON.readTree(evaluate.out()).get("total").asInt()).isEqualTo(10);
     }

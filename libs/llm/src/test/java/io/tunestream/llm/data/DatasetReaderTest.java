@@ -51,12 +51,15 @@ class DatasetReaderTest {
             assertThat(reader.layout()).isEqualTo(DatasetReader.Layout.JSONL);
             assertThat(reader.format()).isEqualTo(DataFormat.CONVERSATION);
             assertThat(parsed).extracting(ParsedRecord::position).containsExactly(1L, 2L);
-            assertThat(parsed.get(0).record()).isEqualTo(new ConversationRecord(List.of(
-                    ChatMessage.user("What is 2+2?"), ChatMessage.assistant("4"),
-                    ChatMessage.user("And 3+3?"), ChatMessage.assistant("6"))));
-            assertThat(parsed.get(1).record()).isEqualTo(new ConversationRecord(List.of(
-                    ChatMessage.system("Answer with a number."), ChatMessage.user("What is 5+1?"),
-                    ChatMessage.assistant("6"))));
+            assertThat(parsed.get(0).record())
+                    .isEqualTo(new ConversationRecord(List.of(
+                            ChatMessage.user("What is 2+2?"), ChatMessage.assistant("4"),
+                            ChatMessage.user("And 3+3?"), ChatMessage.assistant("6"))));
+            assertThat(parsed.get(1).record())
+                    .isEqualTo(new ConversationRecord(List.of(
+                            ChatMessage.system("Answer with a number."),
+                            ChatMessage.user("What is 5+1?"),
+                            ChatMessage.assistant("6"))));
         }
     }
 
@@ -68,9 +71,11 @@ class DatasetReaderTest {
             assertThat(reader.layout()).isEqualTo(DatasetReader.Layout.JSON_ARRAY);
             assertThat(parsed).extracting(ParsedRecord::position).containsExactly(0L, 1L);
             assertThat(parsed).extracting(ParsedRecord::positionKind).containsOnly(PositionKind.INDEX);
-            assertThat(parsed).extracting(ParsedRecord::record).containsExactly(
-                    new InstructionRecord("Give the capital of France.", "", "Paris"),
-                    new InstructionRecord("Translate to German.", "good morning", "guten Morgen"));
+            assertThat(parsed)
+                    .extracting(ParsedRecord::record)
+                    .containsExactly(
+                            new InstructionRecord("Give the capital of France.", "", "Paris"),
+                            new InstructionRecord("Translate to German.", "good morning", "guten Morgen"));
         }
     }
 
@@ -80,7 +85,9 @@ class DatasetReaderTest {
                 .containsExactly(new InstructionRecord("Add.", "", "4"));
         assertThat(records("{\"prompt\": \"Hi?\", \"chosen\": \"Hello!\", \"rejected\": \"Go away.\"}\n"))
                 .containsExactly(new PreferenceRecord("Hi?", "Hello!", "Go away."));
-        assertThat(records("{\"system\": \"Be kind.\", \"prompt\": \"Hi?\", \"chosen\": \"Hello!\", \"rejected\": \"No.\"}"))
+        assertThat(
+                        records(
+                                "{\"system\": \"Be kind.\", \"prompt\": \"Hi?\", \"chosen\": \"Hello!\", \"rejected\": \"No.\"}"))
                 .containsExactly(new PreferenceRecord("Be kind.", "Hi?", "Hello!", "No."));
         assertThat(records("{\"text\": \"Once upon a time.\"}")).containsExactly(new TextRecord("Once upon a time."));
     }
@@ -96,29 +103,35 @@ class DatasetReaderTest {
         assertThat(records("{\"conversation\": [{\"human\": \"Hi\", \"assistant\": \"Hello\"}]}"))
                 .containsExactly(conversation);
         assertThat(records("{\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"},"
-                + " {\"role\": \"assistant\", \"content\": \"Hello\"}]}")).containsExactly(conversation);
-        assertThat(records("{\"messages\": [{\"role\": \"system\", \"content\": \"S\"},"
-                + " {\"role\": \"human\", \"content\": \"Hi\"}, {\"role\": \"assistant\", \"content\": \"Hello\"}]}"))
-                .containsExactly(new ConversationRecord(List.of(ChatMessage.system("S"), ChatMessage.user("Hi"),
-                        ChatMessage.assistant("Hello"))));
+                        + " {\"role\": \"assistant\", \"content\": \"Hello\"}]}"))
+                .containsExactly(conversation);
+        assertThat(
+                        records(
+                                "{\"messages\": [{\"role\": \"system\", \"content\": \"S\"},"
+                                        + " {\"role\": \"human\", \"content\": \"Hi\"}, {\"role\": \"assistant\", \"content\": \"Hello\"}]}"))
+                .containsExactly(new ConversationRecord(
+                        List.of(ChatMessage.system("S"), ChatMessage.user("Hi"), ChatMessage.assistant("Hello"))));
     }
 
     @Test
     void instructionMessagesJoinInstructionAndInput() {
-        assertThat(new InstructionRecord("Translate.", "bonjour", "hello").messages()).containsExactly(
-                ChatMessage.user("Translate.\n\nbonjour"), ChatMessage.assistant("hello"));
-        assertThat(InstructionRecord.of("Say hi.", "hi").messages()).containsExactly(
-                ChatMessage.user("Say hi."), ChatMessage.assistant("hi"));
+        assertThat(new InstructionRecord("Translate.", "bonjour", "hello").messages())
+                .containsExactly(ChatMessage.user("Translate.\n\nbonjour"), ChatMessage.assistant("hello"));
+        assertThat(InstructionRecord.of("Say hi.", "hi").messages())
+                .containsExactly(ChatMessage.user("Say hi."), ChatMessage.assistant("hi"));
     }
 
     @Test
     void toleratesExtraFieldsNullInputAndBlankLines() throws IOException {
-        List<ParsedRecord> parsed = read("\n{\"instruction\": \"A\", \"input\": null, \"output\": \"B\", \"family\": \"X\"}"
-                + "\n\n  \n{\"instruction\": \"C\", \"output\": \"D\"}\n", DataFormat.INSTRUCTION);
+        List<ParsedRecord> parsed = read(
+                "\n{\"instruction\": \"A\", \"input\": null, \"output\": \"B\", \"family\": \"X\"}"
+                        + "\n\n  \n{\"instruction\": \"C\", \"output\": \"D\"}\n",
+                DataFormat.INSTRUCTION);
 
         assertThat(parsed).extracting(ParsedRecord::position).containsExactly(2L, 5L);
-        assertThat(parsed).extracting(ParsedRecord::record).containsExactly(
-                new InstructionRecord("A", "", "B"), new InstructionRecord("C", "", "D"));
+        assertThat(parsed)
+                .extracting(ParsedRecord::record)
+                .containsExactly(new InstructionRecord("A", "", "B"), new InstructionRecord("C", "", "D"));
     }
 
     @Test
@@ -145,12 +158,13 @@ class DatasetReaderTest {
 
     @Test
     void errorNamesLineAndFieldAndWhatIsAccepted() throws IOException {
-        String content = "{\"instruction\": \"a\", \"output\": \"b\"}\n".repeat(6)
-                + "{\"instruction\": \"a\", \"output\": 4}\n";
+        String content =
+                "{\"instruction\": \"a\", \"output\": \"b\"}\n".repeat(6) + "{\"instruction\": \"a\", \"output\": 4}\n";
 
         DataFormatException error = error(content, null);
 
-        assertThat(error.getMessage()).isEqualTo("train.jsonl line 7: field \"output\": expected a string, found a number");
+        assertThat(error.getMessage())
+                .isEqualTo("train.jsonl line 7: field \"output\": expected a string, found a number");
         assertThat(error.source()).isEqualTo("train.jsonl");
         assertThat(error.position()).isEqualTo(7);
         assertThat(error.positionKind()).isEqualTo(PositionKind.LINE);
@@ -164,8 +178,9 @@ class DatasetReaderTest {
 
         DataFormatException error = error(content, DataFormat.PREFERENCE);
 
-        assertThat(error.getMessage()).isEqualTo("train.jsonl index 3 (line 5): field \"chosen\": missing"
-                + " (a preference record needs prompt, chosen and rejected; system is optional)");
+        assertThat(error.getMessage())
+                .isEqualTo("train.jsonl index 3 (line 5): field \"chosen\": missing"
+                        + " (a preference record needs prompt, chosen and rejected; system is optional)");
         assertThat(error.positionKind()).isEqualTo(PositionKind.INDEX);
         assertThat(error.position()).isEqualTo(3);
     }
@@ -180,14 +195,22 @@ class DatasetReaderTest {
 
     @Test
     void nestedErrorsNameThePath() throws IOException {
-        assertThat(error("{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}, {\"role\": \"gpt\", \"content\": \"b\"}]}",
-                null).getMessage()).isEqualTo("train.jsonl line 1: field \"messages[1].role\": \"gpt\" is not a role;"
+        assertThat(error(
+                                "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}, {\"role\": \"gpt\", \"content\": \"b\"}]}",
+                                null)
+                        .getMessage())
+                .isEqualTo("train.jsonl line 1: field \"messages[1].role\": \"gpt\" is not a role;"
                         + " accepted: system, user, assistant, human");
-        assertThat(error("[{\"human\": \"a\", \"assistant\": \"b\"}, {\"human\": \"c\"}]\n{\"text\": \"x\"}", null).field())
+        assertThat(error("[{\"human\": \"a\", \"assistant\": \"b\"}, {\"human\": \"c\"}]\n{\"text\": \"x\"}", null)
+                        .field())
                 .isEqualTo("[1].assistant");
-        assertThat(error("[{\"human\": \"a\", \"assistant\": \"b\"}, {\"system\": \"s\", \"human\": \"c\", \"assistant\": \"d\"}]",
-                null).problem()).isEqualTo("a system message is only allowed in the first turn");
-        assertThat(error("{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}]}", null).problem())
+        assertThat(error(
+                                "[{\"human\": \"a\", \"assistant\": \"b\"}, {\"system\": \"s\", \"human\": \"c\", \"assistant\": \"d\"}]",
+                                null)
+                        .problem())
+                .isEqualTo("a system message is only allowed in the first turn");
+        assertThat(error("{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}]}", null)
+                        .problem())
                 .isEqualTo("a conversation needs at least one assistant message");
         assertThat(error("{\"text\": \"  \"}", null).problem()).isEqualTo("must not be empty");
         assertThat(error("{\"foo\": 1, \"bar\": 2}", null).problem())
@@ -198,7 +221,9 @@ class DatasetReaderTest {
     @Test
     void malformedJsonNamesTheLine() throws IOException {
         DataFormatException inJsonl = error("{\"text\": \"a\"}\n{\"text\": \"b\",}\n", null);
-        assertThat(inJsonl.getMessage()).startsWith("train.jsonl line 2 (column ").contains("malformed JSON");
+        assertThat(inJsonl.getMessage())
+                .startsWith("train.jsonl line 2 (column ")
+                .contains("malformed JSON");
         assertThat(inJsonl.positionKind()).isEqualTo(PositionKind.LINE);
 
         DataFormatException inArray = error("[\n{\"text\": \"a\"},\n{\"text\": \"b\" \"c\"}\n]", null);
@@ -207,9 +232,12 @@ class DatasetReaderTest {
         assertThat(inArray.problem()).startsWith("malformed JSON: ");
 
         DataFormatException twoValues = error("{\"text\": \"a\"} {\"text\": \"b\"}", null);
-        assertThat(twoValues.getMessage()).isEqualTo(
-                "train.jsonl line 1 (column 15): a second JSON value on the line; JSONL holds one record per line");
-        assertThat(error("[\n{\"text\": \"a\"}\n", null).problem()).contains("end-of-input").doesNotContain("REDACTED");
+        assertThat(twoValues.getMessage())
+                .isEqualTo(
+                        "train.jsonl line 1 (column 15): a second JSON value on the line; JSONL holds one record per line");
+        assertThat(error("[\n{\"text\": \"a\"}\n", null).problem())
+                .contains("end-of-input")
+                .doesNotContain("REDACTED");
     }
 
     @Test
@@ -225,7 +253,8 @@ class DatasetReaderTest {
 
     @Test
     void validateCollectsErrorsUpToTheLimitAndCountsAll() throws IOException {
-        String content = String.join("\n",
+        String content = String.join(
+                "\n",
                 "{\"instruction\": \"a\", \"output\": \"b\"}",
                 "{\"instruction\": \"a\"}",
                 "not json",
@@ -242,7 +271,9 @@ class DatasetReaderTest {
         assertThat(report.invalidCount()).isEqualTo(4);
         assertThat(report.validCount()).isEqualTo(2);
         assertThat(report.errors()).extracting(DataFormatException::position).containsExactly(2L, 3L, 5L);
-        assertThat(report.errors()).extracting(DataFormatException::field).containsExactly("output", null, "instruction");
+        assertThat(report.errors())
+                .extracting(DataFormatException::field)
+                .containsExactly("output", null, "instruction");
     }
 
     @Test
@@ -253,7 +284,8 @@ class DatasetReaderTest {
 
         assertThat(report.complete()).isFalse();
         assertThat(report.isValid()).isFalse();
-        assertThat(report.errors()).extracting(DataFormatException::positionKind)
+        assertThat(report.errors())
+                .extracting(DataFormatException::positionKind)
                 .containsExactly(PositionKind.INDEX, PositionKind.LINE);
         assertThat(report.recordCount()).isEqualTo(3);
     }
@@ -266,12 +298,14 @@ class DatasetReaderTest {
         assertThat(report.recordCount()).isEqualTo(2);
         assertThat(report.errors()).isEmpty();
         assertThatThrownBy(() -> DatasetReader.validate(bytes(""), "x", null, 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxErrors");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxErrors");
     }
 
     @Test
     void bytesThatAreNotUtf8AreReportedWithTheirLine() throws IOException {
-        byte[] latin1 = "{\"text\": \"a\"}\n{\"text\": \"\u00e9\"}\n{\"text\": \"b\"}\n".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] latin1 =
+                "{\"text\": \"a\"}\n{\"text\": \"\u00e9\"}\n{\"text\": \"b\"}\n".getBytes(StandardCharsets.ISO_8859_1);
 
         ValidationReport jsonl = DatasetReader.validate(new ByteArrayInputStream(latin1), "latin1.jsonl", null, 5);
 
@@ -332,7 +366,8 @@ class DatasetReaderTest {
         try (DatasetReader reader = DatasetReader.open(failsAfterFirstLine, "x.jsonl", null)) {
             var it = reader.iterator();
             assertThat(it.next().record()).isEqualTo(new TextRecord("a"));
-            assertThatThrownBy(it::hasNext).isInstanceOf(UncheckedIOException.class)
+            assertThatThrownBy(it::hasNext)
+                    .isInstanceOf(UncheckedIOException.class)
                     .hasMessage("x.jsonl: disk on fire");
         }
     }

@@ -55,7 +55,9 @@ class DatasetWriterTest {
     @Test
     void writtenRecordsReadBackEqual() throws IOException {
         List<DataRecord> records = List.of(
-                new ConversationRecord(List.of(ChatMessage.system("s"), ChatMessage.user("q\r\n\u2028"),
+                new ConversationRecord(List.of(
+                        ChatMessage.system("s"),
+                        ChatMessage.user("q\r\n\u2028"),
                         ChatMessage.assistant("a \"quoted\""))),
                 new ConversationRecord(List.of(ChatMessage.user(""), ChatMessage.assistant("only"))));
         Path file = dir.resolve("round-trip.jsonl");
@@ -68,7 +70,9 @@ class DatasetWriterTest {
         try (DatasetReader reader = DatasetReader.open(file, DataFormat.CONVERSATION)) {
             assertThat(reader.stream().map(ParsedRecord::record).toList()).isEqualTo(records);
         }
-        for (DataRecord record : List.of(new InstructionRecord("i", "in", "o"), new TextRecord("x\ty"),
+        for (DataRecord record : List.of(
+                new InstructionRecord("i", "in", "o"),
+                new TextRecord("x\ty"),
                 new PreferenceRecord("sys", "p", "c", "r"))) {
             assertThat(roundTrip(record)).isEqualTo(record);
         }

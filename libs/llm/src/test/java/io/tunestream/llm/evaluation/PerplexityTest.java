@@ -28,8 +28,8 @@ class PerplexityTest {
     @Test
     void aFreshModelIsAboutAsPerplexedAsItsVocabularyIsLarge() {
         int vocab = 1024;
-        try (LlamaModel model = LlamaModel.initialize(ModelPresets.tiny(vocab), 1,
-                Engine.getInstance().newBaseManager())) {
+        try (LlamaModel model = LlamaModel.initialize(
+                ModelPresets.tiny(vocab), 1, Engine.getInstance().newBaseManager())) {
             Random random = new Random(2);
             List<int[]> sequences = new ArrayList<>();
             for (int length : new int[] {12, 40, 7, 25, 33}) {
@@ -53,13 +53,14 @@ class PerplexityTest {
             float[] logits;
             try (NDScope scope = new NDScope()) {
                 long[] ids = Arrays.stream(sequence).asLongStream().toArray();
-                logits = model.forward(model.manager().create(ids, new Shape(1, 3)), null, null, false).toFloatArray();
+                logits = model.forward(model.manager().create(ids, new Shape(1, 3)), null, null, false)
+                        .toFloatArray();
             }
             double first = -logSoftmax(logits, 0, vocab, 17);
             double second = -logSoftmax(logits, vocab, vocab, 3);
 
-            assertThat(Perplexity.evalLoss(model, List.of(sequence), null)).isCloseTo((first + second) / 2,
-                    within(1e-5));
+            assertThat(Perplexity.evalLoss(model, List.of(sequence), null))
+                    .isCloseTo((first + second) / 2, within(1e-5));
             assertThat(Perplexity.evalLoss(model, List.of(sequence), List.of(new boolean[] {true, true, false})))
                     .isCloseTo(first, within(1e-5));
             assertThat(Perplexity.evalLoss(model, List.of(sequence), List.of(new boolean[] {false, false, true})))
@@ -74,11 +75,14 @@ class PerplexityTest {
             assertThatThrownBy(() -> Perplexity.evalLoss(model, List.of(new int[] {4}), null))
                     .hasMessageContaining("sequence 0 has 1 tokens");
             assertThatThrownBy(() -> Perplexity.evalLoss(model, List.of(new int[] {4, 500}), null))
-                    .hasMessageContaining("token id 500").hasMessageContaining("[0, 97)");
-            assertThatThrownBy(() -> Perplexity.evalLoss(model, List.of(new int[] {4, 5}),
-                    List.of(new boolean[] {true, false}))).hasMessageContaining("no token counts");
-            assertThatThrownBy(() -> Perplexity.evalLoss(model, List.of(new int[] {4, 5}),
-                    List.of(new boolean[] {true}))).hasMessageContaining("lossMask 0 has 1 entries");
+                    .hasMessageContaining("token id 500")
+                    .hasMessageContaining("[0, 97)");
+            assertThatThrownBy(() ->
+                            Perplexity.evalLoss(model, List.of(new int[] {4, 5}), List.of(new boolean[] {true, false})))
+                    .hasMessageContaining("no token counts");
+            assertThatThrownBy(
+                            () -> Perplexity.evalLoss(model, List.of(new int[] {4, 5}), List.of(new boolean[] {true})))
+                    .hasMessageContaining("lossMask 0 has 1 entries");
         }
     }
 

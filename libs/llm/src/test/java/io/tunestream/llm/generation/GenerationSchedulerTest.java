@@ -59,7 +59,9 @@ class GenerationSchedulerTest {
                 ids.add(TokenSampler.argMax(Arrays.copyOf(logits, vocab)));
             }
         }
-        return ids.subList(prompt.length, ids.size()).stream().mapToInt(Integer::intValue).toArray();
+        return ids.subList(prompt.length, ids.size()).stream()
+                .mapToInt(Integer::intValue)
+                .toArray();
     }
 
     @Test
@@ -73,8 +75,13 @@ class GenerationSchedulerTest {
 
     @Test
     void concurrentRequestsOfDifferentLengthsEachGetTheirOwnAnswer() {
-        List<int[]> prompts = List.of(new int[] {1}, new int[] {2, 3, 4, 5, 6, 7, 8}, new int[] {9, 10, 11},
-                new int[] {40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50}, new int[] {70, 3}, new int[] {12, 13, 14, 15});
+        List<int[]> prompts = List.of(
+                new int[] {1},
+                new int[] {2, 3, 4, 5, 6, 7, 8},
+                new int[] {9, 10, 11},
+                new int[] {40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50},
+                new int[] {70, 3},
+                new int[] {12, 13, 14, 15});
         // Different lengths make sequences join and leave a running batch at different steps.
         List<CompletableFuture<GenerationResult>> futures = new ArrayList<>();
         for (int i = 0; i < prompts.size(); i++) {
@@ -82,7 +89,8 @@ class GenerationSchedulerTest {
         }
         for (int i = 0; i < prompts.size(); i++) {
             assertThat(futures.get(i).join().first().tokenIds())
-                    .as("prompt %d", i).containsExactly(naiveGreedy(prompts.get(i), 4 + 3 * i));
+                    .as("prompt %d", i)
+                    .containsExactly(naiveGreedy(prompts.get(i), 4 + 3 * i));
         }
     }
 
@@ -92,8 +100,8 @@ class GenerationSchedulerTest {
         SamplingParams params = SamplingParams.sampled(10, 1.0, 0.95, 1234).withN(3);
         GenerationResult alone = scheduler.generate(new GenerationRequest(prompt, params));
         List<CompletableFuture<GenerationResult>> noise = IntStream.range(0, 4)
-                .mapToObj(i -> scheduler.submit(new GenerationRequest(new int[] {i + 1, 30}, SamplingParams.sampled(
-                        6, 1.0, 1.0, i))))
+                .mapToObj(i -> scheduler.submit(
+                        new GenerationRequest(new int[] {i + 1, 30}, SamplingParams.sampled(6, 1.0, 1.0, i))))
                 .toList();
         GenerationResult crowded = scheduler.generate(new GenerationRequest(prompt, params));
         noise.forEach(CompletableFuture::join);
@@ -102,18 +110,26 @@ class GenerationSchedulerTest {
                     .containsExactly(alone.completions().get(sample).tokenIds());
         }
         assertThat(alone.completions()).hasSize(3);
-        assertThat(alone.completions().stream().map(c -> Arrays.toString(c.tokenIds())).distinct().count())
-                .as("independent samples differ").isGreaterThan(1);
+        assertThat(alone.completions().stream()
+                        .map(c -> Arrays.toString(c.tokenIds()))
+                        .distinct()
+                        .count())
+                .as("independent samples differ")
+                .isGreaterThan(1);
         GenerationResult otherSeed = scheduler.generate(new GenerationRequest(prompt, params.withSeed(99L)));
-        assertThat(otherSeed.completions().stream().map(c -> Arrays.toString(c.tokenIds())).toList())
-                .isNotEqualTo(alone.completions().stream().map(c -> Arrays.toString(c.tokenIds())).toList());
+        assertThat(otherSeed.completions().stream()
+                        .map(c -> Arrays.toString(c.tokenIds()))
+                        .toList())
+                .isNotEqualTo(alone.completions().stream()
+                        .map(c -> Arrays.toString(c.tokenIds()))
+                        .toList());
     }
 
     @Test
     void topKOfOneIsGreedy() {
         int[] prompt = {33, 2, 19};
-        GenerationResult sampled = scheduler.generate(new GenerationRequest(prompt,
-                SamplingParams.sampled(8, 1.5, 1.0, 5).withTopK(1)));
+        GenerationResult sampled = scheduler.generate(new GenerationRequest(
+                prompt, SamplingParams.sampled(8, 1.5, 1.0, 5).withTopK(1)));
         assertThat(sampled.first().tokenIds()).containsExactly(naiveGreedy(prompt, 8));
     }
 
@@ -123,8 +139,8 @@ class GenerationSchedulerTest {
         int[] greedy = naiveGreedy(prompt, 6);
         int stopToken = greedy[3];
         int firstOccurrence = Arrays.stream(greedy).boxed().toList().indexOf(stopToken);
-        GenerationResult result = scheduler.generate(new GenerationRequest(prompt,
-                SamplingParams.greedy(6).withStops(Set.of(stopToken), List.of())));
+        GenerationResult result = scheduler.generate(
+                new GenerationRequest(prompt, SamplingParams.greedy(6).withStops(Set.of(stopToken), List.of())));
         assertThat(result.first().finishReason()).isEqualTo(FinishReason.STOP);
         assertThat(result.first().tokenIds()).containsExactly(Arrays.copyOf(greedy, firstOccurrence));
     }
@@ -137,8 +153,10 @@ class GenerationSchedulerTest {
         String stop = fullText.substring(4, 6);
         int cut = fullText.indexOf(stop);
         List<String> deltas = new CopyOnWriteArrayList<>();
-        GenerationResult result = scheduler.generate(new GenerationRequest(prompt,
-                SamplingParams.greedy(8).withStops(Set.of(), List.of(stop)), (sample, token, delta) -> deltas.add(delta)));
+        GenerationResult result = scheduler.generate(new GenerationRequest(
+                prompt,
+                SamplingParams.greedy(8).withStops(Set.of(), List.of(stop)),
+                (sample, token, delta) -> deltas.add(delta)));
         assertThat(result.first().finishReason()).isEqualTo(FinishReason.STOP);
         assertThat(result.first().text()).isEqualTo(fullText.substring(0, cut));
         assertThat(String.join("", deltas)).isEqualTo(fullText.substring(0, cut));
@@ -147,17 +165,25 @@ class GenerationSchedulerTest {
     @Test
     void listenerSeesEveryTokenInOrder() {
         List<Integer> streamed = new CopyOnWriteArrayList<>();
-        GenerationResult result = scheduler.generate(new GenerationRequest(new int[] {4, 4, 4},
-                SamplingParams.greedy(7), (sample, token, delta) -> streamed.add(token)));
-        assertThat(streamed).containsExactlyElementsOf(Arrays.stream(result.first().tokenIds()).boxed().toList());
+        GenerationResult result = scheduler.generate(new GenerationRequest(
+                new int[] {4, 4, 4}, SamplingParams.greedy(7), (sample, token, delta) -> streamed.add(token)));
+        assertThat(streamed)
+                .containsExactlyElementsOf(
+                        Arrays.stream(result.first().tokenIds()).boxed().toList());
     }
 
     @Test
     void penaltiesChangeWhatIsGenerated() {
         int[] prompt = {4, 4, 4};
-        int[] plain = scheduler.generate(new GenerationRequest(prompt, SamplingParams.greedy(16))).first().tokenIds();
-        int[] penalised = scheduler.generate(new GenerationRequest(prompt,
-                SamplingParams.greedy(16).withPenalties(1.0, 2.0, 0))).first().tokenIds();
+        int[] plain = scheduler
+                .generate(new GenerationRequest(prompt, SamplingParams.greedy(16)))
+                .first()
+                .tokenIds();
+        int[] penalised = scheduler
+                .generate(
+                        new GenerationRequest(prompt, SamplingParams.greedy(16).withPenalties(1.0, 2.0, 0)))
+                .first()
+                .tokenIds();
         long distinctPlain = Arrays.stream(plain).distinct().count();
         long distinctPenalised = Arrays.stream(penalised).distinct().count();
         assertThat(distinctPenalised).isGreaterThanOrEqualTo(distinctPlain);
@@ -167,7 +193,8 @@ class GenerationSchedulerTest {
     @Test
     void invalidRequestsAreRefusedAtSubmission() {
         assertThatThrownBy(() -> scheduler.submit(new GenerationRequest(new int[] {5000}, SamplingParams.greedy(2))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside the vocabulary");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("outside the vocabulary");
         assertThatThrownBy(() -> SamplingParams.sampled(4, -1, 1, 1)).hasMessageContaining("temperature");
         assertThatThrownBy(() -> SamplingParams.greedy(4).withN(0)).hasMessageContaining("n must be");
     }
@@ -180,11 +207,14 @@ class GenerationSchedulerTest {
             List<java.util.concurrent.Future<int[]>> answers = new ArrayList<>();
             for (int caller = 0; caller < threads * 3; caller++) {
                 int[] prompt = {caller + 1, 2 * caller + 3, 50};
-                answers.add(pool.submit(() -> scheduler.generate(new GenerationRequest(prompt, SamplingParams.greedy(5)))
-                        .first().tokenIds()));
+                answers.add(pool.submit(() -> scheduler
+                        .generate(new GenerationRequest(prompt, SamplingParams.greedy(5)))
+                        .first()
+                        .tokenIds()));
             }
             for (int caller = 0; caller < threads * 3; caller++) {
-                assertThat(answers.get(caller).get()).as("caller %d", caller)
+                assertThat(answers.get(caller).get())
+                        .as("caller %d", caller)
                         .containsExactly(naiveGreedy(new int[] {caller + 1, 2 * caller + 3, 50}, 5));
             }
         } finally {
@@ -197,8 +227,8 @@ class GenerationSchedulerTest {
         try (GenerationScheduler small = new GenerationScheduler(model, null, Set.of(), new SchedulerSettings(1, 1))) {
             java.util.concurrent.CountDownLatch firstTokenSeen = new java.util.concurrent.CountDownLatch(1);
             java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-            CompletableFuture<GenerationResult> running = small.submit(new GenerationRequest(new int[] {1, 2},
-                    SamplingParams.greedy(3), (sample, token, delta) -> {
+            CompletableFuture<GenerationResult> running = small.submit(new GenerationRequest(
+                    new int[] {1, 2}, SamplingParams.greedy(3), (sample, token, delta) -> {
                         firstTokenSeen.countDown();
                         try {
                             release.await();
@@ -208,17 +238,21 @@ class GenerationSchedulerTest {
                     }));
             firstTokenSeen.await();
             // The batch (size 1) is busy and its thread is held: one request fits in the queue, the next does not.
-            CompletableFuture<GenerationResult> queued = small.submit(new GenerationRequest(new int[] {3},
-                    SamplingParams.greedy(2)));
+            CompletableFuture<GenerationResult> queued =
+                    small.submit(new GenerationRequest(new int[] {3}, SamplingParams.greedy(2)));
             assertThat(small.queued()).isEqualTo(1);
             assertThat(small.remainingCapacity()).isZero();
             assertThatThrownBy(() -> small.submit(new GenerationRequest(new int[] {4}, SamplingParams.greedy(2))))
-                    .isInstanceOf(QueueFullException.class).hasMessageContaining("queue is full");
+                    .isInstanceOf(QueueFullException.class)
+                    .hasMessageContaining("queue is full");
             release.countDown();
             assertThat(running.join().first().tokenIds()).hasSize(3);
             assertThat(queued.join().first().tokenIds()).hasSize(2);
-            assertThat(small.submit(new GenerationRequest(new int[] {4}, SamplingParams.greedy(2))).join()
-                    .first().tokenIds()).hasSize(2);
+            assertThat(small.submit(new GenerationRequest(new int[] {4}, SamplingParams.greedy(2)))
+                            .join()
+                            .first()
+                            .tokenIds())
+                    .hasSize(2);
         }
     }
 
@@ -246,8 +280,8 @@ class GenerationSchedulerTest {
         String letters = LETTERS.decode(greedy);
         // The last letter could begin the stop string, so streaming holds it back; the sample then ends by length.
         Stream byLength = new Stream();
-        GenerationResult lengthResult = scheduler.generate(new GenerationRequest(prompt,
-                SamplingParams.greedy(6).withStops(Set.of(), List.of(letters.charAt(5) + "#")), byLength));
+        GenerationResult lengthResult = scheduler.generate(new GenerationRequest(
+                prompt, SamplingParams.greedy(6).withStops(Set.of(), List.of(letters.charAt(5) + "#")), byLength));
         assertThat(lengthResult.first().finishReason()).isEqualTo(FinishReason.LENGTH);
         assertThat(lengthResult.first().text()).isEqualTo(letters);
         assertThat(byLength.text.toString()).isEqualTo(letters);
@@ -258,8 +292,10 @@ class GenerationSchedulerTest {
         int firstOccurrence = Arrays.stream(greedy).boxed().toList().indexOf(greedy[stopAt]);
         String expected = letters.substring(0, firstOccurrence);
         Stream byToken = new Stream();
-        SamplingParams params = SamplingParams.greedy(6).withStops(Set.of(greedy[stopAt]),
-                expected.isEmpty() ? List.of() : List.of(expected.charAt(expected.length() - 1) + "#"));
+        SamplingParams params = SamplingParams.greedy(6)
+                .withStops(
+                        Set.of(greedy[stopAt]),
+                        expected.isEmpty() ? List.of() : List.of(expected.charAt(expected.length() - 1) + "#"));
         GenerationResult tokenResult = scheduler.generate(new GenerationRequest(prompt, params, byToken));
         assertThat(tokenResult.first().finishReason()).isEqualTo(FinishReason.STOP);
         assertThat(tokenResult.first().stopTokenId()).isEqualTo(greedy[stopAt]);
@@ -273,8 +309,8 @@ class GenerationSchedulerTest {
                 new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.atomic.AtomicInteger tokensAfterCancel = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.CountDownLatch submitted = new java.util.concurrent.CountDownLatch(1);
-        CompletableFuture<GenerationResult> cancelled = scheduler.submit(new GenerationRequest(new int[] {9, 9},
-                SamplingParams.greedy(200).withIgnoreEos(true), (sample, token, delta) -> {
+        CompletableFuture<GenerationResult> cancelled = scheduler.submit(new GenerationRequest(
+                new int[] {9, 9}, SamplingParams.greedy(200).withIgnoreEos(true), (sample, token, delta) -> {
                     try {
                         submitted.await();
                     } catch (InterruptedException e) {

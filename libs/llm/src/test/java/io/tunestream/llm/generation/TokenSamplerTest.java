@@ -24,8 +24,8 @@ class TokenSamplerTest {
     @Test
     void topKKeepsEveryTokenTiedWithTheKth() {
         float[] logits = {1f, 3f, 3f, 0f};
-        Map<Integer, Integer> counts = histogram(SamplingParams.sampled(1, 1.0, 1.0, 1).withTopK(1), logits,
-                new int[0], 2000);
+        Map<Integer, Integer> counts =
+                histogram(SamplingParams.sampled(1, 1.0, 1.0, 1).withTopK(1), logits, new int[0], 2000);
         assertThat(counts.keySet()).containsExactlyInAnyOrder(1, 2);
     }
 
@@ -43,22 +43,25 @@ class TokenSamplerTest {
         // Token 0 was in the prompt: 2.0 / 4 = 0.5 < 1.5, so greedy picks token 1.
         float[] logits = {2f, 1.5f, -1f};
         SamplingParams penalised = SamplingParams.greedy(1).withPenalties(4.0, 0, 0);
-        assertThat(new TokenSampler(penalised, new int[] {0}, new SplittableRandom(1)).next(logits, 0, 3)).isEqualTo(1);
-        assertThat(new TokenSampler(SamplingParams.greedy(1), new int[] {0}, new SplittableRandom(1)).next(logits, 0, 3))
+        assertThat(new TokenSampler(penalised, new int[] {0}, new SplittableRandom(1)).next(logits, 0, 3))
+                .isEqualTo(1);
+        assertThat(new TokenSampler(SamplingParams.greedy(1), new int[] {0}, new SplittableRandom(1))
+                        .next(logits, 0, 3))
                 .isZero();
         // A negative logit is multiplied: -1 * 4 = -4, so a seen negative token falls further behind an unseen one.
         float[] negative = {-1f, -2f};
-        assertThat(new TokenSampler(penalised, new int[] {0}, new SplittableRandom(1)).next(negative, 0, 2)).isEqualTo(1);
+        assertThat(new TokenSampler(penalised, new int[] {0}, new SplittableRandom(1)).next(negative, 0, 2))
+                .isEqualTo(1);
     }
 
     @Test
     void frequencyPenaltyCountsOutputOccurrencesAndPresencePenaltyOnlyOnce() {
         float[] logits = {3f, 2f};
         // Token 0 generated twice: frequency 0.6 removes 1.2 (3 -> 1.8 < 2); presence 0.6 removes only 0.6 (2.4 > 2).
-        TokenSampler frequency = new TokenSampler(SamplingParams.greedy(1).withPenalties(1, 0.6, 0), new int[0],
-                new SplittableRandom(1));
-        TokenSampler presence = new TokenSampler(SamplingParams.greedy(1).withPenalties(1, 0, 0.6), new int[0],
-                new SplittableRandom(1));
+        TokenSampler frequency = new TokenSampler(
+                SamplingParams.greedy(1).withPenalties(1, 0.6, 0), new int[0], new SplittableRandom(1));
+        TokenSampler presence = new TokenSampler(
+                SamplingParams.greedy(1).withPenalties(1, 0, 0.6), new int[0], new SplittableRandom(1));
         for (TokenSampler sampler : List.of(frequency, presence)) {
             sampler.accept(0);
             sampler.accept(0);
@@ -66,8 +69,8 @@ class TokenSamplerTest {
         assertThat(frequency.next(logits, 0, 2)).isEqualTo(1);
         assertThat(presence.next(logits, 0, 2)).isZero();
         // Prompt tokens are not output: no frequency penalty for them.
-        TokenSampler promptOnly = new TokenSampler(SamplingParams.greedy(1).withPenalties(1, 5, 5), new int[] {0},
-                new SplittableRandom(1));
+        TokenSampler promptOnly = new TokenSampler(
+                SamplingParams.greedy(1).withPenalties(1, 5, 5), new int[] {0}, new SplittableRandom(1));
         assertThat(promptOnly.next(logits, 0, 2)).isZero();
     }
 

@@ -31,7 +31,8 @@ class LoraModelTest {
             float[] base = logits(model, PROMPT);
             Map<String, LoraLinear> layers = LoraModel.apply(model, LoraConfig.defaults(), 7);
             assertThat(layers).hasSize(2 * 7).containsKey("model.layers.1.mlp.down_proj");
-            assertThat(model.linear("model.layers.0.self_attn.q_proj")).isSameAs(layers.get("model.layers.0.self_attn.q_proj"));
+            assertThat(model.linear("model.layers.0.self_attn.q_proj"))
+                    .isSameAs(layers.get("model.layers.0.self_attn.q_proj"));
             assertThat(maxDifference(logits(model, PROMPT), base)).isZero();
         }
     }
@@ -43,8 +44,12 @@ class LoraModelTest {
             float[] base = logits(model, PROMPT);
             LoraConfig config = new LoraConfig(4, 8, 0, List.of("k_proj", "up_proj"), false, null);
             Map<String, LoraLinear> layers = LoraModel.apply(model, config, 7);
-            assertThat(layers.keySet()).containsExactly("model.layers.0.mlp.up_proj", "model.layers.0.self_attn.k_proj",
-                    "model.layers.1.mlp.up_proj", "model.layers.1.self_attn.k_proj");
+            assertThat(layers.keySet())
+                    .containsExactly(
+                            "model.layers.0.mlp.up_proj",
+                            "model.layers.0.self_attn.k_proj",
+                            "model.layers.1.mlp.up_proj",
+                            "model.layers.1.self_attn.k_proj");
             assertThat(model.linear("model.layers.0.self_attn.q_proj")).isNotInstanceOf(LoraLinear.class);
             randomizeB(layers, 3);
             float[] adapted = logits(model, PROMPT);
@@ -68,8 +73,8 @@ class LoraModelTest {
             randomizeB(layers, 5);
             float[] live = logits(model, PROMPT);
             Map<String, Tensor> merged = LoraMerge.merge(baseWeights, PeftAdapter.from(layers, config));
-            try (LlamaModel mergedModel = LlamaModel.fromTensors(model.config(), merged,
-                    Engine.getInstance().newBaseManager())) {
+            try (LlamaModel mergedModel = LlamaModel.fromTensors(
+                    model.config(), merged, Engine.getInstance().newBaseManager())) {
                 assertThat(maxDifference(logits(mergedModel, PROMPT), live)).isLessThan(LoraTestSupport.TOLERANCE);
             }
             assertThat(maxDifference(live, base)).isGreaterThan(0.1);
@@ -79,16 +84,20 @@ class LoraModelTest {
     @Test
     void theSameSeedDrawsTheSameAAndApplyingTwiceIsRefused() {
         Inference.disableGradientsOnThisThread();
-        try (LlamaModel first = LlamaModel.load(baseDirectory()); LlamaModel second = LlamaModel.load(baseDirectory())) {
+        try (LlamaModel first = LlamaModel.load(baseDirectory());
+                LlamaModel second = LlamaModel.load(baseDirectory())) {
             Map<String, LoraLinear> a = LoraModel.apply(first, LoraConfig.defaults(), 42);
             Map<String, LoraLinear> b = LoraModel.apply(second, LoraConfig.defaults(), 42);
             String name = "model.layers.1.self_attn.v_proj";
-            assertThat(a.get(name).loraATensor().data()).containsExactly(b.get(name).loraATensor().data());
+            assertThat(a.get(name).loraATensor().data())
+                    .containsExactly(b.get(name).loraATensor().data());
             // PEFT's kaiming-uniform(a = sqrt(5)): |A| <= 1/sqrt(in) with in = 48
             float[] values = a.get(name).loraATensor().data();
             double bound = 1 / Math.sqrt(48);
-            double largest = java.util.stream.IntStream.range(0, values.length).mapToDouble(i -> Math.abs(values[i]))
-                    .max().orElseThrow();
+            double largest = java.util.stream.IntStream.range(0, values.length)
+                    .mapToDouble(i -> Math.abs(values[i]))
+                    .max()
+                    .orElseThrow();
             assertThat(largest).isBetween(0.9 * bound, bound);
             assertThatThrownBy(() -> LoraModel.apply(first, LoraConfig.defaults(), 1))
                     .hasMessageContaining("already has a LoRA adapter");
@@ -119,15 +128,16 @@ class LoraModelTest {
             assertThat(trainable).containsExactly(layer.loraA(), layer.loraB());
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray y = layer.forward(manager.create(x, new Shape(rows, in)));
-                collector.backward(y.mul(manager.create(g, new Shape(rows, out))).sum());
+                collector.backward(
+                        y.mul(manager.create(g, new Shape(rows, out))).sum());
             }
             double s = config.scale();
             double[] expectedB = new double[out * r];
             double[] expectedA = new double[r * in];
             for (int n = 0; n < rows; n++) {
                 for (int k = 0; k < r; k++) {
-                    double xa = 0;                                   // (x A^T)[n, k]
-                    double gb = 0;                                   // (g B)[n, k]
+                    double xa = 0; // (x A^T)[n, k]
+                    double gb = 0; // (g B)[n, k]
                     for (int i = 0; i < in; i++) {
                         xa += x[n * in + i] * a[k * in + i];
                     }
@@ -158,7 +168,8 @@ class LoraModelTest {
             float[] evaluation = layer.forward(x).toFloatArray();
             assertThat(layer.forward(x).toFloatArray()).containsExactly(evaluation);
             LoraModel.setTraining(Map.of("m", layer), true);
-            assertThat(maxDifference(layer.forward(x).toFloatArray(), evaluation)).isGreaterThan(1e-3);
+            assertThat(maxDifference(layer.forward(x).toFloatArray(), evaluation))
+                    .isGreaterThan(1e-3);
             LoraModel.setTraining(Map.of("m", layer), false);
             assertThat(layer.forward(x).toFloatArray()).containsExactly(evaluation);
         }
@@ -175,8 +186,9 @@ class LoraModelTest {
     private static void assertClose(float[] actual, double[] expected) {
         assertThat(actual).hasSize(expected.length);
         for (int i = 0; i < expected.length; i++) {
-            assertThat((double) actual[i]).as("element %d", i).isCloseTo(expected[i],
-                    org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(expected[i]))));
+            assertThat((double) actual[i])
+                    .as("element %d", i)
+                    .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(expected[i]))));
         }
     }
 }

@@ -21,11 +21,11 @@ final class LoraTestSupport {
     static final String BASE = "llama-gqa-tied-f32";
     /** The engine computes in F32; the reference is float64 (its README: an F32 recompute lands within 1e-5). */
     static final double TOLERANCE = 1e-4;
+
     static final long[] PROMPT = {1, 17, 4, 33, 8, 60, 12, 0, 45, 9, 71, 23, 5, 5, 38, 77, 2};
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private LoraTestSupport() {
-    }
+    private LoraTestSupport() {}
 
     static Path baseDirectory() {
         return ReferenceFixtures.directory(BASE);
@@ -41,12 +41,15 @@ final class LoraTestSupport {
     }
 
     static long[] ids(JsonNode testCase) {
-        return IntStream.range(0, testCase.get("ids").size()).mapToLong(i -> testCase.get("ids").get(i).asLong()).toArray();
+        return IntStream.range(0, testCase.get("ids").size())
+                .mapToLong(i -> testCase.get("ids").get(i).asLong())
+                .toArray();
     }
 
     static float[] logits(LlamaModel model, long[] ids) {
         try (NDManager scope = model.manager().newSubManager()) {
-            return model.forward(scope.create(ids, new Shape(1, ids.length)), null, null, false).toFloatArray();
+            return model.forward(scope.create(ids, new Shape(1, ids.length)), null, null, false)
+                    .toFloatArray();
         }
     }
 
@@ -56,7 +59,10 @@ final class LoraTestSupport {
         double worst = 0;
         for (int t = 0; t < expectedRows.size(); t++) {
             for (int v = 0; v < vocab; v++) {
-                worst = Math.max(worst, Math.abs(logits[t * vocab + v] - expectedRows.get(t).get(v).asDouble()));
+                worst = Math.max(
+                        worst,
+                        Math.abs(logits[t * vocab + v]
+                                - expectedRows.get(t).get(v).asDouble()));
             }
         }
         return worst;

@@ -48,16 +48,27 @@ class PeftAdapterTest {
     @Test
     void readsTheReferenceAdapter() {
         PeftAdapter adapter = PeftAdapter.read(adapterDirectory());
-        assertThat(adapter.config()).isEqualTo(new LoraConfig(4, 8, 0, List.of("q_proj", "v_proj", "down_proj"), false,
-                "llama-gqa-tied-f32"));
+        assertThat(adapter.config())
+                .isEqualTo(
+                        new LoraConfig(4, 8, 0, List.of("q_proj", "v_proj", "down_proj"), false, "llama-gqa-tied-f32"));
         assertThat(adapter.config().scale()).isEqualTo(2.0);
-        assertThat(adapter.modules().keySet()).containsExactly("model.layers.0.mlp.down_proj", Q0,
-                "model.layers.0.self_attn.v_proj", "model.layers.1.mlp.down_proj", "model.layers.1.self_attn.q_proj",
-                "model.layers.1.self_attn.v_proj");
+        assertThat(adapter.modules().keySet())
+                .containsExactly(
+                        "model.layers.0.mlp.down_proj",
+                        Q0,
+                        "model.layers.0.self_attn.v_proj",
+                        "model.layers.1.mlp.down_proj",
+                        "model.layers.1.self_attn.q_proj",
+                        "model.layers.1.self_attn.v_proj");
         assertThat(adapter.modules().get(Q0).loraA().shape()).containsExactly(4, 48);
         assertThat(adapter.modules().get(Q0).loraB().shape()).containsExactly(48, 4);
-        assertThat(adapter.modules().get("model.layers.1.mlp.down_proj").loraA().shape()).containsExactly(4, 80);
-        assertThat(adapter.modules().get("model.layers.1.self_attn.v_proj").loraB().shape()).containsExactly(16, 4);
+        assertThat(adapter.modules().get("model.layers.1.mlp.down_proj").loraA().shape())
+                .containsExactly(4, 80);
+        assertThat(adapter.modules()
+                        .get("model.layers.1.self_attn.v_proj")
+                        .loraB()
+                        .shape())
+                .containsExactly(16, 4);
     }
 
     @Test
@@ -68,12 +79,14 @@ class PeftAdapterTest {
             adapter.loadInto(layers);
             for (JsonNode testCase : expectedCases(adapterDirectory())) {
                 assertThat(maxDifference(logits(model, ids(testCase)), testCase.get("logits")))
-                        .as("prompt %s", testCase.get("ids")).isLessThan(TOLERANCE);
+                        .as("prompt %s", testCase.get("ids"))
+                        .isLessThan(TOLERANCE);
             }
             // and the fixture is one the base model fails: the adapter matters
             LoraModel.setEnabled(layers, false);
             for (JsonNode testCase : expectedCases(adapterDirectory())) {
-                assertThat(maxDifference(logits(model, ids(testCase)), testCase.get("logits"))).isGreaterThan(0.1);
+                assertThat(maxDifference(logits(model, ids(testCase)), testCase.get("logits")))
+                        .isGreaterThan(0.1);
             }
         }
     }
@@ -82,10 +95,13 @@ class PeftAdapterTest {
     void theReferenceAdapterMergedGivesTheReferenceLogits() throws IOException {
         PeftAdapter adapter = PeftAdapter.read(adapterDirectory());
         try (LlamaModel base = LlamaModel.load(baseDirectory());
-                LlamaModel merged = LlamaModel.fromTensors(base.config(), LoraMerge.merge(base.toTensors(), adapter),
+                LlamaModel merged = LlamaModel.fromTensors(
+                        base.config(),
+                        LoraMerge.merge(base.toTensors(), adapter),
                         Engine.getInstance().newBaseManager())) {
             for (JsonNode testCase : expectedCases(adapterDirectory())) {
-                assertThat(maxDifference(logits(merged, ids(testCase)), testCase.get("logits"))).isLessThan(TOLERANCE);
+                assertThat(maxDifference(logits(merged, ids(testCase)), testCase.get("logits")))
+                        .isLessThan(TOLERANCE);
             }
         }
     }
@@ -99,13 +115,18 @@ class PeftAdapterTest {
         assertThat(Files.readString(out.resolve(PeftAdapter.CONFIG_FILE)))
                 .isEqualTo(Files.readString(adapterDirectory().resolve(PeftAdapter.CONFIG_FILE)));
         try (SafeTensorsFile written = SafeTensorsFile.open(out.resolve(PeftAdapter.WEIGHTS_FILE));
-                SafeTensorsFile reference = SafeTensorsFile.open(adapterDirectory().resolve(PeftAdapter.WEIGHTS_FILE))) {
-            assertThat(written.tensors().keySet()).containsExactlyElementsOf(reference.tensors().keySet())
-                    .contains("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight",
+                SafeTensorsFile reference =
+                        SafeTensorsFile.open(adapterDirectory().resolve(PeftAdapter.WEIGHTS_FILE))) {
+            assertThat(written.tensors().keySet())
+                    .containsExactlyElementsOf(reference.tensors().keySet())
+                    .contains(
+                            "base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight",
                             "base_model.model.model.layers.1.mlp.down_proj.lora_B.weight");
             for (String key : reference.tensors().keySet()) {
                 assertThat(written.info(key).dtype()).isEqualTo(DType.F32);
-                assertThat(written.info(key).shape()).as(key).containsExactly(reference.info(key).shape());
+                assertThat(written.info(key).shape())
+                        .as(key)
+                        .containsExactly(reference.info(key).shape());
                 assertThat(written.readFloats(key)).as(key).containsExactly(reference.readFloats(key));
             }
         }
@@ -134,13 +155,16 @@ class PeftAdapterTest {
         assertThat(json.get("init_lora_weights").asBoolean()).isTrue();
         assertThat(json.get("bias").asText()).isEqualTo("none");
         for (String empty : List.of("rank_pattern", "alpha_pattern")) {
-            assertThat(json.get(empty).isObject() && json.get(empty).isEmpty()).as(empty).isTrue();
+            assertThat(json.get(empty).isObject() && json.get(empty).isEmpty())
+                    .as(empty)
+                    .isTrue();
         }
         for (String nothing : List.of("modules_to_save", "revision", "layers_to_transform", "layers_pattern")) {
             assertThat(json.get(nothing).isNull()).as(nothing).isTrue();
         }
         PeftAdapter reread = PeftAdapter.read(out);
-        assertThat(reread.config()).isEqualTo(new LoraConfig(8, 16, 0.05, LoraConfig.ALL_PROJECTIONS, true, "some/base"));
+        assertThat(reread.config())
+                .isEqualTo(new LoraConfig(8, 16, 0.05, LoraConfig.ALL_PROJECTIONS, true, "some/base"));
         assertThat(reread.modules()).hasSize(14);
     }
 
@@ -151,11 +175,15 @@ class PeftAdapterTest {
         adapter.write(out);
         PeftAdapter reread = PeftAdapter.read(out);
         assertThat(reread.config()).isEqualTo(adapter.config());
-        assertThat(reread.modules().keySet()).containsExactlyElementsOf(adapter.modules().keySet());
+        assertThat(reread.modules().keySet())
+                .containsExactlyElementsOf(adapter.modules().keySet());
         adapter.modules().forEach((name, weights) -> {
-            assertThat(reread.modules().get(name).loraA().shape()).containsExactly(weights.loraA().shape());
-            assertThat(reread.modules().get(name).loraA().data()).containsExactly(weights.loraA().data());
-            assertThat(reread.modules().get(name).loraB().data()).containsExactly(weights.loraB().data());
+            assertThat(reread.modules().get(name).loraA().shape())
+                    .containsExactly(weights.loraA().shape());
+            assertThat(reread.modules().get(name).loraA().data())
+                    .containsExactly(weights.loraA().data());
+            assertThat(reread.modules().get(name).loraB().data())
+                    .containsExactly(weights.loraB().data());
         });
     }
 
@@ -167,39 +195,47 @@ class PeftAdapterTest {
         SafeTensorsWriter.write(copy.resolve(PeftAdapter.WEIGHTS_FILE), renamed, DType.F32);
         PeftAdapter adapter = PeftAdapter.read(copy);
         PeftAdapter reference = PeftAdapter.read(adapterDirectory());
-        assertThat(adapter.modules().keySet()).containsExactlyElementsOf(reference.modules().keySet());
+        assertThat(adapter.modules().keySet())
+                .containsExactlyElementsOf(reference.modules().keySet());
         assertThat(adapter.config().targetModules()).containsExactlyInAnyOrder("q_proj", "v_proj", "down_proj");
-        assertThat(adapter.modules().get(Q0).loraB().data()).containsExactly(reference.modules().get(Q0).loraB().data());
+        assertThat(adapter.modules().get(Q0).loraB().data())
+                .containsExactly(reference.modules().get(Q0).loraB().data());
     }
 
     @Test
     void rejectsDora() throws IOException {
         Path copy = copyOfReference(json -> json.put("use_dora", true));
-        assertThatThrownBy(() -> PeftAdapter.read(copy)).isInstanceOf(CheckpointException.class)
-                .hasMessageContaining(copy.resolve("adapter_config.json").toString()).hasMessageContaining("\"use_dora\"")
+        assertThatThrownBy(() -> PeftAdapter.read(copy))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining(copy.resolve("adapter_config.json").toString())
+                .hasMessageContaining("\"use_dora\"")
                 .hasMessageContaining("only plain LoRA");
     }
 
     @Test
     void rejectsRankPatternsFanInFanOutAndOtherPeftTypes() throws IOException {
         Path patterns = copyOfReference(json -> json.putObject("rank_pattern").put("q_proj", 8));
-        assertThatThrownBy(() -> PeftAdapter.read(patterns)).hasMessageContaining("adapter_config.json")
-                .hasMessageContaining("\"rank_pattern\"").hasMessageContaining("only an empty rank_pattern");
+        assertThatThrownBy(() -> PeftAdapter.read(patterns))
+                .hasMessageContaining("adapter_config.json")
+                .hasMessageContaining("\"rank_pattern\"")
+                .hasMessageContaining("only an empty rank_pattern");
         Path conv1d = copyOfReference(json -> json.put("fan_in_fan_out", true));
         assertThatThrownBy(() -> PeftAdapter.read(conv1d)).hasMessageContaining("\"fan_in_fan_out\"");
         Path ia3 = copyOfReference(json -> json.put("peft_type", "IA3"));
-        assertThatThrownBy(() -> PeftAdapter.read(ia3)).hasMessageContaining("\"peft_type\" is \"IA3\"")
+        assertThatThrownBy(() -> PeftAdapter.read(ia3))
+                .hasMessageContaining("\"peft_type\" is \"IA3\"")
                 .hasMessageContaining("only LORA");
     }
 
     @Test
     void rejectsAMissingPartnerNamingTheFileAndKey() throws IOException {
-        Path copy = copyOfReference(json -> { });
+        Path copy = copyOfReference(json -> {});
         Map<String, Tensor> tensors = readAll(copy);
         String orphan = "base_model.model.model.layers.1.self_attn.v_proj.lora_A.weight";
         tensors.remove("base_model.model.model.layers.1.self_attn.v_proj.lora_B.weight");
         SafeTensorsWriter.write(copy.resolve(PeftAdapter.WEIGHTS_FILE), tensors, DType.F32);
-        assertThatThrownBy(() -> PeftAdapter.read(copy)).isInstanceOf(CheckpointException.class)
+        assertThatThrownBy(() -> PeftAdapter.read(copy))
+                .isInstanceOf(CheckpointException.class)
                 .hasMessageContaining(copy.resolve(PeftAdapter.WEIGHTS_FILE).toString())
                 .hasMessageContaining("\"" + orphan + "\" has no lora_B partner");
     }
@@ -207,14 +243,16 @@ class PeftAdapterTest {
     @Test
     void rejectsShapesThatDisagreeWithR() throws IOException {
         Path copy = copyOfReference(json -> json.put("r", 8));
-        assertThatThrownBy(() -> PeftAdapter.read(copy)).isInstanceOf(CheckpointException.class)
+        assertThatThrownBy(() -> PeftAdapter.read(copy))
+                .isInstanceOf(CheckpointException.class)
                 .hasMessageContaining(copy.resolve(PeftAdapter.WEIGHTS_FILE).toString())
-                .hasMessageContaining("has shape [4, ").hasMessageContaining("but r is 8");
+                .hasMessageContaining("has shape [4, ")
+                .hasMessageContaining("but r is 8");
     }
 
     @Test
     void rejectsUnknownKeysNamingWhatIsAccepted() throws IOException {
-        Path copy = copyOfReference(json -> { });
+        Path copy = copyOfReference(json -> {});
         Map<String, Tensor> tensors = readAll(copy);
         tensors.put("base_model.model.lm_head.lora_A.weight", new Tensor(new long[] {4, 48}, new float[4 * 48]));
         SafeTensorsWriter.write(copy.resolve(PeftAdapter.WEIGHTS_FILE), tensors, DType.F32);
@@ -229,12 +267,14 @@ class PeftAdapterTest {
         try (LlamaModel model = LlamaModel.load(baseDirectory())) {
             LoraConfig otherAlpha = new LoraConfig(4, 16, 0, adapter.config().targetModules(), false, null);
             Map<String, LoraLinear> layers = LoraModel.apply(model, otherAlpha, 1);
-            assertThatThrownBy(() -> adapter.loadInto(layers)).hasMessageContaining("is scaled by 4.0")
+            assertThatThrownBy(() -> adapter.loadInto(layers))
+                    .hasMessageContaining("is scaled by 4.0")
                     .hasMessageContaining("gives 2.0");
         }
         try (LlamaModel model = LlamaModel.load(baseDirectory())) {
             Map<String, LoraLinear> all = LoraModel.apply(model, LoraConfig.defaults(), 1);
-            assertThatThrownBy(() -> adapter.loadInto(all)).hasMessageContaining("not in the adapter [")
+            assertThatThrownBy(() -> adapter.loadInto(all))
+                    .hasMessageContaining("not in the adapter [")
                     .hasMessageContaining("model.layers.0.self_attn.k_proj");
         }
     }
@@ -242,7 +282,8 @@ class PeftAdapterTest {
     private Path copyOfReference(Consumer<ObjectNode> edit) throws IOException {
         Path copy = Files.createTempDirectory(temporary, "adapter");
         Files.copy(adapterDirectory().resolve(PeftAdapter.WEIGHTS_FILE), copy.resolve(PeftAdapter.WEIGHTS_FILE));
-        ObjectNode json = (ObjectNode) JSON.readTree(adapterDirectory().resolve(PeftAdapter.CONFIG_FILE).toFile());
+        ObjectNode json = (ObjectNode) JSON.readTree(
+                adapterDirectory().resolve(PeftAdapter.CONFIG_FILE).toFile());
         edit.accept(json);
         JSON.writeValue(copy.resolve(PeftAdapter.CONFIG_FILE).toFile(), json);
         return copy;

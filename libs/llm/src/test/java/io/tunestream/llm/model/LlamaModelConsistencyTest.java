@@ -41,10 +41,12 @@ class LlamaModelConsistencyTest {
         long[] sequence = {3, 17, 42, 5, 88, 1, 60, 23, 9, 71};
         int vocab = model.config().vocabSize();
         float[] full = logits(sequence);
-        try (NDManager scope = model.manager().newSubManager(); KvCache cache = new KvCache(scope, model.config(), 1)) {
+        try (NDManager scope = model.manager().newSubManager();
+                KvCache cache = new KvCache(scope, model.config(), 1)) {
             // A 4-token prefill, then one token at a time.
             long[] prefill = java.util.Arrays.copyOf(sequence, 4);
-            float[] first = model.forward(scope.create(prefill, new Shape(1, 4)), null, cache, false).toFloatArray();
+            float[] first = model.forward(scope.create(prefill, new Shape(1, 4)), null, cache, false)
+                    .toFloatArray();
             assertClose(first, java.util.Arrays.copyOfRange(full, 0, 4 * vocab));
             for (int t = 4; t < sequence.length; t++) {
                 float[] step = model.forward(scope.create(new long[] {sequence[t]}, new Shape(1, 1)), null, cache, true)
@@ -62,7 +64,8 @@ class LlamaModelConsistencyTest {
         int vocab = model.config().vocabSize();
         long pad = 0;
         long[] batch = {pad, pad, pad, 11, 4, 19, 8, 30, 2, 77, 5, 14};
-        try (NDManager scope = model.manager().newSubManager(); KvCache cache = new KvCache(scope, model.config(), 2)) {
+        try (NDManager scope = model.manager().newSubManager();
+                KvCache cache = new KvCache(scope, model.config(), 2)) {
             float[] prefill = model.forward(scope.create(batch, new Shape(2, 6)), new int[] {3, 0}, cache, false)
                     .toFloatArray();
             float[] aloneShort = logits(shorter);
@@ -74,9 +77,11 @@ class LlamaModelConsistencyTest {
                     .toFloatArray();
             float[] shortThenNext = logits(new long[] {11, 4, 19, 50});
             float[] longThenNext = logits(new long[] {8, 30, 2, 77, 5, 14, 51});
-            assertClose(java.util.Arrays.copyOfRange(next, 0, vocab),
+            assertClose(
+                    java.util.Arrays.copyOfRange(next, 0, vocab),
                     java.util.Arrays.copyOfRange(shortThenNext, 3 * vocab, 4 * vocab));
-            assertClose(java.util.Arrays.copyOfRange(next, vocab, 2 * vocab),
+            assertClose(
+                    java.util.Arrays.copyOfRange(next, vocab, 2 * vocab),
                     java.util.Arrays.copyOfRange(longThenNext, 6 * vocab, 7 * vocab));
         }
     }
@@ -92,9 +97,11 @@ class LlamaModelConsistencyTest {
             running.concatRows(joining);
             float[] both = model.forward(scope.create(new long[] {6, 7}, new Shape(2, 1)), null, running, true)
                     .toFloatArray();
-            assertClose(java.util.Arrays.copyOfRange(both, 0, vocab),
+            assertClose(
+                    java.util.Arrays.copyOfRange(both, 0, vocab),
                     java.util.Arrays.copyOfRange(logits(new long[] {1, 2, 3, 4, 5, 6}), 5 * vocab, 6 * vocab));
-            assertClose(java.util.Arrays.copyOfRange(both, vocab, 2 * vocab),
+            assertClose(
+                    java.util.Arrays.copyOfRange(both, vocab, 2 * vocab),
                     java.util.Arrays.copyOfRange(logits(new long[] {9, 8, 7}), 2 * vocab, 3 * vocab));
 
             running.keepRows(new int[] {1});

@@ -31,6 +31,7 @@ class ReferenceCheckpointTest {
 
     /** What the issue asks for in F32; the fixtures show a wrong rms_norm_eps moves logits by about 3e-4. */
     private static final double TOLERANCE = 1e-4;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -51,16 +52,19 @@ class ReferenceCheckpointTest {
 
     private static double maxLogitDifference(LlamaModel model, JsonNode testCase) {
         long[] ids = new long[testCase.get("ids").size()];
-        IntStream.range(0, ids.length).forEach(i -> ids[i] = testCase.get("ids").get(i).asLong());
+        IntStream.range(0, ids.length)
+                .forEach(i -> ids[i] = testCase.get("ids").get(i).asLong());
         try (NDManager scope = model.manager().newSubManager()) {
-            float[] logits = model.forward(scope.create(ids, new Shape(1, ids.length)), null, null, false).toFloatArray();
+            float[] logits = model.forward(scope.create(ids, new Shape(1, ids.length)), null, null, false)
+                    .toFloatArray();
             int vocab = model.config().vocabSize();
             double worst = 0;
             for (int t = 0; t < ids.length; t++) {
                 JsonNode row = testCase.get("logits").get(t);
                 assertThat(row.size()).isEqualTo(vocab);
                 for (int v = 0; v < vocab; v++) {
-                    worst = Math.max(worst, Math.abs(logits[t * vocab + v] - row.get(v).asDouble()));
+                    worst = Math.max(
+                            worst, Math.abs(logits[t * vocab + v] - row.get(v).asDouble()));
                 }
             }
             return worst;
@@ -68,32 +72,54 @@ class ReferenceCheckpointTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"llama-gqa-tied-f32", "llama-mha-untied-headdim-bf16", "qwen2-gqa-sharded-f32",
-        "qwen2-mqa-tied-f16", "llama-gqa-tied-f32-as-bf16", "llama-biases-llama3rope-f32", "llama-linear-rope-f32"})
+    @ValueSource(
+            strings = {
+                "llama-gqa-tied-f32",
+                "llama-mha-untied-headdim-bf16",
+                "qwen2-gqa-sharded-f32",
+                "qwen2-mqa-tied-f16",
+                "llama-gqa-tied-f32-as-bf16",
+                "llama-biases-llama3rope-f32",
+                "llama-linear-rope-f32"
+            })
     void logitsMatchTheIndependentReference(String fixture) throws IOException {
         try (LlamaModel model = LlamaModel.load(fixture(fixture))) {
             for (JsonNode testCase : expected(fixture).get("cases")) {
-                assertThat(maxLogitDifference(model, testCase)).as("%s, prompt %s", fixture, testCase.get("ids"))
+                assertThat(maxLogitDifference(model, testCase))
+                        .as("%s, prompt %s", fixture, testCase.get("ids"))
                         .isLessThan(TOLERANCE);
             }
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"llama-gqa-tied-f32", "llama-mha-untied-headdim-bf16", "qwen2-gqa-sharded-f32",
-        "qwen2-mqa-tied-f16", "llama-biases-llama3rope-f32", "llama-linear-rope-f32"})
+    @ValueSource(
+            strings = {
+                "llama-gqa-tied-f32",
+                "llama-mha-untied-headdim-bf16",
+                "qwen2-gqa-sharded-f32",
+                "qwen2-mqa-tied-f16",
+                "llama-biases-llama3rope-f32",
+                "llama-linear-rope-f32"
+            })
     void greedyContinuationsMatchTheReference(String fixture) throws IOException {
         try (LlamaModel model = LlamaModel.load(fixture(fixture));
-                GenerationScheduler scheduler = new GenerationScheduler(model, null,
-                        Set.copyOf(model.config().eosTokenIds()), new SchedulerSettings(4, 16))) {
+                GenerationScheduler scheduler = new GenerationScheduler(
+                        model, null, Set.copyOf(model.config().eosTokenIds()), new SchedulerSettings(4, 16))) {
             for (JsonNode testCase : expected(fixture).get("cases")) {
                 int[] prompt = IntStream.range(0, testCase.get("ids").size())
-                        .map(i -> testCase.get("ids").get(i).asInt()).toArray();
+                        .map(i -> testCase.get("ids").get(i).asInt())
+                        .toArray();
                 int[] greedy = IntStream.range(0, testCase.get("greedy").size())
-                        .map(i -> testCase.get("greedy").get(i).asInt()).toArray();
-                int[] generated = scheduler.generate(new GenerationRequest(prompt, SamplingParams.greedy(greedy.length)))
-                        .first().tokenIds();
-                assertThat(generated).as("%s, prompt %s", fixture, testCase.get("ids")).containsExactly(greedy);
+                        .map(i -> testCase.get("greedy").get(i).asInt())
+                        .toArray();
+                int[] generated = scheduler
+                        .generate(new GenerationRequest(prompt, SamplingParams.greedy(greedy.length)))
+                        .first()
+                        .tokenIds();
+                assertThat(generated)
+                        .as("%s, prompt %s", fixture, testCase.get("ids"))
+                        .containsExactly(greedy);
             }
         }
     }
@@ -125,7 +151,9 @@ class ReferenceCheckpointTest {
             }
             // And within BF16 rounding of the F32 original (the fixtures differ by at most 0.126).
             for (JsonNode testCase : expected("llama-gqa-tied-f32").get("cases")) {
-                assertThat(maxLogitDifference(narrowed, testCase)).isLessThan(0.2).isGreaterThan(1e-4);
+                assertThat(maxLogitDifference(narrowed, testCase))
+                        .isLessThan(0.2)
+                        .isGreaterThan(1e-4);
             }
         }
     }

@@ -1,9 +1,5 @@
 package io.tunestream.llm.prompt;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static io.tunestream.llm.prompt.ChatMessage.assistant;
 import static io.tunestream.llm.prompt.ChatMessage.system;
 import static io.tunestream.llm.prompt.ChatMessage.user;
@@ -11,21 +7,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
 class BuiltInTemplatesTest {
 
-    private static final List<ChatMessage> TWO_TURNS = List.of(
-            system("Be brief."), user("What is 2+2?"), assistant("4"), user("And 3+3?"), assistant("6"));
+    private static final List<ChatMessage> TWO_TURNS =
+            List.of(system("Be brief."), user("What is 2+2?"), assistant("4"), user("And 3+3?"), assistant("6"));
 
     @Test
     void chatMLRendersEveryMessageAsATurn() {
         PromptTemplate chatml = PromptTemplates.named("chatml");
 
-        assertThat(chatml.render(List.of(system("Be brief."), user("Hi")), true)).isEqualTo(
-                "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n");
-        assertThat(chatml.segments(List.of(user("Hi"), assistant("Hello")))).containsExactly(
-                new PromptSegment("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n", false),
-                new PromptSegment("Hello<|im_end|>", true),
-                new PromptSegment("\n", false));
+        assertThat(chatml.render(List.of(system("Be brief."), user("Hi")), true))
+                .isEqualTo(
+                        "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n");
+        assertThat(chatml.segments(List.of(user("Hi"), assistant("Hello"))))
+                .containsExactly(
+                        new PromptSegment("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n", false),
+                        new PromptSegment("Hello<|im_end|>", true),
+                        new PromptSegment("\n", false));
     }
 
     @Test
@@ -36,16 +37,19 @@ class BuiltInTemplatesTest {
                 + "### Instruction:\nBe brief.\n\nWhat is 2+2?\n\n### Response:\n4</s>"
                 + "\n\n### Instruction:\nAnd 3+3?\n\n### Response:\n6</s>";
         assertThat(alpaca.render(TWO_TURNS, false)).isEqualTo(expected);
-        assertThat(alpaca.render(TWO_TURNS.subList(0, 2), true)).isEqualTo(
-                "Below is an instruction that describes a task. Write a response that appropriately completes the"
-                        + " request.\n\n### Instruction:\nBe brief.\n\nWhat is 2+2?\n\n### Response:\n");
-        assertThat(alpaca.segments(TWO_TURNS)).extracting(PromptSegment::text, PromptSegment::trainable)
+        assertThat(alpaca.render(TWO_TURNS.subList(0, 2), true))
+                .isEqualTo(
+                        "Below is an instruction that describes a task. Write a response that appropriately completes the"
+                                + " request.\n\n### Instruction:\nBe brief.\n\nWhat is 2+2?\n\n### Response:\n");
+        assertThat(alpaca.segments(TWO_TURNS))
+                .extracting(PromptSegment::text, PromptSegment::trainable)
                 .containsExactly(
-                        tuple(AlpacaTemplate.PREAMBLE
-                                + "### Instruction:\nBe brief.\n\nWhat is 2+2?\n\n### Response:\n", false),
-                        tuple("4</s>", true),
                         tuple(
-                                "\n\n### Instruction:\nAnd 3+3?\n\n### Response:\n", false),
+                                AlpacaTemplate.PREAMBLE
+                                        + "### Instruction:\nBe brief.\n\nWhat is 2+2?\n\n### Response:\n",
+                                false),
+                        tuple("4</s>", true),
+                        tuple("\n\n### Instruction:\nAnd 3+3?\n\n### Response:\n", false),
                         tuple("6</s>", true));
     }
 
@@ -53,11 +57,14 @@ class BuiltInTemplatesTest {
     void instructPutsTheSpaceAfterOutputIntoTheAnswer() {
         PromptTemplate instruct = PromptTemplates.named("instruct", "<|endoftext|>");
 
-        assertThat(instruct.render(TWO_TURNS, false)).isEqualTo(
-                "Instruct: Be brief.\nWhat is 2+2?\nOutput: 4<|endoftext|>\nInstruct: And 3+3?\nOutput: 6<|endoftext|>");
+        assertThat(instruct.render(TWO_TURNS, false))
+                .isEqualTo(
+                        "Instruct: Be brief.\nWhat is 2+2?\nOutput: 4<|endoftext|>\nInstruct: And 3+3?\nOutput: 6<|endoftext|>");
         assertThat(instruct.render(List.of(user("Hi")), true)).isEqualTo("Instruct: Hi\nOutput:");
         List<PromptSegment> segments = instruct.segments(TWO_TURNS);
-        assertThat(segments).filteredOn(PromptSegment::trainable).extracting(PromptSegment::text)
+        assertThat(segments)
+                .filteredOn(PromptSegment::trainable)
+                .extracting(PromptSegment::text)
                 .containsExactly(" 4<|endoftext|>", " 6<|endoftext|>");
         assertThat(Segments.join(segments)).isEqualTo(instruct.render(TWO_TURNS, false));
     }
@@ -66,7 +73,8 @@ class BuiltInTemplatesTest {
     void segmentsConcatenateToTheRenderingForEveryBuiltIn() {
         for (String name : PromptTemplates.NAMES) {
             PromptTemplate template = PromptTemplates.named(name);
-            assertThat(Segments.join(template.segments(TWO_TURNS))).as(name)
+            assertThat(Segments.join(template.segments(TWO_TURNS)))
+                    .as(name)
                     .isEqualTo(template.render(TWO_TURNS, false));
         }
     }

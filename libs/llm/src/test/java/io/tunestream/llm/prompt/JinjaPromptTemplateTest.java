@@ -1,23 +1,22 @@
 package io.tunestream.llm.prompt;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.List;
-
 import static io.tunestream.llm.prompt.ChatMessage.assistant;
 import static io.tunestream.llm.prompt.ChatMessage.system;
 import static io.tunestream.llm.prompt.ChatMessage.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
 /** Real checkpoints' chat templates, against the text transformers' apply_chat_template gives for them. */
 class JinjaPromptTemplateTest {
 
-    private static final List<ChatMessage> CONVERSATION = List.of(
-            user("What is 2+2?"), assistant("4"), user("And 3+3?"), assistant("6"));
+    private static final List<ChatMessage> CONVERSATION =
+            List.of(user("What is 2+2?"), assistant("4"), user("And 3+3?"), assistant("6"));
 
     static String fixture(String name) {
         String resource = "/tokenizer/templates/" + name + "_tokenizer_config.json";
@@ -33,12 +32,12 @@ class JinjaPromptTemplateTest {
     void qwen2AddsItsDefaultSystemMessageAndTheGenerationPrompt() {
         JinjaPromptTemplate qwen = new JinjaPromptTemplate(fixture("qwen2"), "", "<|im_end|>");
 
-        assertThat(qwen.render(List.of(user("Hi")), true)).isEqualTo(
-                "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n"
+        assertThat(qwen.render(List.of(user("Hi")), true))
+                .isEqualTo("<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n"
                         + "<|im_start|>user\nHi<|im_end|>\n"
                         + "<|im_start|>assistant\n");
-        assertThat(qwen.render(List.of(system("Be brief."), user("Hi"), assistant("Hello!")), false)).isEqualTo(
-                "<|im_start|>system\nBe brief.<|im_end|>\n"
+        assertThat(qwen.render(List.of(system("Be brief."), user("Hi"), assistant("Hello!")), false))
+                .isEqualTo("<|im_start|>system\nBe brief.<|im_end|>\n"
                         + "<|im_start|>user\nHi<|im_end|>\n"
                         + "<|im_start|>assistant\nHello!<|im_end|>\n");
     }
@@ -49,12 +48,15 @@ class JinjaPromptTemplateTest {
 
         List<PromptSegment> segments = qwen.segments(CONVERSATION);
 
-        assertThat(segments).containsExactly(
-                new PromptSegment("<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n"
-                        + "<|im_start|>user\nWhat is 2+2?<|im_end|>\n<|im_start|>assistant\n", false),
-                new PromptSegment("4<|im_end|>\n", true),
-                new PromptSegment("<|im_start|>user\nAnd 3+3?<|im_end|>\n<|im_start|>assistant\n", false),
-                new PromptSegment("6<|im_end|>\n", true));
+        assertThat(segments)
+                .containsExactly(
+                        new PromptSegment(
+                                "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n"
+                                        + "<|im_start|>user\nWhat is 2+2?<|im_end|>\n<|im_start|>assistant\n",
+                                false),
+                        new PromptSegment("4<|im_end|>\n", true),
+                        new PromptSegment("<|im_start|>user\nAnd 3+3?<|im_end|>\n<|im_start|>assistant\n", false),
+                        new PromptSegment("6<|im_end|>\n", true));
         assertThat(Segments.join(segments)).isEqualTo(qwen.render(CONVERSATION, false));
     }
 
@@ -62,14 +64,16 @@ class JinjaPromptTemplateTest {
     void llama3TrimsContentAndStartsWithBos() {
         JinjaPromptTemplate llama = new JinjaPromptTemplate(fixture("llama3"), "<|begin_of_text|>", "<|eot_id|>");
 
-        assertThat(llama.render(List.of(system("  Be brief. "), user("Hi\n")), true)).isEqualTo(
-                "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nBe brief.<|eot_id|>"
+        assertThat(llama.render(List.of(system("  Be brief. "), user("Hi\n")), true))
+                .isEqualTo("<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nBe brief.<|eot_id|>"
                         + "<|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>"
                         + "<|start_header_id|>assistant<|end_header_id|>\n\n");
         assertThat(llama.segments(List.of(user("Hi"), assistant(" Hello "))))
                 .containsExactly(
-                        new PromptSegment("<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>"
-                                + "<|start_header_id|>assistant<|end_header_id|>\n\n", false),
+                        new PromptSegment(
+                                "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>"
+                                        + "<|start_header_id|>assistant<|end_header_id|>\n\n",
+                                false),
                         new PromptSegment("Hello<|eot_id|>", true));
     }
 
@@ -77,19 +81,20 @@ class JinjaPromptTemplateTest {
     void zephyrTrimsBlockLinesButKeepsTheNewlineAfterEachExpression() {
         JinjaPromptTemplate zephyr = new JinjaPromptTemplate(fixture("zephyr"), "<s>", "</s>");
 
-        assertThat(zephyr.render(List.of(system("You are a friendly chatbot."), user("Hi")), true)).isEqualTo(
-                "<|system|>\nYou are a friendly chatbot.</s>\n<|user|>\nHi</s>\n<|assistant|>\n");
-        assertThat(zephyr.segments(List.of(user("Hi"), assistant("Hello!")))).containsExactly(
-                new PromptSegment("<|user|>\nHi</s>\n<|assistant|>\n", false),
-                new PromptSegment("Hello!</s>\n", true));
+        assertThat(zephyr.render(List.of(system("You are a friendly chatbot."), user("Hi")), true))
+                .isEqualTo("<|system|>\nYou are a friendly chatbot.</s>\n<|user|>\nHi</s>\n<|assistant|>\n");
+        assertThat(zephyr.segments(List.of(user("Hi"), assistant("Hello!"))))
+                .containsExactly(
+                        new PromptSegment("<|user|>\nHi</s>\n<|assistant|>\n", false),
+                        new PromptSegment("Hello!</s>\n", true));
     }
 
     @Test
     void llama31StyleTemplateWithNamespaceSlicingAndWhitespaceControlRenders() {
         JinjaPromptTemplate llama = new JinjaPromptTemplate(fixture("llama31"), "<|begin_of_text|>", "<|eot_id|>");
 
-        assertThat(llama.render(List.of(system("Be brief."), user("Hi")), true)).isEqualTo(
-                "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\n"
+        assertThat(llama.render(List.of(system("Be brief."), user("Hi")), true))
+                .isEqualTo("<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\n"
                         + "Cutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\n"
                         + "Be brief.<|eot_id|>"
                         + "<|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>"
@@ -101,8 +106,8 @@ class JinjaPromptTemplateTest {
         JinjaPromptTemplate mistral = new JinjaPromptTemplate(fixture("mistral"), "<s>", "</s>");
 
         assertThat(mistral.render(List.of(user("Hi"), assistant("Yo")), false)).isEqualTo("<s>[INST] Hi [/INST]Yo</s>");
-        assertThat(mistral.segments(List.of(user("Hi"), assistant("Yo")))).containsExactly(
-                new PromptSegment("<s>[INST] Hi [/INST]", false), new PromptSegment("Yo</s>", true));
+        assertThat(mistral.segments(List.of(user("Hi"), assistant("Yo"))))
+                .containsExactly(new PromptSegment("<s>[INST] Hi [/INST]", false), new PromptSegment("Yo</s>", true));
         assertThatThrownBy(() -> mistral.render(List.of(user("Hi"), user("again")), true))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("raise_exception: Conversation roles must alternate");

@@ -59,7 +59,8 @@ class QuantizedLinearTest {
             }
             assertThat(scales[o]).as("scale of row %d", o).isEqualTo(absmax / 127);
             for (int i = o * in; i < (o + 1) * in; i++) {
-                assertThat(Math.abs(w[i] - dequantized[i])).as("error at %d", i)
+                assertThat(Math.abs(w[i] - dequantized[i]))
+                        .as("error at %d", i)
                         .isLessThanOrEqualTo(scales[o] / 2 * 1.0001f);
                 assertThat((int) codes[i]).isBetween(-127, 127);
             }
@@ -100,10 +101,13 @@ class QuantizedLinearTest {
             for (float code : codes) {
                 isCode |= Math.abs(chosen - code) < 1e-6;
                 // No code is nearer to the normalized weight than the chosen one.
-                assertThat(Math.abs(normalized - chosen)).as("weight %d", i)
+                assertThat(Math.abs(normalized - chosen))
+                        .as("weight %d", i)
                         .isLessThanOrEqualTo(Math.abs(normalized - code) + 1e-6f);
             }
-            assertThat(isCode).as("weight %d dequantizes to code * absmax, got %s", i, dequantized[i]).isTrue();
+            assertThat(isCode)
+                    .as("weight %d dequantizes to code * absmax, got %s", i, dequantized[i])
+                    .isTrue();
         }
     }
 
@@ -137,20 +141,23 @@ class QuantizedLinearTest {
         NDArray weight = manager.create(gaussian(out * in, 4, 0.1), new Shape(out, in));
         NDArray bias = manager.create(gaussian(out, 5, 0.1), new Shape(out));
         NDArray input = manager.create(gaussian(2 * 3 * in, 6, 1), new Shape(2, 3, in));
-        for (QuantizedLinear linear : new QuantizedLinear[] {Int8Linear.quantize(weight, bias),
-                Nf4Linear.quantize(weight, null)}) {
+        for (QuantizedLinear linear :
+                new QuantizedLinear[] {Int8Linear.quantize(weight, bias), Nf4Linear.quantize(weight, null)}) {
             NDArray expected = linear.bias() == null
                     ? ai.djl.nn.core.Linear.linear(input, linear.weight()).singletonOrThrow()
-                    : ai.djl.nn.core.Linear.linear(input, linear.weight(), linear.bias()).singletonOrThrow();
+                    : ai.djl.nn.core.Linear.linear(input, linear.weight(), linear.bias())
+                            .singletonOrThrow();
             NDArray actual = linear.forward(input);
             assertThat(actual.getShape()).isEqualTo(new Shape(2, 3, out));
-            assertThat(maxAbsDifference(actual.toFloatArray(), expected.toFloatArray())).as(linear.type().name())
+            assertThat(maxAbsDifference(actual.toFloatArray(), expected.toFloatArray()))
+                    .as(linear.type().name())
                     .isLessThan(1e-5f);
             // The quantized weight differs from the original, so the check above is not comparing F32 to itself.
             NDArray original = linear.bias() == null
                     ? ai.djl.nn.core.Linear.linear(input, weight).singletonOrThrow()
                     : ai.djl.nn.core.Linear.linear(input, weight, linear.bias()).singletonOrThrow();
-            assertThat(maxAbsDifference(actual.toFloatArray(), original.toFloatArray())).isGreaterThan(1e-5f);
+            assertThat(maxAbsDifference(actual.toFloatArray(), original.toFloatArray()))
+                    .isGreaterThan(1e-5f);
         }
     }
 
@@ -158,10 +165,14 @@ class QuantizedLinearTest {
     void rejectsWhatIsNotATwoDimensionalFloatWeight() {
         NDArray vector = manager.create(new float[] {1, 2, 3});
         NDArray integers = manager.create(new int[] {1, 2, 3, 4}, new Shape(2, 2));
-        assertThatThrownBy(() -> Int8Linear.quantize(vector, null)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("2-D (out, in) float32").hasMessageContaining("(3)");
-        assertThatThrownBy(() -> Nf4Linear.quantize(integers, null)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("NF4").hasMessageContaining("int32");
+        assertThatThrownBy(() -> Int8Linear.quantize(vector, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("2-D (out, in) float32")
+                .hasMessageContaining("(3)");
+        assertThatThrownBy(() -> Nf4Linear.quantize(integers, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("NF4")
+                .hasMessageContaining("int32");
     }
 
     static float maxAbsDifference(float[] a, float[] b) {

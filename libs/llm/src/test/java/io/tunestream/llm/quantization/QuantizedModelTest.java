@@ -37,10 +37,14 @@ class QuantizedModelTest {
     }
 
     private static int[] greedy(LlamaModel model) {
-        try (GenerationScheduler scheduler = new GenerationScheduler(model, null, Set.of(),
-                new SchedulerSettings(4, 8))) {
-            int[] prompt = java.util.Arrays.stream(PROMPT).mapToInt(id -> (int) id).toArray();
-            return scheduler.generate(new GenerationRequest(prompt, SamplingParams.greedy(16))).first().tokenIds();
+        try (GenerationScheduler scheduler =
+                new GenerationScheduler(model, null, Set.of(), new SchedulerSettings(4, 8))) {
+            int[] prompt =
+                    java.util.Arrays.stream(PROMPT).mapToInt(id -> (int) id).toArray();
+            return scheduler
+                    .generate(new GenerationRequest(prompt, SamplingParams.greedy(16)))
+                    .first()
+                    .tokenIds();
         }
     }
 
@@ -58,9 +62,14 @@ class QuantizedModelTest {
             int[] f32Tokens = greedy(f32);
             int[] int8Tokens = greedy(int8);
             int[] nf4Tokens = greedy(nf4);
-            System.out.printf("logits spread %.3f; max |int8 - f32| %.5f; max |nf4 - f32| %.5f;"
-                    + " greedy tokens equal to F32's: int8 %d/16, nf4 %d/16%n", spread, int8Error, nf4Error,
-                    commonPrefix(f32Tokens, int8Tokens), commonPrefix(f32Tokens, nf4Tokens));
+            System.out.printf(
+                    "logits spread %.3f; max |int8 - f32| %.5f; max |nf4 - f32| %.5f;"
+                            + " greedy tokens equal to F32's: int8 %d/16, nf4 %d/16%n",
+                    spread,
+                    int8Error,
+                    nf4Error,
+                    commonPrefix(f32Tokens, int8Tokens),
+                    commonPrefix(f32Tokens, nf4Tokens));
 
             assertThat(spread).isGreaterThan(3);
             // Measured: spread 6.95, int8 0.060, NF4 0.78 (seed 11); int8 errs by under 1.5% of the spread.
@@ -78,13 +87,15 @@ class QuantizedModelTest {
     void quantizingFreesTheF32ProjectionWeightsAndKeepsTheBiases() {
         try (LlamaModel model = RandomModels.model(CONFIG, 3)) {
             List<String> names = model.linearNames();
-            List<NDArray> weights = names.stream().map(name -> model.linear(name).weight()).toList();
+            List<NDArray> weights =
+                    names.stream().map(name -> model.linear(name).weight()).toList();
             NDArray queryBias = model.linear("model.layers.0.self_attn.q_proj").bias();
 
             Quantization.quantizeBase(model, QuantizationType.NF4);
 
             assertThat(names).hasSize(7 * CONFIG.numLayers());
-            assertThat(weights).allSatisfy(weight -> assertThat(weight.isReleased()).isTrue());
+            assertThat(weights)
+                    .allSatisfy(weight -> assertThat(weight.isReleased()).isTrue());
             assertThat(model.linear("model.layers.0.self_attn.q_proj").bias()).isSameAs(queryBias);
             assertThat(queryBias.isReleased()).isFalse();
         }
@@ -95,13 +106,15 @@ class QuantizedModelTest {
         try (LlamaModel model = RandomModels.model(CONFIG, 3)) {
             Quantization.quantizeBase(model, QuantizationType.NONE);
             long f32Bytes = Quantization.projectionBytes(model);
-            assertThat(model.linear("model.layers.0.mlp.up_proj").weight().isReleased()).isFalse();
+            assertThat(model.linear("model.layers.0.mlp.up_proj").weight().isReleased())
+                    .isFalse();
 
             Quantization.quantizeBase(model, QuantizationType.INT8);
             assertThat(Quantization.projectionBytes(model)).isLessThan(f32Bytes / 3);
             assertThatThrownBy(() -> Quantization.quantizeBase(model, QuantizationType.NF4))
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("model.layers.0.").hasMessageContaining("Int8Linear")
+                    .hasMessageContaining("model.layers.0.")
+                    .hasMessageContaining("Int8Linear")
                     .hasMessageContaining("before attaching adapters");
         }
     }

@@ -24,8 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SyntheticCorpusTest {
 
-    private static final List<String> FILES = List.of(SyntheticCorpus.PRETRAIN_FILE, SyntheticCorpus.SFT_FILE,
-            SyntheticCorpus.EVAL_FILE, SyntheticCorpus.MANIFEST_FILE);
+    private static final List<String> FILES = List.of(
+            SyntheticCorpus.PRETRAIN_FILE,
+            SyntheticCorpus.SFT_FILE,
+            SyntheticCorpus.EVAL_FILE,
+            SyntheticCorpus.MANIFEST_FILE);
 
     @TempDir
     Path dir;
@@ -42,8 +45,13 @@ class SyntheticCorpusTest {
 
         for (String file : FILES) {
             byte[] first = Files.readAllBytes(dir.resolve("a").resolve(file));
-            assertThat(first).as(file).isNotEmpty().isEqualTo(Files.readAllBytes(dir.resolve("b").resolve(file)));
-            assertThat(first).as(file).isNotEqualTo(Files.readAllBytes(dir.resolve("c").resolve(file)));
+            assertThat(first)
+                    .as(file)
+                    .isNotEmpty()
+                    .isEqualTo(Files.readAllBytes(dir.resolve("b").resolve(file)));
+            assertThat(first)
+                    .as(file)
+                    .isNotEqualTo(Files.readAllBytes(dir.resolve("c").resolve(file)));
         }
     }
 
@@ -62,7 +70,8 @@ class SyntheticCorpusTest {
         assertThat(eval.format()).isEqualTo(DataFormat.INSTRUCTION);
         assertThat(eval.recordCount()).isEqualTo(40L * families);
         InstructionRecord firstSft = (InstructionRecord) sft.get(0);
-        assertThat(pretrain.get(0)).isEqualTo(new TextRecord(firstSft.instruction() + "\nAnswer: " + firstSft.output()));
+        assertThat(pretrain.get(0))
+                .isEqualTo(new TextRecord(firstSft.instruction() + "\nAnswer: " + firstSft.output()));
         assertThat(firstSft.input()).isEmpty();
     }
 
@@ -77,9 +86,10 @@ class SyntheticCorpusTest {
             TaskFamily family = TaskFamily.valueOf(json.get("family").asText());
             // Families alternate, so a prefix of the file is balanced.
             assertThat(family).isEqualTo(TaskFamily.values()[i % TaskFamily.values().length]);
-            SyntheticTask task = new SyntheticTask(family, json.get("instruction").asText(),
-                    json.get("output").asText(), 2);
-            assertThat(AnswerExtractor.isCorrect(task, json.get("output").asText())).isTrue();
+            SyntheticTask task = new SyntheticTask(
+                    family, json.get("instruction").asText(), json.get("output").asText(), 2);
+            assertThat(AnswerExtractor.isCorrect(task, json.get("output").asText()))
+                    .isTrue();
         }
     }
 
@@ -94,7 +104,8 @@ class SyntheticCorpusTest {
             train.add(((InstructionRecord) record).instruction());
         }
         List<String> eval = records(SyntheticCorpus.EVAL_FILE, DataFormat.INSTRUCTION).stream()
-                .map(record -> ((InstructionRecord) record).instruction()).toList();
+                .map(record -> ((InstructionRecord) record).instruction())
+                .toList();
 
         assertThat(eval).hasSize(100).doesNotHaveDuplicates().noneMatch(train::contains);
         assertThat(train).hasSizeGreaterThan(40);
@@ -112,9 +123,11 @@ class SyntheticCorpusTest {
 
     @Test
     void manifestDescribesTheCorpus() throws IOException {
-        SyntheticCorpus.write(dir, new CorpusSpec(9, 5, 2, 3, EnumSet.of(TaskFamily.COUNT_LETTER, TaskFamily.ADDITION)));
+        SyntheticCorpus.write(
+                dir, new CorpusSpec(9, 5, 2, 3, EnumSet.of(TaskFamily.COUNT_LETTER, TaskFamily.ADDITION)));
 
-        JsonNode manifest = new ObjectMapper().readTree(dir.resolve(SyntheticCorpus.MANIFEST_FILE).toFile());
+        JsonNode manifest = new ObjectMapper()
+                .readTree(dir.resolve(SyntheticCorpus.MANIFEST_FILE).toFile());
 
         assertThat(manifest.get("seed").asLong()).isEqualTo(9);
         assertThat(manifest.get("difficulty").asInt()).isEqualTo(3);
@@ -133,11 +146,14 @@ class SyntheticCorpusTest {
         assertThat(defaults.families()).containsExactly(TaskFamily.values());
         assertThat(defaults.trainPerFamily()).isPositive();
         assertThatThrownBy(() -> new CorpusSpec(1, 10, 1, 1, Set.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("families");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("families");
         assertThatThrownBy(() -> new CorpusSpec(1, 0, 1, 1, Set.of(TaskFamily.ADDITION)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trainPerFamily");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("trainPerFamily");
         assertThatThrownBy(() -> new CorpusSpec(1, 1, 1, 0, Set.of(TaskFamily.ADDITION)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("difficulty");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("difficulty");
     }
 
     private List<DataRecord> records(String file, DataFormat format) throws IOException {

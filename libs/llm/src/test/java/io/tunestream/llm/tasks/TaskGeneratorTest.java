@@ -29,16 +29,19 @@ class TaskGeneratorTest {
     void untakenTasksAreDistinctSkipTakenPromptsAndTakeTheirOwn() {
         TaskGenerator generator = new TaskGenerator(11);
         Set<String> taken = new java.util.HashSet<>();
-        List<SyntheticTask> first = generator.untaken(List.of(TaskFamily.SORT_DIGITS, TaskFamily.REVERSE_WORD), 20, 2,
-                taken);
-        List<SyntheticTask> second = generator.untaken(List.of(TaskFamily.SORT_DIGITS, TaskFamily.REVERSE_WORD), 20, 2,
-                taken);
+        List<SyntheticTask> first =
+                generator.untaken(List.of(TaskFamily.SORT_DIGITS, TaskFamily.REVERSE_WORD), 20, 2, taken);
+        List<SyntheticTask> second =
+                generator.untaken(List.of(TaskFamily.SORT_DIGITS, TaskFamily.REVERSE_WORD), 20, 2, taken);
 
         assertThat(first).hasSize(40);
         assertThat(first.stream().map(SyntheticTask::prompt).distinct()).hasSize(40);
-        assertThat(first.stream().filter(task -> task.family() == TaskFamily.SORT_DIGITS)).hasSize(20);
-        assertThat(second).extracting(SyntheticTask::prompt)
-                .doesNotContainAnyElementsOf(first.stream().map(SyntheticTask::prompt).toList());
+        assertThat(first.stream().filter(task -> task.family() == TaskFamily.SORT_DIGITS))
+                .hasSize(20);
+        assertThat(second)
+                .extracting(SyntheticTask::prompt)
+                .doesNotContainAnyElementsOf(
+                        first.stream().map(SyntheticTask::prompt).toList());
         assertThat(taken).hasSize(first.size() + second.size());
     }
 
@@ -50,8 +53,12 @@ class TaskGeneratorTest {
             for (SyntheticTask task : generator.generate(family, 500, difficulty)) {
                 assertThat(task.family()).isEqualTo(family);
                 assertThat(task.difficulty()).isEqualTo(difficulty);
-                assertThat(AnswerExtractor.isCorrect(task, task.answer())).as(task.toString()).isTrue();
-                assertThat(AnswerExtractor.isCorrect(task, "Answer: " + task.answer() + ".")).as(task.toString()).isTrue();
+                assertThat(AnswerExtractor.isCorrect(task, task.answer()))
+                        .as(task.toString())
+                        .isTrue();
+                assertThat(AnswerExtractor.isCorrect(task, "Answer: " + task.answer() + "."))
+                        .as(task.toString())
+                        .isTrue();
                 assertThat(solve(task)).as(task.toString()).isEqualTo(task.answer());
             }
         }
@@ -94,7 +101,8 @@ class TaskGeneratorTest {
             return String.valueOf("ABCD".charAt(best));
         }
         // "X is taller than Y." statements: the first in the order is never on the right, the last never on the left.
-        List<String> statements = Arrays.stream(question.substring(0, question.indexOf(" Who is")).split("\\. ?"))
+        List<String> statements = Arrays.stream(
+                        question.substring(0, question.indexOf(" Who is")).split("\\. ?"))
                 .toList();
         Set<String> left = statements.stream().map(s -> s.split(" ")[0]).collect(Collectors.toSet());
         Set<String> right = statements.stream().map(s -> s.split(" ")[4]).collect(Collectors.toSet());
@@ -120,13 +128,16 @@ class TaskGeneratorTest {
         assertThat(generator.generate(TaskFamily.MULTIPLE_CHOICE_LOGIC, 40, 1))
                 .extracting(SyntheticTask::prompt)
                 .anyMatch(p -> p.matches("Which is (largest|smallest)\\? A\\) \\d B\\) \\d C\\) \\d D\\) \\d"))
-                .anyMatch(p -> p.matches("(\\w+ is \\w+ than \\w+\\. ){2}Who is \\w+\\? A\\) \\w+ B\\) \\w+ C\\) \\w+"));
+                .anyMatch(
+                        p -> p.matches("(\\w+ is \\w+ than \\w+\\. ){2}Who is \\w+\\? A\\) \\w+ B\\) \\w+ C\\) \\w+"));
     }
 
     @Test
     void multipleChoiceAnswersAreSpreadOverTheLetters() {
-        Set<String> answers = new TaskGenerator(3).generate(TaskFamily.MULTIPLE_CHOICE_LOGIC, 200, 4).stream()
-                .map(SyntheticTask::answer).collect(Collectors.toSet());
+        Set<String> answers = new TaskGenerator(3)
+                .generate(TaskFamily.MULTIPLE_CHOICE_LOGIC, 200, 4).stream()
+                        .map(SyntheticTask::answer)
+                        .collect(Collectors.toSet());
 
         assertThat(answers).containsExactlyInAnyOrder("A", "B", "C", "D");
     }
@@ -144,7 +155,10 @@ class TaskGeneratorTest {
     }
 
     private static double averageLength(List<SyntheticTask> tasks) {
-        return tasks.stream().mapToInt(task -> task.prompt().length() + task.answer().length()).average().orElseThrow();
+        return tasks.stream()
+                .mapToInt(task -> task.prompt().length() + task.answer().length())
+                .average()
+                .orElseThrow();
     }
 
     @Test

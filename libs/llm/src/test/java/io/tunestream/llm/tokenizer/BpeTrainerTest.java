@@ -1,7 +1,7 @@
 package io.tunestream.llm.tokenizer;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,9 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BpeTrainerTest {
 
@@ -21,8 +20,8 @@ class BpeTrainerTest {
     @Test
     void mergesTheMostFrequentPairFirstAndBreaksTiesByPairText() {
         // Words "ab" (1), " ab" (1), " cd" (2): pairs a+b, c+d and Ġ+c occur twice; "a" sorts before "c" and "Ġ".
-        TrainedBpe bpe = BpeTrainer.builder().vocabSize(300).minFrequency(2).build()
-                .train(List.of("ab ab cd cd"));
+        TrainedBpe bpe =
+                BpeTrainer.builder().vocabSize(300).minFrequency(2).build().train(List.of("ab ab cd cd"));
 
         assertThat(bpe.merges()).containsExactly("a b", "c d", "Ġ cd");
         assertThat(bpe.symbols()).hasSize(259).endsWith("ab", "cd", "Ġcd");
@@ -37,8 +36,12 @@ class BpeTrainerTest {
 
         try (Tokenizer tokenizer = Tokenizer.load(dir)) {
             assertThat(tokenizer.vocabSize()).isEqualTo(1000).isEqualTo(bpe.vocabSize());
-            for (String text : List.of("héllo 世界\n  x", "emoji 🦜🚀 never seen\ttabs\r\n", "the model's answer: 42.",
-                    "  leading and trailing  ", "")) {
+            for (String text : List.of(
+                    "héllo 世界\n  x",
+                    "emoji 🦜🚀 never seen\ttabs\r\n",
+                    "the model's answer: 42.",
+                    "  leading and trailing  ",
+                    "")) {
                 assertThat(tokenizer.decode(tokenizer.encode(text))).as(text).isEqualTo(text);
             }
             // Frequent words became single tokens, with and without their leading space.
@@ -57,7 +60,11 @@ class BpeTrainerTest {
             texts.add("What is " + (i % 97) + " + " + (i % 13) + "? Answer: " + (i % 97 + i % 13) + " apples");
         }
         TrainedBpe plain = BpeTrainer.builder().vocabSize(400).build().train(texts);
-        TrainedBpe split = BpeTrainer.builder().vocabSize(400).individualDigits(true).build().train(texts);
+        TrainedBpe split = BpeTrainer.builder()
+                .vocabSize(400)
+                .individualDigits(true)
+                .build()
+                .train(texts);
         // Without the option the frequent numbers merge with their space and with each other.
         assertThat(plain.symbols().subList(256, plain.symbols().size()))
                 .anySatisfy(symbol -> assertThat(symbol).containsPattern("\\d").hasSizeGreaterThan(1));
@@ -67,8 +74,12 @@ class BpeTrainerTest {
 
         try (Tokenizer tokenizer = Tokenizer.load(dir)) {
             int[] numberAlone = tokenizer.encode("1234", false);
-            assertThat(numberAlone).containsExactly(tokenizer.tokenToId("1"), tokenizer.tokenToId("2"),
-                    tokenizer.tokenToId("3"), tokenizer.tokenToId("4"));
+            assertThat(numberAlone)
+                    .containsExactly(
+                            tokenizer.tokenToId("1"),
+                            tokenizer.tokenToId("2"),
+                            tokenizer.tokenToId("3"),
+                            tokenizer.tokenToId("4"));
             int[] inText = tokenizer.encode("What is 1234 + 7?", false);
             assertThat(Arrays.stream(inText).boxed().toList())
                     .containsSubsequence(Arrays.stream(numberAlone).boxed().toList())
@@ -92,7 +103,8 @@ class BpeTrainerTest {
             int[] ids = tokenizer.encode("<|im_start|>user\nthe model<|im_end|>\n");
             assertThat(ids[0]).isEqualTo(imStart);
             assertThat(ids[ids.length - 2]).isEqualTo(imEnd);
-            assertThat(Arrays.stream(ids).filter(id -> id >= 256 + bpe.merges().size())).hasSize(2);
+            assertThat(Arrays.stream(ids).filter(id -> id >= 256 + bpe.merges().size()))
+                    .hasSize(2);
             assertThat(tokenizer.decode(ids)).isEqualTo("<|im_start|>user\nthe model<|im_end|>\n");
             assertThat(tokenizer.decode(ids, true)).isEqualTo("user\nthe model\n");
             assertThat(tokenizer.eosTokenIds()).containsExactly(imEnd);
@@ -124,15 +136,16 @@ class BpeTrainerTest {
         BpeTrainer.builder().vocabSize(500).build().train(Corpus.lines(1000, 3)).write(second);
 
         for (String file : List.of("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")) {
-            assertThat(Files.readAllBytes(first.resolve(file))).as(file)
+            assertThat(Files.readAllBytes(first.resolve(file)))
+                    .as(file)
                     .isEqualTo(Files.readAllBytes(second.resolve(file)));
         }
     }
 
     @Test
     void stopsBelowMinFrequency() {
-        TrainedBpe bpe = BpeTrainer.builder().vocabSize(1000).minFrequency(3).build()
-                .train(List.of("xy xy zw"));
+        TrainedBpe bpe =
+                BpeTrainer.builder().vocabSize(1000).minFrequency(3).build().train(List.of("xy xy zw"));
 
         // " xy" occurs twice: nothing reaches three occurrences.
         assertThat(bpe.merges()).isEmpty();
@@ -145,7 +158,8 @@ class BpeTrainerTest {
         long bytes = text.stream().mapToLong(String::length).sum();
         long start = System.nanoTime();
 
-        TrainedBpe bpe = BpeTrainer.builder().vocabSize(4096).minFrequency(2).build().train(text);
+        TrainedBpe bpe =
+                BpeTrainer.builder().vocabSize(4096).minFrequency(2).build().train(text);
 
         double seconds = (System.nanoTime() - start) / 1e9;
         assertThat(bytes).isGreaterThan(5_000_000);

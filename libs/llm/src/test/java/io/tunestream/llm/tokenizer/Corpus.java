@@ -8,14 +8,31 @@ import java.util.Random;
 final class Corpus {
 
     private static final String[] COMMON = {"the", "of", "and", "to", "in", "is", "that", "it", "was", "for"};
-    private static final String[] CONTENT = {"model", "token", "river", "window", "garden", "number", "question",
-            "answer", "training", "stream", "language", "weather", "mountain", "paper", "simple", "running"};
+    private static final String[] CONTENT = {
+        "model",
+        "token",
+        "river",
+        "window",
+        "garden",
+        "number",
+        "question",
+        "answer",
+        "training",
+        "stream",
+        "language",
+        "weather",
+        "mountain",
+        "paper",
+        "simple",
+        "running"
+    };
 
-    private static final String[] SYLLABLES = {"ka", "lo", "mi", "ne", "ru", "sta", "ber", "qui", "dom", "el",
-            "fa", "gor", "hin", "ja", "ve", "tor", "pli", "san", "wu", "zen", "ox", "ach", "ion", "ly", "ter"};
+    private static final String[] SYLLABLES = {
+        "ka", "lo", "mi", "ne", "ru", "sta", "ber", "qui", "dom", "el", "fa", "gor", "hin", "ja", "ve", "tor", "pli",
+        "san", "wu", "zen", "ox", "ach", "ion", "ly", "ter"
+    };
 
-    private Corpus() {
-    }
+    private Corpus() {}
 
     static List<String> lines(int count, long seed) {
         Random random = new Random(seed);

@@ -1,13 +1,12 @@
 package io.tunestream.llm.tokenizer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.tunestream.llm.prompt.ChatMessage;
 import io.tunestream.llm.prompt.JinjaPromptTemplate;
 import io.tunestream.llm.prompt.PromptTemplate;
 import io.tunestream.llm.prompt.PromptTemplates;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +16,9 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TokenizerTest {
 
@@ -57,14 +56,15 @@ class TokenizerTest {
         int endOfText = bpe.specialTokenId(BpeTrainer.END_OF_TEXT);
         int imEnd = bpe.specialTokenId(BpeTrainer.IM_END);
         Path model = modelDirectory(
-                "tokenizer_config.json", """
+                "tokenizer_config.json",
+                """
                         {"bos_token": null,
                          "eos_token": {"content": "<|im_end|>", "lstrip": false, "special": true},
                          "pad_token": "<|endoftext|>",
                          "chat_template": [{"name": "tool_use", "template": "tools"},
                                            {"name": "default", "template": "{{ messages[0]['content'] }}"}]}""",
-                "generation_config.json", "{\"eos_token_id\": [%d, %d], \"bos_token_id\": %d}"
-                        .formatted(imEnd, endOfText, endOfText));
+                "generation_config.json",
+                "{\"eos_token_id\": [%d, %d], \"bos_token_id\": %d}".formatted(imEnd, endOfText, endOfText));
 
         try (Tokenizer tokenizer = Tokenizer.load(model)) {
             assertThat(tokenizer.eosTokenIds()).containsExactly(imEnd, endOfText);
@@ -79,7 +79,8 @@ class TokenizerTest {
     @Test
     void fallsBackToConfigJsonIdsWhenNothingElseNamesThem() throws IOException {
         int endOfText = bpe.specialTokenId(BpeTrainer.END_OF_TEXT);
-        Path model = modelDirectory("config.json", "{\"eos_token_id\": %d, \"pad_token_id\": null}".formatted(endOfText));
+        Path model =
+                modelDirectory("config.json", "{\"eos_token_id\": %d, \"pad_token_id\": null}".formatted(endOfText));
 
         try (Tokenizer tokenizer = Tokenizer.load(model)) {
             assertThat(tokenizer.eosTokenIds()).containsExactly(endOfText);
@@ -105,8 +106,8 @@ class TokenizerTest {
     @Test
     void addBosTokenPrependsBosWhenThePostProcessorDoesNot() throws IOException {
         int bos = bpe.specialTokenId(BpeTrainer.END_OF_TEXT);
-        Path model = modelDirectory("tokenizer_config.json",
-                "{\"bos_token\": \"<|endoftext|>\", \"add_bos_token\": true}");
+        Path model =
+                modelDirectory("tokenizer_config.json", "{\"bos_token\": \"<|endoftext|>\", \"add_bos_token\": true}");
 
         try (Tokenizer tokenizer = Tokenizer.load(model)) {
             int[] plain = tokenizer.encode("the model", false);
@@ -118,7 +119,8 @@ class TokenizerTest {
 
     @Test
     void neitherPadsNorTruncatesWhateverTheConfigSays() throws IOException {
-        Path model = modelDirectory("tokenizer_config.json", "{\"model_max_length\": 8, \"pad_token\": \"<|endoftext|>\"}");
+        Path model =
+                modelDirectory("tokenizer_config.json", "{\"model_max_length\": 8, \"pad_token\": \"<|endoftext|>\"}");
 
         try (Tokenizer tokenizer = Tokenizer.load(model)) {
             String longText = "the model is running in the garden and the river is simple. ".repeat(100);
@@ -138,7 +140,8 @@ class TokenizerTest {
             assertThat(tokenizer.idToToken(the)).isEqualTo("Ġthe");
             assertThat(tokenizer.idToToken(tokenizer.tokenToId("<|im_start|>"))).isEqualTo("<|im_start|>");
             assertThat(tokenizer.encode(" the")).containsExactly(the);
-            assertThatThrownBy(() -> tokenizer.tokenToId("no such token")).hasMessageContaining("not in the vocabulary");
+            assertThatThrownBy(() -> tokenizer.tokenToId("no such token"))
+                    .hasMessageContaining("not in the vocabulary");
             assertThatThrownBy(() -> tokenizer.idToToken(600)).hasMessageContaining("token id 600");
         }
     }
@@ -216,8 +219,8 @@ class TokenizerTest {
         List<ChatMessage> messages = List.of(ChatMessage.user("Hi"), ChatMessage.assistant("Hello"));
 
         try (Tokenizer withTemplate = Tokenizer.load(trained);
-             Tokenizer withoutTemplate = Tokenizer.load(modelDirectory(
-                     "tokenizer_config.json", "{\"eos_token\": \"<|endoftext|>\"}"))) {
+                Tokenizer withoutTemplate =
+                        Tokenizer.load(modelDirectory("tokenizer_config.json", "{\"eos_token\": \"<|endoftext|>\"}"))) {
             PromptTemplate own = PromptTemplates.forTokenizer(withTemplate, "alpaca");
             assertThat(own).isInstanceOf(JinjaPromptTemplate.class);
             assertThat(own.render(messages, false))

@@ -49,19 +49,27 @@ class TrainingDataTest {
 
     @Test
     void sftLearnsEveryAssistantTurnAndNothingElse() {
-        TrainingExample example = data.sft(List.of(ChatMessage.user("What is 2 + 3?"), ChatMessage.assistant("5"),
-                ChatMessage.user("And 4 + 4?"), ChatMessage.assistant("8")), 512);
+        TrainingExample example = data.sft(
+                List.of(
+                        ChatMessage.user("What is 2 + 3?"),
+                        ChatMessage.assistant("5"),
+                        ChatMessage.user("And 4 + 4?"),
+                        ChatMessage.assistant("8")),
+                512);
         assertThat(learnedText(example)).isEqualTo("5<|im_end|>8<|im_end|>");
-        assertThat(tokenizer.decode(example.ids())).isEqualTo(
-                "<|im_start|>user\nWhat is 2 + 3?<|im_end|>\n<|im_start|>assistant\n5<|im_end|>\n"
+        assertThat(tokenizer.decode(example.ids()))
+                .isEqualTo("<|im_start|>user\nWhat is 2 + 3?<|im_end|>\n<|im_start|>assistant\n5<|im_end|>\n"
                         + "<|im_start|>user\nAnd 4 + 4?<|im_end|>\n<|im_start|>assistant\n8<|im_end|>\n");
-        assertThat(data.sft(List.of(ChatMessage.user("What is 2 + 3?"), ChatMessage.assistant("5")), 6).ids())
+        assertThat(data.sft(List.of(ChatMessage.user("What is 2 + 3?"), ChatMessage.assistant("5")), 6)
+                        .ids())
                 .hasSize(6);
     }
 
     @Test
     void pretrainingTextIsPackedIntoFullBlocks() {
-        List<String> texts = List.of("What is 1 + 2? The answer is 3.", "What is 10 + 5? The answer is 15.",
+        List<String> texts = List.of(
+                "What is 1 + 2? The answer is 3.",
+                "What is 10 + 5? The answer is 15.",
                 "What is 7 + 7? The answer is 14.");
         List<Integer> stream = new ArrayList<>();
         for (String text : texts) {
@@ -83,8 +91,8 @@ class TrainingDataTest {
     void preferencePairsShareThePromptAndLearnOnlyTheAnswers() {
         PreferenceExample pair = data.preference(new PreferenceRecord("What is 2 + 3?", "5", "7"), 512, 512);
         int promptLength = pair.chosen().ids().length - pair.chosen().learnedTokens();
-        assertThat(Arrays.copyOf(pair.rejected().ids(), promptLength)).containsExactly(
-                Arrays.copyOf(pair.chosen().ids(), promptLength));
+        assertThat(Arrays.copyOf(pair.rejected().ids(), promptLength))
+                .containsExactly(Arrays.copyOf(pair.chosen().ids(), promptLength));
         assertThat(learnedText(pair.chosen())).isEqualTo("5<|im_end|>");
         assertThat(learnedText(pair.rejected())).isEqualTo("7<|im_end|>");
         assertThat(tokenizer.decode(Arrays.copyOf(pair.chosen().ids(), promptLength)))

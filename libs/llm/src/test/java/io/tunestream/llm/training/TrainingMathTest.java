@@ -48,8 +48,8 @@ class TrainingMathTest {
     void dpoLossIsLn2WhenPolicyEqualsReference() {
         NDArray chosen = vector(-12.5, -3.25);
         NDArray rejected = vector(-7.0, -9.5);
-        DpoLoss.Result result = new DpoLoss(DpoSettings.defaults()).compute(chosen, rejected, chosen.duplicate(),
-                rejected.duplicate(), vector(5, 4));
+        DpoLoss.Result result = new DpoLoss(DpoSettings.defaults())
+                .compute(chosen, rejected, chosen.duplicate(), rejected.duplicate(), vector(5, 4));
         assertThat(result.loss().getFloat()).isCloseTo((float) Math.log(2), within(1e-6f));
         assertThat(result.metrics().get("rewards/margins")).isZero();
         assertThat(result.metrics().get("rewards/accuracies")).isZero();
@@ -73,10 +73,14 @@ class TrainingMathTest {
             ipo += Math.pow(h - 1 / (2 * beta), 2) / 2;
             hinge += Math.max(0, 1 - beta * h) / 2;
         }
-        assertThat(loss(new DpoSettings(beta, DpoLossType.SIGMOID, 0, 0), pc, pr, rc, rr)).isCloseTo(sigmoid, within(1e-5));
-        assertThat(loss(new DpoSettings(beta, DpoLossType.SIGMOID, 0.1, 0), pc, pr, rc, rr)).isCloseTo(smoothed, within(1e-5));
-        assertThat(loss(new DpoSettings(beta, DpoLossType.IPO, 0, 0), pc, pr, rc, rr)).isCloseTo(ipo, within(1e-5));
-        assertThat(loss(new DpoSettings(beta, DpoLossType.HINGE, 0, 0), pc, pr, rc, rr)).isCloseTo(hinge, within(1e-5));
+        assertThat(loss(new DpoSettings(beta, DpoLossType.SIGMOID, 0, 0), pc, pr, rc, rr))
+                .isCloseTo(sigmoid, within(1e-5));
+        assertThat(loss(new DpoSettings(beta, DpoLossType.SIGMOID, 0.1, 0), pc, pr, rc, rr))
+                .isCloseTo(smoothed, within(1e-5));
+        assertThat(loss(new DpoSettings(beta, DpoLossType.IPO, 0, 0), pc, pr, rc, rr))
+                .isCloseTo(ipo, within(1e-5));
+        assertThat(loss(new DpoSettings(beta, DpoLossType.HINGE, 0, 0), pc, pr, rc, rr))
+                .isCloseTo(hinge, within(1e-5));
 
         // The NLL term adds weight x mean(-log pi(y_w) / |y_w|).
         double nll = (10.0 / 5 + 4.0 / 2) / 2;
@@ -90,8 +94,10 @@ class TrainingMathTest {
     }
 
     private double loss(DpoSettings settings, double[] pc, double[] pr, double[] rc, double[] rr) {
-        return new DpoLoss(settings).compute(vector(pc), vector(pr), vector(rc), vector(rr), vector(1, 1))
-                .loss().getFloat();
+        return new DpoLoss(settings)
+                .compute(vector(pc), vector(pr), vector(rc), vector(rr), vector(1, 1))
+                .loss()
+                .getFloat();
     }
 
     @Test
@@ -132,11 +138,17 @@ class TrainingMathTest {
         }
         float[] gradient = logits.getGradient().toFloatArray();
         for (int v = 0; v < vocab; v++) {
-            assertThat(gradient[(1 * 3 + 0) * vocab + v]).as("masked position (1, 0)").isZero();
-            assertThat(gradient[(0 * 3 + 2) * vocab + v]).as("last position predicts nothing").isZero();
+            assertThat(gradient[(1 * 3 + 0) * vocab + v])
+                    .as("masked position (1, 0)")
+                    .isZero();
+            assertThat(gradient[(0 * 3 + 2) * vocab + v])
+                    .as("last position predicts nothing")
+                    .isZero();
             assertThat(gradient[(1 * 3 + 2) * vocab + v]).isZero();
         }
-        assertThat(gradient[(0 * 3 + 0) * vocab + 4]).as("a learned target's logit is pushed up").isNegative();
+        assertThat(gradient[(0 * 3 + 0) * vocab + 4])
+                .as("a learned target's logit is pushed up")
+                .isNegative();
     }
 
     @Test
@@ -198,11 +210,13 @@ class TrainingMathTest {
      */
     @Test
     void theEmbeddingGradientOfRepeatedTokensIsTheSameBitForBitEveryTime() {
-        try (LlamaModel model = LlamaModel.initialize(LlamaConfig.small(16, 64, 1, 4, 2, 128, 256), 3,
+        try (LlamaModel model = LlamaModel.initialize(
+                LlamaConfig.small(16, 64, 1, 4, 2, 128, 256),
+                3,
                 Engine.getInstance().newBaseManager())) {
             long[] ids = new long[16 * 256];
             for (int i = 0; i < ids.length; i++) {
-                ids[i] = i % 3 + 1;    // three tokens, each about 1,400 times
+                ids[i] = i % 3 + 1; // three tokens, each about 1,400 times
             }
             NDArray embedding = model.namedWeights().get("model.embed_tokens.weight");
             embedding.setRequiresGradient(true);

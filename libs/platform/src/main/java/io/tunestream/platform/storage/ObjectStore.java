@@ -64,7 +64,12 @@ public class ObjectStore {
 
     /** A store on an S3 API server outside a service's container, e.g. {@code http://127.0.0.1:9000}. */
     public static ObjectStore connect(String endpoint, String accessKey, String secretKey, String bucket) {
-        return new ObjectStore(MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).build(), bucket);
+        return new ObjectStore(
+                MinioClient.builder()
+                        .endpoint(endpoint)
+                        .credentials(accessKey, secretKey)
+                        .build(),
+                bucket);
     }
 
     public String bucket() {
@@ -125,8 +130,8 @@ public class ObjectStore {
         MessageDigest digest = Sha256.digest();
         CountingInputStream counted = new CountingInputStream(new DigestInputStream(content, digest));
         try {
-            PutObjectArgs.Builder args = PutObjectArgs.builder().bucket(bucket).object(key)
-                    .stream(counted, size, size < 0 ? PART_SIZE : -1);
+            PutObjectArgs.Builder args =
+                    PutObjectArgs.builder().bucket(bucket).object(key).stream(counted, size, size < 0 ? PART_SIZE : -1);
             if (contentType != null) {
                 args.contentType(contentType);
             }
@@ -177,8 +182,8 @@ public class ObjectStore {
         Location from = source.location();
         long size = size(from).orElseThrow(() -> new ObjectIntegrityException(source.uri() + " does not exist"));
         if (size != source.sizeBytes()) {
-            throw new ObjectIntegrityException(source.uri() + " has " + size + " bytes, but its reference states "
-                    + source.sizeBytes());
+            throw new ObjectIntegrityException(
+                    source.uri() + " has " + size + " bytes, but its reference states " + source.sizeBytes());
         }
         ObjectRef copy;
         try (InputStream in = open(from)) {
@@ -186,16 +191,17 @@ public class ObjectStore {
             // The store read exactly sizeBytes: anything left means the source grew since it was measured.
             if (in.read() != -1) {
                 remove(location(key));
-                throw new ObjectIntegrityException(source.uri() + " is longer than the " + source.sizeBytes()
-                        + " bytes its reference states");
+                throw new ObjectIntegrityException(
+                        source.uri() + " is longer than the " + source.sizeBytes() + " bytes its reference states");
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy " + source.uri() + " to " + uri(key) + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot copy " + source.uri() + " to " + uri(key) + ": " + e.getMessage(), e);
         }
         if (!copy.sha256().equals(source.sha256())) {
             remove(location(key));
-            throw new ObjectIntegrityException(source.uri() + " has sha256 " + copy.sha256()
-                    + ", but its reference states " + source.sha256());
+            throw new ObjectIntegrityException(
+                    source.uri() + " has sha256 " + copy.sha256() + ", but its reference states " + source.sha256());
         }
         return copy;
     }
@@ -203,7 +209,10 @@ public class ObjectStore {
     /** Removes an object; removing a missing one is no error. */
     public void remove(Location location) {
         try {
-            minio.removeObject(RemoveObjectArgs.builder().bucket(location.bucket()).object(location.key()).build());
+            minio.removeObject(RemoveObjectArgs.builder()
+                    .bucket(location.bucket())
+                    .object(location.key())
+                    .build());
         } catch (Exception e) {
             throw failure("cannot remove " + location.uri(), e);
         }
@@ -216,14 +225,15 @@ public class ObjectStore {
     // ---- reads ----
 
     /** What the store says about an object without reading it. */
-    public record ObjectInfo(long size, String contentType, String etag) {
-    }
+    public record ObjectInfo(long size, String contentType, String etag) {}
 
     /** The object's size, content type and ETag, or empty when there is no such object. */
     public Optional<ObjectInfo> stat(Location location) {
         try {
-            StatObjectResponse stat = minio.statObject(StatObjectArgs.builder().bucket(location.bucket())
-                    .object(location.key()).build());
+            StatObjectResponse stat = minio.statObject(StatObjectArgs.builder()
+                    .bucket(location.bucket())
+                    .object(location.key())
+                    .build());
             return Optional.of(new ObjectInfo(stat.size(), stat.contentType(), stat.etag()));
         } catch (ErrorResponseException e) {
             if (NO_SUCH_OBJECT.contains(e.errorResponse().code())) {
@@ -247,8 +257,10 @@ public class ObjectStore {
     /** The object's content, or empty when there is no such object; the caller closes the stream. */
     public Optional<InputStream> find(Location location) {
         try {
-            return Optional.of(minio.getObject(GetObjectArgs.builder().bucket(location.bucket())
-                    .object(location.key()).build()));
+            return Optional.of(minio.getObject(GetObjectArgs.builder()
+                    .bucket(location.bucket())
+                    .object(location.key())
+                    .build()));
         } catch (ErrorResponseException e) {
             if (NO_SUCH_OBJECT.contains(e.errorResponse().code())) {
                 return Optional.empty();
@@ -266,8 +278,8 @@ public class ObjectStore {
      * @throws UncheckedIOException when the object does not exist or the store fails
      */
     public InputStream open(Location location) {
-        return find(location).orElseThrow(() -> new UncheckedIOException(
-                new IOException(location.uri() + " does not exist")));
+        return find(location)
+                .orElseThrow(() -> new UncheckedIOException(new IOException(location.uri() + " does not exist")));
     }
 
     public InputStream open(String key) {
@@ -289,8 +301,11 @@ public class ObjectStore {
     public List<String> list(String prefix) {
         List<String> keys = new ArrayList<>();
         try {
-            for (Result<Item> item : minio.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix)
-                    .recursive(true).build())) {
+            for (Result<Item> item : minio.listObjects(ListObjectsArgs.builder()
+                    .bucket(bucket)
+                    .prefix(prefix)
+                    .recursive(true)
+                    .build())) {
                 keys.add(item.get().objectName());
             }
         } catch (Exception e) {
@@ -315,8 +330,8 @@ public class ObjectStore {
             try {
                 MessageDigest digest = Sha256.digest();
                 long size;
-                InputStream object = find(location)
-                        .orElseThrow(() -> new ObjectIntegrityException(ref.uri() + " does not exist"));
+                InputStream object =
+                        find(location).orElseThrow(() -> new ObjectIntegrityException(ref.uri() + " does not exist"));
                 try (InputStream in = new DigestInputStream(object, digest);
                         OutputStream out = Files.newOutputStream(partial)) {
                     size = in.transferTo(out);

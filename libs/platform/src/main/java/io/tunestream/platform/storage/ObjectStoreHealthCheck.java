@@ -31,24 +31,34 @@ public class ObjectStoreHealthCheck implements AsyncHealthCheck {
     @Override
     public Uni<HealthCheckResponse> call() {
         // The MinIO client's own timeouts are minutes long; a probe must answer within the probe's period.
-        return Uni.createFrom().item(this::probe)
+        return Uni.createFrom()
+                .item(this::probe)
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .ifNoItem().after(config.healthTimeout())
-                .recoverWithItem(() -> HealthCheckResponse.named(NAME).down()
+                .ifNoItem()
+                .after(config.healthTimeout())
+                .recoverWithItem(() -> HealthCheckResponse.named(NAME)
+                        .down()
                         .withData("bucket", config.bucket())
-                        .withData("error", "no answer within " + config.healthTimeout().toMillis() + " ms")
+                        .withData(
+                                "error",
+                                "no answer within " + config.healthTimeout().toMillis() + " ms")
                         .build());
     }
 
     private HealthCheckResponse probe() {
         var response = HealthCheckResponse.named(NAME).withData("bucket", config.bucket());
         try {
-            if (minio.bucketExists(BucketExistsArgs.builder().bucket(config.bucket()).build())) {
+            if (minio.bucketExists(
+                    BucketExistsArgs.builder().bucket(config.bucket()).build())) {
                 return response.up().build();
             }
-            return response.down().withData("error", "bucket '" + config.bucket() + "' does not exist").build();
+            return response.down()
+                    .withData("error", "bucket '" + config.bucket() + "' does not exist")
+                    .build();
         } catch (Exception e) {
-            return response.down().withData("error", e.getClass().getSimpleName() + ": " + e.getMessage()).build();
+            return response.down()
+                    .withData("error", e.getClass().getSimpleName() + ": " + e.getMessage())
+                    .build();
         }
     }
 }

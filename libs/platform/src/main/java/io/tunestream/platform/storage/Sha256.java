@@ -14,8 +14,7 @@ import java.util.HexFormat;
 /** sha256 as the platform writes it everywhere (manifests, events, object checks): lowercase hex. */
 public final class Sha256 {
 
-    private Sha256() {
-    }
+    private Sha256() {}
 
     /** A fresh digest, for streaming content through it (e.g. a {@link DigestInputStream}). */
     public static MessageDigest digest() {

@@ -35,8 +35,12 @@ class ObjectStoreTest {
 
     @BeforeAll
     static void startServer() {
-        S3ProxyServer s3 = new S3ProxyServer(Path.of(System.getProperty("tunestream.s3proxy.jar")),
-                serverDirectory.resolve("data"), Ports.freePort(), "access", "secret-" + UUID.randomUUID());
+        S3ProxyServer s3 = new S3ProxyServer(
+                Path.of(System.getProperty("tunestream.s3proxy.jar")),
+                serverDirectory.resolve("data"),
+                Ports.freePort(),
+                "access",
+                "secret-" + UUID.randomUUID());
         server = s3.start(true, serverDirectory.resolve("s3proxy.log"));
         store = ObjectStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), "tunestream");
         store.createBucketIfMissing();
@@ -81,8 +85,10 @@ class ObjectStoreTest {
         // The object changes under its reference: same size, other content.
         store.put("verify/model.bin", "THE weights".getBytes(StandardCharsets.UTF_8), null);
         Path corrupted = work.resolve("corrupted/model.bin");
-        assertThatThrownBy(() -> store.download(ref, corrupted)).isInstanceOf(ObjectIntegrityException.class)
-                .hasMessageContaining(ref.uri()).hasMessageContaining("sha256 " + ref.sha256());
+        assertThatThrownBy(() -> store.download(ref, corrupted))
+                .isInstanceOf(ObjectIntegrityException.class)
+                .hasMessageContaining(ref.uri())
+                .hasMessageContaining("sha256 " + ref.sha256());
         assertThat(corrupted).doesNotExist();
         try (var left = Files.list(corrupted.getParent())) {
             assertThat(left).as("no partial download stays behind").isEmpty();
@@ -90,10 +96,12 @@ class ObjectStoreTest {
 
         ObjectRef wrongSize = new ObjectRef(ref.uri(), Sha256.of("THE weights"), 99);
         assertThatThrownBy(() -> store.download(wrongSize, work.resolve("size.bin")))
-                .isInstanceOf(ObjectIntegrityException.class).hasMessageContaining("99 bytes");
+                .isInstanceOf(ObjectIntegrityException.class)
+                .hasMessageContaining("99 bytes");
         ObjectRef missing = new ObjectRef(store.uri("verify/missing.bin"), ref.sha256(), 1);
         assertThatThrownBy(() -> store.download(missing, work.resolve("missing.bin")))
-                .isInstanceOf(ObjectIntegrityException.class).hasMessageContaining("does not exist");
+                .isInstanceOf(ObjectIntegrityException.class)
+                .hasMessageContaining("does not exist");
     }
 
     @Test
@@ -105,7 +113,8 @@ class ObjectStoreTest {
         assertThat(copy.uri()).isEqualTo("s3://tunestream/copy/b.json");
 
         ObjectRef lying = new ObjectRef(source.uri(), Sha256.of("[]"), source.sizeBytes());
-        assertThatThrownBy(() -> store.copyVerified(lying, "copy/c.json")).isInstanceOf(ObjectIntegrityException.class)
+        assertThatThrownBy(() -> store.copyVerified(lying, "copy/c.json"))
+                .isInstanceOf(ObjectIntegrityException.class)
                 .hasMessageContaining("has sha256 " + source.sha256());
         assertThat(store.size("copy/c.json")).as("a refused copy is removed").isEmpty();
     }
@@ -120,9 +129,11 @@ class ObjectStoreTest {
         ArtifactRef artifact = store.uploadDirectory(directory, "checkpoints/job-1/step-2/");
 
         assertThat(artifact.uri()).isEqualTo("s3://tunestream/checkpoints/job-1/step-2/");
-        assertThat(artifact.files()).extracting(ObjectRef::uri).containsExactly(
-                "s3://tunestream/checkpoints/job-1/step-2/config.json",
-                "s3://tunestream/checkpoints/job-1/step-2/tokenizer/vocab.json");
+        assertThat(artifact.files())
+                .extracting(ObjectRef::uri)
+                .containsExactly(
+                        "s3://tunestream/checkpoints/job-1/step-2/config.json",
+                        "s3://tunestream/checkpoints/job-1/step-2/tokenizer/vocab.json");
         assertThat(artifact.files().get(1).sha256()).isEqualTo(Sha256.of(directory.resolve("tokenizer/vocab.json")));
 
         Path copy = work.resolve("downloaded");

@@ -1,6 +1,9 @@
-package io.tunestream.registry.service;
+package io.tunestream.platform.problem;
 
-/** A request whose content is wrong (a checkpoint that does not validate, a negative margin): answered with 400. */
+/**
+ * A request whose content is wrong: answered with 400 as a problem of type {@value ProblemResponses#INVALID_REQUEST}.
+ * The message names the field and what is accepted.
+ */
 public class InvalidRequestException extends RuntimeException {
 
     public InvalidRequestException(String message) {
