@@ -155,6 +155,20 @@ class ApiKeyLifecycleTest {
     }
 
     @Test
+    void shouldRefuseAKeyRequestWithAFieldItDoesNotTake() {
+        given().auth()
+                .oauth2(AdminKeyResource.token())
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "typo", "scopes", List.of("read"), "expiry", "2030-01-01T00:00:00Z"))
+                .when()
+                .post("/api/v1/keys")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("field", equalTo("expiry"));
+    }
+
+    @Test
     void shouldLetOnlyAdminKeysManageKeys() {
         String key = TestKeys.create("not-admin", "read", "write", "inference");
         given().auth()
