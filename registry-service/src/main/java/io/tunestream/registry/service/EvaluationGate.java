@@ -48,27 +48,8 @@ public final class EvaluationGate {
             throw new IllegalArgumentException("the evaluation gate needs a policy that names an evaluation set");
         }
         if (evaluation == null) {
-            GateDecision gate = new GateDecision(
-                    GateDecision.RULE_EVALUATION_SET,
-                    false,
-                    List.of(GateDecision.CHECK_MISSING_EVALUATION),
-                    expected,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    policy.alpha(),
-                    policy.margin(),
-                    policy.familyTolerance(),
-                    null,
-                    null,
-                    null,
-                    null);
+            GateDecision gate = PromotionRule.policyOnly(
+                    GateDecision.RULE_EVALUATION_SET, false, List.of(GateDecision.CHECK_MISSING_EVALUATION), policy);
             return PromotionRule.Verdict.reject(
                     "the policy names evaluation set " + expected.label()
                             + ", but the trained model came without an evaluation on it: not compared with its parent",

@@ -136,7 +136,7 @@ public final class PromotionRule {
     }
 
     /** A decision taken before any figures were compared: the policy's settings only. */
-    private static GateDecision policyOnly(String rule, boolean promote, List<String> failed, GatePolicy policy) {
+    static GateDecision policyOnly(String rule, boolean promote, List<String> failed, GatePolicy policy) {
         boolean evaluationSet = policy.evaluationSet() != null;
         return new GateDecision(
                 rule,
