@@ -1,0 +1,49 @@
+package io.tunestream.generation.messaging;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.tunestream.testing.ObjectStoreResource;
+import io.tunestream.testing.SaslKafkaBrokerResource;
+import java.time.Duration;
+import org.apache.kafka.clients.admin.Admin;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/** The service given a wrong SCRAM password: not ready, saying why, and it consumes nothing. */
+@QuarkusTest
+@WithTestResource(
+        value = SaslKafkaBrokerResource.class,
+        initArgs = {
+            @ResourceArg(name = "groups", value = "generation-service"),
+            @ResourceArg(name = "wrong-password", value = "true")
+        })
+@WithTestResource(value = ObjectStoreResource.class, scope = TestResourceScope.GLOBAL)
+class SaslWrongCredentialsTest {
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    @ConfigProperty(name = SaslKafkaBrokerResource.ADMIN_PASSWORD_KEY)
+    String adminPassword;
+
+    @Test
+    void withAWrongPasswordReadinessIsDownNamingTheCauseAndNothingIsConsumed() throws Exception {
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> given().get("/q/health/ready")
+                        .then()
+                        .statusCode(503)
+                        .body(containsString("Authentication failed")));
+
+        try (Admin admin = Admin.create(SaslKafkaBrokerResource.adminClient(bootstrapServers, adminPassword))) {
+            var groups = admin.listConsumerGroups().all().get();
+            assertThat(groups).noneMatch(group -> group.groupId().equals("generation-service"));
+        }
+    }
+}
