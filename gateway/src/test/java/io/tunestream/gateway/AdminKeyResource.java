@@ -22,7 +22,15 @@ public class AdminKeyResource implements QuarkusTestResourceLifecycleManager {
         token = "ts_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         new SecureRandom().nextBytes(bytes);
         internalToken = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        return Map.of("tunestream.gateway.admin-key", token, "tunestream.gateway.internal-token", internalToken);
+        // tunestream.internal-token too, as TUNESTREAM_INTERNAL_TOKEN sets both: the gateway sends it and must not
+        // require it of its own clients (the platform's internal-token check is left out of the gateway).
+        return Map.of(
+                "tunestream.gateway.admin-key",
+                token,
+                "tunestream.gateway.internal-token",
+                internalToken,
+                "tunestream.internal-token",
+                internalToken);
     }
 
     public static String token() {

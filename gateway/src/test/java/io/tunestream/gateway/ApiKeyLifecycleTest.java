@@ -2,6 +2,7 @@ package io.tunestream.gateway;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -13,6 +14,7 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.tunestream.gateway.service.ApiKeyService;
 import io.tunestream.testing.PostgresResource;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +23,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -34,8 +37,14 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(AdminKeyResource.class)
 class ApiKeyLifecycleTest {
 
+    /** The default of tunestream.gateway.key-cache-ttl. */
+    private static final Duration KEY_CACHE_TTL = Duration.ofSeconds(5);
+
     @Inject
     AgroalDataSource database;
+
+    @Inject
+    ApiKeyService keys;
 
     @Test
     void shouldShowAKeyOnceAndStoreOnlyItsHash() throws Exception {
@@ -85,21 +94,77 @@ class ApiKeyLifecycleTest {
     }
 
     @Test
-    void shouldRefuseAnExpiredKey() throws Exception {
+    void shouldRefuseAnExpiredKeyOnItsFirstRequestAfterTheExpiry() {
+        // Long enough for the first requests to come before the expiry on a loaded build machine.
+        Instant expiresAt = Instant.now().plusSeconds(8);
         String key = TestKeys.create(Map.of(
                 "name",
                 "short-lived",
                 "scopes",
                 List.of("read"),
                 "expiresAt",
-                Instant.now().plusSeconds(3600).toString()));
+                expiresAt.toString(),
+                // Requests back to back: no rate limit in the way.
+                "requestsPerSecond",
+                10_000));
         given().auth().oauth2(key).when().get("/api/v1/datasets").then().statusCode(200);
+
+        // Used without a pause, the key is remembered when it expires: the expiry must still apply at once, not when
+        // the replica next reads the key.
+        Instant refused = null;
+        while (refused == null) {
+            Instant sent = Instant.now();
+            int status =
+                    given().auth().oauth2(key).when().get("/api/v1/datasets").statusCode();
+            if (status == 401) {
+                refused = sent;
+            } else {
+                assertThat(status).isEqualTo(200);
+                assertThat(sent).as("still accepted after its expiry").isBefore(expiresAt);
+            }
+        }
+        // Not refused early either (a request sent just before the expiry may be checked just after it).
+        assertThat(refused).isAfter(expiresAt.minusSeconds(2));
+    }
+
+    @Test
+    void shouldAnswerAKeyVerifiedLatelyWithoutReadingTheDatabase() throws Exception {
+        String key = TestKeys.create("remembered", "read");
+        assertThat(keys.authenticate(key)).isPresent();
         try (Connection connection = database.getConnection();
                 Statement statement = connection.createStatement()) {
-            statement.executeUpdate(
-                    "update api_key set expires_at = now() - interval '1 second' where name = 'short-lived'");
+            statement.executeUpdate("update api_key set revoked_at = now() where name = 'remembered'");
         }
-        given().auth().oauth2(key).when().get("/api/v1/datasets").then().statusCode(401);
+
+        // The row says revoked (as another replica's revocation would), the replica still remembers the key: what
+        // key-cache-ttl bounds. The database's answer is the revocation.
+        assertThat(keys.authenticateFromCache(key)).isPresent();
+        assertThat(keys.authenticate(key)).isEmpty();
+        assertThat(keys.authenticateFromCache(key)).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAKeyRevokedOnAnotherReplicaWithinTheKeyCacheTtl() throws Exception {
+        String key = TestKeys.create("revoked-elsewhere", "read");
+        given().auth().oauth2(key).when().get("/api/v1/datasets").then().statusCode(200);
+
+        // Another replica's revocation is a change of the row this replica has not made.
+        long revoked = System.nanoTime();
+        try (Connection connection = database.getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.executeUpdate("update api_key set revoked_at = now() where name = 'revoked-elsewhere'");
+        }
+        await().atMost(KEY_CACHE_TTL.plusSeconds(5))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> given().auth()
+                                .oauth2(key)
+                                .when()
+                                .get("/api/v1/datasets")
+                                .statusCode()
+                        == 401);
+        assertThat(Duration.ofNanos(System.nanoTime() - revoked))
+                .as("refused within the key cache's time-to-live (and one request's time)")
+                .isLessThan(KEY_CACHE_TTL.plusSeconds(2));
     }
 
     @Test

@@ -29,6 +29,14 @@ final class Stack {
     static final List<String> DATABASE_OWNERS = List.of("dataset", "training", "registry", "gateway");
     /** The gateway's first admin key, generated into the credentials file unless the environment brings one. */
     static final String GATEWAY_ADMIN_KEY_VARIABLE = "TUNESTREAM_GATEWAY_ADMIN_KEY";
+    /**
+     * The token the gateway sends to the services and the services require (libs/platform's internal-token check):
+     * generated into the credentials file unless the environment brings one, so a local stack's service ports are
+     * not open doors either.
+     */
+    static final String INTERNAL_TOKEN_VARIABLE = "TUNESTREAM_INTERNAL_TOKEN";
+
+    static final String INTERNAL_TOKEN_SECRET = "internal-token";
 
     static final Duration SERVICES_READY_TIMEOUT = Duration.ofMinutes(4);
 
@@ -199,6 +207,7 @@ final class Stack {
         environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         // A local stack serves this machine only; a deployment sets its own host.
         environment.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        environment.put(INTERNAL_TOKEN_VARIABLE, internalToken(credentials));
         if (module.equals("gateway")) {
             settings.servicePorts().forEach((service, servicePort) -> {
                 if (!service.equals("gateway")) {
@@ -239,6 +248,14 @@ final class Stack {
         }
         environment.putAll(settings.serviceEnvironment().getOrDefault(module, Map.of()));
         return environment;
+    }
+
+    /** The stack's internal token: the launcher's environment's, else the one in the credentials file. */
+    static String internalToken(Credentials credentials) {
+        String fromEnvironment = System.getenv(INTERNAL_TOKEN_VARIABLE);
+        return fromEnvironment == null || fromEnvironment.isBlank()
+                ? credentials.secret(INTERNAL_TOKEN_SECRET)
+                : fromEnvironment;
     }
 
     private void putDatasource(Map<String, String> environment, String owner) {

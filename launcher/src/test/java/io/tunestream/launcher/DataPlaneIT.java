@@ -30,7 +30,6 @@ import io.tunestream.llm.tokenizer.Tokenizer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -185,14 +184,13 @@ class DataPlaneIT {
                         .body());
         long records = 0;
         for (String file : List.of("train.jsonl", "eval.jsonl")) {
-            HttpResponse<byte[]> download = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(client.uri(
-                                            "dataset-service",
-                                            "/datasets/" + dataset + "/versions/" + version + "/files/" + file))
-                                    .GET()
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> download = client.send(
+                    HttpRequest.newBuilder(client.uri(
+                                    "dataset-service",
+                                    "/datasets/" + dataset + "/versions/" + version + "/files/" + file))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
             assertThat(download.statusCode()).isEqualTo(200);
             JsonNode entry = manifest.get("files").get(file);
             assertThat(sha256(download.body()))

@@ -5,6 +5,7 @@ import io.tunestream.events.EventJson;
 import io.tunestream.events.TunestreamEvent;
 import io.tunestream.events.kafka.CloudEventsKafka;
 import io.tunestream.infra.Waits;
+import io.tunestream.platform.security.InternalToken;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -49,6 +50,7 @@ final class StackClient {
 
     private final StackSettings settings;
     private final StackLayout layout;
+    private String internalToken;
 
     StackClient(StackSettings settings, StackLayout layout) {
         this.settings = settings;
@@ -94,8 +96,24 @@ final class StackClient {
     }
 
     HttpResponse<String> send(HttpRequest request) {
+        return send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A request whose body is streamed (a model file, say), not held in memory. */
+    HttpResponse<InputStream> sendForStream(HttpRequest request) {
+        return send(request, HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    /**
+     * Sends the request with the stack's internal token, as the gateway does: the services of a launched stack answer
+     * nothing else (but {@code /q/}).
+     */
+    <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body) {
+        HttpRequest withToken = HttpRequest.newBuilder(request, (name, value) -> true)
+                .header(InternalToken.HEADER, internalToken())
+                .build();
         try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(withToken, body);
         } catch (IOException e) {
             throw new IllegalStateException(request.method() + " " + request.uri() + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -104,16 +122,12 @@ final class StackClient {
         }
     }
 
-    /** A request whose body is streamed (a model file, say), not held in memory. */
-    HttpResponse<InputStream> sendForStream(HttpRequest request) {
-        try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw new IllegalStateException(request.method() + " " + request.uri() + " failed: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(request.method() + " " + request.uri() + " interrupted", e);
+    /** The token the stack's launcher gave its services (read once the stack has written its credentials). */
+    synchronized String internalToken() {
+        if (internalToken == null) {
+            internalToken = Stack.internalToken(Credentials.loadOrCreate(layout.credentialsFile()));
         }
+        return internalToken;
     }
 
     /** The body of a 2xx GET as JSON; anything else fails with the status and body. */

@@ -2,6 +2,7 @@ package io.tunestream.gateway.client;
 
 import io.smallrye.faulttolerance.api.Guard;
 import io.tunestream.gateway.config.GatewayConfig;
+import io.tunestream.platform.security.InternalToken;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -38,7 +39,7 @@ public class StreamingProxy {
     /** Request headers the services need; the client's {@code Authorization} is the gateway's and stays here. */
     static final List<String> FORWARDED_HEADERS = List.of("Content-Type", "Accept", "X-File-Name", "Last-Event-ID");
 
-    public static final String INTERNAL_TOKEN_HEADER = "X-Tunestream-Internal-Token";
+    public static final String INTERNAL_TOKEN_HEADER = InternalToken.HEADER;
     private static final int COPY_BUFFER = 16 * 1024;
     /** An error body larger than this is cut: errors are messages, not payloads. */
     private static final int MAX_ERROR_BODY = 64 * 1024;

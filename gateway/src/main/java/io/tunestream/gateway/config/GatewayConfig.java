@@ -28,6 +28,14 @@ public interface GatewayConfig {
      */
     Optional<String> adminKey();
 
+    /**
+     * How long a key found valid in the database is taken as valid without reading it again: the bound within which a
+     * revocation made on another replica takes effect here (on this replica, and for expiries, at once). Zero: every
+     * request reads its key from the database.
+     */
+    @WithDefault("5s")
+    Duration keyCacheTtl();
+
     /** Calls to the services behind the gateway. */
     Upstream upstream();
 

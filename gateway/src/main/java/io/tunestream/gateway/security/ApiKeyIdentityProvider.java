@@ -11,6 +11,7 @@ import io.tunestream.gateway.Scope;
 import io.tunestream.gateway.service.ApiKeyService;
 import io.tunestream.gateway.service.ApiKeyService.KeyGrant;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
 
 /** Turns a valid API key into an identity whose roles are the key's scopes. */
 @ApplicationScoped
@@ -33,7 +34,12 @@ public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyAuthentica
     @Override
     public Uni<SecurityIdentity> authenticate(
             ApiKeyAuthenticationRequest request, AuthenticationRequestContext context) {
-        // The lookup is a database query: it runs on a worker thread, never on the event loop.
+        // A key verified lately is answered on the spot; otherwise the lookup is a database query, which runs on a
+        // worker thread, never on the event loop.
+        Optional<KeyGrant> cached = keys.authenticateFromCache(request.token());
+        if (cached.isPresent()) {
+            return Uni.createFrom().item(identity(cached.get()));
+        }
         return context.runBlocking(() -> keys.authenticate(request.token())
                 .map(ApiKeyIdentityProvider::identity)
                 .orElseThrow(() -> new AuthenticationFailedException("unknown, revoked or expired API key")));

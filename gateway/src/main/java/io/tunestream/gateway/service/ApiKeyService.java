@@ -1,5 +1,6 @@
 package io.tunestream.gateway.service;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import io.tunestream.gateway.ApiKey;
 import io.tunestream.gateway.Scope;
@@ -19,8 +20,16 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
-/** Creates, lists, revokes and checks API keys. A key is read from the database on every request, so a revocation
- * or an expiry takes effect on the next request, on every replica. */
+/**
+ * Creates, lists, revokes and checks API keys.
+ *
+ * <p>A key found valid in the database is remembered for {@code key-cache-ttl} (by its hash, never the token), so that
+ * a busy key costs no query and no transaction per request. What that allows, and no more: an expiry takes effect at
+ * once (it is checked on every request); a revocation made on this replica at once (it forgets the key before
+ * answering, and a lookup that raced with it is not remembered); a revocation made on another replica within the
+ * time-to-live. Unknown, revoked and expired keys are never remembered: they are looked up on every request. A TTL of
+ * zero reads the database on every request.
+ */
 @ApplicationScoped
 public class ApiKeyService {
 
@@ -35,6 +44,13 @@ public class ApiKeyService {
     private final Clock clock;
     /** When this replica last wrote each key's last use, so that most requests write nothing. */
     private final Map<Long, Instant> lastRecordedUse = new ConcurrentHashMap<>();
+    /** Keys found valid in the database lately, by hash. */
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+    /** Counts this replica's revocations: a lookup that overlapped one is not remembered. Guarded by this. */
+    private long revocations;
+
+    /** A key found valid at {@code verifiedAt}, until {@code expiresAt} (null: no expiry). */
+    private record Verified(KeyGrant grant, Instant expiresAt, Instant verifiedAt) {}
 
     public ApiKeyService(ApiKeyRepository keys, GatewayConfig config) {
         this.keys = keys;
@@ -106,12 +122,33 @@ public class ApiKeyService {
         return keys.listNewestFirst();
     }
 
-    /** Revokes the key; revoking a revoked key keeps its first revocation time. */
-    @Transactional
+    /**
+     * Revokes the key; revoking a revoked key keeps its first revocation time. Committed, and forgotten by this
+     * replica, before it returns: the next request with the key fails.
+     */
     public Optional<ApiKey> revoke(long id) {
-        Optional<ApiKey> key = keys.findByIdOptional(id);
-        key.filter(found -> found.revokedAt == null).ifPresent(found -> found.revokedAt = clock.instant());
+        Optional<ApiKey> key = QuarkusTransaction.requiringNew().call(() -> {
+            Optional<ApiKey> found = keys.findByIdOptional(id);
+            found.filter(k -> k.revokedAt == null).ifPresent(k -> k.revokedAt = clock.instant());
+            return found;
+        });
+        forget(id);
         return key;
+    }
+
+    private synchronized void forget(long id) {
+        revocations++;
+        verified.values().removeIf(entry -> entry.grant().id() == id);
+    }
+
+    private synchronized long revocations() {
+        return revocations;
+    }
+
+    private synchronized void remember(String hash, Verified entry, long revocationsBeforeLookup) {
+        if (revocations == revocationsBeforeLookup) {
+            verified.put(hash, entry);
+        }
     }
 
     private void recordUse(long id, Instant now) {
@@ -122,16 +159,59 @@ public class ApiKeyService {
         }
     }
 
-    /** The grant of a well-formed, known, unrevoked and unexpired key; empty for anything else. */
-    @Transactional
+    /**
+     * The grant of a key verified within the time-to-live, if it is still unexpired and no write of its last use is
+     * due; empty otherwise (then {@link #authenticate} decides). Never blocks: it may run on the event loop.
+     */
+    public Optional<KeyGrant> authenticateFromCache(String token) {
+        if (!KeyTokens.wellFormed(token)) {
+            return Optional.empty();
+        }
+        String hash = KeyTokens.hash(token);
+        Verified entry = verified.get(hash);
+        if (entry == null) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        boolean fresh = now.isBefore(entry.verifiedAt().plus(config.keyCacheTtl()));
+        boolean unexpired = entry.expiresAt() == null || now.isBefore(entry.expiresAt());
+        if (!fresh || !unexpired) {
+            verified.remove(hash, entry);
+            return Optional.empty();
+        }
+        Instant recorded = lastRecordedUse.get(entry.grant().id());
+        if (recorded == null || recorded.isBefore(now.minus(LAST_USED_RESOLUTION))) {
+            return Optional.empty();
+        }
+        return Optional.of(entry.grant());
+    }
+
+    /**
+     * The grant of a well-formed, known, unrevoked and unexpired key, read from the database (and remembered);
+     * empty for anything else. Blocking.
+     */
     public Optional<KeyGrant> authenticate(String token) {
         if (!KeyTokens.wellFormed(token)) {
             return Optional.empty();
         }
+        String hash = KeyTokens.hash(token);
+        long revocationsBefore = revocations();
         Instant now = clock.instant();
-        Optional<ApiKey> key = keys.findByHash(KeyTokens.hash(token)).filter(found -> found.usableAt(now));
-        key.ifPresent(found -> recordUse(found.id, now));
-        return key.map(found ->
-                new KeyGrant(found.id, found.name, found.scopeSet(), found.requestsPerSecond, found.tokensPerMinute));
+        Optional<ApiKey> key = QuarkusTransaction.requiringNew().call(() -> {
+            Optional<ApiKey> found = keys.findByHash(hash).filter(k -> k.usableAt(now));
+            found.ifPresent(k -> recordUse(k.id, now));
+            return found;
+        });
+        if (key.isEmpty()) {
+            verified.remove(hash);
+            return Optional.empty();
+        }
+        ApiKey found = key.get();
+        KeyGrant grant =
+                new KeyGrant(found.id, found.name, found.scopeSet(), found.requestsPerSecond, found.tokensPerMinute);
+        if (!config.keyCacheTtl().isZero() && !config.keyCacheTtl().isNegative()) {
+            remember(hash, new Verified(grant, found.expiresAt, now), revocationsBefore);
+        }
+        return Optional.of(grant);
     }
 }
