@@ -39,10 +39,22 @@ class ServiceContractTest {
     static final HelmChart.Rendered RENDERED = HelmChart.defaults();
 
     /**
-     * Read through libs/platform's InternalToken ({@code tunestream.internal-token}, the gateway's internal-token
-     * change); until that change is merged a service ignores it.
+     * Read by every service through libs/platform's InternalToken ({@code tunestream.internal-token}, looked up with
+     * the Config API rather than a mapping, so that the gateway can leave the check out);
+     * {@link #platformWideVariablesAreReadByLibsPlatform} keeps this list true.
      */
     static final Set<String> PLATFORM_WIDE = Set.of("TUNESTREAM_INTERNAL_TOKEN");
+
+    @Test
+    void platformWideVariablesAreReadByLibsPlatform() {
+        String source = read(HelmChart.REPOSITORY.resolve(
+                "libs/platform/src/main/java/io/tunestream/platform/security/InternalToken.java"));
+
+        for (String variable : PLATFORM_WIDE) {
+            String key = variable.toLowerCase().replace('_', '.').replace("internal.token", "internal-token");
+            assertThat(source).as("libs/platform reads %s", variable).contains("\"" + key + "\"");
+        }
+    }
 
     /** Extension keys that a service's application.properties leaves to the environment: credentials. */
     static final Set<String> QUARKUS_CREDENTIALS =
