@@ -21,7 +21,7 @@ import org.apache.kafka.common.header.Headers;
  *     {@code {"specversion": "1.0", "id", "source", "type", "subject", "time", "data": {...}}};</li>
  * <li><b>binary mode</b>: {@code ce_*} headers, the value the data itself.</li>
  * </ul>
- * The data is the sample record ({@code {"instruction", "input", "output"}}, a conversation, ...) or a whole
+ * The data is the sample record ({@code {"instruction", "input", "output"}}, a conversation array, ...) or a whole
  * {@link SampleEvent}. The dataset is the extension {@code dataset}, else the subject ({@code datasets/NAME} as
  * Tunestream's own events name it, or {@code NAME}); the sample's source id is the extension {@code sourceid}, else the
  * event id, so a producer's redelivery is recognised. Tunestream's own binary-mode records (whose value is a
@@ -89,9 +89,10 @@ final class CloudEventSamples {
 
     private static SampleEvent sample(
             String where, String id, String time, String dataset, String sourceId, JsonNode data) {
-        if (!data.isObject()) {
-            throw new UnreadableRecordException(
-                    where + ": attribute 'data' must be the sample record, a JSON object; found " + data.getNodeType());
+        if (!data.isObject() && !data.isArray()) {
+            throw new UnreadableRecordException(where + ": attribute 'data' must be the sample record (a JSON object,"
+                    + " or an array for a conversation); found "
+                    + data.getNodeType().toString().toLowerCase());
         }
         if (isSampleEvent(data)) {
             try {
