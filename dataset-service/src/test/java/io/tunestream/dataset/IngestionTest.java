@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -238,6 +239,36 @@ class IngestionTest {
                                             .contains(unknownDataset.eventId())))
                     .hasSize(1);
         });
+    }
+
+    @Test
+    void shouldStoreSamplesSentAsCloudEventsInStructuredAndBinaryMode() {
+        String dataset = createDataset("sft");
+        JsonNode structured = parse(List.of(ALPACA.get(0))).get(0);
+        JsonNode binary = parse(List.of(CONVERSATIONS.get(0))).get(0);
+        String envelope = """
+                {"specversion": "1.0", "id": "%s", "source": "/crm", "type": "com.acme.sample",
+                 "subject": "datasets/%s", "datacontenttype": "application/json", "data": %s}
+                """.formatted(UUID.randomUUID(), dataset, structured);
+        kafka.publishRaw(
+                "tunestream.samples",
+                dataset,
+                envelope.getBytes(StandardCharsets.UTF_8),
+                Map.of("content-type", "application/cloudevents+json; charset=UTF-8"));
+        kafka.publishRaw(
+                "tunestream.samples",
+                dataset,
+                binary.toString().getBytes(StandardCharsets.UTF_8),
+                Map.of(
+                        "ce_specversion", "1.0",
+                        "ce_id", UUID.randomUUID().toString(),
+                        "ce_source", "/crm",
+                        "ce_type", "com.acme.sample",
+                        "ce_dataset", dataset,
+                        "content-type", "application/json"));
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(storedRecords(dataset)).containsExactly(structured, binary));
     }
 
     static String createDataset(String kind) {

@@ -4,6 +4,7 @@ import io.tunestream.events.EventJson;
 import io.tunestream.events.TunestreamEvent;
 import io.tunestream.events.kafka.CloudEventsKafka;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +63,13 @@ final class KafkaTopics implements AutoCloseable {
     /** A record that is no event at all. */
     void publishRaw(String topic, String key, byte[] value) {
         join(producer.send(new ProducerRecord<>(topic, key, value)));
+    }
+
+    /** Bytes with headers, as a producer outside the project (a CloudEvents SDK) sends them. */
+    void publishRaw(String topic, String key, byte[] value, Map<String, String> headers) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
+        headers.forEach((name, header) -> record.headers().add(name, header.getBytes(StandardCharsets.UTF_8)));
+        join(producer.send(record));
     }
 
     /** Every record of the topic up to its end now, in partition order. */

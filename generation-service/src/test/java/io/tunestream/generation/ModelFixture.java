@@ -2,14 +2,20 @@ package io.tunestream.generation;
 
 import static org.awaitility.Awaitility.await;
 
+import ai.djl.engine.Engine;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tunestream.events.ArtifactRef;
 import io.tunestream.events.Lineage;
 import io.tunestream.events.ModelVersionAction;
 import io.tunestream.events.ModelVersionEvent;
 import io.tunestream.events.ObjectRef;
-import io.tunestream.generation.service.ProductionModel;
+import io.tunestream.generation.service.ModelCatalog;
 import io.tunestream.llm.bootstrap.ScratchModel;
 import io.tunestream.llm.bootstrap.ScratchModelSpec;
+import io.tunestream.llm.checkpoint.DType;
+import io.tunestream.llm.model.LlamaConfig;
+import io.tunestream.llm.model.LlamaModel;
 import io.tunestream.llm.tasks.CorpusSpec;
 import io.tunestream.llm.tasks.SyntheticCorpus;
 import io.tunestream.llm.tasks.TaskFamily;
@@ -40,7 +46,9 @@ public final class ModelFixture {
     public static final String BUCKET = "tunestream";
 
     private static final AtomicInteger VERSIONS = new AtomicInteger();
+    private static Path corpus;
     private static Path checkpoint;
+    private static Path otherCheckpoint;
 
     private ModelFixture() {}
 
@@ -52,27 +60,65 @@ public final class ModelFixture {
     /** The scratch checkpoint directory, created on first use. */
     public static synchronized Path checkpoint() {
         if (checkpoint == null) {
-            try {
-                Path root = Files.createTempDirectory("generation-service-model-");
-                SyntheticCorpus.write(
-                        root.resolve("corpus"), new CorpusSpec(5, 30, 2, 2, EnumSet.allOf(TaskFamily.class)));
-                ScratchModel.create(
-                        root.resolve("model"),
-                        root.resolve("corpus").resolve(SyntheticCorpus.PRETRAIN_FILE),
-                        new ScratchModelSpec(3, 320, 32, 1, 2, 1, 64, 256));
-                checkpoint = root.resolve("model");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            checkpoint = create(3, "model");
         }
         return checkpoint;
     }
 
+    /**
+     * A second scratch checkpoint: the same tokenizer, other weights (another seed) and an untied output layer, since
+     * a tiny random model with tied embeddings greedily repeats the prompt's last token whatever its seed, and two
+     * such models could not be told apart by their answers.
+     */
+    public static synchronized Path otherCheckpoint() {
+        if (otherCheckpoint == null) {
+            Path directory = create(11, "other-model");
+            try {
+                ObjectNode json = (ObjectNode) new ObjectMapper()
+                        .readTree(directory.resolve("config.json").toFile());
+                json.put("tie_word_embeddings", false);
+                LlamaConfig untied = LlamaConfig.fromJson(json, "the other scratch model");
+                try (LlamaModel model =
+                        LlamaModel.initialize(untied, 11, Engine.getInstance().newBaseManager())) {
+                    model.save(directory, DType.F32, null);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            otherCheckpoint = directory;
+        }
+        return otherCheckpoint;
+    }
+
+    private static Path create(long seed, String name) {
+        try {
+            if (corpus == null) {
+                Path root = Files.createTempDirectory("generation-service-model-");
+                SyntheticCorpus.write(
+                        root.resolve("corpus"), new CorpusSpec(5, 30, 2, 2, EnumSet.allOf(TaskFamily.class)));
+                corpus = root;
+            }
+            Path model = corpus.resolve(name);
+            ScratchModel.create(
+                    model,
+                    corpus.resolve("corpus").resolve(SyntheticCorpus.PRETRAIN_FILE),
+                    new ScratchModelSpec(seed, 320, 32, 1, 2, 1, 64, 256));
+            return model;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Uploads the checkpoint's files under {@code models/<model>/<version>/} and describes them. */
     public static ArtifactRef upload(ObjectStore store, int version) {
-        String prefix = "models/" + MODEL + "/" + version + "/";
+        return upload(store, MODEL, version, checkpoint());
+    }
+
+    /** Uploads a checkpoint's files under {@code models/<model>/<version>/} and describes them. */
+    public static ArtifactRef upload(ObjectStore store, String model, int version, Path checkpoint) {
+        String prefix = "models/" + model + "/" + version + "/";
         List<ObjectRef> files = new ArrayList<>();
-        try (Stream<Path> paths = Files.list(checkpoint())) {
+        try (Stream<Path> paths = Files.list(checkpoint)) {
             for (Path path : paths.sorted().toList()) {
                 byte[] content = Files.readAllBytes(path);
                 files.add(store.put(prefix + path.getFileName(), content, null));
@@ -93,14 +139,20 @@ public final class ModelFixture {
 
     /** The registry's event promoting {@code version} to production. */
     public static ModelVersionEvent promoted(int version, Integer previousVersion, ArtifactRef artifact) {
+        return promoted(MODEL, version, ModelVersionEvent.PRODUCTION, previousVersion, artifact);
+    }
+
+    /** The registry's event giving {@code alias} ({@code production}, {@code candidate}) to a version of a model. */
+    public static ModelVersionEvent promoted(
+            String model, int version, String alias, Integer previousVersion, ArtifactRef artifact) {
         return new ModelVersionEvent(
                 UUID.randomUUID().toString(),
                 ModelVersionEvent.SCHEMA_VERSION,
                 Instant.now(),
                 ModelVersionAction.PROMOTED,
-                MODEL,
+                model,
                 version,
-                ModelVersionEvent.PRODUCTION,
+                alias,
                 previousVersion,
                 null,
                 artifact,
@@ -109,11 +161,11 @@ public final class ModelFixture {
     }
 
     /** Uploads and promotes a new version, and waits until the service has loaded it; returns its number. */
-    public static int promoteAndAwaitLoaded(KafkaTestClient kafka, ObjectStore store, ProductionModel production) {
-        int previous = production.loadedVersion();
+    public static int promoteAndAwaitLoaded(KafkaTestClient kafka, ObjectStore store, ModelCatalog production) {
+        int previous = production.servingVersion(ModelFixture.MODEL);
         int version = nextVersion();
         kafka.publish(promoted(version, previous == 0 ? null : previous, upload(store, version)));
-        await().atMost(Duration.ofSeconds(60)).until(() -> production.loadedVersion() == version);
+        await().atMost(Duration.ofSeconds(60)).until(() -> production.servingVersion(ModelFixture.MODEL) == version);
         return version;
     }
 }

@@ -13,6 +13,10 @@ public final class Prompts {
     private Prompts() {}
 
     public static PromptEvent prompt(int version, String text, SamplingParameters sampling) {
+        return prompt(ModelFixture.MODEL, version, text, sampling);
+    }
+
+    public static PromptEvent prompt(String model, int version, String text, SamplingParameters sampling) {
         // The hash covers a random nonce too, so that tests sharing the broker never see each other's generations.
         String hash = Sha256.of((text + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
         return new PromptEvent(
@@ -24,7 +28,7 @@ public final class Prompts {
                 "arithmetic-dpo",
                 "sample-" + hash.substring(0, 8),
                 1,
-                ModelFixture.MODEL,
+                model,
                 version,
                 text,
                 sampling);

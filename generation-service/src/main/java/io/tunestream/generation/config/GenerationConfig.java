@@ -1,5 +1,6 @@
 package io.tunestream.generation.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
@@ -12,11 +13,23 @@ import java.util.Optional;
 public interface GenerationConfig {
 
     /**
-     * The registry's model name this replica serves: it follows the {@code production} alias of this model on
-     * {@code tunestream.model-versions} and answers prompts and {@code /v1} requests for it.
+     * The default model: its production version is loaded as soon as {@code tunestream.model-versions} announces it.
+     * Every other registered model (and any other version) is loaded on first use.
      */
     @WithDefault("tiny-llama")
     String model();
+
+    /**
+     * Memory for model weights (counted in F32, as the engine computes): when a load takes the loaded versions over
+     * it, the least recently used ones are evicted (after the work holding them ends). A single version larger than
+     * the budget still loads, alone.
+     */
+    @WithDefault("4G")
+    MemorySize memoryBudget();
+
+    /** How long an HTTP request waits for its model to load before it gets 503 {@code model_not_ready}. */
+    @WithDefault("120s")
+    Duration loadTimeout();
 
     /**
      * Local directory of downloaded model files: one sub-directory per checkpoint, named by the hash of its file
@@ -90,5 +103,12 @@ public interface GenerationConfig {
          */
         @WithDefault("20ms")
         Duration queueFullRetry();
+
+        /**
+         * How long a prompt naming a model that no model-versions event has named yet waits (its registration may
+         * still be on its way) before it is answered with an error event.
+         */
+        @WithDefault("60s")
+        Duration unknownModelTimeout();
     }
 }

@@ -4,7 +4,7 @@ import io.tunestream.events.Channels;
 import io.tunestream.events.ModelVersionEvent;
 import io.tunestream.events.kafka.IncomingEvents;
 import io.tunestream.events.kafka.UnreadableRecordException;
-import io.tunestream.generation.service.ProductionModel;
+import io.tunestream.generation.service.ModelCatalog;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -24,10 +24,10 @@ public class ModelVersionConsumer {
 
     private static final Logger LOG = Logger.getLogger(ModelVersionConsumer.class);
 
-    private final ProductionModel production;
+    private final ModelCatalog models;
 
-    public ModelVersionConsumer(ProductionModel production) {
-        this.production = production;
+    public ModelVersionConsumer(ModelCatalog models) {
+        this.models = models;
     }
 
     @Incoming(Channels.MODEL_VERSIONS)
@@ -39,6 +39,6 @@ public class ModelVersionConsumer {
             LOG.warnf("skipping %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), e.getMessage());
             return;
         }
-        production.onModelVersion(event);
+        models.onModelVersion(event);
     }
 }

@@ -8,15 +8,21 @@ import io.tunestream.generation.rest.OpenAiBodies.ChatChoice;
 import io.tunestream.generation.rest.OpenAiBodies.ChatChunkChoice;
 import io.tunestream.generation.rest.OpenAiBodies.ChatCompletion;
 import io.tunestream.generation.rest.OpenAiBodies.ChatCompletionChunk;
+import io.tunestream.generation.rest.OpenAiBodies.ChatLogprobs;
 import io.tunestream.generation.rest.OpenAiBodies.Completion;
 import io.tunestream.generation.rest.OpenAiBodies.CompletionChoice;
+import io.tunestream.generation.rest.OpenAiBodies.CompletionLogprobs;
 import io.tunestream.generation.rest.OpenAiBodies.Delta;
 import io.tunestream.generation.rest.OpenAiBodies.Message;
 import io.tunestream.generation.rest.OpenAiBodies.ModelCard;
 import io.tunestream.generation.rest.OpenAiBodies.ModelList;
+import io.tunestream.generation.rest.OpenAiBodies.TopLogprob;
 import io.tunestream.generation.rest.OpenAiBodies.Usage;
+import io.tunestream.generation.service.Decoding;
 import io.tunestream.generation.service.InferenceException;
 import io.tunestream.generation.service.InferenceService;
+import io.tunestream.generation.service.ModelCatalog;
+import io.tunestream.generation.service.ModelReference;
 import io.tunestream.generation.service.SamplingDefaults;
 import io.tunestream.llm.generation.FinishReason;
 import io.tunestream.llm.generation.SamplingParams;
@@ -30,9 +36,12 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -40,7 +49,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
- * OpenAI-compatible inference on the production model: {@code /v1/models}, {@code /v1/completions} and
+ * OpenAI-compatible inference on every registered model (its production version, {@code MODEL:vN}, {@code MODEL@candidate}): {@code /v1/models}, {@code /v1/completions} and
  * {@code /v1/chat/completions}, streamed as server-sent events with {@code "stream": true}. Requests share the
  * continuous-batching scheduler with the prompts from Kafka.
  */
@@ -52,13 +61,19 @@ public class OpenAiResource {
     private static final String OWNER = "tunestream";
 
     private final InferenceService inference;
+    private final ModelCatalog catalog;
     private final SamplingDefaults defaults;
     private final ObjectMapper json;
     private final int maxBatchSize;
 
     public OpenAiResource(
-            InferenceService inference, SamplingDefaults defaults, ObjectMapper json, GenerationConfig config) {
+            InferenceService inference,
+            ModelCatalog catalog,
+            SamplingDefaults defaults,
+            ObjectMapper json,
+            GenerationConfig config) {
         this.inference = inference;
+        this.catalog = catalog;
         this.defaults = defaults;
         this.json = json;
         this.maxBatchSize = config.scheduler().maxBatchSize();
@@ -67,38 +82,64 @@ public class OpenAiResource {
     @GET
     @Path("/models")
     public ModelList models() {
-        int version = inference.loadedVersion();
-        List<ModelCard> cards = version == 0 ? List.of() : List.of(card(version));
+        long created = Instant.now().getEpochSecond();
+        List<ModelCard> cards = new ArrayList<>();
+        for (ModelCatalog.KnownModel model : catalog.known()) {
+            int answering = model.serving() != 0 ? model.serving() : model.production();
+            cards.add(new ModelCard(
+                    model.name(),
+                    "model",
+                    created,
+                    OWNER,
+                    ModelReference.versionId(model.name(), answering),
+                    null,
+                    answering,
+                    model.serving() != 0));
+            for (ModelCatalog.KnownVersion version : model.versions()) {
+                String id = ModelReference.versionId(model.name(), version.version());
+                cards.add(new ModelCard(
+                        id, "model", created, OWNER, id, model.name(), version.version(), version.loaded()));
+            }
+            if (model.candidate() != 0) {
+                cards.add(new ModelCard(
+                        model.name() + "@candidate",
+                        "model",
+                        created,
+                        OWNER,
+                        ModelReference.versionId(model.name(), model.candidate()),
+                        model.name(),
+                        model.candidate(),
+                        catalog.isLoaded(model.name(), model.candidate())));
+            }
+        }
         return new ModelList("list", cards);
     }
 
     @GET
     @Path("/models/{model}")
     public ModelCard model(@PathParam("model") String model) {
-        int version = inference.loadedVersion();
-        if (!inference.modelName().equals(model) || version == 0) {
-            throw InferenceException.unknownModel(model, inference.modelName());
-        }
-        return card(version);
-    }
-
-    private ModelCard card(int version) {
-        return new ModelCard(inference.modelName(), "model", Instant.now().getEpochSecond(), OWNER, version);
+        return models().data().stream()
+                .filter(card -> card.id().equals(model))
+                .findFirst()
+                .orElseThrow(() -> InferenceException.unknownModel(model, "GET /v1/models lists what is served"));
     }
 
     @POST
     @Path("/completions")
+    @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
     @Blocking
     public CompletionStage<Response> completions(CompletionRequest request) {
         requireBody(request);
         request.requireSupported();
         String prompt = promptText(request.prompt());
-        SamplingParams params = request.sampling().toEngine(defaults, maxBatchSize);
+        Decoding decoding = new Decoding(
+                request.sampling().toEngine(defaults, maxBatchSize), request.logprobs(), request.jsonMode());
+        boolean includeUsage = request.includeUsage();
         String id = "cmpl-" + UUID.randomUUID();
         long created = Instant.now().getEpochSecond();
         if (request.streamed()) {
             return stream(
-                    listener -> inference.complete(request.model(), prompt, params, listener),
+                    listener -> inference.complete(request.model(), prompt, decoding, listener),
                     (started, events) -> new TokenListener() {
                         @Override
                         public void onToken(int sampleIndex, int tokenId, String textDelta) {
@@ -117,20 +158,33 @@ public class OpenAiResource {
                                     textRemainder == null ? "" : textRemainder,
                                     reason.openAiName()));
                         }
-                    });
+                    },
+                    includeUsage
+                            ? (started, usage) -> new Completion(
+                                    id,
+                                    "text_completion",
+                                    created,
+                                    started.model(),
+                                    started.fingerprint(),
+                                    List.of(),
+                                    usage)
+                            : null);
         }
-        InferenceService.Started started = inference.complete(request.model(), prompt, params, TokenListener.NONE);
+        InferenceService.Started started = inference.complete(request.model(), prompt, decoding, TokenListener.NONE);
         return started.result().thenApply(result -> {
             List<CompletionChoice> choices = result.completions().stream()
                     .map(c -> new CompletionChoice(
-                            c.text(), c.index(), null, c.finishReason().openAiName()))
+                            c.text(),
+                            c.index(),
+                            c.logprobs() == null ? null : completionLogprobs(started, c.logprobs()),
+                            c.finishReason().openAiName()))
                     .toList();
             return Response.ok(new Completion(
                             id,
                             "text_completion",
                             created,
                             started.model(),
-                            fingerprint(started),
+                            started.fingerprint(),
                             choices,
                             Usage.of(result.promptTokens(), result.completionTokens())))
                     .build();
@@ -139,17 +193,21 @@ public class OpenAiResource {
 
     @POST
     @Path("/chat/completions")
+    @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
     @Blocking
     public CompletionStage<Response> chatCompletions(ChatCompletionRequest request) {
         requireBody(request);
         request.requireSupported();
         List<ChatMessage> messages = messages(request.messages());
         SamplingParams params = request.sampling().toEngine(defaults, maxBatchSize);
+        Decoding decoding = new Decoding(params, request.logprobAlternatives(), request.jsonMode());
+        boolean includeUsage = request.includeUsage();
         String id = "chatcmpl-" + UUID.randomUUID();
         long created = Instant.now().getEpochSecond();
         if (request.streamed()) {
             return stream(
-                    listener -> inference.chat(request.model(), messages, params, listener), (started, events) -> {
+                    listener -> inference.chat(request.model(), messages, decoding, listener),
+                    (started, events) -> {
                         for (int sample = 0; sample < params.n(); sample++) {
                             events.send(chatChunk(id, created, started, sample, new Delta("assistant", ""), null));
                         }
@@ -172,14 +230,25 @@ public class OpenAiResource {
                                         id, created, started, sampleIndex, new Delta(null, null), reason.openAiName()));
                             }
                         };
-                    });
+                    },
+                    includeUsage
+                            ? (started, usage) -> new ChatCompletionChunk(
+                                    id,
+                                    "chat.completion.chunk",
+                                    created,
+                                    started.model(),
+                                    started.fingerprint(),
+                                    List.of(),
+                                    usage)
+                            : null);
         }
-        InferenceService.Started started = inference.chat(request.model(), messages, params, TokenListener.NONE);
+        InferenceService.Started started = inference.chat(request.model(), messages, decoding, TokenListener.NONE);
         return started.result().thenApply(result -> {
             List<ChatChoice> choices = result.completions().stream()
                     .map(c -> new ChatChoice(
                             c.index(),
                             new Message(ChatMessage.ASSISTANT, c.text()),
+                            c.logprobs() == null ? null : chatLogprobs(started, c.logprobs()),
                             c.finishReason().openAiName()))
                     .toList();
             return Response.ok(new ChatCompletion(
@@ -187,11 +256,65 @@ public class OpenAiResource {
                             "chat.completion",
                             created,
                             started.model(),
-                            fingerprint(started),
+                            started.fingerprint(),
                             choices,
                             Usage.of(result.promptTokens(), result.completionTokens())))
                     .build();
         });
+    }
+
+    private static ChatLogprobs chatLogprobs(
+            InferenceService.Started started, List<io.tunestream.llm.generation.TokenLogprob> logprobs) {
+        List<OpenAiBodies.TokenLogprob> content = new ArrayList<>();
+        for (io.tunestream.llm.generation.TokenLogprob logprob : logprobs) {
+            int[] topIds = logprob.topIds();
+            float[] topValues = logprob.topLogprobs();
+            List<TopLogprob> top = new ArrayList<>();
+            for (int i = 0; i < topIds.length; i++) {
+                String token = started.served().tokenText(topIds[i]);
+                top.add(new TopLogprob(token, topValues[i], utf8(token)));
+            }
+            String token = started.served().tokenText(logprob.tokenId());
+            content.add(new OpenAiBodies.TokenLogprob(token, logprob.logprob(), utf8(token), top));
+        }
+        return new ChatLogprobs(content, null);
+    }
+
+    private static CompletionLogprobs completionLogprobs(
+            InferenceService.Started started, List<io.tunestream.llm.generation.TokenLogprob> logprobs) {
+        List<String> tokens = new ArrayList<>();
+        List<Float> values = new ArrayList<>();
+        List<Map<String, Float>> tops = new ArrayList<>();
+        List<Integer> offsets = new ArrayList<>();
+        int offset = 0;
+        for (io.tunestream.llm.generation.TokenLogprob logprob : logprobs) {
+            String token = started.served().tokenText(logprob.tokenId());
+            tokens.add(token);
+            values.add(logprob.logprob());
+            offsets.add(offset);
+            offset += token.length();
+            Map<String, Float> top = new LinkedHashMap<>();
+            int[] topIds = logprob.topIds();
+            float[] topValues = logprob.topLogprobs();
+            for (int i = 0; i < topIds.length; i++) {
+                top.putIfAbsent(started.served().tokenText(topIds[i]), topValues[i]);
+            }
+            tops.add(top);
+        }
+        return new CompletionLogprobs(tokens, values, tops, offsets);
+    }
+
+    private static List<Integer> utf8(String token) {
+        List<Integer> bytes = new ArrayList<>();
+        for (byte b : token.getBytes(StandardCharsets.UTF_8)) {
+            bytes.add(b & 0xff);
+        }
+        return bytes;
+    }
+
+    /** The last chunk of a stream that asked for usage: no choices, the usage. */
+    private interface UsageChunk {
+        Object create(InferenceService.Started started, Usage usage);
     }
 
     /** Builds the listener once the version that answers is known, since every chunk names it. */
@@ -204,7 +327,7 @@ public class OpenAiResource {
      * are thrown here and become ordinary JSON error responses; once streaming, the generation's chunks follow.
      */
     private CompletionStage<Response> stream(
-            Function<TokenListener, InferenceService.Started> start, ListenerFactory listeners) {
+            Function<TokenListener, InferenceService.Started> start, ListenerFactory listeners, UsageChunk usage) {
         DeferredListener deferred = new DeferredListener();
         InferenceService.Started started = start.apply(deferred);
         ServerSentEvents events =
@@ -217,6 +340,8 @@ public class OpenAiResource {
                         : failure;
                 events.send(OpenAiBodies.ErrorBody.of(
                         "generation failed: " + cause.getMessage(), "server_error", null, "generation_failed"));
+            } else if (failure == null && usage != null) {
+                events.send(usage.create(started, Usage.of(result.promptTokens(), result.completionTokens())));
             }
             events.end();
         });
@@ -267,7 +392,7 @@ public class OpenAiResource {
                 "text_completion",
                 created,
                 started.model(),
-                fingerprint(started),
+                started.fingerprint(),
                 List.of(new CompletionChoice(text, index, null, finishReason)),
                 null);
     }
@@ -279,12 +404,9 @@ public class OpenAiResource {
                 "chat.completion.chunk",
                 created,
                 started.model(),
-                fingerprint(started),
-                List.of(new ChatChunkChoice(index, delta, finishReason)));
-    }
-
-    private static String fingerprint(InferenceService.Started started) {
-        return started.model() + ":v" + started.version();
+                started.fingerprint(),
+                List.of(new ChatChunkChoice(index, delta, finishReason)),
+                null);
     }
 
     private static void requireBody(Object request) {

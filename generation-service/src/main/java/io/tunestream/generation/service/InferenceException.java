@@ -24,25 +24,35 @@ public class InferenceException extends RuntimeException {
         return new InferenceException(400, "invalid_request_error", param, "invalid_value", message);
     }
 
-    /** 404: the model is not served here. */
-    public static InferenceException unknownModel(String requested, String served) {
+    /** 400: a parameter this server does not implement; never ignored, since it would change the answer. */
+    public static InferenceException unsupported(String param, String message) {
+        return new InferenceException(400, "invalid_request_error", param, "unsupported_parameter", message);
+    }
+
+    /** 404: the registry announced no such model, version or alias. */
+    public static InferenceException unknownModel(String requested, String known) {
         return new InferenceException(
                 404,
                 "invalid_request_error",
                 "model",
                 "model_not_found",
-                "The model '" + requested + "' does not exist or is not served here; this service serves '" + served
-                        + "'");
+                "The model '" + requested + "' does not exist or is not served here (" + known + ")");
     }
 
-    /** 503: the model is known but no version has been loaded yet. */
+    /** 500: the version's files could not be downloaded, verified or loaded; it stays refused until re-announced. */
+    public static InferenceException loadFailed(String version, String reason) {
+        return new InferenceException(
+                500, "server_error", "model", "model_load_failed", "Model " + version + " cannot be loaded: " + reason);
+    }
+
+    /** 503: the model's version is still loading. */
     public static InferenceException notReady(String model) {
         return new InferenceException(
                 503,
                 "server_error",
                 null,
                 "model_not_ready",
-                "No version of model '" + model + "' has been loaded yet; try again shortly");
+                "Model '" + model + "' is still loading; try again shortly");
     }
 
     /** 503: the scheduler's queue is full. */

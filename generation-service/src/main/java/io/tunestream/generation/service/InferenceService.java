@@ -1,67 +1,76 @@
 package io.tunestream.generation.service;
 
-import io.tunestream.llm.generation.GenerationRequest;
+import io.tunestream.generation.config.GenerationConfig;
 import io.tunestream.llm.generation.GenerationResult;
 import io.tunestream.llm.generation.QueueFullException;
-import io.tunestream.llm.generation.SamplingParams;
 import io.tunestream.llm.generation.TokenListener;
 import io.tunestream.llm.prompt.ChatMessage;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
- * Serving over HTTP on the same model and scheduler as prompt generation: the production version in memory answers,
- * whatever its version; a request started on one version finishes on it across a hot swap.
+ * Serving over HTTP on the same models and schedulers as prompt generation: a request names a model (its production
+ * version), {@code MODEL:vN} or {@code MODEL@candidate}; the version is loaded on first use. A request started on one
+ * version finishes on it across a hot swap.
  */
 @ApplicationScoped
 public class InferenceService {
 
-    private final ProductionModel production;
+    private final ModelCatalog models;
+    private final Duration loadTimeout;
 
-    public InferenceService(ProductionModel production) {
-        this.production = production;
+    public InferenceService(ModelCatalog models, GenerationConfig config) {
+        this.models = models;
+        this.loadTimeout = config.loadTimeout();
     }
 
-    /** A generation under way, with the version that runs it and the prompt's length. */
-    public record Started(String model, int version, int promptTokens, CompletableFuture<GenerationResult> result) {}
+    /**
+     * A generation under way.
+     *
+     * @param model the model id as the request named it
+     * @param served the version that runs it (held until the generation ends)
+     */
+    public record Started(
+            String model, ServedModel served, int promptTokens, CompletableFuture<GenerationResult> result) {
 
-    /** The served model's name and loaded version; 0 when none is loaded yet. */
-    public String modelName() {
-        return production.modelName();
-    }
-
-    public int loadedVersion() {
-        return production.loadedVersion();
+        /** The answering version, e.g. {@code tiny-llama:v3}. */
+        public String fingerprint() {
+            return ModelReference.versionId(served.name(), served.version());
+        }
     }
 
     /** Completes raw text: the tokenizer adds its own special tokens, as Hugging Face's generate does. */
-    public Started complete(String model, String prompt, SamplingParams params, TokenListener listener) {
-        return start(model, served -> served.encode(prompt, false), params, listener);
+    public Started complete(String model, String prompt, Decoding decoding, TokenListener listener) {
+        return start(model, served -> served.encode(prompt, false), decoding, listener);
     }
 
     /** Answers a conversation rendered with the model's chat template, ending with the opening of an assistant turn. */
-    public Started chat(String model, List<ChatMessage> messages, SamplingParams params, TokenListener listener) {
+    public Started chat(String model, List<ChatMessage> messages, Decoding decoding, TokenListener listener) {
         return start(
-                model, served -> served.encode(served.chatTemplate().render(messages, true), true), params, listener);
+                model, served -> served.encode(served.chatTemplate().render(messages, true), true), decoding, listener);
     }
 
     private Started start(
-            String model, Function<ServedModel, int[]> encoder, SamplingParams params, TokenListener listener) {
-        if (!production.modelName().equals(model)) {
-            throw InferenceException.unknownModel(model, production.modelName());
+            String model, Function<ServedModel, int[]> encoder, Decoding decoding, TokenListener listener) {
+        ServedModel served;
+        try {
+            served = models.acquire(ModelReference.parse(model), loadTimeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw InferenceException.notReady(model);
         }
-        ServedModel served = production.acquireCurrent().orElseThrow(() -> InferenceException.notReady(model));
         try {
             int[] ids = encoder.apply(served);
             if (ids.length == 0) {
                 throw InferenceException.invalid("prompt", "the prompt is empty after tokenization");
             }
             CompletableFuture<GenerationResult> result =
-                    served.scheduler().submit(new GenerationRequest(ids, params, listener));
+                    served.scheduler().submit(decoding.request(served, ids, listener));
             result.whenComplete((done, failure) -> served.release());
-            return new Started(served.name(), served.version(), ids.length, result);
+            return new Started(model, served, ids.length, result);
         } catch (QueueFullException e) {
             served.release();
             throw InferenceException.overloaded(e.getMessage());

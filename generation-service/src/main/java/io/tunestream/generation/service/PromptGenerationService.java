@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
- * Answers prompt events with the production model: one {@link GenerationEvent} per prompt, naming the version that
+ * Answers prompt events with the production version of the model each one names: one {@link GenerationEvent} per prompt, naming the version that
  * produced it, with every answer the prompt asked for ({@code sampling.n} sampled ones, after a greedy one when
  * {@code includeGreedy}). A prompt that cannot be answered gets an event with {@code finishReason=error} and the reason, never
  * silence.
@@ -37,9 +37,10 @@ public class PromptGenerationService {
 
     private static final Logger LOG = Logger.getLogger(PromptGenerationService.class);
 
-    private final ProductionModel production;
+    private final ModelCatalog models;
     private final SamplingDefaults sampling;
     private final Duration queueFullRetry;
+    private final Duration unknownModelTimeout;
     /** A prompt's answers run side by side in one batch, so no prompt may ask for more than a batch holds. */
     private final int maxAnswersPerPrompt;
 
@@ -50,10 +51,11 @@ public class PromptGenerationService {
             new AtomicReference<>(new CompletableFuture<>());
 
     public PromptGenerationService(
-            ProductionModel production, SamplingDefaults sampling, GenerationConfig config, MeterRegistry metrics) {
-        this.production = production;
+            ModelCatalog models, SamplingDefaults sampling, GenerationConfig config, MeterRegistry metrics) {
+        this.models = models;
         this.sampling = sampling;
         this.queueFullRetry = config.prompts().queueFullRetry();
+        this.unknownModelTimeout = config.prompts().unknownModelTimeout();
         this.maxAnswersPerPrompt = config.scheduler().maxBatchSize();
         Gauge.builder("tunestream.generation.prompts.waiting", waitingForModel, AtomicInteger::get)
                 .description("Prompts held because the model version they name is not loaded yet")
@@ -74,12 +76,6 @@ public class PromptGenerationService {
      * @throws InterruptedException when the calling thread is interrupted while waiting (shutdown)
      */
     public CompletableFuture<GenerationEvent> submit(PromptEvent prompt) throws InterruptedException {
-        if (!production.modelName().equals(prompt.model())) {
-            return CompletableFuture.completedFuture(error(
-                    prompt,
-                    "this generation-service serves model '" + production.modelName() + "', not '" + prompt.model()
-                            + "'"));
-        }
         SamplingParams params;
         try {
             params = sampling.toEngine(prompt.sampling());
@@ -96,22 +92,32 @@ public class PromptGenerationService {
         }
         // The greedy answer shares the prompt's length limit and stop strings; only the sampling differs.
         List<SamplingParams> requests = prompt.includeGreedy() ? List.of(greedy(params), params) : List.of(params);
+        long unknownDeadline = System.nanoTime() + unknownModelTimeout.toNanos();
         while (true) {
-            CompletableFuture<Void> changed = production.whenChanged();
-            VersionDecision decision = production.decide(prompt.modelVersion());
+            CompletableFuture<Void> changed = models.whenChanged();
+            VersionDecision decision = models.decide(prompt.model(), prompt.modelVersion());
             if (decision instanceof VersionDecision.Refuse refuse) {
                 return CompletableFuture.completedFuture(error(prompt, refuse.reason()));
             }
             if (decision instanceof VersionDecision.Wait) {
+                boolean unknown = !models.knows(prompt.model());
+                long left = unknownDeadline - System.nanoTime();
+                if (unknown && left <= 0) {
+                    return CompletableFuture.completedFuture(error(
+                            prompt,
+                            "model '" + prompt.model() + "' is not registered: no model-versions event named it within "
+                                    + unknownModelTimeout));
+                }
                 waitingForModel.incrementAndGet();
                 try {
-                    awaitChange(changed);
+                    awaitChange(changed, unknown ? left : Long.MAX_VALUE);
                 } finally {
                     waitingForModel.decrementAndGet();
                 }
                 continue;
             }
-            ServedModel model = production.acquire(prompt.modelVersion()).orElse(null);
+            ServedModel model =
+                    models.acquire(prompt.model(), prompt.modelVersion()).orElse(null);
             if (model == null) {
                 continue; // swapped out between the decision and the hold: decide again
             }
@@ -182,9 +188,11 @@ public class PromptGenerationService {
         }
     }
 
-    private static void awaitChange(CompletableFuture<Void> changed) throws InterruptedException {
+    private static void awaitChange(CompletableFuture<Void> changed, long maxNanos) throws InterruptedException {
         try {
-            changed.get();
+            changed.get(maxNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            LOG.tracef("no model-versions event yet");
         } catch (ExecutionException e) {
             throw new IllegalStateException("the model state signal failed", e);
         }

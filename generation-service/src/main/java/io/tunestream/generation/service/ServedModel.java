@@ -1,6 +1,7 @@
 package io.tunestream.generation.service;
 
 import io.tunestream.llm.generation.GenerationScheduler;
+import io.tunestream.llm.generation.JsonGrammar;
 import io.tunestream.llm.generation.SchedulerSettings;
 import io.tunestream.llm.model.Inference;
 import io.tunestream.llm.model.LlamaModel;
@@ -35,6 +36,8 @@ public final class ServedModel {
     private final PromptTemplate chatTemplate;
     private final GenerationScheduler scheduler;
     private final Executor closer;
+    /** Built on the first JSON-mode request: decoding the whole vocabulary takes a moment. */
+    private JsonGrammar jsonGrammar;
     /** The service's hold while current, plus one per user; closing happens when it reaches zero. */
     private final AtomicInteger holds = new AtomicInteger(1);
 
@@ -101,6 +104,11 @@ public final class ServedModel {
         return version;
     }
 
+    /** The weights' size in memory: the engine computes in F32, whatever the checkpoint stores. */
+    public long memoryBytes() {
+        return model.parameterCount() * Float.BYTES;
+    }
+
     public GenerationScheduler scheduler() {
         return scheduler;
     }
@@ -117,6 +125,27 @@ public final class ServedModel {
      */
     public int[] encode(String prompt, boolean rendered) {
         return tokenizer.encode(prompt, !rendered);
+    }
+
+    /** A token's own text, special tokens included, as logprobs show it. */
+    public String tokenText(int tokenId) {
+        return tokenizer.decode(new int[] {tokenId}, false);
+    }
+
+    /** JSON mode's grammar over this model's vocabulary. */
+    public synchronized JsonGrammar jsonGrammar() {
+        if (jsonGrammar == null) {
+            String[] texts = new String[model.config().vocabSize()];
+            for (int id = 0; id < texts.length; id++) {
+                try {
+                    texts[id] = tokenizer.decode(new int[] {id}, true);
+                } catch (RuntimeException outsideTheTokenizer) {
+                    texts[id] = null; // an id of the embedding matrix that the tokenizer does not know: never drawn
+                }
+            }
+            jsonGrammar = new JsonGrammar(texts);
+        }
+        return jsonGrammar;
     }
 
     /** Takes a hold for one unit of work; false once the model is closing, so the caller takes the current one. */

@@ -9,17 +9,17 @@ import java.util.Set;
  *
  * <p>The rules, and why:
  * <ul>
- * <li>The loaded version answers prompts for itself, even while a newer production version is loading: the prompt
+ * <li>A loaded version answers prompts for itself, even while a newer production version is loading: the prompt
  *     asked for exactly that version, and its answer is a valid on-policy sample of it.</li>
  * <li>A version that failed to load (a file whose sha256 disagrees with its event, a checkpoint the engine cannot
  *     run) or that the registry rejected is refused with the reason: waiting would never end, and the error event
  *     tells the dataset-service why.</li>
  * <li>The production version that is still loading waits, and so does any version above it: its promotion may not
  *     have reached this replica yet (the dataset-service reads the same topic in its own group, possibly ahead).</li>
- * <li>A version that held production and lost it (to a promotion or a roll-back) is refused, naming the production version: this service keeps one
- *     model in memory, the one in production, and the dataset-service's round for the old version is over (it sends
- *     the same samples again for the new version). Loading an old version for a stale prompt would evict the
- *     production model that serving and the current round need.</li>
+ * <li>A version that held production and lost it (to a promotion or a roll-back) is refused, naming the production version: the dataset-service's round for
+ *     the old version is over (it sends the same samples again for the new version), and loading an old version for
+ *     a stale prompt would take memory from, or evict, the production models that serving and the current round
+ *     need.</li>
  * <li>A version below production that never held it is refused for the same reason.</li>
  * </ul>
  */
@@ -35,7 +35,7 @@ public sealed interface VersionDecision {
     record Refuse(String reason) implements VersionDecision {}
 
     /**
-     * @param loadedVersion     the version in memory, 0 when none
+     * @param loaded            whether the requested version is in memory
      * @param productionVersion the version holding {@code production} according to the last event, 0 when none seen
      * @param formerProduction  versions that held {@code production} before and lost it
      * @param failedVersions    versions that could not be loaded, with why
@@ -44,12 +44,12 @@ public sealed interface VersionDecision {
     static VersionDecision decide(
             String model,
             int requested,
-            int loadedVersion,
+            boolean loaded,
             int productionVersion,
             Set<Integer> formerProduction,
             Map<Integer, String> failedVersions,
             Map<Integer, String> rejectedVersions) {
-        if (requested == loadedVersion) {
+        if (loaded) {
             return new Serve();
         }
         String failure = failedVersions.get(requested);
@@ -62,14 +62,14 @@ public sealed interface VersionDecision {
                     "version " + requested + " of model " + model + " was rejected by the registry: " + rejection);
         }
         if (formerProduction.contains(requested)) {
-            return new Refuse(
-                    "version " + requested + " of model " + model + " is no longer in production (production is"
-                            + " version " + productionVersion + "); this service serves only the production version");
+            return new Refuse("version " + requested + " of model " + model
+                    + " is no longer in production (production is" + " version " + productionVersion
+                    + "); prompts are answered only by the production version");
         }
         if (requested >= productionVersion) {
             return new Wait();
         }
         return new Refuse("version " + requested + " of model " + model + " has never been in production (production is"
-                + " version " + productionVersion + "); this service serves only the production version");
+                + " version " + productionVersion + "); prompts are answered only by the production version");
     }
 }

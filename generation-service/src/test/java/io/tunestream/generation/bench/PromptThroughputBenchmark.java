@@ -13,7 +13,7 @@ import io.tunestream.events.SamplingParameters;
 import io.tunestream.generation.KafkaTestClient;
 import io.tunestream.generation.ModelFixture;
 import io.tunestream.generation.Prompts;
-import io.tunestream.generation.service.ProductionModel;
+import io.tunestream.generation.service.ModelCatalog;
 import io.tunestream.llm.generation.GenerationRequest;
 import io.tunestream.llm.generation.GenerationResult;
 import io.tunestream.llm.generation.GenerationScheduler;
@@ -69,7 +69,7 @@ class PromptThroughputBenchmark {
     ObjectStore store;
 
     @Inject
-    ProductionModel production;
+    ModelCatalog production;
 
     @Test
     void measurePromptsToGenerationsAgainstTheRawEngine() throws Exception {

@@ -15,7 +15,7 @@ import io.tunestream.events.SamplingParameters;
 import io.tunestream.generation.KafkaTestClient;
 import io.tunestream.generation.ModelFixture;
 import io.tunestream.generation.Prompts;
-import io.tunestream.generation.service.ProductionModel;
+import io.tunestream.generation.service.ModelCatalog;
 import io.tunestream.generation.service.PromptGenerationService;
 import io.tunestream.llm.tokenizer.Tokenizer;
 import io.tunestream.platform.storage.ObjectStore;
@@ -55,7 +55,7 @@ class PromptFlowTest {
     ObjectStore store;
 
     @Inject
-    ProductionModel production;
+    ModelCatalog production;
 
     @Inject
     PromptGenerationService promptGeneration;
@@ -228,11 +228,13 @@ class PromptFlowTest {
         ArtifactRef artifact = ModelFixture.withWrongChecksum(ModelFixture.upload(store, corrupted));
         kafka.publish(ModelFixture.promoted(corrupted, good, artifact));
 
-        await().atMost(TIMEOUT).until(() -> production.loadFailure(corrupted).isPresent());
-        assertThat(production.loadFailure(corrupted).orElseThrow())
+        await().atMost(TIMEOUT)
+                .until(() ->
+                        production.loadFailure(ModelFixture.MODEL, corrupted).isPresent());
+        assertThat(production.loadFailure(ModelFixture.MODEL, corrupted).orElseThrow())
                 .contains("sha256")
                 .contains(artifact.files().get(0).uri());
-        assertThat(production.loadedVersion()).isEqualTo(good);
+        assertThat(production.servingVersion(ModelFixture.MODEL)).isEqualTo(good);
 
         PromptEvent onGood = Prompts.prompt(good, "Instruct: the good version still answers\nOutput:");
         PromptEvent onCorrupted = Prompts.prompt(corrupted, "Instruct: the corrupted version cannot\nOutput:");

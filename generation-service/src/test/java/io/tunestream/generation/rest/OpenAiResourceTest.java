@@ -15,7 +15,7 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.tunestream.generation.KafkaTestClient;
 import io.tunestream.generation.ModelFixture;
-import io.tunestream.generation.service.ProductionModel;
+import io.tunestream.generation.service.ModelCatalog;
 import io.tunestream.llm.tokenizer.Tokenizer;
 import io.tunestream.platform.storage.ObjectStore;
 import io.tunestream.testing.KafkaBrokerResource;
@@ -49,7 +49,7 @@ class OpenAiResourceTest {
     ObjectStore store;
 
     @Inject
-    ProductionModel production;
+    ModelCatalog production;
 
     private KafkaTestClient kafka;
     private int version;
@@ -151,16 +151,22 @@ class OpenAiResourceTest {
     }
 
     @Test
-    void shouldListTheServedModelWithItsLoadedVersion() {
+    void shouldListTheServedModelWithItsLoadedVersionAndEachVersionUnderIt() {
         given().when()
                 .get("/v1/models")
                 .then()
                 .statusCode(200)
                 .body("object", equalTo("list"))
-                .body("data", hasSize(1))
-                .body("data[0].id", equalTo("tiny-llama"))
-                .body("data[0].object", equalTo("model"))
-                .body("data[0].version", equalTo(version));
+                .body("data.find { it.id == 'tiny-llama' }.object", equalTo("model"))
+                .body("data.find { it.id == 'tiny-llama' }.version", equalTo(version))
+                .body("data.find { it.id == 'tiny-llama' }.root", equalTo("tiny-llama:v" + version))
+                .body("data.find { it.id == 'tiny-llama' }.loaded", equalTo(true))
+                .body("data.find { it.id == 'tiny-llama:v" + version + "' }.parent", equalTo("tiny-llama"));
+        given().when()
+                .get("/v1/models/tiny-llama:v" + version)
+                .then()
+                .statusCode(200)
+                .body("version", equalTo(version));
     }
 
     @Test
@@ -200,7 +206,15 @@ class OpenAiResourceTest {
                 .statusCode(400)
                 .body("error.param", equalTo("messages[0].role"));
         given().contentType(ContentType.JSON)
-                .body("{\"model\": \"tiny-llama\", \"prompt\": \"2 + 2\", \"logprobs\": 3}")
+                .body("{\"model\": \"tiny-llama\", \"prompt\": \"2 + 2\", \"suffix\": \"!\"}")
+                .when()
+                .post("/v1/completions")
+                .then()
+                .statusCode(400)
+                .body("error.param", equalTo("suffix"))
+                .body("error.code", equalTo("unsupported_parameter"));
+        given().contentType(ContentType.JSON)
+                .body("{\"model\": \"tiny-llama\", \"prompt\": \"2 + 2\", \"logprobs\": 3, \"stream\": true}")
                 .when()
                 .post("/v1/completions")
                 .then()

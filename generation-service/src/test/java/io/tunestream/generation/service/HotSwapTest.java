@@ -34,7 +34,7 @@ class HotSwapTest {
     ObjectStore store;
 
     @Inject
-    ProductionModel production;
+    ModelCatalog production;
 
     private static GenerationRequest request(ServedModel model) {
         return new GenerationRequest(model.encode("Instruct: 2 + 2\nOutput:", true), SamplingParams.greedy(4));
@@ -44,15 +44,19 @@ class HotSwapTest {
     void shouldKeepARetiredModelServingItsHoldersAndCloseItAfterTheLastRelease() throws Exception {
         try (KafkaTestClient kafka = new KafkaTestClient(bootstrapServers)) {
             int old = ModelFixture.promoteAndAwaitLoaded(kafka, store, production);
-            ServedModel held = production.acquireCurrent().orElseThrow();
+            ServedModel held = production
+                    .acquire(ModelFixture.MODEL, production.servingVersion(ModelFixture.MODEL))
+                    .orElseThrow();
             assertThat(held.version()).isEqualTo(old);
 
             int next = ModelFixture.promoteAndAwaitLoaded(kafka, store, production);
 
-            assertThat(production.acquire(old))
+            assertThat(production.acquire(ModelFixture.MODEL, old))
                     .as("new work cannot take the retired version")
                     .isEmpty();
-            ServedModel current = production.acquireCurrent().orElseThrow();
+            ServedModel current = production
+                    .acquire(ModelFixture.MODEL, production.servingVersion(ModelFixture.MODEL))
+                    .orElseThrow();
             assertThat(current.version()).isEqualTo(next);
             current.release();
             GenerationResult onOld = held.scheduler().submit(request(held)).get(60, TimeUnit.SECONDS);

@@ -16,7 +16,7 @@ class VersionDecisionTest {
             Set<Integer> former,
             Map<Integer, String> failed,
             Map<Integer, String> rejected) {
-        return VersionDecision.decide("qa", requested, loaded, production, former, failed, rejected);
+        return VersionDecision.decide("qa", requested, loaded == requested, production, former, failed, rejected);
     }
 
     private static String refusal(VersionDecision decision) {

@@ -1,6 +1,9 @@
 package io.tunestream.events.kafka;
 
+import io.tunestream.events.SampleEvent;
+import io.tunestream.events.Topic;
 import io.tunestream.events.TunestreamEvent;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -14,5 +17,25 @@ public class EventDeserializer implements Deserializer<TunestreamEvent> {
     @Override
     public TunestreamEvent deserialize(String topic, byte[] data) {
         return data == null ? null : IncomingEvents.parse(topic, data);
+    }
+
+    /** On {@code tunestream.samples}, CloudEvents in structured or binary mode too ({@link CloudEventSamples}). */
+    @Override
+    public TunestreamEvent deserialize(String topic, Headers headers, byte[] data) {
+        if (data != null && isSamples(topic)) {
+            SampleEvent sample = CloudEventSamples.read(topic, headers, data);
+            if (sample != null) {
+                return sample;
+            }
+        }
+        return deserialize(topic, data);
+    }
+
+    private static boolean isSamples(String topic) {
+        try {
+            return Topic.ofTopicName(topic) == Topic.SAMPLES;
+        } catch (IllegalArgumentException notATunestreamTopic) {
+            return false; // parse() says so, in the words of every other reader
+        }
     }
 }

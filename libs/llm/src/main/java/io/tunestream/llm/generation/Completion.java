@@ -1,5 +1,7 @@
 package io.tunestream.llm.generation;
 
+import java.util.List;
+
 /**
  * One sample of a request.
  *
@@ -7,11 +9,23 @@ package io.tunestream.llm.generation;
  * @param text        the decoded text, cut before a stop string; null when the generator has no tokenizer
  * @param stopTokenId the end-of-sequence or stop token that ended the sample (Hugging Face's generate includes it
  *                    in its output ids), or null
+ * @param logprobs    one per generated token when the request asked for them, else null
  */
-public record Completion(int index, int[] tokenIds, String text, FinishReason finishReason, Integer stopTokenId) {
+public record Completion(
+        int index,
+        int[] tokenIds,
+        String text,
+        FinishReason finishReason,
+        Integer stopTokenId,
+        List<TokenLogprob> logprobs) {
 
     public Completion {
         tokenIds = tokenIds.clone();
+        logprobs = logprobs == null ? null : List.copyOf(logprobs);
+    }
+
+    public Completion(int index, int[] tokenIds, String text, FinishReason finishReason, Integer stopTokenId) {
+        this(index, tokenIds, text, finishReason, stopTokenId, null);
     }
 
     @Override

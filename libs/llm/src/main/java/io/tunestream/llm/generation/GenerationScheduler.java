@@ -126,90 +126,138 @@ public final class GenerationScheduler implements AutoCloseable {
         }
     }
 
-    /** One sample being decoded: a row of the running batch. */
+    /**
+     * One sample being decoded: a row of the running batch.
+     *
+     * <p>Its text grows incrementally, as in vLLM's and TGI's detokenizers: each step decodes only a short window of
+     * ids (from the start of the last emitted piece) and appends what the new tokens add, holding back an incomplete
+     * character; stop strings are searched only where a new one can appear (the new text and the few characters
+     * before it). Each step's work is thus bounded by the window, not by the output's length.
+     */
     private final class Sequence {
         final Flight flight;
         final int sampleIndex;
         final SamplingParams params;
         final TokenSampler sampler;
-        final List<Integer> generated = new ArrayList<>();
         final int promptLength;
-        String emittedText = "";
+        final List<TokenLogprob> logprobs;
+        /** The prompt's last tokens followed by the generated ones: the windows are cut from it. */
+        int[] ids;
+
+        int contextLength;
+        int generatedCount;
+        /** Window start: the first id of the last piece of text appended. */
+        int prefixOffset;
+        /** The first id whose text is not appended yet. */
+        int readOffset;
+
+        final StringBuilder text = new StringBuilder();
+        final int longestStop;
+        /** Where the first stop string starts in {@link #text}, or -1. */
+        int stopAt = -1;
+
+        int emittedLength;
         int lastToken;
         Integer stopTokenId;
-        /** The prompt's last tokens, decoded with the output so that a first word keeps its leading space. */
-        final int[] context;
-
-        String contextText;
 
         Sequence(Flight flight, int sampleIndex, SplittableRandom random) {
             this.flight = flight;
             this.sampleIndex = sampleIndex;
-            this.params = flight.pending.request.params();
-            this.promptLength = flight.pending.request.promptIds().length;
-            this.sampler = new TokenSampler(params, flight.pending.request.promptIds(), random);
-            int[] prompt = flight.pending.request.promptIds();
-            this.context = Arrays.copyOfRange(prompt, Math.max(0, prompt.length - CONTEXT_TOKENS), prompt.length);
-        }
-
-        /**
-         * The generated text. Decoding the output alone loses what depends on the tokens before it (SentencePiece
-         * drops the leading space of a first word), so it is decoded after a few prompt tokens, which are cut off.
-         */
-        String decodeOutput() {
-            if (contextText == null) {
-                contextText = decoder.decode(context);
-            }
-            int[] ids = ids();
-            int[] withContext = Arrays.copyOf(context, context.length + ids.length);
-            System.arraycopy(ids, 0, withContext, context.length, ids.length);
-            String text = decoder.decode(withContext);
-            return text.startsWith(contextText) ? text.substring(contextText.length()) : decoder.decode(ids);
+            GenerationRequest request = flight.pending.request;
+            this.params = request.params();
+            this.promptLength = request.promptIds().length;
+            this.sampler = new TokenSampler(
+                    params,
+                    request.promptIds(),
+                    random,
+                    request.grammar() == null ? null : request.grammar().start(),
+                    params.ignoreEos() ? Set.of() : eosTokenIds);
+            this.logprobs = request.topLogprobs() == null ? null : new ArrayList<>();
+            int[] prompt = request.promptIds();
+            // The prompt's last tokens start the first window, so a first word keeps its leading space
+            // (SentencePiece drops it when decoding the output alone); their text is cut off.
+            this.contextLength = Math.min(CONTEXT_TOKENS, prompt.length);
+            this.ids = Arrays.copyOf(
+                    Arrays.copyOfRange(prompt, prompt.length - contextLength, prompt.length),
+                    contextLength + Math.min(params.maxNewTokens(), 256));
+            this.prefixOffset = 0;
+            this.readOffset = contextLength;
+            this.longestStop =
+                    params.stopStrings().stream().mapToInt(String::length).max().orElse(0);
         }
 
         /** Takes a sampled token; returns the finish reason if the sample is done. */
-        FinishReason accept(int token) {
+        FinishReason accept(int token, float[] logits, int offset, int vocab) {
+            if (logprobs != null) {
+                logprobs.add(TokenLogprob.of(logits, offset, vocab, token, flight.pending.request.topLogprobs()));
+            }
             boolean stopToken =
                     params.stopTokenIds().contains(token) || (!params.ignoreEos() && eosTokenIds.contains(token));
             if (stopToken) {
+                if (logprobs != null) {
+                    logprobs.remove(logprobs.size() - 1);
+                }
                 stopTokenId = token;
                 return FinishReason.STOP;
             }
-            generated.add(token);
+            if (contextLength + generatedCount == ids.length) {
+                ids = Arrays.copyOf(ids, ids.length * 2);
+            }
+            ids[contextLength + generatedCount++] = token;
             sampler.accept(token);
             lastToken = token;
             String delta = null;
             FinishReason reason = null;
             if (decoder != null) {
-                String text = decodeOutput();
-                int stopAt = firstStop(text);
+                appendNewText(false);
                 if (stopAt >= 0) {
-                    text = text.substring(0, stopAt);
                     reason = FinishReason.STOP;
                 }
-                String stable = reason == null ? withoutUnsafeTail(text) : text;
-                delta = stable.length() >= emittedText.length() && stable.startsWith(emittedText)
-                        ? stable.substring(emittedText.length())
-                        : "";
-                if (stable.startsWith(emittedText)) {
-                    emittedText = stable;
-                }
+                int stable = reason == null ? safeEnd() : stopAt;
+                delta = stable > emittedLength ? text.substring(emittedLength, stable) : "";
+                emittedLength = Math.max(emittedLength, stable);
             }
             flight.pending.request.listener().onToken(sampleIndex, token, delta);
             if (reason != null) {
                 return reason;
             }
-            if (generated.size() >= params.maxNewTokens()
-                    || promptLength + generated.size() >= model.config().maxPositionEmbeddings()) {
+            if (generatedCount >= params.maxNewTokens()
+                    || promptLength + generatedCount >= model.config().maxPositionEmbeddings()) {
                 return FinishReason.LENGTH;
             }
             return null;
         }
 
-        private int firstStop(String text) {
+        /**
+         * Appends the text of the ids not yet appended, once it ends on a whole character ({@code force}: whatever
+         * it is, at the end), and looks for a stop string in the part that can hold a new one.
+         */
+        private void appendNewText(boolean force) {
+            int end = contextLength + generatedCount;
+            if (readOffset >= end) {
+                return;
+            }
+            String prefixText = decoder.decode(Arrays.copyOfRange(ids, prefixOffset, readOffset));
+            String windowText = decoder.decode(Arrays.copyOfRange(ids, prefixOffset, end));
+            if (!force && (windowText.length() <= prefixText.length() || windowText.endsWith("\uFFFD"))) {
+                return;
+            }
+            String added = windowText.startsWith(prefixText)
+                    ? windowText.substring(prefixText.length())
+                    : windowText.substring(Math.min(prefixText.length(), windowText.length()));
+            int searchFrom = Math.max(0, text.length() - Math.max(0, longestStop - 1));
+            text.append(added);
+            prefixOffset = readOffset;
+            readOffset = end;
+            if (stopAt < 0) {
+                stopAt = firstStop(searchFrom);
+            }
+        }
+
+        private int firstStop(int from) {
             int first = -1;
             for (String stop : params.stopStrings()) {
-                int at = text.indexOf(stop);
+                int at = text.indexOf(stop, from);
                 if (at >= 0 && (first < 0 || at < first)) {
                     first = at;
                 }
@@ -217,41 +265,36 @@ public final class GenerationScheduler implements AutoCloseable {
             return first;
         }
 
-        /** Holds back an incomplete UTF-8 character and any tail that could still become a stop string. */
-        private String withoutUnsafeTail(String text) {
+        /** The end of the text that can be emitted: before any tail that could still become a stop string. */
+        private int safeEnd() {
             int end = text.length();
-            while (end > 0 && text.charAt(end - 1) == '\uFFFD') {
-                end--;
-            }
             for (String stop : params.stopStrings()) {
-                for (int keep = Math.min(stop.length() - 1, end); keep > 0; keep--) {
-                    if (text.startsWith(stop.substring(0, keep), end - keep)) {
-                        end = Math.min(end, end - keep);
+                for (int keep = Math.min(stop.length() - 1, text.length()); keep > 0; keep--) {
+                    if (text.indexOf(stop.substring(0, keep), text.length() - keep) == text.length() - keep) {
+                        end = Math.min(end, text.length() - keep);
                         break;
                     }
                 }
             }
-            return text.substring(0, end);
+            return end;
         }
 
-        int[] ids() {
-            return generated.stream().mapToInt(Integer::intValue).toArray();
+        int[] generatedIds() {
+            return Arrays.copyOfRange(ids, contextLength, contextLength + generatedCount);
         }
 
         void finish(FinishReason reason) {
-            String text = null;
-            if (decoder != null) {
-                String full = decodeOutput();
-                int stopAt = firstStop(full);
-                text = stopAt >= 0 ? full.substring(0, stopAt) : full;
-            }
+            String finalText = null;
             String remainder = null;
-            if (text != null) {
-                remainder = text.startsWith(emittedText) ? text.substring(emittedText.length()) : "";
-                emittedText = text;
+            if (decoder != null) {
+                appendNewText(true);
+                finalText = stopAt >= 0 ? text.substring(0, stopAt) : text.toString();
+                remainder = finalText.length() > emittedLength ? finalText.substring(emittedLength) : "";
+                emittedLength = finalText.length();
             }
             flight.pending.request.listener().onFinish(sampleIndex, remainder, reason);
-            flight.completions[sampleIndex] = new Completion(sampleIndex, ids(), text, reason, stopTokenId);
+            flight.completions[sampleIndex] =
+                    new Completion(sampleIndex, generatedIds(), finalText, reason, stopTokenId, logprobs);
             flight.unfinished--;
             if (flight.unfinished == 0) {
                 flight.pending.future.complete(new GenerationResult(promptLength, Arrays.asList(flight.completions)));
@@ -412,15 +455,17 @@ public final class GenerationScheduler implements AutoCloseable {
                 finishedRows.add(row);
                 continue;
             }
-            int token = sequence.sampler.next(logits, (row - firstRow) * vocab, vocab);
+            int offset = (row - firstRow) * vocab;
             FinishReason reason;
             try {
-                reason = sequence.accept(token);
+                int token = sequence.sampler.next(
+                        logits, offset, vocab, sequence.params.maxNewTokens() - sequence.generatedCount);
+                reason = sequence.accept(token, logits, offset, vocab);
                 if (reason != null) {
                     sequence.finish(reason);
                 }
-            } catch (RuntimeException listenerFailure) {
-                sequence.flight.pending.future.completeExceptionally(listenerFailure);
+            } catch (RuntimeException sampleOrListenerFailure) {
+                sequence.flight.pending.future.completeExceptionally(sampleOrListenerFailure);
                 finishedRows.add(row);
                 continue;
             }

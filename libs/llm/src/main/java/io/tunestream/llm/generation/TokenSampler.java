@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -17,9 +18,24 @@ final class TokenSampler {
     private final BitSet seen = new BitSet();
     private final Map<Integer, Integer> outputCounts = new HashMap<>();
     private final SplittableRandom random;
+    /** Null without a grammar. */
+    private final TokenGrammar.State grammar;
 
-    TokenSampler(SamplingParams params, int[] promptIds, SplittableRandom random) {
+    private final Set<Integer> eosTokenIds;
+
+    /**
+     * @param grammar     the sequence's grammar state, or null
+     * @param eosTokenIds the ids that end the sequence: with a grammar, allowed exactly when its output is complete
+     */
+    TokenSampler(
+            SamplingParams params,
+            int[] promptIds,
+            SplittableRandom random,
+            TokenGrammar.State grammar,
+            Set<Integer> eosTokenIds) {
         this.params = params;
+        this.grammar = grammar;
+        this.eosTokenIds = eosTokenIds;
         for (int id : promptIds) {
             seen.set(id);
         }
@@ -28,14 +44,23 @@ final class TokenSampler {
 
     /** Records a generated token (for the penalties). */
     void accept(int token) {
+        if (grammar != null) {
+            grammar.accept(token);
+        }
         seen.set(token);
         outputCounts.merge(token, 1, Integer::sum);
     }
 
-    /** @param logits the row {@code [offset, offset + vocab)} of a batch's logits; not modified */
-    int next(float[] logits, int offset, int vocab) {
+    /**
+     * @param logits     the row {@code [offset, offset + vocab)} of a batch's logits; not modified
+     * @param tokensLeft tokens the sequence may still generate, this one included
+     */
+    int next(float[] logits, int offset, int vocab, int tokensLeft) {
         float[] scores = Arrays.copyOfRange(logits, offset, offset + vocab);
         applyPenalties(scores);
+        if (grammar != null) {
+            applyGrammar(scores, tokensLeft);
+        }
         if (params.isGreedy()) {
             return argMax(scores);
         }
@@ -53,13 +78,36 @@ final class TokenSampler {
         }
         double draw = random.nextDouble();
         double cumulative = 0;
+        int lastPossible = candidates[0];
         for (int i = 0; i < candidates.length; i++) {
             cumulative += probabilities[i];
+            if (probabilities[i] > 0) {
+                lastPossible = candidates[i];
+            }
             if (draw < cumulative) {
                 return candidates[i];
             }
         }
-        return candidates[candidates.length - 1];
+        // Rounding left the draw above the sum: take the last token that had any chance (never a masked one).
+        return lastPossible;
+    }
+
+    /** Masks every token the grammar refuses; end-of-sequence only once the output is complete. */
+    private void applyGrammar(float[] scores, int tokensLeft) {
+        boolean complete = grammar.complete();
+        boolean any = false;
+        for (int id = 0; id < scores.length; id++) {
+            boolean allowed = eosTokenIds.contains(id) ? complete : !complete && grammar.allows(id, tokensLeft - 1);
+            if (allowed) {
+                any = any || scores[id] != Float.NEGATIVE_INFINITY;
+            } else {
+                scores[id] = Float.NEGATIVE_INFINITY;
+            }
+        }
+        if (!any) {
+            throw new IllegalStateException("the grammar allows no token here; the vocabulary cannot continue the"
+                    + " output (no end-of-sequence token, or too few tokens left)");
+        }
     }
 
     private void applyPenalties(float[] scores) {

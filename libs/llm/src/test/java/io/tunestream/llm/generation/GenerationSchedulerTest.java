@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -160,6 +161,40 @@ class GenerationSchedulerTest {
         assertThat(result.first().finishReason()).isEqualTo(FinishReason.STOP);
         assertThat(result.first().text()).isEqualTo(fullText.substring(0, cut));
         assertThat(String.join("", deltas)).isEqualTo(fullText.substring(0, cut));
+    }
+
+    @Test
+    void decodingWorkPerTokenDoesNotGrowWithTheOutput() {
+        AtomicLong decodedIds = new AtomicLong();
+        TextDecoder counting = ids -> {
+            decodedIds.addAndGet(ids.length);
+            return LETTERS.decode(ids);
+        };
+        int[] prompt = {5, 17, 3, 60};
+        int tokens = 200;
+        try (GenerationScheduler counted =
+                new GenerationScheduler(model, counting, Set.of(), new SchedulerSettings(1, 1))) {
+            StringBuilder streamed = new StringBuilder();
+            GenerationResult result = counted.generate(new GenerationRequest(
+                    prompt,
+                    SamplingParams.greedy(tokens).withStops(Set.of(), List.of("never-in-letters")),
+                    new TokenListener() {
+                        @Override
+                        public void onToken(int sample, int token, String delta) {
+                            streamed.append(delta);
+                        }
+
+                        @Override
+                        public void onFinish(int sample, String remainder, FinishReason reason) {
+                            streamed.append(remainder);
+                        }
+                    }));
+            String text = LETTERS.decode(result.first().tokenIds());
+            assertThat(result.first().text()).isEqualTo(text);
+            assertThat(streamed.toString()).isEqualTo(text);
+        }
+        // A full decode per token would decode about tokens^2 / 2 = 20,000 ids; a window per token decodes a few.
+        assertThat(decodedIds.get()).isLessThan(12L * tokens);
     }
 
     @Test

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 class TokenSamplerTest {
 
     private static Map<Integer, Integer> histogram(SamplingParams params, float[] logits, int[] prompt, int draws) {
-        TokenSampler sampler = new TokenSampler(params, prompt, new SplittableRandom(1));
+        TokenSampler sampler = new TokenSampler(params, prompt, new SplittableRandom(1), null, Set.of());
         Map<Integer, Integer> counts = new HashMap<>();
         for (int i = 0; i < draws; i++) {
-            counts.merge(sampler.next(logits, 0, logits.length), 1, Integer::sum);
+            counts.merge(sampler.next(logits, 0, logits.length, 100), 1, Integer::sum);
         }
         return counts;
     }
@@ -43,14 +43,16 @@ class TokenSamplerTest {
         // Token 0 was in the prompt: 2.0 / 4 = 0.5 < 1.5, so greedy picks token 1.
         float[] logits = {2f, 1.5f, -1f};
         SamplingParams penalised = SamplingParams.greedy(1).withPenalties(4.0, 0, 0);
-        assertThat(new TokenSampler(penalised, new int[] {0}, new SplittableRandom(1)).next(logits, 0, 3))
+        assertThat(new TokenSampler(penalised, new int[] {0}, new SplittableRandom(1), null, Set.of())
+                        .next(logits, 0, 3, 100))
                 .isEqualTo(1);
-        assertThat(new TokenSampler(SamplingParams.greedy(1), new int[] {0}, new SplittableRandom(1))
-                        .next(logits, 0, 3))
+        assertThat(new TokenSampler(SamplingParams.greedy(1), new int[] {0}, new SplittableRandom(1), null, Set.of())
+                        .next(logits, 0, 3, 100))
                 .isZero();
         // A negative logit is multiplied: -1 * 4 = -4, so a seen negative token falls further behind an unseen one.
         float[] negative = {-1f, -2f};
-        assertThat(new TokenSampler(penalised, new int[] {0}, new SplittableRandom(1)).next(negative, 0, 2))
+        assertThat(new TokenSampler(penalised, new int[] {0}, new SplittableRandom(1), null, Set.of())
+                        .next(negative, 0, 2, 100))
                 .isEqualTo(1);
     }
 
@@ -59,19 +61,23 @@ class TokenSamplerTest {
         float[] logits = {3f, 2f};
         // Token 0 generated twice: frequency 0.6 removes 1.2 (3 -> 1.8 < 2); presence 0.6 removes only 0.6 (2.4 > 2).
         TokenSampler frequency = new TokenSampler(
-                SamplingParams.greedy(1).withPenalties(1, 0.6, 0), new int[0], new SplittableRandom(1));
+                SamplingParams.greedy(1).withPenalties(1, 0.6, 0), new int[0], new SplittableRandom(1), null, Set.of());
         TokenSampler presence = new TokenSampler(
-                SamplingParams.greedy(1).withPenalties(1, 0, 0.6), new int[0], new SplittableRandom(1));
+                SamplingParams.greedy(1).withPenalties(1, 0, 0.6), new int[0], new SplittableRandom(1), null, Set.of());
         for (TokenSampler sampler : List.of(frequency, presence)) {
             sampler.accept(0);
             sampler.accept(0);
         }
-        assertThat(frequency.next(logits, 0, 2)).isEqualTo(1);
-        assertThat(presence.next(logits, 0, 2)).isZero();
+        assertThat(frequency.next(logits, 0, 2, 100)).isEqualTo(1);
+        assertThat(presence.next(logits, 0, 2, 100)).isZero();
         // Prompt tokens are not output: no frequency penalty for them.
         TokenSampler promptOnly = new TokenSampler(
-                SamplingParams.greedy(1).withPenalties(1, 5, 5), new int[] {0}, new SplittableRandom(1));
-        assertThat(promptOnly.next(logits, 0, 2)).isZero();
+                SamplingParams.greedy(1).withPenalties(1, 5, 5),
+                new int[] {0},
+                new SplittableRandom(1),
+                null,
+                Set.of());
+        assertThat(promptOnly.next(logits, 0, 2, 100)).isZero();
     }
 
     @Test
