@@ -1,0 +1,135 @@
+package io.tunestream.launcher;
+
+import io.tunestream.launcher.cli.GatewayClient;
+import io.tunestream.launcher.cli.LiveLine;
+import io.tunestream.launcher.demo.DemoSettings;
+import io.tunestream.launcher.demo.LoopDemo;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./tunestream demo}: the platform's main job on the local stack, watched live. */
+@Command(
+        name = "demo",
+        description = {
+            "Runs the continuous fine-tuning loop end to end on the local stack: starts it (or uses the running one),"
+                    + " bootstraps a tiny model once (cached under the home), imports it, registers an evaluation set,"
+                    + " publishes samples on the bus, creates a dpo pipeline and shows K rounds live.",
+            "Ctrl-C stops the demo and leaves the stack running."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:the rounds ran (whatever the gate decided)",
+            "1:the stack or the loop failed (the message says where to look)",
+            "2:bad options",
+            "3:this home already ran a demo: ./tunestream down --purge for a fresh one"
+        })
+final class DemoCommand implements Callable<Integer> {
+
+    static final int ALREADY_RUN = 3;
+
+    @Option(names = "--rounds", description = "candidates to decide (default: 3, with --quick 1)")
+    Integer rounds;
+
+    @Option(
+            names = "--quick",
+            description = "a smaller bootstrap and round: about 3 minutes of loop on 2 cores instead of about 10")
+    boolean quick;
+
+    private Stack stack;
+    private StackLayout layout;
+    private PrintStream out = System.out;
+    private boolean terminal = LiveLine.isTerminal();
+    private LoopDemo.Result result;
+
+    /** The demo on the home's stack (made when it runs, not when the command line is parsed), on standard output. */
+    DemoCommand() {}
+
+    DemoCommand(Stack stack, StackLayout layout, PrintStream out, boolean terminal) {
+        this.stack = stack;
+        this.layout = layout;
+        this.out = out;
+        this.terminal = terminal;
+    }
+
+    /** What the last run did, or null. */
+    LoopDemo.Result result() {
+        return result;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        DemoSettings settings = quick ? DemoSettings.quick() : DemoSettings.standard();
+        if (rounds != null) {
+            settings = settings.withRounds(rounds);
+        }
+        if (stack == null) {
+            layout = TunestreamCommand.layout();
+            stack = TunestreamCommand.stack();
+        }
+        Stack stack = this.stack;
+        AtomicBoolean finished = new AtomicBoolean();
+        Thread interrupted = new Thread(() -> {
+            if (!finished.get()) {
+                out.println();
+                out.println("demo stopped; the stack keeps running (./tunestream status, ./tunestream down;"
+                        + " the dashboard at " + gatewayUrl(stack) + "/)");
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(interrupted);
+        try {
+            result = run(stack, layout, settings, out, terminal);
+            return 0;
+        } catch (LoopDemo.AlreadyRunException e) {
+            out.println("tunestream demo: " + e.getMessage());
+            return ALREADY_RUN;
+        } finally {
+            finished.set(true);
+            Runtime.getRuntime().removeShutdownHook(interrupted);
+        }
+    }
+
+    /** Starts what is missing of {@code stack} and runs the demo on it; what {@code DemoIT} runs too. */
+    static LoopDemo.Result run(
+            Stack stack, StackLayout layout, DemoSettings settings, PrintStream out, boolean terminal)
+            throws IOException {
+        out.println("Tunestream demo: the continuous fine-tuning loop, " + settings.rounds() + " round"
+                + (settings.rounds() == 1 ? "" : "s") + " on this machine");
+        long started = System.nanoTime();
+        if (stack.up(out)) {
+            out.printf("the stack is up (%.1f s)%n", (System.nanoTime() - started) / 1e9);
+        } else {
+            out.println("the stack is already running: using it");
+        }
+        GatewayClient gateway = new GatewayClient(URI.create(gatewayUrl(stack)), stack.adminKey());
+        String model = System.getenv().getOrDefault("TUNESTREAM_GENERATION_MODEL", "tiny-llama");
+        String prefix = System.getenv().getOrDefault("TUNESTREAM_TOPIC_PREFIX", "tunestream");
+        LoopDemo.Result result = new LoopDemo(
+                        gateway,
+                        "127.0.0.1:" + stack.settings().kafkaPort(),
+                        prefix,
+                        settings,
+                        model,
+                        layout.cacheDirectory("bootstrap"),
+                        out,
+                        terminal)
+                .run();
+        out.println();
+        out.println("Where to look next (the stack keeps running):");
+        out.println("  dashboard        " + gatewayUrl(stack) + "/");
+        out.println("  the CLI          ./tunestream models | versions " + model + " | jobs | pipelines | datasets");
+        out.println("                   ./tunestream chat " + model + "   (talk to the production version)");
+        out.println("                   ./tunestream rollback " + model + " | promote " + model + " VERSION");
+        out.println("  logs             ./tunestream logs training-service -f");
+        out.println("  stop             ./tunestream down   (--purge deletes this home's data and databases)");
+        return result;
+    }
+
+    static String gatewayUrl(Stack stack) {
+        return "http://127.0.0.1:" + stack.settings().servicePorts().get("gateway");
+    }
+}
