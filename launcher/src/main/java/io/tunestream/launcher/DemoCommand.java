@@ -1,5 +1,6 @@
 package io.tunestream.launcher;
 
+import io.tunestream.infra.PostgresAdmin;
 import io.tunestream.launcher.cli.GatewayClient;
 import io.tunestream.launcher.cli.LiveLine;
 import io.tunestream.launcher.demo.DemoSettings;
@@ -7,6 +8,8 @@ import io.tunestream.launcher.demo.LoopDemo;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
@@ -32,6 +35,9 @@ final class DemoCommand implements Callable<Integer> {
 
     static final int ALREADY_RUN = 3;
 
+    private static final String ONE_ENGINE_THREAD =
+            "-Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1";
+
     @Option(names = "--rounds", description = "candidates to decide (default: 3, with --quick 1)")
     Integer rounds;
 
@@ -41,7 +47,7 @@ final class DemoCommand implements Callable<Integer> {
     boolean quick;
 
     private Stack stack;
-    private StackLayout layout;
+    private Path bootstrapCache;
     private PrintStream out = System.out;
     private boolean terminal = LiveLine.isTerminal();
     private LoopDemo.Result result;
@@ -49,9 +55,10 @@ final class DemoCommand implements Callable<Integer> {
     /** The demo on the home's stack (made when it runs, not when the command line is parsed), on standard output. */
     DemoCommand() {}
 
-    DemoCommand(Stack stack, StackLayout layout, PrintStream out, boolean terminal) {
+    /** The demo on a given stack; {@code bootstrapCache} keeps the bootstrapped model (a home's cache by default). */
+    DemoCommand(Stack stack, Path bootstrapCache, PrintStream out, boolean terminal) {
         this.stack = stack;
-        this.layout = layout;
+        this.bootstrapCache = bootstrapCache;
         this.out = out;
         this.terminal = terminal;
     }
@@ -68,8 +75,12 @@ final class DemoCommand implements Callable<Integer> {
             settings = settings.withRounds(rounds);
         }
         if (stack == null) {
-            layout = TunestreamCommand.layout();
-            stack = TunestreamCommand.stack();
+            StackLayout layout = TunestreamCommand.layout();
+            bootstrapCache = layout.cacheDirectory("bootstrap");
+            stack = new Stack(
+                    layout,
+                    PostgresAdmin.local(),
+                    withOneEngineThread(StackSettings.defaults().withDatabasePrefix(layout.databasePrefix())));
         }
         Stack stack = this.stack;
         AtomicBoolean finished = new AtomicBoolean();
@@ -82,7 +93,7 @@ final class DemoCommand implements Callable<Integer> {
         });
         Runtime.getRuntime().addShutdownHook(interrupted);
         try {
-            result = run(stack, layout, settings, out, terminal);
+            result = run(stack, bootstrapCache, settings, out, terminal);
             return 0;
         } catch (LoopDemo.AlreadyRunException e) {
             out.println("tunestream demo: " + e.getMessage());
@@ -95,7 +106,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Starts what is missing of {@code stack} and runs the demo on it; what {@code DemoIT} runs too. */
     static LoopDemo.Result run(
-            Stack stack, StackLayout layout, DemoSettings settings, PrintStream out, boolean terminal)
+            Stack stack, Path bootstrapCache, DemoSettings settings, PrintStream out, boolean terminal)
             throws IOException {
         out.println("Tunestream demo: the continuous fine-tuning loop, " + settings.rounds() + " round"
                 + (settings.rounds() == 1 ? "" : "s") + " on this machine");
@@ -114,7 +125,7 @@ final class DemoCommand implements Callable<Integer> {
                         prefix,
                         settings,
                         model,
-                        layout.cacheDirectory("bootstrap"),
+                        bootstrapCache,
                         out,
                         terminal)
                 .run();
@@ -127,6 +138,22 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  logs             ./tunestream logs training-service -f");
         out.println("  stop             ./tunestream down   (--purge deletes this home's data and databases)");
         return result;
+    }
+
+    /**
+     * The stack's services with one PyTorch thread each. The demo's model is tiny: an operation's work is too small to
+     * share between threads, and the generation-service and the training-service run at the same time on the same
+     * cores. Measured on the 2-core build machine under load: pretraining ran at 2,000 tok/s with one thread and at
+     * 179 tok/s with two (their OpenMP threads wait for each other while the other is descheduled).
+     */
+    static StackSettings withOneEngineThread(StackSettings settings) {
+        StackSettings result = settings;
+        for (String module : settings.servicePorts().keySet()) {
+            result = result.withEnvironment(module, Map.of("JAVA_TOOL_OPTIONS", ONE_ENGINE_THREAD));
+        }
+        // A quarter of each round's pairs is the validation split the training job picks its checkpoint on (the
+        // default tenth is a dozen questions in a demo round: too few to tell a better step from the start).
+        return result.withEnvironment("dataset-service", Map.of("TUNESTREAM_DATASET_SEALING_EVAL_FRACTION", "0.25"));
     }
 
     static String gatewayUrl(Stack stack) {

@@ -58,17 +58,20 @@ public final class TunestreamCommand {
     static final String REPOSITORY_PROPERTY = "tunestream.repository";
 
     public static void main(String[] args) {
-        CommandLine commandLine = new CommandLine(new TunestreamCommand())
-                .setExecutionExceptionHandler((exception, cmd, parseResult) -> {
-                    // Every failure here is about the machine (a port, a missing jar, PostgreSQL, a crashed process):
-                    // its message says what to do, a stack trace would only bury it. TUNESTREAM_DEBUG=true shows it.
-                    cmd.getErr().println("tunestream: " + exception.getMessage());
-                    if ("true".equals(System.getenv("TUNESTREAM_DEBUG"))) {
-                        exception.printStackTrace(cmd.getErr());
-                    }
-                    return 1;
-                });
-        System.exit(commandLine.execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with every command, and failures told in one line. */
+    static CommandLine commandLine() {
+        return new CommandLine(new TunestreamCommand()).setExecutionExceptionHandler((exception, cmd, parseResult) -> {
+            // Every failure here is about the machine (a port, a missing jar, PostgreSQL, a crashed process):
+            // its message says what to do, a stack trace would only bury it. TUNESTREAM_DEBUG=true shows it.
+            cmd.getErr().println("tunestream: " + exception.getMessage());
+            if ("true".equals(System.getenv("TUNESTREAM_DEBUG"))) {
+                exception.printStackTrace(cmd.getErr());
+            }
+            return 1;
+        });
     }
 
     static Stack stack() {

@@ -107,9 +107,12 @@ public final class GatewayClient {
      * {@code onData} as it arrives; returns the status (a non-2xx stream is read as its problem and thrown).
      */
     public int stream(String path, Object postBody, Consumer<String> onData) {
-        HttpRequest.Builder builder = request(path).header("accept", "text/event-stream");
+        HttpRequest.Builder builder = request(path);
         if (postBody != null) {
+            // A completion streams because its body says "stream": true; it is produced as JSON or as events.
             builder.header("content-type", "application/json").POST(json(postBody));
+        } else {
+            builder.header("accept", "text/event-stream");
         }
         try {
             HttpResponse<java.io.InputStream> response =

@@ -62,6 +62,11 @@ public record Bootstrap(long seed, int trainPerFamily, int heldOutPerFamily, int
                 throw new UncheckedIOException("cannot write the synthetic corpus to " + tasks, e);
             }
         }
+        // One engine thread: the model is tiny, and two threads on a busy 2-core machine wait for each other (see
+        // DemoCommand.withOneEngineThread). Read when the engine starts, so a caller's own setting wins.
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", "1");
+        }
         Path pretrain = directory.resolve("pretrain");
         llm(
                 out,

@@ -30,12 +30,12 @@ public record DemoSettings(
 
     /** About 3 minutes of loop on 2 cores after a 1-minute bootstrap: a model trained briefly, one round. */
     public static DemoSettings quick() {
-        return new DemoSettings(1, new Bootstrap(SEED, 400, 20, 300, 200), 30, 100, 2, 1.0, 40, 1e-4, 10, 0.1);
+        return new DemoSettings(1, new Bootstrap(SEED, 400, 20, 100, 150), 30, 100, 2, 1.0, 120, 1e-3, 20, 0.1);
     }
 
     /** About 10 minutes on 2 cores: three rounds from a model trained a little longer. */
     public static DemoSettings standard() {
-        return new DemoSettings(3, new Bootstrap(SEED, 800, 20, 500, 400), 40, 150, 3, 1.0, 60, 1e-4, 10, 0.05);
+        return new DemoSettings(3, new Bootstrap(SEED, 800, 20, 200, 300), 40, 150, 3, 1.0, 100, 1e-3, 20, 0.1);
     }
 
     public DemoSettings withRounds(int rounds) {

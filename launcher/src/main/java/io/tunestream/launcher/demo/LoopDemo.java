@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -123,14 +122,19 @@ public final class LoopDemo {
 
         step("3/5", "register the evaluation set the promotion gate measures on");
         TaskSets tasks = new TaskSets(bootstrap.corpus(cache));
-        Path work = Files.createTempDirectory("tunestream-demo");
         List<SyntheticTask> gate = tasks.next(DemoSettings.SEED + 1, settings.gatePerFamily());
-        Path gateFile = work.resolve("gate.jsonl");
-        TaskSets.write(gateFile, gate, true);
-        ok(gateway.post("/api/v1/datasets", Map.of("name", EVAL_DATASET, "kind", "eval")), "creating " + EVAL_DATASET);
-        ok(
-                gateway.postFile("/api/v1/datasets/" + EVAL_DATASET + "/uploads", "application/x-ndjson", gateFile),
-                "uploading the evaluation set");
+        Path gateFile = Files.createTempFile("tunestream-demo-gate", ".jsonl");
+        try {
+            TaskSets.write(gateFile, gate, true);
+            ok(
+                    gateway.post("/api/v1/datasets", Map.of("name", EVAL_DATASET, "kind", "eval")),
+                    "creating " + EVAL_DATASET);
+            ok(
+                    gateway.postFile("/api/v1/datasets/" + EVAL_DATASET + "/uploads", "application/x-ndjson", gateFile),
+                    "uploading the evaluation set");
+        } finally {
+            Files.deleteIfExists(gateFile);
+        }
         int gateVersion = ok(gateway.post("/api/v1/datasets/" + EVAL_DATASET + "/versions", Map.of()), "sealing")
                 .path("version")
                 .asInt();
@@ -286,8 +290,7 @@ public final class LoopDemo {
         long pairs = outcomes.path("pairs").asLong();
         long dropped = 0;
         Map<String, Long> drops = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = outcomes.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : outcomes.properties()) {
             if (entry.getKey().startsWith("dropped.")) {
                 dropped += entry.getValue().asLong();
                 drops.put(
@@ -314,22 +317,30 @@ public final class LoopDemo {
         if (jobs.isArray() && !jobs.isEmpty()) {
             JsonNode job = jobs.get(0);
             String state = job.path("state").asText();
-            if (state.equals("RUNNING") || state.equals("QUEUED")) {
+            if (state.equals("QUEUED")
+                    || (state.equals("RUNNING") && job.path("maxSteps").asLong() == 0)) {
+                line.append(" | training d")
+                        .append(job.path("datasetVersion").asInt())
+                        .append(" starting");
+            } else if (state.equals("RUNNING")) {
+                long step = job.path("step").asLong();
+                long maxSteps = job.path("maxSteps").asLong();
                 line.append(String.format(
                         Locale.ROOT,
                         " | training d%d %s %d/%d",
                         job.path("datasetVersion").asInt(),
-                        LiveLine.bar(
-                                job.path("step").asLong(), job.path("maxSteps").asLong(), 12),
-                        job.path("step").asLong(),
-                        job.path("maxSteps").asLong()));
-                if (job.path("step").asLong() >= job.path("maxSteps").asLong()
-                        && job.path("maxSteps").asLong() > 0) {
-                    line.append(" gate: candidate vs parent");
-                } else if (job.hasNonNull("lastLoss")) {
-                    line.append(String.format(
-                            Locale.ROOT, " loss %.3f", job.path("lastLoss").asDouble()));
-                }
+                        LiveLine.bar(step, maxSteps, 12),
+                        step,
+                        maxSteps));
+                line.append(
+                        step >= maxSteps
+                                ? " | gate: candidate vs parent on the evaluation set"
+                                : job.hasNonNull("lastLoss")
+                                        ? String.format(
+                                                Locale.ROOT,
+                                                " loss %.3f",
+                                                job.path("lastLoss").asDouble())
+                                        : "");
             }
         }
         return line.toString();
@@ -374,8 +385,7 @@ public final class LoopDemo {
                 round.data(),
                 round.chosenStep());
         out.printf(Locale.ROOT, "  %-24s %10s %10s%n", "gate (exact match)", "candidate", "parent");
-        for (Iterator<Map.Entry<String, JsonNode>> it = gate.path("families").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> family = it.next();
+        for (Map.Entry<String, JsonNode> family : gate.path("families").properties()) {
             JsonNode figures = family.getValue();
             out.printf(
                     Locale.ROOT,
