@@ -59,6 +59,12 @@ public abstract class ApiCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the platform's JSON instead of a table")
     protected boolean json;
 
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "show this help (exit codes: " + EXIT_CODES_TEXT + ")")
+    boolean help;
+
     /** Runs the command against the gateway; returns the exit code. */
     protected abstract int run(GatewayClient gateway) throws IOException;
 

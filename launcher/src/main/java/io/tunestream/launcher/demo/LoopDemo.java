@@ -117,8 +117,8 @@ public final class LoopDemo {
 
         step("2/5", "import it as '" + model + "' (version 1, production)");
         JsonNode imported = ok(gateway.postDirectory("/api/v1/models/" + model + "/import", base), "importing " + base);
-        out.println("  " + model + " v" + imported.path("version").asInt() + ", "
-                + imported.path("artifact").path("files").size() + " files in the registry");
+        out.println("  " + model + " v" + imported.path("version").asInt()
+                + " in the registry, in production: the generation-service serves it");
 
         step("3/5", "register the evaluation set the promotion gate measures on");
         TaskSets tasks = new TaskSets(bootstrap.corpus(cache));
