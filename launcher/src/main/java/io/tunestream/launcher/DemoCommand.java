@@ -43,7 +43,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = "--quick",
-            description = "a smaller bootstrap and round: about 3 minutes of loop on 2 cores instead of about 10")
+            description = "a smaller bootstrap and one round (measured on a busy 2-core machine: a 5-minute bootstrap,"
+                    + " once, then 6 to 8 minutes)")
     boolean quick;
 
     private Stack stack;

@@ -190,7 +190,7 @@ class DemoIT {
                 """);
         Run refused = cli("upload", "cli-data", bad.toString());
         assertThat(refused.exit()).as(refused.toString()).isEqualTo(3);
-        assertThat(refused.err()).contains("LINE", "FIELD", "nothing was added");
+        assertThat(refused.err()).contains("LINE", "FIELD", "PROBLEM", "nothing was stored");
         assertThat(refused.err().lines().filter(line -> line.startsWith("2 ") || line.startsWith("3 ")))
                 .hasSize(2);
         Run refusedJson = cli("upload", "cli-data", bad.toString(), "--json");

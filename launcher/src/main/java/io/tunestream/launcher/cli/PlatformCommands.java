@@ -199,15 +199,14 @@ public final class PlatformCommands {
             err().println(file + ": " + problem.path("detail").asText() + " ("
                     + problem.path("invalid").asLong() + " of "
                     + problem.path("records").asLong() + " records invalid; nothing was added)");
-            Table table = new Table("LINE", "FIELD", "PROBLEM", "MESSAGE");
+            Table table = new Table("LINE", "FIELD", "PROBLEM");
             for (JsonNode error : problem.path("errors")) {
                 table.row(
                         error.hasNonNull("line")
                                 ? error.get("line").asText()
                                 : "[" + error.path("index").asText() + "]",
                         error.path("field").asText("-"),
-                        error.path("problem").asText("-"),
-                        error.path("message").asText());
+                        error.path("problem").asText(error.path("message").asText()));
             }
             table.print(err());
             return REFUSED;

@@ -28,12 +28,12 @@ public record DemoSettings(
 
     public static final long SEED = 42;
 
-    /** About 3 minutes of loop on 2 cores after a 1-minute bootstrap: a model trained briefly, one round. */
+    /** A model trained briefly and one round (see the launcher README for what it measured). */
     public static DemoSettings quick() {
         return new DemoSettings(1, new Bootstrap(SEED, 400, 20, 100, 150), 30, 100, 2, 1.0, 120, 1e-3, 20, 0.1);
     }
 
-    /** About 10 minutes on 2 cores: three rounds from a model trained a little longer. */
+    /** Three rounds from a model trained a little longer (not measured yet). */
     public static DemoSettings standard() {
         return new DemoSettings(3, new Bootstrap(SEED, 800, 20, 200, 300), 40, 150, 3, 1.0, 100, 1e-3, 20, 0.1);
     }
