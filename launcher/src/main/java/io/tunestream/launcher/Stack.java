@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The local stack: a Kafka broker, the object store, the machine's PostgreSQL with one database per data-owning
@@ -58,6 +60,16 @@ final class Stack {
         settings.servicePorts()
                 .forEach((module, port) ->
                         services.add(new QuarkusService(module, port, serviceEnvironment(module, port))));
+    }
+
+    StackSettings settings() {
+        return settings;
+    }
+
+    /** The gateway's admin key: the launcher's environment's, or the one generated into the credentials. */
+    String adminKey() {
+        String fromEnvironment = System.getenv(GATEWAY_ADMIN_KEY_VARIABLE);
+        return fromEnvironment != null ? fromEnvironment : "ts_" + credentials.secret("gateway.admin-key");
     }
 
     /** Every component, in start order. */
@@ -116,13 +128,7 @@ final class Stack {
         }
         out.println("PostgreSQL on " + postgres.host() + ":" + postgres.port()
                 + ": making sure it runs and has the service databases");
-        postgres.ensureRunning();
-        for (String owner : DATABASE_OWNERS) {
-            postgres.createDatabase(
-                    settings.databaseName(owner),
-                    settings.databaseName(owner),
-                    credentials.secret("postgres." + owner + ".password"));
-        }
+        ensureDatabases();
         for (Component infrastructure : List.of(kafka, objectStore)) {
             if (toStart.contains(infrastructure)) {
                 out.println("starting " + infrastructure.name());
@@ -139,6 +145,57 @@ final class Stack {
         }
         awaitReady(List.copyOf(started.keySet()), started, SERVICES_READY_TIMEOUT);
         return true;
+    }
+
+    /** Starts PostgreSQL if it is down and creates this stack's databases and roles that do not exist yet. */
+    void ensureDatabases() {
+        postgres.ensureRunning();
+        for (String owner : DATABASE_OWNERS) {
+            postgres.createDatabase(
+                    settings.databaseName(owner),
+                    settings.databaseName(owner),
+                    credentials.secret("postgres." + owner + ".password"));
+        }
+    }
+
+    List<String> databaseNames() {
+        return DATABASE_OWNERS.stream().map(settings::databaseName).toList();
+    }
+
+    /**
+     * Stops everything, drops this stack's databases and roles, and deletes the home but its {@code cache/}: the next
+     * {@code up} starts from nothing. Returns the names of the components it stopped.
+     */
+    List<String> purge() {
+        List<String> stopped;
+        try (LauncherLock lock = LauncherLock.acquire(layout)) {
+            stopped = stopAll();
+            postgres.ensureRunning();
+            for (String database : databaseNames()) {
+                postgres.dropDatabase(database, database);
+            }
+        }
+        try (Stream<Path> entries = Files.list(layout.home())) {
+            for (Path entry : entries.toList()) {
+                if (!entry.getFileName().toString().equals("cache")) {
+                    deleteRecursively(entry);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the state under " + layout.home(), e);
+        }
+        return stopped;
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> children = Files.list(path)) {
+                for (Path child : children.toList()) {
+                    deleteRecursively(child);
+                }
+            }
+        }
+        Files.deleteIfExists(path);
     }
 
     /** Stops every component the launcher started, services first; returns the names of those it stopped. */

@@ -50,6 +50,12 @@ public record StackSettings(
         return new StackSettings(9092, 9093, 9000, services, "tunestream_");
     }
 
+    /** These settings with the databases and roles named {@code <prefix><area>}. */
+    public StackSettings withDatabasePrefix(String prefix) {
+        return new StackSettings(
+                kafkaPort, kafkaControllerPort, objectStorePort, servicePorts, prefix, serviceEnvironment);
+    }
+
     /** These settings with {@code environment} added to {@code module}'s (later values win). */
     public StackSettings withEnvironment(String module, Map<String, String> environment) {
         if (!servicePorts.containsKey(module)) {

@@ -1,6 +1,8 @@
 package io.tunestream.launcher;
 
 import io.tunestream.infra.PostgresAdmin;
+import io.tunestream.launcher.cli.ApiCommand;
+import io.tunestream.launcher.cli.PlatformCommands;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -25,13 +27,30 @@ import picocli.CommandLine.Parameters;
         name = "tunestream",
         mixinStandardHelpOptions = true,
         version = "Tunestream 0.1.0",
-        description =
-                "Runs the Tunestream platform on this machine: Kafka, the object store, PostgreSQL databases and the five services.",
+        description = {
+            "Runs the Tunestream platform on this machine (demo, up, status, logs, down) and talks to it through the"
+                    + " gateway (models, versions, promote, rollback, datasets, upload, pipelines, pipeline, jobs, job,"
+                    + " chat, keys).",
+            "Platform commands' exit codes: " + ApiCommand.EXIT_CODES_TEXT
+        },
         subcommands = {
             TunestreamCommand.Up.class,
             TunestreamCommand.Status.class,
             TunestreamCommand.Logs.class,
-            TunestreamCommand.Down.class
+            TunestreamCommand.Down.class,
+            DemoCommand.class,
+            PlatformCommands.Models.class,
+            PlatformCommands.Versions.class,
+            PlatformCommands.Promote.class,
+            PlatformCommands.Rollback.class,
+            PlatformCommands.Datasets.class,
+            PlatformCommands.Upload.class,
+            PlatformCommands.Pipelines.class,
+            PlatformCommands.Pipeline.class,
+            PlatformCommands.Jobs.class,
+            PlatformCommands.Job.class,
+            PlatformCommands.Chat.class,
+            PlatformCommands.Keys.class
         })
 public final class TunestreamCommand {
 
@@ -39,21 +58,26 @@ public final class TunestreamCommand {
     static final String REPOSITORY_PROPERTY = "tunestream.repository";
 
     public static void main(String[] args) {
-        CommandLine commandLine = new CommandLine(new TunestreamCommand())
-                .setExecutionExceptionHandler((exception, cmd, parseResult) -> {
-                    // Every failure here is about the machine (a port, a missing jar, PostgreSQL, a crashed process):
-                    // its message says what to do, a stack trace would only bury it. TUNESTREAM_DEBUG=true shows it.
-                    cmd.getErr().println("tunestream: " + exception.getMessage());
-                    if ("true".equals(System.getenv("TUNESTREAM_DEBUG"))) {
-                        exception.printStackTrace(cmd.getErr());
-                    }
-                    return 1;
-                });
-        System.exit(commandLine.execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with every command, and failures told in one line. */
+    static CommandLine commandLine() {
+        return new CommandLine(new TunestreamCommand()).setExecutionExceptionHandler((exception, cmd, parseResult) -> {
+            // Every failure here is about the machine (a port, a missing jar, PostgreSQL, a crashed process):
+            // its message says what to do, a stack trace would only bury it. TUNESTREAM_DEBUG=true shows it.
+            cmd.getErr().println("tunestream: " + exception.getMessage());
+            if ("true".equals(System.getenv("TUNESTREAM_DEBUG"))) {
+                exception.printStackTrace(cmd.getErr());
+            }
+            return 1;
+        });
     }
 
     static Stack stack() {
-        return new Stack(layout(), PostgresAdmin.local(), StackSettings.defaults());
+        StackLayout layout = layout();
+        return new Stack(
+                layout, PostgresAdmin.local(), StackSettings.defaults().withDatabasePrefix(layout.databasePrefix()));
     }
 
     static StackLayout layout() {
@@ -106,13 +130,27 @@ public final class TunestreamCommand {
         }
     }
 
-    @Command(name = "down", description = "Stops the processes that 'up' started, and nothing else; data is kept.")
+    @Command(
+            name = "down",
+            description = "Stops the processes that 'up' started, and nothing else; data is kept unless --purge.")
     static final class Down implements Callable<Integer> {
+
+        @Option(
+                names = "--purge",
+                description = "also delete this home's state: its databases, Kafka's and the object store's data, logs"
+                        + " and credentials (the cached bootstrap model under cache/ is kept)")
+        boolean purge;
+
         @Override
         public Integer call() {
-            List<String> stopped = stack().down();
+            Stack stack = stack();
+            List<String> stopped = purge ? stack.purge() : stack.down();
             System.out.println(
                     stopped.isEmpty() ? "Tunestream was not running." : "stopped: " + String.join(", ", stopped));
+            if (purge) {
+                System.out.println("purged " + layout().home() + " and its databases " + stack.databaseNames()
+                        + "; the next up starts fresh");
+            }
             return 0;
         }
     }

@@ -12,9 +12,8 @@ import io.tunestream.events.ModelVersionEvent;
 import io.tunestream.events.TrainedModelEvent;
 import io.tunestream.infra.PostgresAdmin;
 import io.tunestream.launcher.StackClient.Stamped;
-import io.tunestream.llm.cli.LlmCommand;
-import io.tunestream.llm.data.DatasetWriter;
-import io.tunestream.llm.data.InstructionRecord;
+import io.tunestream.launcher.demo.Bootstrap;
+import io.tunestream.launcher.demo.TaskSets;
 import io.tunestream.llm.evaluation.EvalItem;
 import io.tunestream.llm.evaluation.EvalItems;
 import io.tunestream.llm.evaluation.EvalReport;
@@ -28,7 +27,6 @@ import io.tunestream.llm.tasks.CorpusSpec;
 import io.tunestream.llm.tasks.SyntheticCorpus;
 import io.tunestream.llm.tasks.SyntheticTask;
 import io.tunestream.llm.tasks.TaskFamily;
-import io.tunestream.llm.tasks.TaskGenerator;
 import io.tunestream.llm.tokenizer.Tokenizer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -42,7 +40,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,7 +52,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * The loop benchmark: does the platform's own loop make the served model better? From scratch on the embedded stack
  * (the packaged services as processes on a real broker, S3 server and PostgreSQL): a tiny model is pretrained and
- * fine-tuned on the synthetic tasks (the engine's CLI, cached under {@code .tunestream/bench-loop/}), imported as
+ * fine-tuned on the synthetic tasks (the demo's {@link Bootstrap}, cached under {@code .tunestream/bench-loop/}), imported as
  * version 1, an evaluation set of new verifiable questions is registered as the policy's gate, a stream of new
  * prompts is fed in, and a dpo pipeline (greedy plus n sampled answers, the training recipe on the pipeline) runs
  * until K candidates were decided. Per round it prints pairs, drops by reason, the chosen step, candidate vs parent
@@ -74,8 +71,6 @@ class LoopBenchmark {
 
     private static final Path REPOSITORY = Path.of("").toAbsolutePath().getParent();
     private static final String MODEL = "tiny-llama";
-    /** The synthetic tasks at their easiest, as the engine's bench-quality runs them. */
-    private static final int DIFFICULTY = 1;
 
     private static final Duration ROUND_TIMEOUT = Duration.ofMinutes(20);
 
@@ -112,30 +107,19 @@ class LoopBenchmark {
     void theLoopImprovesTheServedModelRoundAfterRound() throws Exception {
         long started = System.nanoTime();
         Path cache = REPOSITORY.resolve(".tunestream/bench-loop");
-        Path tasks = cache.resolve("tasks-" + seed);
-        if (!Files.exists(tasks.resolve(SyntheticCorpus.MANIFEST_FILE))) {
-            SyntheticCorpus.write(
-                    tasks,
-                    new CorpusSpec(
-                            seed,
-                            2000,
-                            heldOutPerFamily,
-                            DIFFICULTY,
-                            CorpusSpec.defaults().families()));
-        }
-        Path base = bootstrap(cache.resolve("model-" + seed), tasks);
+        Bootstrap bootstrap = new Bootstrap(seed, 2000, heldOutPerFamily, 800, 3200);
+        Path base = bootstrap.ensure(cache, System.out);
+        Path tasks = bootstrap.corpus(cache);
         log("bootstrap ready after %.1f min: %s", minutes(started), base);
 
         // Three disjoint question sets: the held-out report (the corpus' eval.jsonl), the gate's evaluation set and
         // the prompts fed into the loop. None of them is an SFT prompt.
         List<EvalItem> heldOut = EvalItems.read(tasks.resolve(SyntheticCorpus.EVAL_FILE));
-        Set<String> taken = new HashSet<>();
-        heldOut.forEach(item -> taken.add(item.prompt()));
-        readInstructions(tasks.resolve(SyntheticCorpus.SFT_FILE)).forEach(taken::add);
-        List<SyntheticTask> gate = newTasks(seed + 1, gatePerFamily, taken);
+        TaskSets taken = new TaskSets(tasks);
+        List<SyntheticTask> gate = taken.next(seed + 1, gatePerFamily);
         Path work = Files.createTempDirectory("tunestream-bench-loop");
         Path gateFile = work.resolve("gate.jsonl");
-        writeTasks(gateFile, gate, true);
+        TaskSets.write(gateFile, gate, true);
 
         settings = TestStacks.freeSettings("ts_bench")
                 .withEnvironment(
@@ -289,70 +273,14 @@ class LoopBenchmark {
     }
 
     /** Uploads the next batch of new prompts (tasks nobody trained, gated or reports on). */
-    private void feed(Path work, Set<String> taken, List<SyntheticTask> fed, int already) throws IOException {
+    private void feed(Path work, TaskSets taken, List<SyntheticTask> fed, int already) {
         int families = CorpusSpec.defaults().families().size();
-        List<SyntheticTask> batch = newTasks(seed + 2 + already, (promptsPerFeed + families - 1) / families, taken);
+        List<SyntheticTask> batch = taken.next(seed + 2 + already, (promptsPerFeed + families - 1) / families);
         Path file = work.resolve("prompts-" + already + ".jsonl");
-        writeTasks(file, batch, false);
+        TaskSets.write(file, batch, false);
         ok(client.postFile("dataset-service", "/datasets/bench-prompts/uploads", "application/x-ndjson", file));
         fed.addAll(batch);
         log("fed %d new prompts (%d in all)", batch.size(), fed.size());
-    }
-
-    /** Pretrain and SFT with the engine's CLI as bench-quality does (vocabulary 320, digits apart), cached. */
-    private Path bootstrap(Path directory, Path tasks) {
-        Path sft = directory.resolve("sft");
-        if (Files.exists(sft.resolve("model/config.json"))) {
-            return sft.resolve("model");
-        }
-        Path pretrain = directory.resolve("pretrain");
-        llm(
-                "pretrain",
-                "--preset",
-                "tiny",
-                "--vocab-size",
-                "320",
-                "--individual-digits",
-                "--data",
-                tasks.resolve(SyntheticCorpus.PRETRAIN_FILE).toString(),
-                "--out",
-                pretrain.toString(),
-                "--max-steps",
-                "800",
-                "--batch-size",
-                "16",
-                "--learning-rate",
-                "2e-3",
-                "--block-size",
-                "128",
-                "--seed",
-                Long.toString(seed));
-        llm(
-                "sft",
-                "--model",
-                pretrain.resolve("model").toString(),
-                "--full",
-                "--data",
-                tasks.resolve(SyntheticCorpus.SFT_FILE).toString(),
-                "--out",
-                sft.toString(),
-                "--max-steps",
-                "3200",
-                "--batch-size",
-                "16",
-                "--learning-rate",
-                "1e-3",
-                "--max-length",
-                "64",
-                "--seed",
-                Long.toString(seed));
-        return sft.resolve("model");
-    }
-
-    private static void llm(String... args) {
-        log("llm %s", String.join(" ", args));
-        int exit = LlmCommand.commandLine().execute(args);
-        assertThat(exit).as("llm " + args[0]).isZero();
     }
 
     private EvalReport heldOutReport(Path model, List<EvalItem> items) {
@@ -486,31 +414,6 @@ class LoopBenchmark {
                 gate,
                 100 * report.accuracy(),
                 families);
-    }
-
-    /** Up to {@code perFamily} distinct tasks per family whose prompts are not taken yet (they are taken then). */
-    private static List<SyntheticTask> newTasks(long taskSeed, int perFamily, Set<String> taken) {
-        return new TaskGenerator(taskSeed).untaken(CorpusSpec.defaults().families(), perFamily, DIFFICULTY, taken);
-    }
-
-    private static void writeTasks(Path file, List<SyntheticTask> tasks, boolean withFamily) throws IOException {
-        try (DatasetWriter writer = DatasetWriter.create(file)) {
-            for (SyntheticTask task : tasks) {
-                InstructionRecord record = InstructionRecord.of(task.prompt(), task.answer());
-                writer.write(record, withFamily ? Map.of("family", task.family().name()) : Map.of());
-            }
-        }
-    }
-
-    private static List<String> readInstructions(Path sft) throws IOException {
-        List<String> prompts = new ArrayList<>();
-        for (String line : Files.readAllLines(sft)) {
-            if (!line.isBlank()) {
-                prompts.add(
-                        EventJson.mapper().readTree(line).path("instruction").asText());
-            }
-        }
-        return prompts;
     }
 
     private static HttpResponse<String> ok(HttpResponse<String> response) {

@@ -279,7 +279,7 @@ final class BenchQualityCommand implements Callable<Integer> {
         System.err.println(stage + ": " + examples.size() + " examples");
         FineTuneResult result = FineTuning.<E>of(spec, model, pad)
                 .setup()
-                .fit(examples, List.of(), metrics -> TrainingOptions.progress(System.err, metrics), null, null);
+                .fit(examples, List.of(), ProgressLine.onStandardError(), null, null);
         List<StepMetrics> history = result.history();
         if (spec.evaluation().enabled()) {
             ObjectNode selection = json.putObject(stage + "_selection");

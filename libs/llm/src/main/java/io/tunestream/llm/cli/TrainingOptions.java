@@ -2,8 +2,6 @@ package io.tunestream.llm.cli;
 
 import io.tunestream.llm.training.FineTuneSpec;
 import io.tunestream.llm.training.LearningRateSchedule;
-import io.tunestream.llm.training.StepMetrics;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -120,27 +118,5 @@ final class TrainingOptions {
                 .withOptimisation(optimisation)
                 .withEvaluation(evaluation)
                 .withCheckpointEvery(checkpointEvery);
-    }
-
-    /** A one-line progress bar on stderr, redrawn each step. */
-    static void progress(PrintStream err, StepMetrics metrics) {
-        int width = 24;
-        int done = (int) (width * metrics.step() / metrics.maxSteps());
-        long eta = Math.round(metrics.secondsLeft());
-        err.printf(
-                "\r[%s%s] %d/%d loss %.4f lr %.2e %.0f tok/s eta %d:%02d",
-                "#".repeat(done),
-                ".".repeat(width - done),
-                metrics.step(),
-                metrics.maxSteps(),
-                metrics.loss(),
-                metrics.learningRate(),
-                metrics.tokensPerSecond(),
-                eta / 60,
-                eta % 60);
-        if (metrics.step() == metrics.maxSteps()) {
-            err.println();
-        }
-        err.flush();
     }
 }

@@ -67,7 +67,7 @@ final class TrainingRun {
         FineTuneResult result = tuning.fit(
                 training,
                 heldOut,
-                metrics -> TrainingOptions.progress(System.err, metrics),
+                ProgressLine.onStandardError(),
                 new RunOutput(options.out, run, spec.checkpointEvery()),
                 options.resume);
         if (spec.evaluation().enabled()) {
