@@ -40,7 +40,7 @@ function plotOption(plot, rows, chosenStep) {
     tooltip: { trigger: 'axis' },
     legend: { top: 0, type: 'scroll' },
     grid: { left: 56, right: 16, top: 32, bottom: 36 },
-    xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 22, min: 'dataMin', max: 'dataMax' },
+    xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 22, min: chosenStep === 0 ? 0 : 'dataMin', max: 'dataMax' },
     yAxis: { type: 'value', scale: true },
     series: plot.series.map((series, index) => ({
       name: series.name,
@@ -51,9 +51,10 @@ function plotOption(plot, rows, chosenStep) {
       connectNulls: true,
       // Only the steps that have the metric (eval metrics come every eval interval).
       data: rows.filter((row) => series.value(row) !== undefined && series.value(row) !== null).map((row) => [row.step, series.value(row)]),
+      // The chosen checkpoint; step 0 means no step beat the starting weights.
       markLine:
-        index === 0 && chosenStep
-          ? { symbol: 'none', silent: true, label: { formatter: `chosen: step ${chosenStep}`, position: 'insideEndTop' }, lineStyle: { color: '#b33a3a', type: 'dashed' }, data: [{ xAxis: chosenStep }] }
+        index === 0 && chosenStep !== null
+          ? { symbol: 'none', silent: true, label: { formatter: chosenStep ? `chosen: step ${chosenStep}` : 'chosen: the start', position: 'insideEndTop' }, lineStyle: { color: '#b33a3a', type: 'dashed' }, data: [{ xAxis: chosenStep }] }
           : undefined,
     })),
   };
@@ -145,7 +146,7 @@ export async function render(main, id) {
   };
 
   const drawPlots = () => {
-    const chosen = job.result?.chosenStep || null;
+    const chosen = job.result?.chosenStep ?? null;
     for (const plot of plots(rows)) {
       let box = boxes.get(plot.id);
       if (!box) {

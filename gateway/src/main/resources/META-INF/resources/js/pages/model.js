@@ -29,7 +29,7 @@ function lineageOption(graph) {
         y: 0,
         category: 0,
         symbol: 'roundRect',
-        symbolSize: [64, 34],
+        symbolSize: [78, 42],
         itemStyle: { color: node.aliases?.includes('production') ? '#2458b3' : node.decision === 'rejected' ? '#b33a3a' : '#6b8fd6' },
         tooltip: { formatter: `${node.model} v${node.version}<br>${node.origin || ''} ${node.decision || ''}` },
       };
@@ -42,7 +42,7 @@ function lineageOption(graph) {
       y: 110,
       category: 1,
       symbol: 'rect',
-      symbolSize: [88, 34],
+      symbolSize: [96, 42],
       itemStyle: { color: '#2e8b57' },
       tooltip: { formatter: `${node.dataset} v${node.datasetVersion}${node.pipeline ? `<br>pipeline ${node.pipeline}` : ''}` },
     };
@@ -57,7 +57,7 @@ function lineageOption(graph) {
         layout: 'none',
         roam: true,
         categories: [{ name: 'model version' }, { name: 'dataset version' }],
-        label: { show: true, color: '#fff', fontSize: 11 },
+        label: { show: true, color: '#fff', fontSize: 11, lineHeight: 14 },
         edgeSymbol: ['none', 'arrow'],
         edgeSymbolSize: 8,
         edgeLabel: { show: true, formatter: (params) => params.data.kind, fontSize: 10, color: '#555' },
