@@ -57,7 +57,7 @@ export async function api(path, options) {
 
 /** The data of each server-sent event of a streamed answer (fetch, since EventSource cannot send the key). */
 export async function* events(path, options = {}) {
-  const response = await request(path, { ...options, headers: { accept: 'text/event-stream', ...options.headers } });
+  const response = await request(path, options);
   if (!response.ok) {
     throw await failure(response);
   }

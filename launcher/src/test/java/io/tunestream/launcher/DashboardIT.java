@@ -405,7 +405,8 @@ class DashboardIT {
             seedInput.sendKeys(String.valueOf(seed));
             browser.findElement(By.id("chat-input")).sendKeys("What is 2 + 3?");
             browser.findElement(By.id("chat-send")).click();
-            waitFor("the answer to finish", () -> text("#chat-status").contains("chunks"));
+            waitFor("the answer to finish", () -> text("#chat-status").matches(".*(chunks|Failed).*"));
+            assertThat(text("#chat-status")).as("the chat's outcome").contains("chunks");
             parts = (List<String>) script("return window.answerParts");
         }
         return parts;

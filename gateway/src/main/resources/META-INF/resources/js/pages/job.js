@@ -195,7 +195,7 @@ export async function render(main, id) {
       let lastFetch = 0;
       let lastState = job.state;
       try {
-        for await (const data of events(`${base}/progress`, { signal: abort.signal })) {
+        for await (const data of events(`${base}/progress`, { signal: abort.signal, headers: { accept: 'text/event-stream' } })) {
           job = JSON.parse(data);
           if (job.state !== lastState) {
             seen.push({ at: new Date().toISOString(), what: job.state.toLowerCase() });

@@ -112,7 +112,7 @@ export async function render(main) {
     } catch (error) {
       answer.replaceWith(failure(error));
       history.pop();
-      status.textContent = '';
+      status.textContent = `Failed: ${error.message}`;
     } finally {
       send.disabled = false;
       showSnippets();
