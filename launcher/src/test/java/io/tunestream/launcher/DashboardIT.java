@@ -224,9 +224,12 @@ class DashboardIT {
 
         // The model page: the versions table and the lineage graph's edges, as the registry lists them.
         client.awaitWithLogs(
-                "version 2 registered from the job",
+                "version 2 registered from the job, with its lineage",
                 WAIT,
-                () -> gatewayJson("/api/v1/models/" + MODEL + "/versions").size() >= 2,
+                () -> gatewayJson("/api/v1/models/" + MODEL + "/lineage")
+                                .get("edges")
+                                .size()
+                        >= 3,
                 "registry-service");
         int versions = gatewayJson("/api/v1/models/" + MODEL + "/versions").size();
         int edges =
