@@ -367,7 +367,7 @@ class DashboardIT {
                             && Long.valueOf(edges).equals(script(linksLength()))));
             jobPage.add(timeLoad("/#/jobs/" + jobId, () -> Long.valueOf(rows).equals(script(seriesLength("loss")))));
         }
-        shoot("model-100-versions");
+        shoot("job-10000-more-rows");
         System.out.printf(
                 Locale.ROOT,
                 "DASHBOARD load (new page, key in session, until drawn) model page with %d versions and %d lineage"
