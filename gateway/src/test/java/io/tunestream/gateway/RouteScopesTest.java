@@ -52,8 +52,12 @@ class RouteScopesTest {
         assertThat(operations).hasSizeGreaterThan(40);
         List<String> mutatingChecked = new ArrayList<>();
         for (Operation operation : operations) {
+            if (operation.scopes().size() == Scope.values().length) {
+                assertAnyKeyWorks(operation);
+                continue;
+            }
             assertThat(operation.scopes())
-                    .as("%s declares one scope", operation)
+                    .as("%s declares one scope (or every scope: a read-only route for any key)", operation)
                     .hasSize(1);
             Scope scope = Scope.parse(operation.scopes().get(0));
             String path = concretePath(operation.path());
@@ -86,6 +90,23 @@ class RouteScopesTest {
                     .isBetween(200, 299);
         }
         assertThat(mutatingChecked).hasSizeGreaterThan(15);
+    }
+
+    /** A route for any key (the caller's own key, {@code /api/v1/keys/self}): read-only, 401 without a key. */
+    private void assertAnyKeyWorks(Operation operation) {
+        assertThat(operation.mutating())
+                .as("%s is for any key, so it cannot mutate", operation)
+                .isFalse();
+        String path = concretePath(operation.path());
+        assertThat(send(operation, path, null).statusCode())
+                .as("%s without a key", operation)
+                .isEqualTo(401);
+        for (Scope scope : Scope.values()) {
+            Response allowed = send(operation, path, keys.get(scope));
+            assertThat(allowed.statusCode())
+                    .as("%s with a %s key: %s", operation, scope.role(), allowed.asString())
+                    .isBetween(200, 299);
+        }
     }
 
     private record Operation(String method, String path, List<String> scopes, String contentType) {
