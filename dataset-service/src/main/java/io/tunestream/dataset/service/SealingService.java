@@ -338,10 +338,14 @@ public class SealingService {
 
     /** The trigger that makes the current round's waiting outcomes due now, or null. */
     private Cut dueCut(Pipeline pipeline, int round, Instant now) {
+        // Outcomes are committed by the consumer while the periodic check runs, and each query sees what was committed
+        // when it started. Counting before asking whether the round is complete means an outcome committed in between
+        // can only make the round complete, never leave a count of a complete round read as a count-cut.
+        long unsealedOutcomes = pipeline.sealEvery == null ? 0 : pairs.countUnsealedOutcomes(pipeline.id, round);
         if (roundComplete(pipeline, round)) {
             return Cut.ROUND_COMPLETE;
         }
-        if (pipeline.sealEvery != null && pairs.countUnsealedOutcomes(pipeline.id, round) >= pipeline.sealEvery) {
+        if (pipeline.sealEvery != null && unsealedOutcomes >= pipeline.sealEvery) {
             return Cut.EVERY_NEW;
         }
         if (pipeline.sealWindowSeconds != null && windowPassed(pipeline, now)) {
