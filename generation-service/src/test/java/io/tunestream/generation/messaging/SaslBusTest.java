@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -31,14 +32,15 @@ class SaslBusTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
-    @ConfigProperty(name = SaslKafkaBrokerResource.ADMIN_PASSWORD_KEY)
-    String adminPassword;
-
     @Test
     void withItsCredentialsTheServiceIsReadyAndJoinsItsConsumerGroup() throws Exception {
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
 
+        // Looked up here, not injected: a test class's injection points are checked when any test of the module
+        // starts the application, and only this class's broker resource provides the key.
+        String adminPassword =
+                ConfigProvider.getConfig().getValue(SaslKafkaBrokerResource.ADMIN_PASSWORD_KEY, String.class);
         try (Admin admin = Admin.create(SaslKafkaBrokerResource.adminClient(bootstrapServers, adminPassword))) {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("generation-service"))

@@ -13,6 +13,7 @@ import io.tunestream.testing.ObjectStoreResource;
 import io.tunestream.testing.SaslKafkaBrokerResource;
 import java.time.Duration;
 import org.apache.kafka.clients.admin.Admin;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -30,9 +31,6 @@ class SaslWrongCredentialsTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
-    @ConfigProperty(name = SaslKafkaBrokerResource.ADMIN_PASSWORD_KEY)
-    String adminPassword;
-
     @Test
     void withAWrongPasswordReadinessIsDownNamingTheCauseAndNothingIsConsumed() throws Exception {
         await().atMost(Duration.ofSeconds(60))
@@ -41,6 +39,10 @@ class SaslWrongCredentialsTest {
                         .statusCode(503)
                         .body(containsString("Authentication failed")));
 
+        // Looked up here, not injected: a test class's injection points are checked when any test of the module
+        // starts the application, and only this class's broker resource provides the key.
+        String adminPassword =
+                ConfigProvider.getConfig().getValue(SaslKafkaBrokerResource.ADMIN_PASSWORD_KEY, String.class);
         try (Admin admin = Admin.create(SaslKafkaBrokerResource.adminClient(bootstrapServers, adminPassword))) {
             var groups = admin.listConsumerGroups().all().get();
             assertThat(groups).noneMatch(group -> group.groupId().equals("generation-service"));
