@@ -170,7 +170,11 @@ class GatewayStackIT {
                 WAIT,
                 () -> {
                     answered.set(gateway(key, "POST", "/v1/chat/completions", chat.formatted("false")));
-                    return answered.get().statusCode() != 503;
+                    // Until the registry's model-versions event reaches it, the generation-service does not know the
+                    // model (404 model_not_found), then loads it (503 model_not_ready).
+                    int status = answered.get().statusCode();
+                    return status != 503
+                            && !(status == 404 && answered.get().body().contains("model_not_found"));
                 },
                 "generation-service",
                 "registry-service",
