@@ -43,17 +43,16 @@ class ServiceContractTest {
      * the Config API rather than a mapping, so that the gateway can leave the check out);
      * {@link #platformWideVariablesAreReadByLibsPlatform} keeps this list true.
      */
-    static final Set<String> PLATFORM_WIDE = Set.of("TUNESTREAM_INTERNAL_TOKEN");
+    static final Map<String, String> PLATFORM_WIDE = Map.of("TUNESTREAM_INTERNAL_TOKEN", "tunestream.internal-token");
 
     @Test
     void platformWideVariablesAreReadByLibsPlatform() {
         String source = read(HelmChart.REPOSITORY.resolve(
                 "libs/platform/src/main/java/io/tunestream/platform/security/InternalToken.java"));
 
-        for (String variable : PLATFORM_WIDE) {
-            String key = variable.toLowerCase().replace('_', '.').replace("internal.token", "internal-token");
-            assertThat(source).as("libs/platform reads %s", variable).contains("\"" + key + "\"");
-        }
+        PLATFORM_WIDE.forEach((variable, key) -> assertThat(source)
+                .as("libs/platform reads %s as %s", variable, key)
+                .contains("\"" + key + "\""));
     }
 
     /** Extension keys that a service's application.properties leaves to the environment: credentials. */
@@ -126,7 +125,7 @@ class ServiceContractTest {
         production.container(service).getEnv().stream().map(EnvVar::getName).forEach(names::add);
         RENDERED.container(service).getEnv().stream().map(EnvVar::getName).forEach(names::add);
         names.removeAll(CHART_INTERNAL);
-        names.removeAll(PLATFORM_WIDE);
+        names.removeAll(PLATFORM_WIDE.keySet());
 
         assertThat(names)
                 .as(service)

@@ -1,6 +1,7 @@
 package io.tunestream.gateway.client;
 
 import io.tunestream.gateway.config.GatewayConfig;
+import io.tunestream.platform.security.InternalToken;
 import jakarta.ws.rs.client.ClientRequestContext;
 import jakarta.ws.rs.client.ClientRequestFilter;
 import jakarta.ws.rs.ext.Provider;
@@ -23,6 +24,6 @@ public class InternalTokenFilter implements ClientRequestFilter {
     public void filter(ClientRequestContext request) {
         config.internalToken()
                 .filter(token -> !token.isBlank())
-                .ifPresent(token -> request.getHeaders().putSingle(StreamingProxy.INTERNAL_TOKEN_HEADER, token));
+                .ifPresent(token -> request.getHeaders().putSingle(InternalToken.HEADER, token));
     }
 }

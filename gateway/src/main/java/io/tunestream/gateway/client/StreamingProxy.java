@@ -39,7 +39,6 @@ public class StreamingProxy {
     /** Request headers the services need; the client's {@code Authorization} is the gateway's and stays here. */
     static final List<String> FORWARDED_HEADERS = List.of("Content-Type", "Accept", "X-File-Name", "Last-Event-ID");
 
-    public static final String INTERNAL_TOKEN_HEADER = InternalToken.HEADER;
     private static final int COPY_BUFFER = 16 * 1024;
     /** An error body larger than this is cut: errors are messages, not payloads. */
     private static final int MAX_ERROR_BODY = 64 * 1024;
@@ -139,7 +138,7 @@ public class StreamingProxy {
         }
         config.internalToken()
                 .filter(token -> !token.isBlank())
-                .ifPresent(token -> request.header(INTERNAL_TOKEN_HEADER, token));
+                .ifPresent(token -> request.header(InternalToken.HEADER, token));
         request.method(method, publisher(incoming, body));
         try {
             return guards.get(service)
