@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -61,6 +62,13 @@ final class BenchCommand implements Callable<Integer> {
     int prefillTokens;
 
     @Option(
+            names = "--peer",
+            description = "the figures llama.cpp's llama-bench and llama-batched-bench print, for the same shapes:"
+                    + " prefill of one 512-token sequence (pp512), decode at batch 1, 8 and 32 after 64-token prompts"
+                    + " (64 new tokens each, aggregate tokens/s); no uncached runs; a table after the JSON")
+    boolean peer;
+
+    @Option(
             names = "--leak-requests",
             defaultValue = "0",
             description = "instead: send this many generation requests and report resident memory as they go")
@@ -76,6 +84,14 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Inference.disableGradientsOnThisThread();
+        if (peer) {
+            // llama-bench's pp512 is one sequence; llama-batched-bench -npp 64 -ntg 64 -npl 1,8,32 the decode rows.
+            prefillBatch = 1;
+            prefillTokens = 512;
+            promptTokens = 64;
+            newTokens = 64;
+            batches = List.of(1, 8, 32);
+        }
         ObjectNode json = Json.MAPPER.createObjectNode();
         ObjectNode machine = json.putObject("machine");
         machine.put("cores", Runtime.getRuntime().availableProcessors());
@@ -90,19 +106,75 @@ final class BenchCommand implements Callable<Integer> {
             System.out.println(Json.PRETTY.writeValueAsString(json));
             return 0;
         }
-        double peak = matmulPeakGflops(1024);
-        machine.put("matmul_fp32_1024_gflops", round(peak));
-        machine.put("matmul_fp32_2048_gflops", round(matmulPeakGflops(2048)));
-        ArrayNode models = json.putArray("models");
+        // Measured before, between and after the models: the highest sample is the reference (a busy moment only
+        // lowers a sample), all are reported, and a spread over 10% marks the run as noisy.
+        ReferencePeak peak = ReferencePeak.fp32Matmul(1024);
+        ReferencePeak largePeak = ReferencePeak.fp32Matmul(2048);
+        peak.measure("before");
+        largePeak.measure("before");
+        List<ObjectNode> results = new ArrayList<>();
         for (NamedConfig named : MODELS) {
-            models.add(benchmark(named, peak));
+            results.add(benchmark(named));
+            String moment = results.size() == MODELS.size() ? "after" : "after " + named.name();
+            peak.measure(moment);
+            largePeak.measure(moment);
+        }
+        peak.writeTo(machine, "matmul_fp32_1024");
+        largePeak.writeTo(machine, "matmul_fp32_2048");
+        ArrayNode models = json.putArray("models");
+        for (ObjectNode result : results) {
+            ObjectNode prefill = (ObjectNode) result.get("prefill");
+            prefill.put("fraction_of_matmul_peak", round(prefill.get("gflops").asDouble() / peak.highest()));
+            models.add(result);
+        }
+        if (peak.noisy()) {
+            System.err.println("warning: " + peak.warning());
         }
         machine.put("peak_rss_mb", round(status("VmHWM") / 1024.0));
         System.out.println(Json.PRETTY.writeValueAsString(json));
+        if (peer) {
+            System.out.print(peerTable(results, peak));
+        }
         return 0;
     }
 
-    private ObjectNode benchmark(NamedConfig named, double peakGflops) {
+    /** The figures in llama.cpp's terms, one row per model, to paste beside llama-bench's and llama-batched-bench's. */
+    static String peerTable(List<ObjectNode> results, ReferencePeak peak) {
+        StringBuilder table = new StringBuilder();
+        table.append(String.format(
+                Locale.ROOT,
+                "%nfp32 matmul peak (1024^2): %.1f GFLOP/s (samples %s)%n",
+                peak.highest(),
+                peak.samples().stream()
+                        .map(sample -> String.format(Locale.ROOT, "%.1f", sample.gflops()))
+                        .toList()));
+        table.append("| model | parameters | pp512 t/s | decode b1 t/s | decode b8 t/s | decode b32 t/s |\n");
+        table.append("| --- | --- | --- | --- | --- | --- |\n");
+        for (ObjectNode result : results) {
+            StringBuilder row = new StringBuilder();
+            row.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.1fM | %.0f |",
+                    result.get("name").asText(),
+                    result.get("parameters").asDouble() / 1e6,
+                    result.get("prefill").get("tokens_per_s").asDouble()));
+            for (int batch : List.of(1, 8, 32)) {
+                double tokensPerSecond = Double.NaN;
+                for (var decode : result.get("decode")) {
+                    if (decode.get("batch").asInt() == batch
+                            && decode.get("kv_cache").asBoolean()) {
+                        tokensPerSecond = decode.get("tokens_per_s").asDouble();
+                    }
+                }
+                row.append(String.format(Locale.ROOT, " %.0f |", tokensPerSecond));
+            }
+            table.append(row).append('\n');
+        }
+        return table.toString();
+    }
+
+    /** The model's figures; the prefill's fraction of the matmul peak is added once every peak sample is taken. */
+    private ObjectNode benchmark(NamedConfig named) {
         LlamaConfig config = named.config();
         ObjectNode result = Json.MAPPER.createObjectNode();
         result.put("name", named.name());
@@ -124,17 +196,19 @@ final class BenchCommand implements Callable<Integer> {
             prefill.put("tokens_per_sequence", prefillTokens);
             prefill.put("tokens_per_s", round(prefillBatch * prefillTokens / prefillSeconds));
             prefill.put("gflops", round(gflops));
-            prefill.put("fraction_of_matmul_peak", round(gflops / peakGflops));
 
             ArrayNode decode = result.putArray("decode");
             double cachedAtLargest = 0;
             double uncachedAtOne = 0;
             for (int batch : batches) {
                 double cached = cachedDecodeTokensPerSecond(model, batch);
-                double uncached = uncachedDecodeTokensPerSecond(model, batch);
                 decode.addObject().put("batch", batch).put("kv_cache", true).put("tokens_per_s", round(cached));
-                decode.addObject().put("batch", batch).put("kv_cache", false).put("tokens_per_s", round(uncached));
                 cachedAtLargest = cached;
+                if (peer) {
+                    continue;
+                }
+                double uncached = uncachedDecodeTokensPerSecond(model, batch);
+                decode.addObject().put("batch", batch).put("kv_cache", false).put("tokens_per_s", round(uncached));
                 if (batch == 1) {
                     uncachedAtOne = uncached;
                 }

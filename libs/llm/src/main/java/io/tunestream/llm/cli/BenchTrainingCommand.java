@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Training benchmarks on a preset ({@code small} by default) with random data: tokens/s and model FLOP/s (6 x parameters x
- * tokens plus attention) beside the fp32 matmul peak measured in the same run, for full and LoRA training; and the
+ * tokens plus attention) beside the fp32 matmul peak measured before, between and after the methods in the same run
+ * (the highest sample is the reference; a spread over 10% is reported as a noisy run), for full and LoRA training; and the
  * peak RSS of full, LoRA, int8-base LoRA and NF4-base LoRA training, each measured in its own JVM (a process's peak
  * cannot be reset).
  */
@@ -70,10 +71,12 @@ final class BenchTrainingCommand implements Callable<Integer> {
             return 0;
         }
         ObjectNode json = Json.MAPPER.createObjectNode();
-        double peak = BenchCommand.matmulPeakGflops(1024);
-        json.putObject("machine")
-                .put("cores", Runtime.getRuntime().availableProcessors())
-                .put("matmul_fp32_1024_gflops", Math.round(peak * 10) / 10.0);
+        // The reference is measured before, between and after the methods: one sample taken at a busy moment
+        // would make every MFU too high (past 100% at times), so the highest sample is used and all are reported.
+        ReferencePeak peak = ReferencePeak.fp32Matmul(1024);
+        peak.measure("before");
+        ObjectNode machine =
+                json.putObject("machine").put("cores", Runtime.getRuntime().availableProcessors());
         json.putObject("settings")
                 .put("preset", preset)
                 .put("vocab_size", VOCABULARY)
@@ -99,10 +102,18 @@ final class BenchTrainingCommand implements Callable<Integer> {
                     result.set(figure, speed.get(figure));
                 }
             }
-            if (result.has("model_gflops")) {
-                result.put("mfu", Math.round(result.get("model_gflops").asDouble() / peak * 1000) / 1000.0);
-            }
             methods.add(result);
+            peak.measure(methods.size() == METHODS.size() ? "after" : "after " + name);
+        }
+        peak.writeTo(machine, "matmul_fp32_1024");
+        for (JsonNode result : methods) {
+            if (result.has("model_gflops")) {
+                ((ObjectNode) result)
+                        .put("mfu", Math.round(result.get("model_gflops").asDouble() / peak.highest() * 1000) / 1000.0);
+            }
+        }
+        if (peak.noisy()) {
+            System.err.println("warning: " + peak.warning());
         }
         double fullRss = methods.get(0).get("peak_rss_mb").asDouble();
         for (JsonNode result : methods) {
