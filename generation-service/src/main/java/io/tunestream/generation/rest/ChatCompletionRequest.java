@@ -68,8 +68,8 @@ public record ChatCompletionRequest(
         return OpenAiOptions.includeUsage(streamOptions, streamed());
     }
 
-    boolean jsonMode() {
-        return OpenAiOptions.jsonMode(responseFormat);
+    OpenAiOptions.ResponseFormat responseFormatRequested() {
+        return OpenAiOptions.responseFormat(responseFormat);
     }
 
     /** One message of the conversation. */

@@ -132,8 +132,12 @@ public class OpenAiResource {
         requireBody(request);
         request.requireSupported();
         String prompt = promptText(request.prompt());
+        OpenAiOptions.ResponseFormat format = request.responseFormatRequested();
         Decoding decoding = new Decoding(
-                request.sampling().toEngine(defaults, maxBatchSize), request.logprobs(), request.jsonMode());
+                request.sampling().toEngine(defaults, maxBatchSize),
+                request.logprobs(),
+                format.json(),
+                format.schema());
         boolean includeUsage = request.includeUsage();
         String id = "cmpl-" + UUID.randomUUID();
         long created = Instant.now().getEpochSecond();
@@ -200,7 +204,8 @@ public class OpenAiResource {
         request.requireSupported();
         List<ChatMessage> messages = messages(request.messages());
         SamplingParams params = request.sampling().toEngine(defaults, maxBatchSize);
-        Decoding decoding = new Decoding(params, request.logprobAlternatives(), request.jsonMode());
+        OpenAiOptions.ResponseFormat format = request.responseFormatRequested();
+        Decoding decoding = new Decoding(params, request.logprobAlternatives(), format.json(), format.schema());
         boolean includeUsage = request.includeUsage();
         String id = "chatcmpl-" + UUID.randomUUID();
         long created = Instant.now().getEpochSecond();
