@@ -39,6 +39,11 @@ public final class JsonSchemaSubset {
         return root;
     }
 
+    /** The fewest characters of a value of the schema: a token limit below it cannot hold an answer. */
+    public int minLength() {
+        return root.minLength();
+    }
+
     /** A schema this subset does not cover or that is malformed. */
     public static final class UnsupportedSchemaException extends RuntimeException {
 
