@@ -14,6 +14,9 @@ import io.tunestream.generation.service.ModelCatalog;
 import io.tunestream.llm.bootstrap.ScratchModel;
 import io.tunestream.llm.bootstrap.ScratchModelSpec;
 import io.tunestream.llm.checkpoint.DType;
+import io.tunestream.llm.checkpoint.SafeTensorsFile;
+import io.tunestream.llm.checkpoint.SafeTensorsWriter;
+import io.tunestream.llm.checkpoint.Tensor;
 import io.tunestream.llm.model.LlamaConfig;
 import io.tunestream.llm.model.LlamaModel;
 import io.tunestream.llm.tasks.CorpusSpec;
@@ -24,10 +27,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -88,6 +94,54 @@ public final class ModelFixture {
             otherCheckpoint = directory;
         }
         return otherCheckpoint;
+    }
+
+    /**
+     * A model whose greedy answer is a cycle of tokens chosen by the test, built by hand from the other checkpoint:
+     * every layer's projections are zero (each layer adds nothing to the residual stream, so the last position's
+     * hidden state is the current token's embedding), and the output layer maps the embedding of {@code cycle[i]} to
+     * {@code cycle[i + 1]} (its row holds that embedding; every other row is zero, so every other logit is 0 while
+     * the chosen one is positive). After {@code cycle[0]} the model writes {@code cycle[1]}, {@code cycle[2]}, ...,
+     * wrapping from the last back to {@code cycle[1]}.
+     */
+    public static Path cycleCheckpoint(String name, int... cycle) {
+        try {
+            Path source = otherCheckpoint();
+            Path directory = corpus.resolve(name);
+            Files.createDirectories(directory);
+            try (Stream<Path> files = Files.list(source)) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, directory.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            Path weights = directory.resolve("model.safetensors");
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            try (SafeTensorsFile file = SafeTensorsFile.open(weights)) {
+                for (String tensor : file.tensors().keySet()) {
+                    tensors.put(tensor, file.read(tensor));
+                }
+            }
+            for (Map.Entry<String, Tensor> entry : tensors.entrySet()) {
+                if (entry.getKey().startsWith("model.layers.") && entry.getKey().contains("_proj.")) {
+                    Arrays.fill(entry.getValue().data(), 0f);
+                }
+            }
+            Tensor embeddings = tensors.get("model.embed_tokens.weight");
+            Tensor output = tensors.get("lm_head.weight");
+            int hidden = (int) embeddings.shape()[1];
+            Arrays.fill(output.data(), 0f);
+            for (int i = 0; i < cycle.length; i++) {
+                int next = i + 1 < cycle.length ? cycle[i + 1] : cycle[1];
+                // Added, not copied: a token reached from two others (cycle[1]) needs both embeddings in its row.
+                for (int d = 0; d < hidden; d++) {
+                    output.data()[next * hidden + d] += embeddings.data()[cycle[i] * hidden + d];
+                }
+            }
+            SafeTensorsWriter.write(weights, tensors, DType.F32);
+            return directory;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Path create(long seed, String name) {

@@ -53,10 +53,6 @@ public record ChatCompletionRequest(
                     "top_logprobs must be between 0 and " + GenerationRequest.MAX_TOP_LOGPROBS + ", got "
                             + topLogprobs);
         }
-        if (Boolean.TRUE.equals(logprobs) && streamed()) {
-            throw InferenceException.unsupported(
-                    "logprobs", "logprobs with stream: true is not supported by this server; ask without streaming");
-        }
     }
 
     /** The alternatives per token, or null when {@code logprobs} is off. */
@@ -68,8 +64,8 @@ public record ChatCompletionRequest(
         return OpenAiOptions.includeUsage(streamOptions, streamed());
     }
 
-    boolean jsonMode() {
-        return OpenAiOptions.jsonMode(responseFormat);
+    OpenAiOptions.ResponseFormat responseFormatRequested() {
+        return OpenAiOptions.responseFormat(responseFormat);
     }
 
     /** One message of the conversation. */

@@ -61,8 +61,8 @@ public record CompletionRequest(
         return OpenAiOptions.includeUsage(streamOptions, streamed());
     }
 
-    boolean jsonMode() {
-        return OpenAiOptions.jsonMode(responseFormat);
+    OpenAiOptions.ResponseFormat responseFormatRequested() {
+        return OpenAiOptions.responseFormat(responseFormat);
     }
 
     SamplingRequest sampling() {

@@ -77,9 +77,11 @@ final class OpenAiBodies {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Delta(String role, String content) {}
 
+    /** @param logprobs the tokens this chunk's text came from, when logprobs were asked for; else null */
     record ChatChunkChoice(
             int index,
             Delta delta,
+            ChatLogprobs logprobs,
             @JsonProperty("finish_reason") String finishReason) {}
 
     /** A chunk; the last one of a stream with {@code include_usage} has no choices and the usage. */

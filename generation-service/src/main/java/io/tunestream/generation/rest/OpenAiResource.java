@@ -132,8 +132,12 @@ public class OpenAiResource {
         requireBody(request);
         request.requireSupported();
         String prompt = promptText(request.prompt());
+        OpenAiOptions.ResponseFormat format = request.responseFormatRequested();
         Decoding decoding = new Decoding(
-                request.sampling().toEngine(defaults, maxBatchSize), request.logprobs(), request.jsonMode());
+                request.sampling().toEngine(defaults, maxBatchSize),
+                request.logprobs(),
+                format.json(),
+                format.schema());
         boolean includeUsage = request.includeUsage();
         String id = "cmpl-" + UUID.randomUUID();
         long created = Instant.now().getEpochSecond();
@@ -200,7 +204,10 @@ public class OpenAiResource {
         request.requireSupported();
         List<ChatMessage> messages = messages(request.messages());
         SamplingParams params = request.sampling().toEngine(defaults, maxBatchSize);
-        Decoding decoding = new Decoding(params, request.logprobAlternatives(), request.jsonMode());
+        OpenAiOptions.ResponseFormat format = request.responseFormatRequested();
+        Decoding decoding = new Decoding(params, request.logprobAlternatives(), format.json(), format.schema());
+        requireRoomForTheSchema(
+                decoding, request.maxCompletionTokens() != null ? "max_completion_tokens" : "max_tokens");
         boolean includeUsage = request.includeUsage();
         String id = "chatcmpl-" + UUID.randomUUID();
         long created = Instant.now().getEpochSecond();
@@ -209,27 +216,11 @@ public class OpenAiResource {
                     listener -> inference.chat(request.model(), messages, decoding, listener),
                     (started, events) -> {
                         for (int sample = 0; sample < params.n(); sample++) {
-                            events.send(chatChunk(id, created, started, sample, new Delta("assistant", ""), null));
+                            events.send(
+                                    chatChunk(id, created, started, sample, new Delta("assistant", ""), null, null));
                         }
-                        return new TokenListener() {
-                            @Override
-                            public void onToken(int sampleIndex, int tokenId, String textDelta) {
-                                if (textDelta != null && !textDelta.isEmpty()) {
-                                    events.send(chatChunk(
-                                            id, created, started, sampleIndex, new Delta(null, textDelta), null));
-                                }
-                            }
-
-                            @Override
-                            public void onFinish(int sampleIndex, String textRemainder, FinishReason reason) {
-                                if (textRemainder != null && !textRemainder.isEmpty()) {
-                                    events.send(chatChunk(
-                                            id, created, started, sampleIndex, new Delta(null, textRemainder), null));
-                                }
-                                events.send(chatChunk(
-                                        id, created, started, sampleIndex, new Delta(null, null), reason.openAiName()));
-                            }
-                        };
+                        return new StreamedChat(
+                                id, created, started, events, params.n(), decoding.topLogprobs() != null);
                     },
                     includeUsage
                             ? (started, usage) -> new ChatCompletionChunk(
@@ -267,17 +258,22 @@ public class OpenAiResource {
             InferenceService.Started started, List<io.tunestream.llm.generation.TokenLogprob> logprobs) {
         List<OpenAiBodies.TokenLogprob> content = new ArrayList<>();
         for (io.tunestream.llm.generation.TokenLogprob logprob : logprobs) {
-            int[] topIds = logprob.topIds();
-            float[] topValues = logprob.topLogprobs();
-            List<TopLogprob> top = new ArrayList<>();
-            for (int i = 0; i < topIds.length; i++) {
-                String token = started.served().tokenText(topIds[i]);
-                top.add(new TopLogprob(token, topValues[i], utf8(token)));
-            }
-            String token = started.served().tokenText(logprob.tokenId());
-            content.add(new OpenAiBodies.TokenLogprob(token, logprob.logprob(), utf8(token), top));
+            content.add(tokenLogprob(started, logprob));
         }
         return new ChatLogprobs(content, null);
+    }
+
+    private static OpenAiBodies.TokenLogprob tokenLogprob(
+            InferenceService.Started started, io.tunestream.llm.generation.TokenLogprob logprob) {
+        int[] topIds = logprob.topIds();
+        float[] topValues = logprob.topLogprobs();
+        List<TopLogprob> top = new ArrayList<>();
+        for (int i = 0; i < topIds.length; i++) {
+            String token = started.served().tokenText(topIds[i]);
+            top.add(new TopLogprob(token, topValues[i], utf8(token)));
+        }
+        String token = started.served().tokenText(logprob.tokenId());
+        return new OpenAiBodies.TokenLogprob(token, logprob.logprob(), utf8(token), top);
     }
 
     private static CompletionLogprobs completionLogprobs(
@@ -367,11 +363,17 @@ public class OpenAiResource {
         }
 
         @Override
-        public synchronized void onToken(int sampleIndex, int tokenId, String textDelta) {
+        public void onToken(int sampleIndex, int tokenId, String textDelta) {
+            onToken(sampleIndex, tokenId, textDelta, null);
+        }
+
+        @Override
+        public synchronized void onToken(
+                int sampleIndex, int tokenId, String textDelta, io.tunestream.llm.generation.TokenLogprob logprob) {
             if (target == null) {
-                early.add(() -> target.onToken(sampleIndex, tokenId, textDelta));
+                early.add(() -> target.onToken(sampleIndex, tokenId, textDelta, logprob));
             } else {
-                target.onToken(sampleIndex, tokenId, textDelta);
+                target.onToken(sampleIndex, tokenId, textDelta, logprob);
             }
         }
 
@@ -398,15 +400,109 @@ public class OpenAiResource {
     }
 
     private static ChatCompletionChunk chatChunk(
-            String id, long created, InferenceService.Started started, int index, Delta delta, String finishReason) {
+            String id,
+            long created,
+            InferenceService.Started started,
+            int index,
+            Delta delta,
+            ChatLogprobs logprobs,
+            String finishReason) {
         return new ChatCompletionChunk(
                 id,
                 "chat.completion.chunk",
                 created,
                 started.model(),
                 started.fingerprint(),
-                List.of(new ChatChunkChoice(index, delta, finishReason)),
+                List.of(new ChatChunkChoice(index, delta, logprobs, finishReason)),
                 null);
+    }
+
+    /**
+     * A streamed chat's chunks: one per piece of decoded text, each carrying (with logprobs) the tokens that piece
+     * came from, OpenAI's chunk shape. A token whose text is held back (part of a character or of a possible stop
+     * string) has its log-probability sent with the next piece, or with the last chunk.
+     */
+    private static final class StreamedChat implements TokenListener {
+
+        private final String id;
+        private final long created;
+        private final InferenceService.Started started;
+        private final ServerSentEvents events;
+        /** Per sample, the tokens not sent yet; null without logprobs. */
+        private final List<List<OpenAiBodies.TokenLogprob>> unsent;
+
+        StreamedChat(
+                String id,
+                long created,
+                InferenceService.Started started,
+                ServerSentEvents events,
+                int samples,
+                boolean logprobs) {
+            this.id = id;
+            this.created = created;
+            this.started = started;
+            this.events = events;
+            if (logprobs) {
+                unsent = new ArrayList<>();
+                for (int sample = 0; sample < samples; sample++) {
+                    unsent.add(new ArrayList<>());
+                }
+            } else {
+                unsent = null;
+            }
+        }
+
+        @Override
+        public void onToken(int sampleIndex, int tokenId, String textDelta) {
+            onToken(sampleIndex, tokenId, textDelta, null);
+        }
+
+        @Override
+        public void onToken(
+                int sampleIndex, int tokenId, String textDelta, io.tunestream.llm.generation.TokenLogprob logprob) {
+            if (unsent != null && logprob != null) {
+                unsent.get(sampleIndex).add(tokenLogprob(started, logprob));
+            }
+            if (textDelta != null && !textDelta.isEmpty()) {
+                events.send(chatChunk(
+                        id, created, started, sampleIndex, new Delta(null, textDelta), take(sampleIndex), null));
+            }
+        }
+
+        @Override
+        public void onFinish(int sampleIndex, String textRemainder, FinishReason reason) {
+            if (textRemainder != null && !textRemainder.isEmpty()) {
+                events.send(chatChunk(
+                        id, created, started, sampleIndex, new Delta(null, textRemainder), take(sampleIndex), null));
+            }
+            events.send(chatChunk(
+                    id, created, started, sampleIndex, new Delta(null, null), take(sampleIndex), reason.openAiName()));
+        }
+
+        private ChatLogprobs take(int sampleIndex) {
+            if (unsent == null || unsent.get(sampleIndex).isEmpty()) {
+                return null;
+            }
+            List<OpenAiBodies.TokenLogprob> tokens = List.copyOf(unsent.get(sampleIndex));
+            unsent.get(sampleIndex).clear();
+            return new ChatLogprobs(tokens, null);
+        }
+    }
+
+    /**
+     * A schema's shortest answer takes {@code minLength} characters, at worst one token each (the grammar's
+     * assumption): a smaller token limit could not end with a valid value.
+     */
+    private static void requireRoomForTheSchema(Decoding decoding, String param) {
+        if (decoding.schema() != null
+                && decoding.params().maxNewTokens() < decoding.schema().minLength()) {
+            throw InferenceException.invalid(
+                    param,
+                    param + " is " + decoding.params().maxNewTokens() + ", but the shortest value of the"
+                            + " response_format schema takes "
+                            + decoding.schema().minLength() + " characters;"
+                            + " allow at least that many tokens");
+        }
     }
 
     private static void requireBody(Object request) {

@@ -36,8 +36,10 @@ public final class ServedModel {
     private final PromptTemplate chatTemplate;
     private final GenerationScheduler scheduler;
     private final Executor closer;
-    /** Built on the first JSON-mode request: decoding the whole vocabulary takes a moment. */
+    /** Built on the first JSON-mode request. */
     private JsonGrammar jsonGrammar;
+    /** Each token's decoded text, for the grammars; built on the first constrained request. */
+    private String[] tokenTexts;
     /** The service's hold while current, plus one per user; closing happens when it reaches zero. */
     private final AtomicInteger holds = new AtomicInteger(1);
 
@@ -135,6 +137,19 @@ public final class ServedModel {
     /** JSON mode's grammar over this model's vocabulary. */
     public synchronized JsonGrammar jsonGrammar() {
         if (jsonGrammar == null) {
+            jsonGrammar = new JsonGrammar(tokenTexts());
+        }
+        return jsonGrammar;
+    }
+
+    /** A JSON schema's grammar over this model's vocabulary (per request: schemas differ). */
+    public JsonSchemaGrammar schemaGrammar(JsonSchemaSubset schema) {
+        return new JsonSchemaGrammar(schema, tokenTexts());
+    }
+
+    /** Each token id's text, decoded once on the first constrained request: the whole vocabulary takes a moment. */
+    private synchronized String[] tokenTexts() {
+        if (tokenTexts == null) {
             String[] texts = new String[model.config().vocabSize()];
             for (int id = 0; id < texts.length; id++) {
                 try {
@@ -143,9 +158,9 @@ public final class ServedModel {
                     texts[id] = null; // an id of the embedding matrix that the tokenizer does not know: never drawn
                 }
             }
-            jsonGrammar = new JsonGrammar(texts);
+            tokenTexts = texts;
         }
-        return jsonGrammar;
+        return tokenTexts;
     }
 
     /** Takes a hold for one unit of work; false once the model is closing, so the caller takes the current one. */

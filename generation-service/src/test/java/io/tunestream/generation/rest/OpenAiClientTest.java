@@ -2,14 +2,21 @@ package io.tunestream.generation.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.models.ResponseFormatJsonObject;
+import com.openai.models.ResponseFormatJsonSchema;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -31,6 +38,7 @@ import io.tunestream.testing.ObjectStoreResource;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -155,6 +163,104 @@ class OpenAiClientTest {
             JsonNode parsed = JSON.readTree(content);
             assertThat(parsed.isObject()).as(content).isTrue();
         }
+    }
+
+    @Test
+    void shouldStreamTheLogprobOfEveryTokenWithTheChunkItsTextCameIn() {
+        ChatCompletion whole = client.chat()
+                .completions()
+                .create(chat(ModelFixture.MODEL).logprobs(true).topLogprobs(2L).build());
+        List<ChatCompletionTokenLogprob> expected =
+                whole.choices().get(0).logprobs().orElseThrow().content().orElseThrow();
+
+        List<ChatCompletionTokenLogprob> streamed = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat()
+                .completions()
+                .createStreaming(
+                        chat(ModelFixture.MODEL).logprobs(true).topLogprobs(2L).build())) {
+            stream.stream()
+                    .forEach(chunk -> chunk.choices().forEach(choice -> {
+                        choice.delta().content().ifPresent(text::append);
+                        choice.logprobs()
+                                .flatMap(logprobs -> logprobs.content())
+                                .ifPresent(streamed::addAll);
+                    }));
+        }
+        assertThat(text.toString())
+                .isEqualTo(whole.choices().get(0).message().content().orElseThrow());
+        assertThat(streamed).hasSize(expected.size());
+        assertThat(streamed)
+                .extracting(ChatCompletionTokenLogprob::token)
+                .containsExactlyElementsOf(
+                        expected.stream().map(ChatCompletionTokenLogprob::token).toList());
+        for (int i = 0; i < streamed.size(); i++) {
+            assertThat(streamed.get(i).logprob()).isCloseTo(expected.get(i).logprob(), within(1e-4));
+            assertThat(streamed.get(i).topLogprobs()).hasSize(2);
+        }
+    }
+
+    private static final String PERSON_SCHEMA = """
+            {"type": "object",
+             "properties": {
+               "name": {"type": "string"},
+               "age": {"type": "integer"},
+               "member": {"type": "boolean"},
+               "colour": {"enum": ["red", "green"]},
+               "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 2}
+             },
+             "required": ["name", "age", "member", "colour", "tags"],
+             "additionalProperties": false}
+            """;
+
+    private static ResponseFormatJsonSchema schemaFormat(String schema) throws Exception {
+        ResponseFormatJsonSchema.JsonSchema.Schema.Builder builder =
+                ResponseFormatJsonSchema.JsonSchema.Schema.builder();
+        JSON.readValue(schema, new TypeReference<Map<String, Object>>() {})
+                .forEach((keyword, value) -> builder.putAdditionalProperty(keyword, JsonValue.from(value)));
+        return ResponseFormatJsonSchema.builder()
+                .jsonSchema(ResponseFormatJsonSchema.JsonSchema.builder()
+                        .name("person")
+                        .schema(builder.build())
+                        .strict(true)
+                        .build())
+                .build();
+    }
+
+    @Test
+    void shouldAnswerAJsonSchemaWithAValueTheSchemaValidatesWhateverTheSampling() throws Exception {
+        JsonSchema validator =
+                JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(JSON.readTree(PERSON_SCHEMA));
+        for (long seed = 1; seed <= 3; seed++) {
+            ChatCompletion completion = client.chat()
+                    .completions()
+                    .create(chat(ModelFixture.MODEL)
+                            .temperature(1.0)
+                            .seed(seed)
+                            .maxCompletionTokens(96)
+                            .responseFormat(schemaFormat(PERSON_SCHEMA))
+                            .build());
+            String content = completion.choices().get(0).message().content().orElseThrow();
+            JsonNode parsed = JSON.readTree(content);
+            assertThat(validator.validate(parsed)).as(content).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldRefuseASchemaKeywordOutsideTheSubsetNamingIt() {
+        String withPattern = PERSON_SCHEMA.replace(
+                "\"name\": {\"type\": \"string\"}", "\"name\": {\"type\": \"string\", \"pattern\": \"^A\"}");
+        assertThatThrownBy(() -> client.chat()
+                        .completions()
+                        .create(chat(ModelFixture.MODEL)
+                                .maxCompletionTokens(96)
+                                .responseFormat(schemaFormat(withPattern))
+                                .build()))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(400);
+                    assertThat(e.param()).contains("response_format.json_schema.schema.properties.name.pattern");
+                    assertThat(e.code()).contains("unsupported_parameter");
+                });
     }
 
     @Test

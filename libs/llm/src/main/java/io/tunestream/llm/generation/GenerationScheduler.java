@@ -217,7 +217,10 @@ public final class GenerationScheduler implements AutoCloseable {
                 delta = stable > emittedLength ? text.substring(emittedLength, stable) : "";
                 emittedLength = Math.max(emittedLength, stable);
             }
-            flight.pending.request.listener().onToken(sampleIndex, token, delta);
+            flight.pending
+                    .request
+                    .listener()
+                    .onToken(sampleIndex, token, delta, logprobs == null ? null : logprobs.get(logprobs.size() - 1));
             if (reason != null) {
                 return reason;
             }

@@ -16,6 +16,16 @@ public interface TokenListener {
     void onToken(int sampleIndex, int tokenId, String textDelta);
 
     /**
+     * The same, with the token's log-probability when the request asked for them (for streamed logprobs); the
+     * scheduler calls this one, which by default drops the log-probability.
+     *
+     * @param logprob null unless the request asked for log-probabilities
+     */
+    default void onToken(int sampleIndex, int tokenId, String textDelta, TokenLogprob logprob) {
+        onToken(sampleIndex, tokenId, textDelta);
+    }
+
+    /**
      * The sample ended. The deltas received so far followed by {@code textRemainder} are exactly the completion's
      * text (the remainder is what was held back: a partial stop string that never completed, an incomplete
      * character); null when the generator has no tokenizer.
