@@ -13,13 +13,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** One of the five Tunestream services, run from its packaged jar with the local stack's configuration. */
+/**
+ * One process of one of the five Tunestream services, run from its packaged jar with the local stack's configuration:
+ * the service itself, or one of its extra replicas ({@code generation-service-2}, ...), which differ in name (their
+ * pid and log files), port and environment only.
+ */
 final class QuarkusService implements Component {
 
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private final String module;
+    private final String name;
     private final int port;
     private final Map<String, String> environment;
 
@@ -29,13 +34,24 @@ final class QuarkusService implements Component {
      *     {@code quarkus.http.port}), so secrets never appear in a command line
      */
     QuarkusService(String module, int port, Map<String, String> environment) {
+        this(module, module, port, environment);
+    }
+
+    /** @param name the component's name: {@code module} for its first process, {@code <module>-<n>} for replicas */
+    QuarkusService(String module, String name, int port, Map<String, String> environment) {
         this.module = module;
+        this.name = name;
         this.port = port;
         this.environment = environment;
     }
 
     @Override
     public String name() {
+        return name;
+    }
+
+    /** The Maven module, which is also the service's name: the same for every replica. */
+    String module() {
         return module;
     }
 
@@ -51,6 +67,11 @@ final class QuarkusService implements Component {
 
     @Override
     public String processMarker() {
+        return processMarker(module);
+    }
+
+    /** What every process of {@code module}'s packaged jar has in its command line. */
+    static String processMarker(String module) {
         return module + "/target/quarkus-app/quarkus-run.jar";
     }
 
@@ -70,7 +91,7 @@ final class QuarkusService implements Component {
             command.addAll(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         }
         command.addAll(List.of("-Dai.djl.offline=true", "-jar", jar.toString()));
-        return ChildProcess.startDetached(command, layout.repository(), layout.logFile(module), environment);
+        return ChildProcess.startDetached(command, layout.repository(), layout.logFile(name), environment);
     }
 
     @Override

@@ -18,6 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -42,6 +46,9 @@ final class Stack {
 
     static final Duration SERVICES_READY_TIMEOUT = Duration.ofMinutes(4);
 
+    /** The pid file of a service's extra replica: {@code <module>-<n>.pid}. */
+    private static final Pattern REPLICA_PID_FILE = Pattern.compile("(.+)-(\\d+)\\.pid");
+
     private final StackLayout layout;
     private final PostgresAdmin postgres;
     private final StackSettings settings;
@@ -57,9 +64,17 @@ final class Stack {
         this.credentials = Credentials.loadOrCreate(layout.credentialsFile());
         this.kafka = new KafkaBroker(settings.kafkaPort(), settings.kafkaControllerPort());
         this.objectStore = new ObjectStore(settings.objectStorePort(), credentials);
-        settings.servicePorts()
-                .forEach((module, port) ->
-                        services.add(new QuarkusService(module, port, serviceEnvironment(module, port))));
+        settings.servicePorts().forEach((module, port) -> {
+            services.add(new QuarkusService(module, module, port, serviceEnvironment(module, module, port)));
+            // A service's replicas start right after it: the gateway, last, still starts when they all run.
+            List<Integer> replicaPorts = settings.replicaPorts().getOrDefault(module, List.of());
+            for (int index = 0; index < replicaPorts.size(); index++) {
+                String name = StackSettings.replicaName(module, index + 2);
+                int replicaPort = replicaPorts.get(index);
+                services.add(
+                        new QuarkusService(module, name, replicaPort, serviceEnvironment(module, name, replicaPort)));
+            }
+        });
     }
 
     StackSettings settings() {
@@ -111,6 +126,10 @@ final class Stack {
     }
 
     private boolean startMissing(PrintStream out) {
+        for (String surplus : stopSurplusReplicas()) {
+            out.println("stopped " + surplus + ": the stack now runs " + surplus.substring(0, surplus.lastIndexOf('-'))
+                    + " with fewer replicas");
+        }
         List<Component> toStart = components().stream()
                 .filter(component -> running(component).isEmpty())
                 .toList();
@@ -208,12 +227,51 @@ final class Stack {
     private List<String> stopAll() {
         List<Component> reversed = new ArrayList<>(components());
         Collections.reverse(reversed);
-        List<String> stopped = new ArrayList<>();
+        List<String> stopped = new ArrayList<>(stopSurplusReplicas());
         for (Component component : reversed) {
             Optional<ProcessHandle> process = running(component);
             process.ifPresent(ChildProcess::stop);
             process.ifPresent(handle -> stopped.add(component.name()));
             deletePidFile(layout.pidFile(component.name()));
+        }
+        return stopped;
+    }
+
+    /**
+     * Stops the service replicas that run (their pid files say so) but are not components of this stack: those of an
+     * earlier {@code up} with more replicas. So scaling down is an {@code up} with fewer, and {@code down} leaves no
+     * replica running whatever the settings it was given. Returns their names.
+     */
+    private List<String> stopSurplusReplicas() {
+        Path runDirectory = layout.pidFile("any").getParent();
+        if (!Files.isDirectory(runDirectory)) {
+            return List.of();
+        }
+        Set<String> known = components().stream().map(Component::name).collect(Collectors.toSet());
+        List<String> stopped = new ArrayList<>();
+        try (Stream<Path> pidFiles = Files.list(runDirectory)) {
+            for (Path pidFile : pidFiles.sorted().toList()) {
+                Matcher replica = REPLICA_PID_FILE.matcher(pidFile.getFileName().toString());
+                if (!replica.matches()
+                        || !settings.servicePorts().containsKey(replica.group(1))
+                        || known.contains(replica.group(1) + "-" + replica.group(2))) {
+                    continue;
+                }
+                String name = replica.group(1) + "-" + replica.group(2);
+                Optional<ProcessHandle> process = Optional.empty();
+                try {
+                    process = ChildProcess.findAlive(
+                            Long.parseLong(Files.readString(pidFile).trim()),
+                            QuarkusService.processMarker(replica.group(1)));
+                } catch (NumberFormatException unreadable) {
+                    // Not a pid: nothing of ours runs under it.
+                }
+                process.ifPresent(ChildProcess::stop);
+                process.ifPresent(handle -> stopped.add(name));
+                deletePidFile(pidFile);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + runDirectory, e);
         }
         return stopped;
     }
@@ -259,7 +317,11 @@ final class Stack {
         }
     }
 
-    private Map<String, String> serviceEnvironment(String module, int port) {
+    /**
+     * The environment of one process of {@code module}: {@code name} is the component's name, which differs from the
+     * module's for its replicas beyond the first.
+     */
+    private Map<String, String> serviceEnvironment(String module, String name, int port) {
         Map<String, String> environment = new HashMap<>();
         environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         // A local stack serves this machine only; a deployment sets its own host.
@@ -288,16 +350,23 @@ final class Stack {
         environment.put("QUARKUS_MINIO_ACCESS_KEY", objectStore.accessKey());
         environment.put("QUARKUS_MINIO_SECRET_KEY", objectStore.secretKey());
         if (module.equals("generation-service")) {
-            // Downloaded model files stay with the stack's data, so a restarted replica reuses them.
+            // Downloaded model files stay with the stack's data, so a restarted replica reuses them; one cache per
+            // replica, so that two never write the same file at once.
             environment.put(
                     "TUNESTREAM_GENERATION_CACHE_DIRECTORY",
-                    layout.dataDirectory(module).resolve("model-cache").toString());
+                    layout.dataDirectory(name).resolve("model-cache").toString());
         }
         if (module.equals("training-service")) {
             // The promotion policy, and the evaluation set it names, is read from the registry when a job finishes.
             environment.put(
                     "TUNESTREAM_TRAINING_REGISTRY_URL",
                     "http://127.0.0.1:" + settings.servicePorts().get("registry-service"));
+            // A job's inputs and outputs in a directory of this process's own: a job re-claimed by another replica
+            // after its runner died must not find (or delete) the dead runner's files, and two stacks on one machine
+            // must not share the default ${java.io.tmpdir}/tunestream-training.
+            environment.put(
+                    "TUNESTREAM_TRAINING_RUNNER_WORK_DIRECTORY",
+                    layout.dataDirectory(name).resolve("work").toString());
         }
         String owner = module.replace("-service", "");
         if (DATABASE_OWNERS.contains(owner)) {

@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -74,10 +76,14 @@ public final class TunestreamCommand {
         });
     }
 
+    /** The home's stack: the default ports, the home's databases, and the replicas an earlier up recorded. */
     static Stack stack() {
         StackLayout layout = layout();
-        return new Stack(
-                layout, PostgresAdmin.local(), StackSettings.defaults().withDatabasePrefix(layout.databasePrefix()));
+        return new Stack(layout, PostgresAdmin.local(), RecordedReplicas.apply(layout, defaultSettings(layout)));
+    }
+
+    private static StackSettings defaultSettings(StackLayout layout) {
+        return StackSettings.defaults().withDatabasePrefix(layout.databasePrefix());
     }
 
     static StackLayout layout() {
@@ -106,8 +112,23 @@ public final class TunestreamCommand {
             description =
                     "Starts what is not running (Kafka, object store, databases, services) and waits until all are ready.")
     static final class Up implements Callable<Integer> {
+
+        @Option(
+                names = "--replicas",
+                paramLabel = "SERVICE=N",
+                description = "run N processes of SERVICE (generation-service or training-service, N from 1 to "
+                        + StackSettings.MAX_REPLICAS + "), each with its own port (the service's + 10, + 20, ...),"
+                        + " log and pid (SERVICE-2, SERVICE-3, ...), sharing the service's consumer group or job queue;"
+                        + " repeatable. Recorded in the home, so later up, status, logs and down see them;"
+                        + " SERVICE=1 goes back to one process (up stops the others)")
+        Map<String, Integer> replicas = new LinkedHashMap<>();
+
         @Override
         public Integer call() {
+            if (!replicas.isEmpty()) {
+                StackLayout layout = layout();
+                RecordedReplicas.record(layout, defaultSettings(layout), replicas);
+            }
             Stack stack = stack();
             long started = System.nanoTime();
             if (!stack.up(System.out)) {
@@ -161,7 +182,8 @@ public final class TunestreamCommand {
         @Parameters(
                 index = "0",
                 description =
-                        "kafka, object-store, gateway, dataset-service, generation-service, training-service or registry-service")
+                        "kafka, object-store, gateway, dataset-service, generation-service, training-service or registry-service,"
+                                + " or a replica started by up --replicas (generation-service-2, ...)")
         String component;
 
         @Option(

@@ -1,5 +1,7 @@
 package io.tunestream.generation.messaging;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.tunestream.events.Channels;
@@ -31,6 +33,8 @@ import org.jboss.logging.Logger;
  * <li><b>Poison records.</b> A record that is not a valid prompt event is nacked with the parse error and the
  *     channel's dead-letter-queue strategy writes it, as received, to {@code <prefix>.prompts.dlq} with the reason
  *     in its {@code dead-letter-reason} header; the batch goes on.</li>
+ * <li><b>Metrics.</b> {@code tunestream.generation.prompts.answered} counts the prompts whose generation event the
+ *     broker acknowledged, per process: with several replicas in the consumer group, each one's share of the work.</li>
  * </ul>
  * The value arrives as bytes and is parsed here, so that the dead-letter topic receives the exact bytes that failed.
  */
@@ -41,6 +45,7 @@ public class PromptConsumer {
 
     private final PromptGenerationService generation;
     private final GenerationPublisher publisher;
+    private final Counter answered;
     /** Blocks while prompts wait for room or for their model; never the connector's or Vert.x's threads. */
     private final ExecutorService feeder = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "tunestream-prompt-feeder");
@@ -48,9 +53,12 @@ public class PromptConsumer {
         return thread;
     });
 
-    public PromptConsumer(PromptGenerationService generation, GenerationPublisher publisher) {
+    public PromptConsumer(PromptGenerationService generation, GenerationPublisher publisher, MeterRegistry metrics) {
         this.generation = generation;
         this.publisher = publisher;
+        this.answered = Counter.builder("tunestream.generation.prompts.answered")
+                .description("Prompts from the bus whose generation event the broker acknowledged (this process)")
+                .register(metrics);
     }
 
     @Incoming(Channels.PROMPTS)
@@ -70,6 +78,7 @@ public class PromptConsumer {
             try {
                 generation.submit(prompt).thenCompose(publisher::publish).whenComplete((published, failure) -> {
                     if (failure == null) {
+                        answered.increment();
                         record.ack();
                     } else {
                         // Not acknowledged: the offset stays uncommitted and the prompt is redone after a

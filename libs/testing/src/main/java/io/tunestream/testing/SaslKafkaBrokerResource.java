@@ -28,8 +28,10 @@ import org.apache.kafka.common.security.auth.SecurityProtocol;
  * {@code tunestream.} and on the consumer groups it names ({@code groups} init argument, comma-separated prefixes).
  *
  * <p>Provides the service's {@code kafka.*} client settings (the keys KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM,
- * KAFKA_SASL_JAAS_CONFIG map to); with the init argument {@code wrong-password=true} the service is given a wrong
- * password. {@value #ADMIN_PASSWORD_KEY} holds the password of the super user {@code admin} (PLAIN), for the test's own
+ * KAFKA_SASL_JAAS_CONFIG map to); the init argument {@code mechanism} picks the service's login, {@code SCRAM-SHA-512}
+ * (the default; the user is created through the admin API at start) or {@code PLAIN} (the user is declared in the
+ * listener's JAAS configuration, as a PLAIN broker declares its users); with {@code wrong-password=true} the service
+ * is given a wrong password. {@value #ADMIN_PASSWORD_KEY} holds the password of the super user {@code admin} (PLAIN), for the test's own
  * admin client.
  */
 public class SaslKafkaBrokerResource implements QuarkusTestResourceLifecycleManager {
@@ -44,12 +46,20 @@ public class SaslKafkaBrokerResource implements QuarkusTestResourceLifecycleMana
     }
 
     private EmbeddedKafkaBroker broker;
+    /** The SASL mechanisms the broker's listener enables, each a way the service's user can log in. */
+    public static final List<String> MECHANISMS = List.of("SCRAM-SHA-512", "PLAIN");
+
     private boolean wrongPassword;
+    private String mechanism = "SCRAM-SHA-512";
     private List<String> groups = List.of();
 
     @Override
     public void init(Map<String, String> initArgs) {
         wrongPassword = Boolean.parseBoolean(initArgs.getOrDefault("wrong-password", "false"));
+        mechanism = initArgs.getOrDefault("mechanism", "SCRAM-SHA-512");
+        if (!MECHANISMS.contains(mechanism)) {
+            throw new IllegalArgumentException("mechanism must be one of " + MECHANISMS + ", not " + mechanism);
+        }
         groups = List.of(initArgs.getOrDefault("groups", "").split(","));
     }
 
@@ -70,7 +80,8 @@ public class SaslKafkaBrokerResource implements QuarkusTestResourceLifecycleMana
                     properties.setProperty(
                             "listener.name.sasl_plaintext.plain.sasl.jaas.config",
                             "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\""
-                                    + " password=\"" + adminPassword + "\" user_admin=\"" + adminPassword + "\";");
+                                    + " password=\"" + adminPassword + "\" user_admin=\"" + adminPassword + "\""
+                                    + " user_" + USER + "=\"" + userPassword + "\";");
                     properties.setProperty(
                             "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
                             "org.apache.kafka.common.security.scram.ScramLoginModule required;");
@@ -112,10 +123,12 @@ public class SaslKafkaBrokerResource implements QuarkusTestResourceLifecycleMana
                 "kafka.security.protocol",
                 "SASL_PLAINTEXT",
                 "kafka.sasl.mechanism",
-                "SCRAM-SHA-512",
+                mechanism,
                 "kafka.sasl.jaas.config",
-                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + USER + "\" password=\""
-                        + password + "\";",
+                (mechanism.equals("PLAIN")
+                                ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+                                : "org.apache.kafka.common.security.scram.ScramLoginModule")
+                        + " required username=\"" + USER + "\" password=\"" + password + "\";",
                 ADMIN_PASSWORD_KEY,
                 adminPassword,
                 "quarkus.log.category.\"kafka\".level",
