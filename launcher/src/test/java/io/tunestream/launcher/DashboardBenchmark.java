@@ -15,11 +15,14 @@ import io.tunestream.llm.tasks.SyntheticCorpus;
 import io.tunestream.llm.tasks.TaskFamily;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +40,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -70,6 +74,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 class DashboardBenchmark {
 
     private static final Path REPOSITORY = Path.of("").toAbsolutePath().getParent();
+    private static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
     private static final String MODEL = "bench-llama";
     private static final int ROUND = 16;
     private static final int MAX_STEPS = 30;
@@ -261,6 +266,30 @@ class DashboardBenchmark {
             System.out.println(row(page, "repeat ×" + loads, repeat.get(page)));
             System.out.println(row(page, "first ×2", first.get(page)));
         }
+        // How the long history reads, at both sizes: target/dashboard-screenshots/bench-{model,job}-*.png.
+        for (String page : List.of("model", "job")) {
+            load(pages.get(page), false);
+            shoot("bench-" + page);
+        }
+    }
+
+    /** The page at 1280x800 and at 390x844, as PNG files under target/dashboard-screenshots/. */
+    private void shoot(String name) throws IOException {
+        Files.createDirectories(SCREENSHOTS);
+        for (Dimension size : List.of(new Dimension(1280, 800), new Dimension(390, 844))) {
+            browser.manage().window().setSize(size);
+            await(
+                    "the layout at " + size,
+                    () -> Long.valueOf(size.width).compareTo((Long) script("return window.innerWidth")) >= 0);
+            browser.executeAsyncScript(
+                    "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(done));");
+            File png = browser.getScreenshotAs(OutputType.FILE);
+            Files.copy(
+                    png.toPath(),
+                    SCREENSHOTS.resolve(name + "-" + size.width + "x" + size.height + ".png"),
+                    StandardCopyOption.REPLACE_EXISTING);
+        }
+        browser.manage().window().setSize(new Dimension(1280, 800));
     }
 
     /**
