@@ -1,0 +1,96 @@
+package io.tunestream.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.tunestream.testing.PostgresResource;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dashboard's static files and the API as a browser fetches them: compressed when the browser accepts it (but
+ * never a stream of server-sent events), the webjar cached for good, the dashboard's own files revalidated.
+ */
+@QuarkusTest
+@WithTestResource(ServiceStandIns.class)
+@WithTestResource(PostgresResource.class)
+@WithTestResource(AdminKeyResource.class)
+class DashboardResourcesTest {
+
+    private static final String ECHARTS = "/webjars/echarts/5.3.1/dist/echarts.min.js";
+
+    @Test
+    void shouldServeThePageWithoutAKeyAndHaveItRevalidated() {
+        Response page = given().header("Accept-Encoding", "gzip")
+                .when()
+                .get("/")
+                .then()
+                .statusCode(200)
+                .contentType(containsString("text/html"))
+                .header("Cache-Control", equalTo("no-cache"))
+                .header("Content-Encoding", equalTo("gzip"))
+                .body(containsString("<script type=\"module\" src=\"/js/app.js\"></script>"))
+                .extract()
+                .response();
+        String lastModified = page.header("Last-Modified");
+        assertThat(lastModified).as("a validator to revalidate with").isNotBlank();
+        given().header("If-Modified-Since", lastModified)
+                .when()
+                .get("/")
+                .then()
+                .statusCode(304)
+                .header("Cache-Control", equalTo("no-cache"));
+        given().when().get("/js/app.js").then().statusCode(200).header("Cache-Control", equalTo("no-cache"));
+    }
+
+    @Test
+    void shouldCacheTheVersionedWebjarForAYearAndCompressIt() {
+        given().header("Accept-Encoding", "gzip")
+                .when()
+                .get(ECHARTS)
+                .then()
+                .statusCode(200)
+                .header("Cache-Control", equalTo("public, max-age=31536000, immutable"))
+                .header("Content-Encoding", equalTo("gzip"))
+                .body(containsString("echarts"));
+        given().header("Accept-Encoding", "identity")
+                .when()
+                .get(ECHARTS)
+                .then()
+                .statusCode(200)
+                .header("Content-Encoding", not(equalTo("gzip")));
+    }
+
+    @Test
+    void shouldCompressAnApiAnswerButPassServerSentEventsAsTheyCome() {
+        String key = TestKeys.create(Map.of("name", "dashboard", "scopes", List.of("read"), "requestsPerSecond", 1000));
+        given().auth()
+                .oauth2(key)
+                .header("Accept-Encoding", "gzip")
+                .when()
+                .get("/api/v1/models/qa/versions/2")
+                .then()
+                .statusCode(200)
+                .header("Content-Encoding", equalTo("gzip"))
+                .header("Cache-Control", nullValue())
+                .body("service", equalTo("registry"));
+        given().auth()
+                .oauth2(key)
+                .header("Accept-Encoding", "gzip")
+                .when()
+                .get("/api/v1/jobs/job-7/progress")
+                .then()
+                .statusCode(200)
+                .contentType(containsString("text/event-stream"))
+                .header("Content-Encoding", not(equalTo("gzip")))
+                .body(containsString("data:{\"state\":\"SUCCEEDED\"}"));
+    }
+}
