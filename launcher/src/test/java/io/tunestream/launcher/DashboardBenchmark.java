@@ -59,7 +59,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * <p>Per page (overview, model, job, datasets, playground) and per load, from the browser's own clocks: the time
  * from navigation start until the page marked its data drawn ({@code performance.mark('tunestream:drawn')}, set by
  * {@code js/app.js} once the page's render finished), the document's response end and DOMContentLoaded, and the
- * requests and bytes the load fetched. "first" is a load with the browser cache cleared, "repeat" a load of a new
+ * requests and bytes the load fetched, the slowest API call (Resource Timing), and for the job page the time its
+ * charts below the fold were drawn too ({@code tunestream:complete}). "first" is a load with the browser cache cleared, "repeat" a load of a new
  * document with the cache kept (the usual visit). Each load is also checked for its content (100 version rows, one
  * loss point per metric row). The figures are printed as a table; they are not asserted.
  *
@@ -219,7 +220,7 @@ class DashboardBenchmark {
                                                 .size()
                                         == VERSIONS
                                 && Long.valueOf(edges).equals(script(linksLength()))));
-        pages.put("job", new Page("/#/jobs/" + jobId, () -> Long.valueOf(rows).equals(script(lossPoints()))));
+        pages.put("job", new Page("/#/jobs/" + jobId, () -> Long.valueOf(rows).equals(script(lossPoints())), true));
         pages.put(
                 "datasets",
                 new Page(
@@ -259,9 +260,9 @@ class DashboardBenchmark {
                 jobId,
                 rows,
                 browser.getCapabilities().getBrowserVersion());
-        System.out.println("| page | load | drawn ms (median, max) | response end ms | DOMContentLoaded ms | requests"
-                + " | transferred KiB | body KiB |");
-        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        System.out.println("| page | load | drawn ms (median, max) | all charts drawn ms | slowest API call ms"
+                + " | response end ms | DOMContentLoaded ms | requests | transferred KiB | body KiB |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         for (String page : pages.keySet()) {
             System.out.println(row(page, "repeat ×" + loads, repeat.get(page)));
             System.out.println(row(page, "first ×2", first.get(page)));
@@ -349,11 +350,24 @@ class DashboardBenchmark {
                 Map.of("job", jobId));
     }
 
-    private record Page(String path, BooleanSupplier drawn) {}
+    /** A page, what shows it drawn, and whether it draws some charts after its first view ("all charts drawn"). */
+    private record Page(String path, BooleanSupplier drawn, boolean deferredCharts) {
+
+        Page(String path, BooleanSupplier drawn) {
+            this(path, drawn, false);
+        }
+    }
 
     /** One load's figures from the page's Navigation Timing, Resource Timing and its drawn mark. */
     private record Load(
-            double drawn, double responseEnd, double domContentLoaded, long requests, long transferred, long body) {}
+            double drawn,
+            double responseEnd,
+            double domContentLoaded,
+            long requests,
+            long transferred,
+            long body,
+            double slowestApiCall,
+            double complete) {}
 
     /** A new document at the page (its cache cleared first when {@code cold}), waited for until its data is drawn. */
     private Load load(Page page, boolean cold) {
@@ -367,6 +381,12 @@ class DashboardBenchmark {
                 () -> page.drawn().getAsBoolean()
                         && Boolean.TRUE.equals(
                                 script("return performance.getEntriesByName('tunestream:drawn').length > 0")));
+        if (page.deferredCharts()) {
+            await(
+                    page.path() + " all charts drawn",
+                    () -> Boolean.TRUE.equals(
+                            script("return performance.getEntriesByName('tunestream:complete').length > 0")));
+        }
         @SuppressWarnings("unchecked")
         Map<String, Object> figures = (Map<String, Object>) script("""
                 const navigation = performance.getEntriesByType('navigation')[0];
@@ -378,6 +398,10 @@ class DashboardBenchmark {
                   requests: resources.length + 1,
                   transferred: navigation.transferSize + resources.reduce((sum, r) => sum + r.transferSize, 0),
                   body: navigation.decodedBodySize + resources.reduce((sum, r) => sum + r.decodedBodySize, 0),
+                  api: Math.max(0, ...resources
+                      .filter((r) => r.name.includes('/api/') || r.name.includes('/v1/'))
+                      .map((r) => r.responseEnd - r.startTime)),
+                  complete: performance.getEntriesByName('tunestream:complete')[0]?.startTime ?? -1,
                 };
                 """);
         return new Load(
@@ -386,7 +410,9 @@ class DashboardBenchmark {
                 ((Number) figures.get("domContentLoaded")).doubleValue(),
                 ((Number) figures.get("requests")).longValue(),
                 ((Number) figures.get("transferred")).longValue(),
-                ((Number) figures.get("body")).longValue());
+                ((Number) figures.get("body")).longValue(),
+                ((Number) figures.get("api")).doubleValue(),
+                ((Number) figures.get("complete")).doubleValue());
     }
 
     private static String row(String page, String kind, List<Load> loads) {
@@ -394,11 +420,21 @@ class DashboardBenchmark {
         Load last = loads.get(loads.size() - 1);
         return String.format(
                 Locale.ROOT,
-                "| %s | %s | %.0f, %.0f | %.0f | %.0f | %d | %.0f | %.0f |",
+                "| %s | %s | %.0f, %.0f | %s | %.0f | %.0f | %.0f | %d | %.0f | %.0f |",
                 page,
                 kind,
                 median(drawn),
                 drawn.get(drawn.size() - 1),
+                loads.get(0).complete() < 0
+                        ? "="
+                        : String.format(
+                                Locale.ROOT,
+                                "%.0f",
+                                median(loads.stream()
+                                        .map(Load::complete)
+                                        .sorted()
+                                        .toList())),
+                median(loads.stream().map(Load::slowestApiCall).sorted().toList()),
                 median(loads.stream().map(Load::responseEnd).sorted().toList()),
                 median(loads.stream().map(Load::domContentLoaded).sorted().toList()),
                 last.requests(),

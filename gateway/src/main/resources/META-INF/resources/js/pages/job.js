@@ -127,6 +127,7 @@ export async function render(main, id) {
   const side = h('div', {});
   const message = h('p', { role: 'status' });
   const boxes = new Map();
+  let pendingPlots = null;
 
   const cancel = async () => {
     if ((await confirmAction(`Cancel job ${id.slice(0, 8)}? Its training stops at the next step and no model is registered.`, { askReason: false, confirmLabel: 'Cancel the job' })) === null) {
@@ -170,12 +171,28 @@ export async function render(main, id) {
       }),
     );
     const sizes = new Map(all.map((plot) => [plot.id, size(boxes.get(plot.id))]));
-    for (const plot of all) {
+    const inView = new Set(all.filter((plot) => boxes.get(plot.id).getBoundingClientRect().top < window.innerHeight).map((plot) => plot.id));
+    const drawPlot = (plot) => {
       const option = plotOption(plot, rows, chosen);
       const box = boxes.get(plot.id);
       box.dataset.points = option.series[0] ? option.series[0].data.length : 0;
       chart(box, option, sizes.get(plot.id));
-    }
+    };
+    clearTimeout(pendingPlots);
+    // The plots in view are drawn now; those below the fold one per task right after, so that the page shows its
+    // figures before every series of a long run is drawn and stays responsive meanwhile.
+    all.filter((plot) => inView.has(plot.id)).forEach(drawPlot);
+    const later = all.filter((plot) => !inView.has(plot.id));
+    const next = () => {
+      const plot = later.shift();
+      if (plot) {
+        drawPlot(plot);
+        pendingPlots = setTimeout(next, 0);
+      } else if (!performance.getEntriesByName('tunestream:complete').length) {
+        performance.mark('tunestream:complete');
+      }
+    };
+    pendingPlots = setTimeout(next, 0);
   };
 
   const drawSide = () => {
@@ -238,5 +255,8 @@ export async function render(main, id) {
       }
     })();
   }
-  return () => abort.abort();
+  return () => {
+    abort.abort();
+    clearTimeout(pendingPlots);
+  };
 }
