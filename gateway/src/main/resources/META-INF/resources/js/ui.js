@@ -49,12 +49,15 @@ export function section(title, ...children) {
   return h('section', { class: 'card' }, h('h2', {}, title), ...children);
 }
 
+// One formatter for every time shown: toLocaleString(options) builds a new one per call, which tables of a hundred
+// rows felt.
+const TIME_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+
 export function time(value) {
   if (!value) {
     return '';
   }
-  const date = new Date(value);
-  return h('time', { datetime: value, title: value }, date.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' }));
+  return h('time', { datetime: value, title: value }, TIME_FORMAT.format(new Date(value)));
 }
 
 export function number(value, digits = 4) {
@@ -83,11 +86,21 @@ export function facts(pairs) {
 }
 
 const charts = new Set();
-window.addEventListener('resize', () => charts.forEach((chart) => chart.resize()));
+// 'auto': measure the box again, also for a chart made with a known size.
+window.addEventListener('resize', () => charts.forEach((chart) => chart.resize({ width: 'auto', height: 'auto' })));
 
-/** An ECharts chart in a sized box; disposed with disposeCharts() when the page changes. */
-export function chart(element, option) {
-  const instance = window.echarts.getInstanceByDom(element) || window.echarts.init(element, null, { renderer: 'canvas' });
+/** A box's size, read before a batch of charts is set up so that their setup causes no further layout. */
+export function size(element) {
+  return { width: element.clientWidth, height: element.clientHeight };
+}
+
+/**
+ * An ECharts chart in a sized box; disposed with disposeCharts() when the page changes. The box's size, when given
+ * (from size(), read with the other boxes' before any chart was made), spares ECharts a layout per chart; a window
+ * resize measures the box again.
+ */
+export function chart(element, option, known = undefined) {
+  const instance = window.echarts.getInstanceByDom(element) || window.echarts.init(element, null, { renderer: 'canvas', ...(known || {}) });
   instance.setOption(option, true);
   charts.add(instance);
   return instance;

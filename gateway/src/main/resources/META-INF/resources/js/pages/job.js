@@ -1,7 +1,7 @@
 // One training job: live progress from its server-sent events, metric plots with the chosen checkpoint marked,
 // hyperparameters, state changes and cancel (write).
 import { api, enc, events, session } from '../api.js';
-import { badge, chart, confirmAction, facts, failure, h, number, section, table, time } from '../ui.js';
+import { badge, chart, confirmAction, facts, failure, h, number, section, size, table, time } from '../ui.js';
 
 const FINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'SUPERSEDED', 'COALESCED'];
 const METRICS_REFRESH_MS = 1000;
@@ -34,6 +34,18 @@ function plots(rows) {
   ];
 }
 
+/** [step, value] of the rows that have the series' metric (eval metrics come every eval interval), in one pass. */
+function points(series, rows) {
+  const data = [];
+  for (const row of rows) {
+    const value = series.value(row);
+    if (value !== undefined && value !== null) {
+      data.push([row.step, value]);
+    }
+  }
+  return data;
+}
+
 function plotOption(plot, rows, chosenStep) {
   return {
     animation: false,
@@ -49,8 +61,7 @@ function plotOption(plot, rows, chosenStep) {
       symbolSize: 5,
       sampling: 'lttb',
       connectNulls: true,
-      // Only the steps that have the metric (eval metrics come every eval interval).
-      data: rows.filter((row) => series.value(row) !== undefined && series.value(row) !== null).map((row) => [row.step, series.value(row)]),
+      data: points(series, rows),
       // The chosen checkpoint; step 0 means no step beat the starting weights.
       markLine:
         index === 0 && chosenStep !== null
@@ -116,6 +127,7 @@ export async function render(main, id) {
   const side = h('div', {});
   const message = h('p', { role: 'status' });
   const boxes = new Map();
+  let pendingPlots = null;
 
   const cancel = async () => {
     if ((await confirmAction(`Cancel job ${id.slice(0, 8)}? Its training stops at the next step and no model is registered.`, { askReason: false, confirmLabel: 'Cancel the job' })) === null) {
@@ -147,16 +159,40 @@ export async function render(main, id) {
 
   const drawPlots = () => {
     const chosen = job.result?.chosenStep ?? null;
-    for (const plot of plots(rows)) {
-      let box = boxes.get(plot.id);
-      if (!box) {
-        box = h('div', { class: 'chart', 'data-chart': plot.id });
+    const all = plots(rows);
+    // Every new box goes in before any chart is drawn, so that sizing the charts lays the page out once, not once
+    // per chart (each chart reads its box's size).
+    const added = all.filter((plot) => !boxes.has(plot.id));
+    plotsBox.append(
+      ...added.map((plot) => {
+        const box = h('div', { class: 'chart', 'data-chart': plot.id });
         boxes.set(plot.id, box);
-        plotsBox.append(h('figure', { class: 'plot' }, h('figcaption', {}, plot.title), box));
+        return h('figure', { class: 'plot' }, h('figcaption', {}, plot.title), box);
+      }),
+    );
+    const sizes = new Map(all.map((plot) => [plot.id, size(boxes.get(plot.id))]));
+    const inView = new Set(all.filter((plot) => boxes.get(plot.id).getBoundingClientRect().top < window.innerHeight).map((plot) => plot.id));
+    const drawPlot = (plot) => {
+      const option = plotOption(plot, rows, chosen);
+      const box = boxes.get(plot.id);
+      box.dataset.points = option.series[0] ? option.series[0].data.length : 0;
+      chart(box, option, sizes.get(plot.id));
+    };
+    clearTimeout(pendingPlots);
+    // The plots in view are drawn now; those below the fold one per task right after, so that the page shows its
+    // figures before every series of a long run is drawn and stays responsive meanwhile.
+    all.filter((plot) => inView.has(plot.id)).forEach(drawPlot);
+    const later = all.filter((plot) => !inView.has(plot.id));
+    const next = () => {
+      const plot = later.shift();
+      if (plot) {
+        drawPlot(plot);
+        pendingPlots = setTimeout(next, 0);
+      } else if (!performance.getEntriesByName('tunestream:complete').length) {
+        performance.mark('tunestream:complete');
       }
-      box.dataset.points = plot.series[0] ? rows.filter((row) => plot.series[0].value(row) != null).length : 0;
-      chart(box, plotOption(plot, rows, chosen));
-    }
+    };
+    pendingPlots = setTimeout(next, 0);
   };
 
   const drawSide = () => {
@@ -219,5 +255,8 @@ export async function render(main, id) {
       }
     })();
   }
-  return () => abort.abort();
+  return () => {
+    abort.abort();
+    clearTimeout(pendingPlots);
+  };
 }

@@ -1,8 +1,9 @@
 // One model: its versions, the lineage graph, each decision's figures, alias history, promote and roll back (admin).
 import { api, ApiError, enc, session } from '../api.js';
-import { badge, chart, confirmAction, facts, failure, h, number, section, table, time } from '../ui.js';
+import { badge, chart, confirmAction, facts, failure, h, number, section, size, table, time } from '../ui.js';
 
 const EDGE_COLORS = { parent: '#2458b3', 'trained-on': '#2e8b57', 'generated-by': '#c07a12' };
+const VERSIONS_IN_VIEW = 12;
 
 async function history(model, alias) {
   try {
@@ -47,6 +48,13 @@ function lineageOption(graph) {
       tooltip: { formatter: `${node.dataset} v${node.datasetVersion}${node.pipeline ? `<br>pipeline ${node.pipeline}` : ''}` },
     };
   });
+  // A long history opens on its latest versions (about a dozen across the box) rather than all of them squeezed into
+  // it; drag and zoom reach the rest. Edge names are written on the edges only while they are few enough to read, and
+  // shown on hover otherwise.
+  const versionsX = [...x.values()];
+  const wide = versionsX.length > VERSIONS_IN_VIEW;
+  const latestX = Math.max(0, ...versionsX);
+  const fewEdges = graph.edges.length <= 40;
   return {
     tooltip: {},
     legend: [{ data: ['model version', 'dataset version'], bottom: 0 }],
@@ -56,11 +64,14 @@ function lineageOption(graph) {
         type: 'graph',
         layout: 'none',
         roam: true,
+        zoom: wide ? versionsX.length / VERSIONS_IN_VIEW : 1,
+        center: wide ? [latestX - (VERSIONS_IN_VIEW / 2 - 0.5) * 90, 55] : undefined,
+        emphasis: { focus: 'adjacency', edgeLabel: { show: true } },
         categories: [{ name: 'model version' }, { name: 'dataset version' }],
         label: { show: true, color: '#fff', fontSize: 11, lineHeight: 14 },
         edgeSymbol: ['none', 'arrow'],
         edgeSymbolSize: 8,
-        edgeLabel: { show: true, formatter: (params) => params.data.kind, fontSize: 10, color: '#555' },
+        edgeLabel: { show: fewEdges, formatter: (params) => params.data.kind, fontSize: 10, color: '#555' },
         data: nodes,
         links: graph.edges.map((edge) => ({
           source: edge.from,
@@ -115,7 +126,7 @@ function decisionCard(version) {
   );
 }
 
-function familiesChart(element, version) {
+function familiesChart(element, version, known) {
   const families = Object.entries(version.gate?.families || {});
   chart(element, {
     animation: false,
@@ -128,7 +139,7 @@ function familiesChart(element, version) {
       { name: `candidate v${version.version}`, type: 'bar', data: families.map(([, f]) => f.candidateAccuracy), itemStyle: { color: '#2458b3' } },
       { name: `parent v${version.lineage?.parentVersion ?? ''}`, type: 'bar', data: families.map(([, f]) => f.parentAccuracy), itemStyle: { color: '#9aa5b1' } },
     ],
-  });
+  }, known);
 }
 
 export async function render(main, name) {
@@ -233,9 +244,12 @@ export async function render(main, name) {
       ),
     ),
   );
-  chart(graphBox, lineageOption(graph));
+  // Both boxes measured before either chart is made: one layout for the two.
+  const graphSize = size(graphBox);
+  const familiesSize = familiesBox ? size(familiesBox) : null;
+  chart(graphBox, lineageOption(graph), graphSize);
   if (familiesBox) {
-    familiesChart(familiesBox, withFamilies);
+    familiesChart(familiesBox, withFamilies, familiesSize);
   }
   const first = main.querySelector('details.decision');
   if (first) {

@@ -1,5 +1,5 @@
-// Chat with the model the generation-service serves (its production version), streamed, with the same request shown
-// as curl and as an OpenAI-client snippet.
+// Chat with a model the generation-service serves (its production version, its candidate or any version), streamed,
+// with the same request shown as curl and as an OpenAI-client snippet.
 import { api, events, session } from '../api.js';
 import { failure, h } from '../ui.js';
 
@@ -41,6 +41,25 @@ function python(body) {
   ].join('\n');
 }
 
+/** A served name's place in the list: the model (its production version), its candidate, then versions newest first. */
+function order(a, b) {
+  const [, baseA, versionA] = a.id.match(/^(.*?)(?::v(\d+))?$/);
+  const [, baseB, versionB] = b.id.match(/^(.*?)(?::v(\d+))?$/);
+  const rank = (id, version) => (version ? 2 : id.includes('@') ? 1 : 0);
+  return (
+    (a.parent || a.id).localeCompare(b.parent || b.id) ||
+    rank(a.id, versionA) - rank(b.id, versionB) ||
+    Number(versionB || 0) - Number(versionA || 0) ||
+    baseA.localeCompare(baseB)
+  );
+}
+
+/** The names the generation-service serves: MODEL (production), MODEL@candidate and each MODEL:vN. */
+function modelSelect(served) {
+  const label = (m) => (m.parent ? (m.root && m.root !== m.id ? `${m.id} (${m.root})` : m.id) : `${m.id} (production${m.root ? `, ${m.root}` : ''})`);
+  return h('select', { name: 'model', id: 'chat-model' }, [...served].sort(order).map((m) => h('option', { value: m.id }, label(m))));
+}
+
 export async function render(main) {
   const models = await api('/v1/models');
   const history = [];
@@ -54,7 +73,7 @@ export async function render(main) {
     'fieldset',
     { class: 'settings' },
     h('legend', {}, 'Sampling'),
-    h('label', {}, 'Model', h('select', { name: 'model', id: 'chat-model' }, (models.data || []).map((m) => h('option', { value: m.id }, m.id)))),
+    h('label', {}, 'Model', modelSelect(models.data || [])),
     number('temperature', 'Temperature', { min: 0, max: 2, step: 0.1, value: 0.8 }),
     number('top_p', 'Top p', { min: 0, max: 1, step: 0.05, value: 0.95 }),
     number('max_tokens', 'Max tokens', { min: 1, max: 4096, step: 1, value: 64 }),
@@ -120,7 +139,7 @@ export async function render(main) {
   });
 
   main.replaceChildren(
-    h('div', { class: 'page-head' }, h('h1', {}, 'Playground'), h('p', { class: 'muted small' }, 'Answered by the production version of the served model; the answer names the version (system fingerprint).')),
+    h('div', { class: 'page-head' }, h('h1', {}, 'Playground'), h('p', { class: 'muted small' }, 'A model name is answered by its production version; MODEL@candidate and MODEL:vN name a version. The answer names the version that answered (system fingerprint).')),
     h(
       'div',
       { class: 'playground' },
