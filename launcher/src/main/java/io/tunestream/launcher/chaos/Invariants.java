@@ -32,7 +32,8 @@ import java.util.Optional;
  *     version has its job; no job is registered twice;</li>
  * <li>every model version's files match the sha256 recorded for them and announced when it was registered;</li>
  * <li>the production alias names a READY version whose files exist;</li>
- * <li>every consumer group has consumed every record (lag 0).</li>
+ * <li>every consumer group has consumed every record (lag 0), and none was dead-lettered (the workload publishes
+ *     no poison, so a dead letter is a valid event a consumer gave up on).</li>
  * </ul>
  */
 public final class Invariants {
@@ -112,6 +113,13 @@ public final class Invariants {
         checkDatasetVersions(counts, violations);
         checkJobs(counts, violations);
         checkModelVersions(counts, violations);
+        // The workload publishes no poison: any dead letter is a valid event a consumer gave up on.
+        topics.deadLetters().forEach((topic, records) -> {
+            counts.put("dead letters " + topic, (long) records);
+            if (records > 0) {
+                violations.add(records + " records dead-lettered to " + topic);
+            }
+        });
         Map<String, Long> lag = ConsumerLag.byGroup(target.bootstrapServers());
         counts.put("consumer groups", (long) lag.size());
         lag.forEach((group, records) -> {
@@ -361,7 +369,7 @@ public final class Invariants {
                 "registry",
                 "select m.name, v.version, v.state from model_alias a"
                         + " join model_version v on v.id = a.version_id join registered_model m on m.id = a.model_id"
-                        + " where a.alias = 'production'");
+                        + " where upper(a.alias) = 'PRODUCTION'");
         counts.put("production aliases", (long) production.size());
         for (String row : production) {
             String[] column = row.split("\\|", -1);
@@ -383,7 +391,7 @@ public final class Invariants {
                 "select m.name, v.version, v.state, v.artifact_uri, f.path"
                         + " from model_alias a join model_version v on v.id = a.version_id"
                         + " join registered_model m on m.id = a.model_id"
-                        + " left join model_version_file f on f.version_id = v.id where a.alias = 'production'")) {
+                        + " left join model_version_file f on f.version_id = v.id where upper(a.alias) = 'PRODUCTION'")) {
             String[] column = row.split("\\|", -1);
             if (!column[2].equals("READY")) {
                 return Optional.of(

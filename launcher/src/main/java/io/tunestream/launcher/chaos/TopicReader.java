@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -36,6 +37,26 @@ final class TopicReader {
             }
         }
         return events;
+    }
+
+    /** The record count of every dead-letter topic ({@code *.dlq}) that exists. */
+    Map<String, Integer> deadLetters() {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "chaos-reader-" + UUID.randomUUID());
+        List<String> topics;
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            topics = consumer.listTopics(Duration.ofSeconds(15)).keySet().stream()
+                    .filter(topic -> topic.endsWith(".dlq"))
+                    .sorted()
+                    .toList();
+        }
+        Map<String, Integer> counts = new TreeMap<>();
+        topics.forEach(topic -> counts.put(topic, records(topic).size()));
+        return counts;
     }
 
     List<ConsumerRecord<String, byte[]>> records(String topic) {
