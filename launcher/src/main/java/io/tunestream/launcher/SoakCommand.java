@@ -25,8 +25,8 @@ import picocli.CommandLine.Spec;
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:no RSS or descriptor series grows, the loop settled and every invariant held",
-            "1:a series grows, an invariant was violated, the loop did not settle, or the stack failed",
+            "0:no RSS, descriptor or connection series grows, the loop settled and every invariant held",
+            "1:such a series grows, an invariant was violated, the loop did not settle, or the stack failed",
             "2:bad options"
         })
 final class SoakCommand implements Callable<Integer> {
