@@ -41,6 +41,8 @@ import picocli.CommandLine.Parameters;
             TunestreamCommand.Logs.class,
             TunestreamCommand.Down.class,
             DemoCommand.class,
+            ChaosCommand.class,
+            SoakCommand.class,
             PlatformCommands.Models.class,
             PlatformCommands.Versions.class,
             PlatformCommands.Promote.class,

@@ -1,12 +1,12 @@
 package io.tunestream.dataset.messaging;
 
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.tunestream.dataset.service.IngestionService;
 import io.tunestream.events.Channels;
 import io.tunestream.events.SampleEvent;
 import io.tunestream.events.kafka.IncomingEvents;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -23,8 +23,9 @@ public class SampleConsumer {
     }
 
     @Incoming(Channels.SAMPLES)
-    @Transactional
+    @Blocking
     public void consume(SampleEvent event, IncomingKafkaRecordMetadata<String, SampleEvent> metadata) {
-        ingestion.ingest(IncomingEvents.require(event, metadata.getTopic(), metadata.getHeaders()));
+        SampleEvent valid = IncomingEvents.require(event, metadata.getTopic(), metadata.getHeaders());
+        UntilCommitted.run("sample " + valid.eventId(), () -> ingestion.ingest(valid));
     }
 }

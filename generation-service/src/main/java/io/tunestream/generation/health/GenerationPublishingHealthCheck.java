@@ -4,15 +4,15 @@ import io.tunestream.generation.messaging.GenerationPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Liveness;
+import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Down once a generation event could not be published. Its prompt record stays unacknowledged, so the committed
- * offset can no longer pass it: only a restart (or a rebalance) redoes that prompt, and this check asks for the
- * restart. The channel's own check for records left unacknowledged too long is off, since prompts legitimately wait
- * while their model version loads.
+ * Down while generation events cannot be published (the last attempt failed and no later one succeeded): the
+ * publisher sends them again until the broker acknowledges them, and their prompt records stay unacknowledged until
+ * then, so the service is not ready for more work but needs no restart. The channel's own check for records left
+ * unacknowledged too long is off, since prompts legitimately wait while their model version loads.
  */
-@Liveness
+@Readiness
 @ApplicationScoped
 public class GenerationPublishingHealthCheck implements HealthCheck {
 

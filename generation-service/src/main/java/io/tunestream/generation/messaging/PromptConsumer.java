@@ -23,7 +23,7 @@ import org.jboss.logging.Logger;
  *
  * <ul>
  * <li><b>Offsets.</b> Each record is acknowledged on its own, only after its generation event was acknowledged by the
- *     broker; the channel's {@code throttled} commit strategy commits the highest offset below which every record is
+ *     broker (the publisher sends it again until it is); the channel's {@code throttled} commit strategy commits the highest offset below which every record is
  *     acknowledged. A replica killed mid-batch leaves its unfinished prompts uncommitted, and the replica that gets
  *     the partition generates them again (the dataset-service is idempotent on prompt hash + model version).</li>
  * <li><b>Backpressure.</b> The batch's stage completes when its last prompt is in the scheduler, and the connector
@@ -81,8 +81,9 @@ public class PromptConsumer {
                         answered.increment();
                         record.ack();
                     } else {
-                        // Not acknowledged: the offset stays uncommitted and the prompt is redone after a
-                        // restart or rebalance. It is not dead-lettered, since the prompt itself is fine.
+                        // Only when the service stops before the broker acknowledged the generation (the
+                        // publisher sends it again until then): the offset stays uncommitted and the prompt is redone
+                        // after the restart. It is not dead-lettered, since the prompt itself is fine.
                         LOG.errorf(failure, "cannot publish the generation of prompt %s", prompt.promptHash());
                     }
                 });
