@@ -171,24 +171,27 @@ final class BadRequests {
                 ? null
                 : bytes(plausible(operation.bodySchema(), null, 0));
 
+        // A bad path goes with an empty object where a body is taken: with a valid body, an unknown name in the path
+        // of a route that creates what it names (an import) would be a valid request.
+        byte[] pathCaseBody = validBody == null ? null : "{}".getBytes(StandardCharsets.UTF_8);
         for (String parameter : pathValues.keySet()) {
             JsonNode schema = schemaOf(operation, parameter);
             List<String> locators = List.of(parameter);
             for (String traversal : TRAVERSALS) {
                 requests.add(withPathValue(
-                        operation, pathValues, parameter, traversal, "path traversal", validBody, locators));
+                        operation, pathValues, parameter, traversal, "path traversal", pathCaseBody, locators));
             }
             requests.add(withPathValue(
-                    operation, pathValues, parameter, "a".repeat(HUGE_NAME_CHARS), "huge", validBody, locators));
+                    operation, pathValues, parameter, "a".repeat(HUGE_NAME_CHARS), "huge", pathCaseBody, locators));
             if (isNumeric(schema)) {
-                requests.add(withPathValue(operation, pathValues, parameter, "-1", "negative", validBody, locators));
+                requests.add(withPathValue(operation, pathValues, parameter, "-1", "negative", pathCaseBody, locators));
                 requests.add(withPathValue(
-                        operation, pathValues, parameter, "not-a-number", "wrong type", validBody, locators));
+                        operation, pathValues, parameter, "not-a-number", "wrong type", pathCaseBody, locators));
                 requests.add(withPathValue(
-                        operation, pathValues, parameter, "99999999999999999999999", "huge", validBody, locators));
+                        operation, pathValues, parameter, "99999999999999999999999", "huge", pathCaseBody, locators));
             } else {
                 requests.add(withPathValue(
-                        operation, pathValues, parameter, "fz-missing-thing", "unknown name", validBody, locators));
+                        operation, pathValues, parameter, "fz-missing-thing", "unknown name", pathCaseBody, locators));
             }
         }
 
