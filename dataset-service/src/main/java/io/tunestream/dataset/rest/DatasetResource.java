@@ -1,5 +1,7 @@
 package io.tunestream.dataset.rest;
 
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
+import io.tunestream.platform.rest.StrictBody;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tunestream.dataset.Dataset;
@@ -57,6 +59,7 @@ public class DatasetResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @CustomDeserialization(StrictBody.class)
     public Response create(CreateDatasetRequest request) {
         if (request == null) {
             throw new InvalidRequestException(

@@ -1,5 +1,7 @@
 package io.tunestream.dataset.rest;
 
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
+import io.tunestream.platform.rest.StrictBody;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -133,6 +135,7 @@ public class PipelineResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @CustomDeserialization(StrictBody.class)
     public Response create(CreatePipelineRequest request) {
         if (request == null) {
             throw new InvalidRequestException("send {\"name\", \"dataset\", \"model\", \"recipe\", \"sampling\","

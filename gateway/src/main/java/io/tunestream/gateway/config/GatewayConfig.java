@@ -50,6 +50,14 @@ public interface GatewayConfig {
 
     interface Upstream {
 
+        /**
+         * The largest JSON body the gateway relays whole (every route but dataset uploads and model imports, which
+         * stream): a larger one is answered 413 before it is read, where the service would drop the connection, which
+         * reads as the service being down. The services' own default limit (Quarkus', 10 MiB).
+         */
+        @WithDefault("10485760")
+        long maxJsonBodyBytes();
+
         /** The longest wait for a service to accept a connection. */
         @WithDefault("2s")
         Duration connectTimeout();

@@ -1,9 +1,11 @@
 package io.tunestream.gateway.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.tunestream.gateway.ApiKey;
 import io.tunestream.gateway.Scope;
 import io.tunestream.gateway.service.ApiKeyService;
+import io.tunestream.platform.rest.StrictBody;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
@@ -82,6 +84,7 @@ public class ApiKeyResource {
     @Operation(
             summary = "Create a key: {\"name\", \"scopes\": [read, write, admin, inference], \"expiresAt\"?, "
                     + "\"requestsPerSecond\"?, \"tokensPerMinute\"?}; the answer holds the key, shown this once")
+    @CustomDeserialization(StrictBody.class)
     public Response create(CreateKeyRequest request) {
         if (request == null) {
             throw new BadRequestException("a body is required: {\"name\", \"scopes\"}");

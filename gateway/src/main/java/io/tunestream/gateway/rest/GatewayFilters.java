@@ -3,13 +3,18 @@ package io.tunestream.gateway.rest;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
+import io.tunestream.gateway.config.GatewayConfig;
 import io.tunestream.gateway.security.ApiKeyIdentityProvider;
 import io.tunestream.gateway.service.ApiKeyService.KeyGrant;
 import io.tunestream.gateway.service.RateLimiter;
 import io.tunestream.gateway.service.UsageMetrics;
 import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.util.List;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -30,10 +35,14 @@ public class GatewayFilters {
     private final RateLimiter limits;
     private final UsageMetrics usage;
 
-    public GatewayFilters(CurrentIdentityAssociation identities, RateLimiter limits, UsageMetrics usage) {
+    private final long maxJsonBodyBytes;
+
+    public GatewayFilters(
+            CurrentIdentityAssociation identities, RateLimiter limits, UsageMetrics usage, GatewayConfig config) {
         this.identities = identities;
         this.limits = limits;
         this.usage = usage;
+        this.maxJsonBodyBytes = config.upstream().maxJsonBodyBytes();
     }
 
     @ServerRequestFilter
@@ -61,6 +70,34 @@ public class GatewayFilters {
                     }
                 })
                 .replaceWithVoid();
+    }
+
+    /**
+     * A JSON body over {@link GatewayConfig.Upstream#maxJsonBodyBytes()} is refused with 413 from its
+     * {@code Content-Length}, before it is read; uploads (which take JSON arrays too) stream to their service, which
+     * applies its own limit.
+     */
+    @ServerRequestFilter
+    public void limitRelayedBody(ContainerRequestContext request) {
+        MediaType type = request.getMediaType();
+        String length = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
+        if (type == null
+                || length == null
+                || !type.isCompatible(MediaType.APPLICATION_JSON_TYPE)
+                || request.getUriInfo().getPath().endsWith("/uploads")) {
+            return;
+        }
+        long bytes;
+        try {
+            bytes = Long.parseLong(length.strip());
+        } catch (NumberFormatException e) {
+            return; // the HTTP server refuses a malformed Content-Length itself
+        }
+        if (bytes > maxJsonBodyBytes) {
+            throw new WebApplicationException(
+                    "the JSON body is " + bytes + " bytes; this route takes at most " + maxJsonBodyBytes,
+                    Response.Status.REQUEST_ENTITY_TOO_LARGE);
+        }
     }
 
     @ServerResponseFilter

@@ -70,7 +70,8 @@ public class PromptConsumer {
         for (KafkaRecord<String, byte[]> record : batch.getRecords()) {
             PromptEvent prompt;
             try {
-                prompt = IncomingEvents.read(record.getTopic(), record.getPayload(), PromptEvent.class);
+                prompt = IncomingEvents.read(
+                        record.getTopic(), record.getHeaders(), record.getPayload(), PromptEvent.class);
             } catch (UnreadableRecordException e) {
                 record.nack(e);
                 continue;

@@ -55,6 +55,10 @@ public class OpenAiExceptionMappers {
         if (!isOpenAiRoute(request)) {
             return ProblemResponses.web(e, request.method().name(), request.path());
         }
+        if (e.getCause() instanceof JsonProcessingException unreadable) {
+            // Quarkus REST wraps a body Jackson could not parse (not JSON at all) in a bare 400.
+            return unreadableBody(unreadable, request);
+        }
         int status = e.getResponse().getStatus();
         if (status >= 500) {
             ProblemResponses.logFailure(e, request.method().name(), request.path());

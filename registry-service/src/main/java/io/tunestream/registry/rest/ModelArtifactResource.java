@@ -1,5 +1,7 @@
 package io.tunestream.registry.rest;
 
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
+import io.tunestream.platform.rest.StrictBody;
 import io.tunestream.platform.problem.InvalidRequestException;
 import io.tunestream.registry.ModelVersionFile;
 import io.tunestream.registry.RegisteredModel;
@@ -98,6 +100,7 @@ public class ModelArtifactResource {
     @jakarta.ws.rs.Path("import")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @CustomDeserialization(StrictBody.class)
     public Response importDirectory(@RestPath String model, DirectoryImportRequest request) {
         if (request == null
                 || request.directory() == null

@@ -1,5 +1,7 @@
 package io.tunestream.registry.rest;
 
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
+import io.tunestream.platform.rest.StrictBody;
 import io.tunestream.events.GateDecision.EvaluationSet;
 import io.tunestream.platform.problem.InvalidRequestException;
 import io.tunestream.registry.Alias;
@@ -140,6 +142,7 @@ public class ModelResource {
      */
     @POST
     @Path("{model}/versions/{version}/promote")
+    @CustomDeserialization(StrictBody.class)
     public VersionResponse promote(@RestPath String model, @RestPath int version, PromoteRequest request) {
         Alias alias = request == null || request.alias() == null ? Alias.PRODUCTION : alias(request.alias());
         aliasService.promote(model, version, alias, request == null ? null : request.reason());
@@ -157,6 +160,7 @@ public class ModelResource {
     /** Points {@code production} back at an earlier version (by default the one that held it before). */
     @POST
     @Path("{model}/rollback")
+    @CustomDeserialization(StrictBody.class)
     public VersionResponse rollBack(@RestPath String model, RollbackRequest request) {
         ModelVersion target = aliasService.rollBack(
                 model, request == null ? null : request.version(), request == null ? null : request.reason());
@@ -184,6 +188,7 @@ public class ModelResource {
      */
     @PUT
     @Path("{model}/policy")
+    @CustomDeserialization(StrictBody.class)
     public PolicyBody updatePolicy(@RestPath String model, PolicyBody policy) {
         if (policy == null || policy.mode() == null) {
             throw new InvalidRequestException("policy.mode is required: the body must name the policy: {\"mode\":"

@@ -1,5 +1,9 @@
 package io.tunestream.training.rest;
 
+import io.smallrye.common.annotation.Blocking;
+import io.tunestream.platform.problem.InvalidRequestException;
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
+import io.tunestream.platform.rest.StrictBody;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -30,6 +34,9 @@ public class JobResource {
     private final JobService service;
     private final Duration progressInterval;
 
+    /** The most jobs one list answers. */
+    private static final int MAX_LIMIT = 1000;
+
     public JobResource(JobService service, TrainingConfig config) {
         this.service = service;
         this.progressInterval = config.progressInterval();
@@ -40,6 +47,7 @@ public class JobResource {
      * with the new job, or 200 with the existing one when the dataset version already has a job for this recipe.
      */
     @POST
+    @CustomDeserialization(StrictBody.class)
     public Response submit(SubmitJobRequest request) {
         if (request == null) {
             throw new InvalidJobException("a JSON body with dataset, version and recipe is required");
@@ -60,7 +68,10 @@ public class JobResource {
     /** The newest jobs first. */
     @GET
     public List<JobView> list(@QueryParam("limit") @DefaultValue("100") int limit) {
-        return service.newestFirst(Math.max(1, Math.min(limit, 1000))).stream()
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new InvalidRequestException("limit must be between 1 and " + MAX_LIMIT + ", got " + limit);
+        }
+        return service.newestFirst(limit).stream()
                 .map(JobView::of)
                 .toList();
     }
@@ -80,14 +91,16 @@ public class JobResource {
 
     /**
      * Live progress as server-sent events: the job as JSON now, then each time its state or step changes (checked every
-     * {@code tunestream.training.progress-interval}); the stream ends after the event that shows a final state. An unknown job ends the stream with an error
-     * (check it with {@code GET /jobs/{id}} first): the lookups run off the event loop, after the response started.
+     * {@code tunestream.training.progress-interval}); the stream ends after the event that shows a final state. An
+     * unknown job is answered 404 before the stream starts (the method runs on a worker thread, so it can look first).
      */
     @GET
     @Path("/{id}/progress")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Blocking
     public Multi<JobView> progress(@PathParam("id") String id) {
+        service.job(id);
         // Each look at the database runs on a worker thread, never on the event loop that writes the stream.
         return Multi.createBy()
                 .repeating()

@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -40,6 +41,8 @@ import org.jboss.logging.Logger;
 public class JobService {
 
     private static final Logger LOG = Logger.getLogger(JobService.class);
+    /** The dataset-service's rule for a dataset name: a submitted name outside it names no object of the store. */
+    private static final Pattern DATASET_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
     private final TrainingJobRepository jobs;
@@ -99,6 +102,10 @@ public class JobService {
                 || submission.version() < 1
                 || submission.recipe() == null) {
             throw new InvalidJobException("a job needs 'dataset', 'version' (from 1) and 'recipe' (sft, dpo)");
+        }
+        if (!DATASET_NAME.matcher(submission.dataset()).matches()) {
+            throw new InvalidJobException("'dataset' must be a dataset name (lowercase letters, digits, '.', '_', '-';"
+                    + " up to 100 characters, starting with a letter or digit)");
         }
         String prefix = "datasets/" + submission.dataset() + "/versions/" + submission.version() + "/";
         JsonNode manifest = readManifest(prefix + "manifest.json");

@@ -19,9 +19,13 @@ public class EventDeserializer implements Deserializer<TunestreamEvent> {
         return data == null ? null : IncomingEvents.parse(topic, data);
     }
 
-    /** On {@code tunestream.samples}, CloudEvents in structured or binary mode too ({@link CloudEventSamples}). */
+    /**
+     * On {@code tunestream.samples}, CloudEvents in structured or binary mode too ({@link CloudEventSamples}); a record
+     * whose {@code ce_type} names another Tunestream event fails ({@link IncomingEvents#requireTopicEventType}).
+     */
     @Override
     public TunestreamEvent deserialize(String topic, Headers headers, byte[] data) {
+        IncomingEvents.requireTopicEventType(topic, headers);
         if (data != null && isSamples(topic)) {
             SampleEvent sample = CloudEventSamples.read(topic, headers, data);
             if (sample != null) {

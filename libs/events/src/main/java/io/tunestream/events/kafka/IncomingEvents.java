@@ -33,11 +33,25 @@ public final class IncomingEvents {
     /** The header in which the SmallRye Kafka connector keeps the message of a value that failed to deserialize. */
     static final String DESERIALIZATION_FAILURE_REASON = "deserialization-failure-reason";
 
+    /** The start of every Tunestream event type ({@link Topic#eventType()}). */
+    private static final String TUNESTREAM_TYPE_PREFIX = "io.tunestream.";
+
     private IncomingEvents() {}
 
     /** The event of a record whose value arrived as bytes. */
     public static <T extends TunestreamEvent> T read(ConsumerRecord<?, byte[]> record, Class<T> type) {
-        return read(record.topic(), record.value(), type);
+        return read(record.topic(), record.headers(), record.value(), type);
+    }
+
+    /**
+     * The event in {@code value}, a record of {@code topic} with these headers: as {@link #read(String, byte[], Class)},
+     * and refused when its {@code ce_type} names another Tunestream event than the topic carries.
+     *
+     * @throws UnreadableRecordException saying why the record is no {@code type}
+     */
+    public static <T extends TunestreamEvent> T read(String topic, Headers headers, byte[] value, Class<T> type) {
+        requireTopicEventType(topic, headers);
+        return read(topic, value, type);
     }
 
     /**
@@ -74,6 +88,31 @@ public final class IncomingEvents {
             throw tombstone(topic);
         }
         throw new UnreadableRecordException(new String(reason.value(), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Refuses a record whose CloudEvents {@code ce_type} names another Tunestream event than its topic carries (a
+     * {@code io.tunestream.prompts} event on the samples topic): its producer mislabelled or misrouted it, and reading
+     * its body as the topic's event would act on a record that says it is something else. A type outside
+     * {@code io.tunestream.} (a CloudEvents producer's own, on the samples topic) and a record without one are left to
+     * the body.
+     */
+    static void requireTopicEventType(String topic, Headers headers) {
+        Header typeHeader = headers == null ? null : headers.lastHeader(CloudEventsKafka.HEADER_TYPE);
+        if (typeHeader == null || typeHeader.value() == null) {
+            return;
+        }
+        String type = new String(typeHeader.value(), StandardCharsets.UTF_8);
+        Topic eventTopic;
+        try {
+            eventTopic = Topic.ofTopicName(topic);
+        } catch (IllegalArgumentException notATunestreamTopic) {
+            return; // parse() says so, in the words of every other reader
+        }
+        if (type.startsWith(TUNESTREAM_TYPE_PREFIX) && !type.equals(eventTopic.eventType())) {
+            throw new UnreadableRecordException("topic " + topic + " carries " + eventTopic.eventType()
+                    + " events, but the record's " + CloudEventsKafka.HEADER_TYPE + " is '" + type + "'");
+        }
     }
 
     /** The event in {@code value} as the event type of {@code topic}, whatever its prefix. */

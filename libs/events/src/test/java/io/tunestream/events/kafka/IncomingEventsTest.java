@@ -7,8 +7,10 @@ import io.tunestream.events.EventJson;
 import io.tunestream.events.PromptEvent;
 import io.tunestream.events.SampleEvent;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
 /** The reasons a poison record is dead-lettered with, whichever way its consumer receives it. */
@@ -32,6 +34,55 @@ class IncomingEventsTest {
         assertThatThrownBy(() -> IncomingEvents.read("acme.prompts", body, PromptEvent.class))
                 .isInstanceOf(UnreadableRecordException.class)
                 .hasMessageStartingWith("topic acme.prompts: invalid PromptEvent");
+    }
+
+    @Test
+    void shouldRefuseARecordWhoseCloudEventsTypeNamesAnotherTunestreamEvent() {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(CloudEventsKafka.HEADER_TYPE, "io.tunestream.dataset-versions".getBytes(StandardCharsets.UTF_8));
+        ConsumerRecord<String, byte[]> record = new ConsumerRecord<>(
+                "tunestream.samples",
+                0,
+                7,
+                0L,
+                TimestampType.CREATE_TIME,
+                0,
+                0,
+                "qa",
+                EventJson.toBytes(SAMPLE),
+                headers,
+                Optional.empty());
+
+        assertThatThrownBy(() -> IncomingEvents.read(record, SampleEvent.class))
+                .isInstanceOf(UnreadableRecordException.class)
+                .hasMessage("topic tunestream.samples carries io.tunestream.samples events, but the record's ce_type"
+                        + " is 'io.tunestream.dataset-versions'");
+        assertThatThrownBy(() ->
+                        new EventDeserializer().deserialize("tunestream.samples", headers, EventJson.toBytes(SAMPLE)))
+                .isInstanceOf(UnreadableRecordException.class)
+                .hasMessageContaining("ce_type is 'io.tunestream.dataset-versions'");
+    }
+
+    @Test
+    void shouldReadARecordWhoseCloudEventsTypeIsItsTopicsOrAForeignOne() {
+        for (String type : new String[] {"io.tunestream.samples", "com.example.crm.sample"}) {
+            RecordHeaders headers = new RecordHeaders();
+            headers.add(CloudEventsKafka.HEADER_TYPE, type.getBytes(StandardCharsets.UTF_8));
+            ConsumerRecord<String, byte[]> record = new ConsumerRecord<>(
+                    "tunestream.samples",
+                    0,
+                    7,
+                    0L,
+                    TimestampType.CREATE_TIME,
+                    0,
+                    0,
+                    "qa",
+                    EventJson.toBytes(SAMPLE),
+                    headers,
+                    Optional.empty());
+
+            assertThat(IncomingEvents.read(record, SampleEvent.class)).as(type).isEqualTo(SAMPLE);
+        }
     }
 
     @Test

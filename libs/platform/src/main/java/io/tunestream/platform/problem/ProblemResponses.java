@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
@@ -14,6 +15,8 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.jboss.logging.Logger;
@@ -38,6 +41,9 @@ public final class ProblemResponses {
             "the request failed on the server; the service's log has the cause";
 
     private static final Logger LOG = Logger.getLogger(ProblemResponses.class);
+
+    /** The value in a {@link NumberFormatException}'s message: {@code For input string: "abc"}. */
+    private static final Pattern NUMBER_INPUT = Pattern.compile("input string: \"(.*)\"");
 
     private ProblemResponses() {}
 
@@ -87,10 +93,19 @@ public final class ProblemResponses {
                                 .collect(Collectors.joining("."))
                                 .replace(".[", "[")
                         : null;
-        String detail = e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null
-                ? (field == null ? "the body" : "field '" + field + "'") + " must be "
-                        + jsonKind(mismatch.getTargetType())
-                : e.getOriginalMessage();
+        String detail;
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            detail = "field '" + field + "' is not one this endpoint takes; it takes "
+                    + unknown.getKnownPropertyIds().stream()
+                            .map(String::valueOf)
+                            .sorted()
+                            .collect(Collectors.joining(", "));
+        } else if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+            detail = (field == null ? "the body" : "field '" + field + "'") + " must be "
+                    + jsonKind(mismatch.getTargetType());
+        } else {
+            detail = e.getOriginalMessage();
+        }
         Problem problem = new Problem(
                 UNREADABLE_BODY,
                 "Unreadable body",
@@ -131,6 +146,14 @@ public final class ProblemResponses {
      */
     public static Response web(WebApplicationException e, String method, String instance) {
         Response.StatusType status = e.getResponse().getStatusInfo();
+        if (e.getCause() instanceof JsonProcessingException unreadable) {
+            // Quarkus REST wraps a body Jackson could not parse (not JSON at all) in a bare 400.
+            return unreadableBody(unreadable, instance);
+        }
+        if (e.getCause() instanceof IllegalArgumentException unconvertible
+                && (status.getStatusCode() == 404 || status.getStatusCode() == 400)) {
+            return unconvertibleParameter(unconvertible, instance);
+        }
         if (status.getStatusCode() < 400) {
             // A redirect or success raised as an exception is an answer, not a problem.
             return e.getResponse();
@@ -146,6 +169,23 @@ public final class ProblemResponses {
                 .type(Problem.MEDIA_TYPE)
                 .entity(problem)
                 .build();
+    }
+
+    /**
+     * A path or query parameter whose value does not convert to the parameter's type ({@code /versions/abc},
+     * {@code ?limit=-x}): Quarkus REST raises a bare 404 (as JAX-RS asks for path and query parameters) whose message
+     * says neither which value nor what was expected. Answered 400 quoting the value, as a number is the one
+     * conversion the services' parameters make.
+     */
+    private static Response unconvertibleParameter(IllegalArgumentException e, String instance) {
+        String detail;
+        Matcher input = NUMBER_INPUT.matcher(String.valueOf(e.getMessage()));
+        if (e instanceof NumberFormatException && input.find()) {
+            detail = "a path or query parameter must be a whole number in range, got '" + input.group(1) + "'";
+        } else {
+            detail = "a path or query parameter has a value this route does not take";
+        }
+        return new Problem(INVALID_REQUEST, "Invalid request", 400, detail, instance, Map.of()).toResponse();
     }
 
     /** Anything else: logged with its stack, answered with a 500 that names no class and quotes no message. */

@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.tunestream.platform.rest.StrictBody;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.ServiceUnavailableException;
 import jakarta.ws.rs.core.Response;
 import java.lang.reflect.Proxy;
@@ -80,6 +83,52 @@ class ProblemResponsesTest {
         assertThat(problem.detail())
                 .isEqualTo("the body is not valid JSON for this endpoint: field 'version' must be" + " a number");
         assertThat(problem.members()).containsEntry("field", "version").containsEntry("line", 2);
+    }
+
+    @Test
+    void shouldNameAFieldTheBodyDoesNotTakeAndListTheOnesItTakes() throws Exception {
+        Exception e = assertThrows(
+                UnrecognizedPropertyException.class,
+                () -> new StrictBody()
+                        .apply(new ObjectMapper(), Submission.class)
+                        .readValue("{\"dataset\": \"d\", \"verison\": 9}"));
+
+        Problem problem = (Problem) ProblemResponses.unreadableBody((UnrecognizedPropertyException) e, "/jobs")
+                .getEntity();
+
+        assertThat(problem.detail())
+                .isEqualTo("the body is not valid JSON for this endpoint: field 'verison' is not one this endpoint"
+                        + " takes; it takes dataset, version");
+        assertThat(problem.members()).containsEntry("field", "verison").containsEntry("line", 1);
+    }
+
+    @Test
+    void shouldAnswerAParameterThatIsNoNumberWith400QuotingIt() {
+        NumberFormatException cause = assertThrows(NumberFormatException.class, () -> Integer.parseInt("abc"));
+
+        Response response = ProblemResponses.web(new NotFoundException(cause), "GET", "/datasets/qa/versions/abc");
+
+        assertThat(response.getStatus()).isEqualTo(400);
+        assertThat(((Problem) response.getEntity()).detail())
+                .isEqualTo("a path or query parameter must be a whole number in range, got 'abc'");
+        assertThat(ProblemResponses.web(new NotFoundException(), "GET", "/nowhere")
+                        .getStatus())
+                .as("an unknown route stays 404")
+                .isEqualTo(404);
+    }
+
+    @Test
+    void shouldLocateABodyThatIsNoJsonWhenQuarkusRestWrapsItInA400() {
+        Exception parse = assertThrows(
+                com.fasterxml.jackson.core.JsonProcessingException.class,
+                () -> new ObjectMapper().readTree("{\"name\": "));
+
+        Response response = ProblemResponses.web(new jakarta.ws.rs.BadRequestException(parse), "POST", "/datasets");
+
+        Problem problem = (Problem) response.getEntity();
+        assertThat(response.getStatus()).isEqualTo(400);
+        assertThat(problem.detail()).startsWith("the body is not valid JSON for this endpoint: ");
+        assertThat(problem.members()).containsEntry("line", 1);
     }
 
     record Submission(String dataset, Integer version) {}
