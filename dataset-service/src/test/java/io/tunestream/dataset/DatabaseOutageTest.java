@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static io.tunestream.dataset.DpoFixture.generation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.hasSize;
 
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -103,6 +104,33 @@ class DatabaseOutageTest {
                         prompts.stream().anyMatch(prompt -> prompt.promptHash().equals(key)))
                 .toList();
         assertThat(deadLettered).as("generations dead-lettered for an outage").isEmpty();
+
+        // The periodic check outlived the outage (it once ended for good when listing the pipelines failed): a time
+        // window still seals.
+        String pretrain = IngestionTest.createDataset("pretrain");
+        IngestionTest.upload(pretrain, "{\"text\": \"after the outage\"}")
+                .then()
+                .statusCode(201);
+        given().contentType("application/json")
+                .body(Map.of(
+                        "name",
+                        pretrain + "-pt",
+                        "dataset",
+                        pretrain,
+                        "model",
+                        model,
+                        "recipe",
+                        "pretrain",
+                        "trigger",
+                        Map.of("window", "PT1S")))
+                .post("/pipelines")
+                .then()
+                .statusCode(201);
+        await().atMost(DpoFixture.WAIT)
+                .untilAsserted(() -> given().get("/datasets/" + pretrain + "/versions")
+                        .then()
+                        .statusCode(200)
+                        .body("", hasSize(1)));
     }
 
     /** Cuts the test's database off (refusing new connections, terminating open ones), or lets it be reached again. */

@@ -1,15 +1,15 @@
 package io.tunestream.dataset.rest;
 
-import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
-import io.tunestream.platform.rest.StrictBody;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.tunestream.dataset.Dataset;
 import io.tunestream.dataset.Sample;
 import io.tunestream.dataset.config.DatasetConfig;
 import io.tunestream.dataset.service.DatasetService;
 import io.tunestream.dataset.service.IngestionService;
 import io.tunestream.platform.problem.InvalidRequestException;
+import io.tunestream.platform.rest.StrictBody;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;

@@ -1,11 +1,10 @@
 package io.tunestream.dataset.rest;
 
-import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
-import io.tunestream.platform.rest.StrictBody;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.tunestream.dataset.Pipeline;
 import io.tunestream.dataset.RecipeConverter;
 import io.tunestream.dataset.service.PipelineService;
@@ -17,6 +16,7 @@ import io.tunestream.events.EventJson;
 import io.tunestream.events.SamplingParameters;
 import io.tunestream.platform.problem.ConflictException;
 import io.tunestream.platform.problem.InvalidRequestException;
+import io.tunestream.platform.rest.StrictBody;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;

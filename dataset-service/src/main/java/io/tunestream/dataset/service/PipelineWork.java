@@ -101,6 +101,13 @@ public class PipelineWork {
     }
 
     private void periodicCheck() {
+        // Nothing may escape a scheduled task: one that throws is never run again, and every later check (time
+        // windows, pending publications, resends) would stop without a word. A database outage did that once, when
+        // listing the pipelines failed.
+        runLogged("periodic check", this::checkAllPipelines);
+    }
+
+    private void checkAllPipelines() {
         runLogged("publish pending versions", sealing::publishPending);
         Instant now = Instant.now();
         List<Pipeline> all = QuarkusTransaction.requiringNew().call(() -> pipelines.listAll());

@@ -1,8 +1,8 @@
 package io.tunestream.registry.rest;
 
 import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
-import io.tunestream.platform.rest.StrictBody;
 import io.tunestream.platform.problem.InvalidRequestException;
+import io.tunestream.platform.rest.StrictBody;
 import io.tunestream.registry.ModelVersionFile;
 import io.tunestream.registry.RegisteredModel;
 import io.tunestream.registry.config.RegistryConfig;

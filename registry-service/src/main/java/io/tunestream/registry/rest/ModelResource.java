@@ -1,9 +1,9 @@
 package io.tunestream.registry.rest;
 
 import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
-import io.tunestream.platform.rest.StrictBody;
 import io.tunestream.events.GateDecision.EvaluationSet;
 import io.tunestream.platform.problem.InvalidRequestException;
+import io.tunestream.platform.rest.StrictBody;
 import io.tunestream.registry.Alias;
 import io.tunestream.registry.ModelAlias;
 import io.tunestream.registry.ModelVersion;

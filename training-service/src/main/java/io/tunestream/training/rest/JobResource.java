@@ -1,12 +1,12 @@
 package io.tunestream.training.rest;
 
-import io.smallrye.common.annotation.Blocking;
-import io.tunestream.platform.problem.InvalidRequestException;
 import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
-import io.tunestream.platform.rest.StrictBody;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.tunestream.platform.problem.InvalidRequestException;
+import io.tunestream.platform.rest.StrictBody;
 import io.tunestream.training.config.TrainingConfig;
 import io.tunestream.training.rest.JobDtos.JobView;
 import io.tunestream.training.rest.JobDtos.MetricView;
@@ -71,9 +71,7 @@ public class JobResource {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new InvalidRequestException("limit must be between 1 and " + MAX_LIMIT + ", got " + limit);
         }
-        return service.newestFirst(limit).stream()
-                .map(JobView::of)
-                .toList();
+        return service.newestFirst(limit).stream().map(JobView::of).toList();
     }
 
     @GET

@@ -24,8 +24,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -43,6 +43,7 @@ public class JobService {
     private static final Logger LOG = Logger.getLogger(JobService.class);
     /** The dataset-service's rule for a dataset name: a submitted name outside it names no object of the store. */
     private static final Pattern DATASET_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
+
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
     private final TrainingJobRepository jobs;
