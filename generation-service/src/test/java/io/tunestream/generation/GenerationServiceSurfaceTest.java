@@ -15,8 +15,12 @@ class GenerationServiceSurfaceTest extends ServiceSurfaceContract {
 
     @Override
     protected List<String> expectedReadinessChecks() {
+        // Generation publishing: a generation the broker has not acknowledged is being sent again (not ready).
         return List.of(
-                "Kafka connection health check", "SmallRye Reactive Messaging - readiness check", "Object store");
+                "Kafka connection health check",
+                "SmallRye Reactive Messaging - readiness check",
+                "Object store",
+                "Generation publishing");
     }
 
     @Override
